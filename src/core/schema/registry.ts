@@ -1,0 +1,209 @@
+import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition } from './attribute.js';
+import { commonAttributes } from './common.js';
+import { ENTERPRISE_USER_SCHEMA, enterpriseUserSchema } from './enterprise-user.js';
+import { GROUP_SCHEMA, groupSchema } from './group.js';
+import { USER_SCHEMA, userSchema } from './user.js';
+
+/** An attribute reference as written by a client: `[urn:…:]name[.subAttribute]`. */
+export interface AttributeReference {
+  /** Schema URN prefix, if the client wrote one (any case). */
+  readonly schema?: string | undefined;
+  readonly name: string;
+  readonly subAttribute?: string | undefined;
+}
+
+/** An attribute reference resolved against a resource type's schemas. */
+export interface ResolvedAttribute {
+  /** The owning schema URN; '' for the common attributes (id, externalId, meta). */
+  readonly schemaId: string;
+  /** True when the attribute lives in an extension schema (stored under its URN key). */
+  readonly isExtension: boolean;
+  /** The top-level attribute. */
+  readonly attribute: AttributeDefinition;
+  /** The sub-attribute, when the reference names one. */
+  readonly subAttribute: AttributeDefinition | undefined;
+  /** The attribute the reference finally designates: subAttribute ?? attribute. */
+  readonly leaf: AttributeDefinition;
+  /**
+   * Keys from the resource root to the leaf, in canonical case:
+   * ['name', 'givenName'] or ['urn:…:enterprise:2.0:User', 'manager', 'value'].
+   * For a sub-attribute of a multi-valued attribute the path crosses an array.
+   */
+  readonly jsonPath: readonly string[];
+  /** Canonical text form: 'name.givenName', 'urn:…:User:manager.value'. */
+  readonly canonicalPath: string;
+}
+
+/** Splits `urn:a:b:2.0:User:name.givenName` into its schema URN, name and sub-attribute. */
+export function splitAttributePath(pathText: string): AttributeReference {
+  let schema: string | undefined;
+  let rest = pathText;
+  if (/^urn:/i.test(pathText)) {
+    // Attribute names cannot contain ':', so the last colon ends the URN
+    // (the URN itself may contain dots, as in "2.0").
+    const lastColon = pathText.lastIndexOf(':');
+    schema = pathText.slice(0, lastColon);
+    rest = pathText.slice(lastColon + 1);
+  }
+  const dot = rest.indexOf('.');
+  if (dot === -1) return { schema, name: rest };
+  return { schema, name: rest.slice(0, dot), subAttribute: rest.slice(dot + 1) };
+}
+
+function findByName(attributes: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
+  if (!attributes) return undefined;
+  const wanted = name.toLowerCase();
+  return attributes.find((candidate) => candidate.name.toLowerCase() === wanted);
+}
+
+/** The schemas of one resource type (core schema + extensions), with attribute resolution. */
+export class ResourceSchemas {
+  readonly resourceType: ResourceTypeDefinition;
+  readonly coreSchema: SchemaDefinition;
+  readonly extensions: readonly SchemaDefinition[];
+  readonly requiredExtensions: ReadonlySet<string>;
+  private readonly schemasByLowerId: ReadonlyMap<string, SchemaDefinition>;
+
+  constructor(resourceType: ResourceTypeDefinition, coreSchema: SchemaDefinition, extensions: readonly SchemaDefinition[]) {
+    this.resourceType = resourceType;
+    this.coreSchema = coreSchema;
+    this.extensions = extensions;
+    this.requiredExtensions = new Set(resourceType.schemaExtensions.filter((ext) => ext.required).map((ext) => ext.schema));
+    this.schemasByLowerId = new Map([coreSchema, ...extensions].map((schema) => [schema.id.toLowerCase(), schema]));
+  }
+
+  /** The schema (core or extension) with this URN, compared case-insensitively. */
+  schema(urn: string): SchemaDefinition | undefined {
+    return this.schemasByLowerId.get(urn.toLowerCase());
+  }
+
+  /** The extension schema with this URN, compared case-insensitively. */
+  extension(urn: string): SchemaDefinition | undefined {
+    const schema = this.schema(urn);
+    return schema && schema !== this.coreSchema ? schema : undefined;
+  }
+
+  /**
+   * Resolves a client's attribute reference, case-insensitively.
+   * Returns undefined when no such attribute exists; callers turn that into
+   * the error their context calls for (invalidFilter, invalidPath, …).
+   */
+  resolve(reference: AttributeReference): ResolvedAttribute | undefined {
+    let schema: SchemaDefinition | undefined;
+    let top: AttributeDefinition | undefined;
+    if (reference.schema !== undefined) {
+      schema = this.schema(reference.schema);
+      if (!schema) return undefined;
+      top = findByName(schema.attributes, reference.name);
+      // `urn:…:core:2.0:User:id` is legal: common attributes may be qualified by the core URN.
+      if (!top && schema === this.coreSchema) top = findByName(commonAttributes, reference.name);
+    } else {
+      top = findByName(commonAttributes, reference.name);
+      if (top) schema = undefined;
+      else {
+        schema = this.coreSchema;
+        top = findByName(schema.attributes, reference.name);
+      }
+    }
+    if (!top) return undefined;
+    const isCommon = commonAttributes.includes(top);
+    const isExtension = schema !== undefined && schema !== this.coreSchema;
+    let sub: AttributeDefinition | undefined;
+    if (reference.subAttribute !== undefined) {
+      sub = findByName(top.subAttributes, reference.subAttribute);
+      if (!sub) return undefined;
+    }
+    const schemaId = isCommon ? '' : (schema?.id ?? '');
+    const names = sub ? [top.name, sub.name] : [top.name];
+    const jsonPath = isExtension ? [schemaId, ...names] : names;
+    const canonicalPath = isExtension ? `${schemaId}:${names.join('.')}` : names.join('.');
+    return { schemaId, isExtension, attribute: top, subAttribute: sub, leaf: sub ?? top, jsonPath, canonicalPath };
+  }
+
+  /** Resolves a textual path such as `name.givenName` or `urn:…:User:manager.value`. */
+  resolvePath(pathText: string): ResolvedAttribute | undefined {
+    return this.resolve(splitAttributePath(pathText));
+  }
+
+  /** Top-level attributes of the core schema followed by the common attributes. */
+  coreAttributes(): readonly AttributeDefinition[] {
+    return [...commonAttributes, ...this.coreSchema.attributes];
+  }
+}
+
+/** All schemas and resource types the server knows; built once at start-up. */
+export class SchemaRegistry {
+  readonly schemas: readonly SchemaDefinition[];
+  readonly resourceTypes: readonly ResourceTypeDefinition[];
+  private readonly byResourceType: ReadonlyMap<ResourceTypeName, ResourceSchemas>;
+  private readonly schemasByLowerId: ReadonlyMap<string, SchemaDefinition>;
+
+  constructor(schemas: readonly SchemaDefinition[], resourceTypes: readonly ResourceTypeDefinition[]) {
+    this.schemas = schemas;
+    this.resourceTypes = resourceTypes;
+    this.schemasByLowerId = new Map(schemas.map((schema) => [schema.id.toLowerCase(), schema]));
+    const byResourceType = new Map<ResourceTypeName, ResourceSchemas>();
+    for (const resourceType of resourceTypes) {
+      const core = this.schemasByLowerId.get(resourceType.schema.toLowerCase());
+      if (!core) throw new TypeError(`Resource type ${resourceType.name} names unknown schema ${resourceType.schema}`);
+      const extensions = resourceType.schemaExtensions.map((ext) => {
+        const schema = this.schemasByLowerId.get(ext.schema.toLowerCase());
+        if (!schema) throw new TypeError(`Resource type ${resourceType.name} names unknown extension ${ext.schema}`);
+        return schema;
+      });
+      byResourceType.set(resourceType.name, new ResourceSchemas(resourceType, core, extensions));
+    }
+    this.byResourceType = byResourceType;
+  }
+
+  forResourceType(name: ResourceTypeName): ResourceSchemas {
+    const schemas = this.byResourceType.get(name);
+    if (!schemas) throw new TypeError(`Unknown resource type ${name}`);
+    return schemas;
+  }
+
+  schema(urn: string): SchemaDefinition | undefined {
+    return this.schemasByLowerId.get(urn.toLowerCase());
+  }
+
+  resourceType(name: string): ResourceTypeDefinition | undefined {
+    const wanted = name.toLowerCase();
+    return this.resourceTypes.find((candidate) => candidate.name.toLowerCase() === wanted);
+  }
+}
+
+export const userResourceType: ResourceTypeDefinition = Object.freeze({
+  id: 'User',
+  name: 'User',
+  endpoint: '/Users',
+  description: 'User Account',
+  schema: USER_SCHEMA,
+  schemaExtensions: Object.freeze([{ schema: ENTERPRISE_USER_SCHEMA, required: false }]),
+});
+
+export const groupResourceType: ResourceTypeDefinition = Object.freeze({
+  id: 'Group',
+  name: 'Group',
+  endpoint: '/Groups',
+  description: 'Group',
+  schema: GROUP_SCHEMA,
+  schemaExtensions: Object.freeze([]),
+});
+
+/**
+ * The registry with the RFC 7643 schemas: core User (+ Enterprise User
+ * extension) and Group. Custom extensions are appended by passing their
+ * schema definitions; they attach to the resource type they name.
+ */
+export function createDefaultRegistry(
+  customExtensions: readonly { readonly resourceType: ResourceTypeName; readonly schema: SchemaDefinition; readonly required?: boolean }[] = [],
+): SchemaRegistry {
+  const extensionRefs = (name: ResourceTypeName) =>
+    customExtensions.filter((ext) => ext.resourceType === name).map((ext) => ({ schema: ext.schema.id, required: ext.required ?? false }));
+  const user: ResourceTypeDefinition = { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extensionRefs('User')] };
+  const group: ResourceTypeDefinition = { ...groupResourceType, schemaExtensions: [...groupResourceType.schemaExtensions, ...extensionRefs('Group')] };
+  return new SchemaRegistry(
+    [userSchema, groupSchema, enterpriseUserSchema, ...customExtensions.map((ext) => ext.schema)],
+    [user, group],
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * The storage port. The services call only this interface; SQLite,
+ * PostgreSQL and a host app's own tables are adapters behind it, all held to
+ * the same contract suite (test/store-contract).
+ *
+ * Every read and write is scoped by `tenantId` (one customer directory);
+ * a resource of another tenant is indistinguishable from a missing one.
+ */
+import type { FilterNode } from '../core/filter/ast.js';
+import type { ResolvedAttribute } from '../core/schema/registry.js';
+import type { ResourceTypeName } from '../core/schema/attribute.js';
+
+/** A resource's attributes in canonical case, as JSON (no id, no meta). */
+export type ResourceAttributes = Record<string, unknown>;
+
+export interface StoredResource {
+  readonly tenantId: string;
+  readonly resourceType: ResourceTypeName;
+  readonly id: string;
+  /**
+   * Everything the client owns: `schemas`, `externalId`, core attributes and
+   * extension objects under their URN keys. Never `id`, `meta`, `password`,
+   * a Group's `members` (rows in the membership table) or a User's computed
+   * `groups`.
+   */
+  readonly attributes: ResourceAttributes;
+  /** ISO 8601 with milliseconds and `Z`. */
+  readonly created: string;
+  readonly lastModified: string;
+  /** Starts at 1, +1 on every change (membership changes of a Group included). */
+  readonly version: number;
+}
+
+export type MemberType = 'User' | 'Group';
+
+export interface MemberRef {
+  readonly value: string;
+  readonly type: MemberType;
+}
+
+/** A member as read back: `display` comes from the member resource (User displayName ?? userName, Group displayName). */
+export interface StoredMember extends MemberRef {
+  readonly display: string | undefined;
+}
+
+/** A group a User belongs to, directly or through nested groups. */
+export interface GroupMembership {
+  readonly value: string;
+  readonly display: string | undefined;
+  readonly type: 'direct' | 'indirect';
+}
+
+export interface SortSpec {
+  /** A singular attribute, or a multi-valued one (then its primary value sorts; §3.4.2.3). */
+  readonly attribute: ResolvedAttribute;
+  readonly order: 'ascending' | 'descending';
+}
+
+export interface ListQuery {
+  readonly filter: FilterNode | undefined;
+  readonly sort: SortSpec | undefined;
+  /** 1-based, already clamped to ≥ 1. */
+  readonly startIndex: number;
+  /** Already clamped to [0, maxPageSize]; 0 means "only count". */
+  readonly count: number;
+}
+
+export interface ListResult {
+  /** Number of resources matching the filter, whatever the page. */
+  readonly totalResults: number;
+  readonly resources: readonly StoredResource[];
+}
+
+export interface NewResource {
+  readonly tenantId: string;
+  readonly resourceType: ResourceTypeName;
+  readonly id: string;
+  readonly attributes: ResourceAttributes;
+  /** A password hash (never the cleartext) for Users that set one. */
+  readonly passwordHash: string | undefined;
+  /** ISO 8601 timestamp used for both created and lastModified. */
+  readonly now: string;
+}
+
+export interface ResourceUpdate {
+  readonly tenantId: string;
+  readonly resourceType: ResourceTypeName;
+  readonly id: string;
+  readonly attributes: ResourceAttributes;
+  /** undefined: keep the stored hash; null: clear it; string: the new hash. */
+  readonly passwordHash: string | null | undefined;
+  /** The version the caller read; the update fails with 412 if it changed meanwhile. */
+  readonly expectedVersion: number;
+  readonly now: string;
+}
+
+/** Reads, outside or inside a transaction. */
+export interface StoreReader {
+  getResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<StoredResource | undefined>;
+  /** Filter, sort and page in the database. Throws `400 invalidFilter` for what it cannot express. */
+  listResources(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListResult>;
+  /** All members of a group, ordered by member id. */
+  listMembers(tenantId: string, groupId: string): Promise<readonly StoredMember[]>;
+  /** The groups a resource (User or Group) belongs to, direct and through nesting. */
+  listMemberships(tenantId: string, memberId: string): Promise<readonly GroupMembership[]>;
+  /** Of these ids, which exist in the tenant, and as what. */
+  findResourceTypes(tenantId: string, ids: readonly string[]): Promise<ReadonlyMap<string, ResourceTypeName>>;
+}
+
+/** Writes; every method runs inside the transaction that created the writer. */
+export interface StoreWriter extends StoreReader {
+  /** Throws `409 uniqueness` when a unique attribute (userName) is taken in the tenant. */
+  insertResource(resource: NewResource): Promise<StoredResource>;
+  /** Throws `404` when gone, `412` when the version moved on, `409 uniqueness` on a taken userName. */
+  updateResource(update: ResourceUpdate): Promise<StoredResource>;
+  /** Bumps version and lastModified only (e.g. after a membership change). */
+  touchResource(tenantId: string, resourceType: ResourceTypeName, id: string, expectedVersion: number, now: string): Promise<StoredResource>;
+  /** Deletes the resource and every membership row that names it (as group or as member). Returns false if absent. */
+  deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<boolean>;
+  /** Adds members; ones already present are left alone. Returns how many rows were added. */
+  addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number>;
+  /** Removes exactly these member ids. Returns how many rows were removed. */
+  removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<number>;
+  /** Removes every member of the group. Returns how many rows were removed. */
+  removeAllMembers(tenantId: string, groupId: string): Promise<number>;
+  /** The stored password hash of a User, if any (for services that verify it). */
+  getPasswordHash(tenantId: string, id: string): Promise<string | undefined>;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly reader: StoreReader;
+  readonly tenants: TenantStore;
+  /**
+   * Runs `work` in one database transaction: all of its writes commit
+   * together or not at all (a thrown error rolls everything back).
+   * Transactions are serialised where the database needs it (SQLite).
+   */
+  transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T>;
+  /** Cheap round trip to the database, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A bearer token as stored: only a hash of the secret, never the secret itself. */
+export interface StoredToken {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  /** The first characters of the token, safe to show in listings. */
+  readonly prefix: string;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | undefined;
+  readonly revokedAt: string | undefined;
+  readonly lastUsedAt: string | undefined;
+}
+
+export interface NewToken {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | undefined;
+}
+
+/** Tenants and their tokens. */
+export interface TenantStore {
+  /** Creates the tenant row if missing (idempotent). */
+  ensureTenant(tenantId: string, name: string, now: string): Promise<void>;
+  insertToken(token: NewToken): Promise<void>;
+  findTokenByHash(hash: string): Promise<StoredToken | undefined>;
+  listTokens(tenantId: string): Promise<readonly StoredToken[]>;
+  revokeToken(tenantId: string, tokenId: string, now: string): Promise<boolean>;
+  markTokenUsed(tokenId: string, now: string): Promise<void>;
+}
