@@ -1,0 +1,170 @@
+/**
+ * Server configuration: environment variables, optionally backed by a JSON
+ * config file. Every setting is validated at start-up; a bad one stops the
+ * start with a message naming it (ConfigError), never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface DatabaseConfig {
+  readonly kind: 'sqlite';
+  /** Absolute path of the SQLite file. */
+  readonly filename: string;
+}
+
+export interface ScimitarConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  /** A bearer token fixed by the operator (SCIMITAR_TOKEN); undefined → tokens stored hashed in the database. */
+  readonly token: string | undefined;
+  /** Absolute public URL of the server (no trailing slash), used for meta.location; undefined → from the request. */
+  readonly publicUrl: string | undefined;
+  /** Trust X-Forwarded-* headers (behind a reverse proxy). */
+  readonly trustProxy: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body accepted, in bytes (also advertised as bulk.maxPayloadSize). */
+  readonly bodyLimit: number;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+}
+
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, message: string) {
+    super(`Invalid configuration: ${setting}: ${message}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+/** The keys a config file may hold: the environment variable names. */
+const SETTINGS = [
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'SCIMITAR_TOKEN',
+  'SCIMITAR_PUBLIC_URL',
+  'SCIMITAR_TRUST_PROXY',
+  'SCIMITAR_LOG_LEVEL',
+  'SCIMITAR_BODY_LIMIT',
+  'SCIMITAR_DEFAULT_PAGE_SIZE',
+  'SCIMITAR_MAX_PAGE_SIZE',
+] as const;
+type SettingName = (typeof SETTINGS)[number];
+type RawSettings = Partial<Record<SettingName, string>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads `SCIMITAR_CONFIG` (a JSON file of the settings above); environment variables win over it. */
+function readSettings(env: NodeJS.ProcessEnv, cwd: string): RawSettings {
+  const settings: RawSettings = {};
+  const configFile = env['SCIMITAR_CONFIG'];
+  if (configFile) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path.resolve(cwd, configFile), 'utf8'));
+    } catch (error) {
+      throw new ConfigError('SCIMITAR_CONFIG', `cannot read ${configFile} as JSON (${(error as Error).message})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError('SCIMITAR_CONFIG', `${configFile} must hold a JSON object of settings`);
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+      if (!(SETTINGS as readonly string[]).includes(key)) {
+        throw new ConfigError('SCIMITAR_CONFIG', `unknown setting "${key}" in ${configFile}; known settings: ${SETTINGS.join(', ')}`);
+      }
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new ConfigError(key, `must be a string, number or boolean in ${configFile}`);
+      }
+      settings[key as SettingName] = String(value);
+    }
+  }
+  for (const name of SETTINGS) {
+    const value = env[name];
+    if (value !== undefined && value !== '') settings[name] = value;
+  }
+  return settings;
+}
+
+function integerSetting(settings: RawSettings, name: SettingName, fallback: number, min: number, max: number): number {
+  const raw = settings[name];
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function booleanSetting(settings: RawSettings, name: SettingName, fallback: boolean): boolean {
+  const raw = settings[name];
+  if (raw === undefined) return fallback;
+  const normalized = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
+  const raw = settings.DATABASE_URL ?? 'sqlite:./data/scimitar.db';
+  if (raw.startsWith('sqlite:')) {
+    // sqlite:<path> and sqlite://<path> both name a file path; relative paths resolve from the working directory.
+    const filePath = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (filePath === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/scimitar.db');
+    return { kind: 'sqlite', filename: path.resolve(cwd, filePath) };
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError('DATABASE_URL', 'PostgreSQL is not available in this version yet; use sqlite:<path>');
+  }
+  throw new ConfigError('DATABASE_URL', `must start with sqlite: (e.g. sqlite:./data/scimitar.db), got "${raw}"`);
+}
+
+function publicUrlSetting(settings: RawSettings): string | undefined {
+  const raw = settings.SCIMITAR_PUBLIC_URL;
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SCIMITAR_PUBLIC_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('SCIMITAR_PUBLIC_URL', `must use http or https, got "${url.protocol}"`);
+  }
+  if (url.search || url.hash) throw new ConfigError('SCIMITAR_PUBLIC_URL', 'must not contain a query or fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function tokenSetting(settings: RawSettings): string | undefined {
+  const token = settings.SCIMITAR_TOKEN;
+  if (token === undefined) return undefined;
+  // A short shared secret is guessable; 16 characters is the least we accept.
+  if (token.length < 16) throw new ConfigError('SCIMITAR_TOKEN', 'must be at least 16 characters long');
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('SCIMITAR_TOKEN', 'must be printable ASCII without spaces');
+  return token;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ScimitarConfig {
+  const settings = readSettings(env, cwd);
+  const logLevel = (settings.SCIMITAR_LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('SCIMITAR_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${settings.SCIMITAR_LOG_LEVEL}"`);
+  }
+  const maxPageSize = integerSetting(settings, 'SCIMITAR_MAX_PAGE_SIZE', 1000, 1, 100_000);
+  const defaultPageSize = integerSetting(settings, 'SCIMITAR_DEFAULT_PAGE_SIZE', 100, 1, 100_000);
+  if (defaultPageSize > maxPageSize) {
+    throw new ConfigError('SCIMITAR_DEFAULT_PAGE_SIZE', `must not exceed SCIMITAR_MAX_PAGE_SIZE (${maxPageSize})`);
+  }
+  return {
+    port: integerSetting(settings, 'PORT', 8080, 0, 65_535),
+    host: settings.HOST ?? '0.0.0.0',
+    database: databaseSetting(settings, cwd),
+    token: tokenSetting(settings),
+    publicUrl: publicUrlSetting(settings),
+    trustProxy: booleanSetting(settings, 'SCIMITAR_TRUST_PROXY', false),
+    logLevel: logLevel as ScimitarConfig['logLevel'],
+    bodyLimit: integerSetting(settings, 'SCIMITAR_BODY_LIMIT', 1_048_576, 1024, 256 * 1_048_576),
+    defaultPageSize,
+    maxPageSize,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The HTTP server: health endpoints at the root and the SCIM plugin under
+ * /scim/v2. Everything it serves comes from the services it is given.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Store } from '../store/store.js';
+import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
+
+export const SCIM_PREFIX = '/scim/v2';
+
+export interface HttpAppOptions {
+  readonly scim: ScimPluginOptions;
+  readonly store: Store;
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly bodyLimit: number;
+}
+
+export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel,
+      // Tokens must never reach the logs.
+      redact: ['req.headers.authorization'],
+    },
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimit,
+    // Stop reading slow bodies and idle sockets instead of holding them forever.
+    requestTimeout: 60_000,
+    return503OnClosing: true,
+  });
+
+  // Liveness stays cheap: it answers as long as the event loop does.
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) => {
+    try {
+      await options.store.ping();
+      return { status: 'ok', database: 'reachable' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  await app.register(scimPlugin, { ...options.scim, prefix: SCIM_PREFIX });
+  return app;
+}

@@ -1,0 +1,111 @@
+/**
+ * Routes of one resource type (RFC 7644 §3.2): /Users or /Groups, their
+ * /.search, and /{id} for GET, PUT, PATCH and DELETE.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { conditionMatches, parseEntityTagCondition } from '../../../core/etag/etag.js';
+import { listResponse, parseListQuery, parseProjectionQuery, parseSearchRequest, type ListRequest } from '../../../core/list/index.js';
+import type { ResourceTypeName } from '../../../core/schema/attribute.js';
+import type { ResourceResponse } from '../../../services/resources/resource-service.js';
+import { SCIM_CONTENT_TYPE } from '../media.js';
+import { registerMethodNotAllowed, type ScimRouteContext } from '../plugin.js';
+
+type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
+type QueryRequest = FastifyRequest<{ Querystring: Record<string, unknown> }>;
+
+function sendResource(reply: FastifyReply, response: ResourceResponse, status: 200 | 201): FastifyReply {
+  reply.header('ETag', response.etag);
+  if (status === 201) reply.header('Location', response.location);
+  return reply.code(status).type(SCIM_CONTENT_TYPE).send(response.resource);
+}
+
+function singleHeader(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** RFC 7240 `Prefer: return=minimal` / `return=representation`. */
+function preferredReturn(request: FastifyRequest): 'minimal' | 'representation' | undefined {
+  const prefer = singleHeader(request, 'prefer');
+  if (!prefer) return undefined;
+  const match = /(?:^|[;,\s])return\s*=\s*"?(minimal|representation)"?/i.exec(prefer);
+  return match ? (match[1]!.toLowerCase() as 'minimal' | 'representation') : undefined;
+}
+
+function hasProjectionParameters(query: Record<string, unknown>): boolean {
+  return Object.keys(query).some((key) => ['attributes', 'excludedattributes'].includes(key.toLowerCase()));
+}
+
+export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRouteContext, type: ResourceTypeName, endpoint: string): void {
+  const { resources, list: listSettings } = context.options;
+  const schemas = resources.schemasFor(type);
+
+  const sendList = async (request: FastifyRequest, reply: FastifyReply, listRequest: ListRequest) => {
+    const page = await resources.list({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, listRequest);
+    return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page.resources, page.totalResults, listRequest.startIndex));
+  };
+
+  fastify.get(endpoint, async (request: QueryRequest, reply) => sendList(request, reply, parseListQuery(request.query, schemas, listSettings)));
+
+  fastify.post(endpoint, async (request: QueryRequest, reply) => {
+    const projection = parseProjectionQuery(request.query, schemas);
+    const response = await resources.create({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.body, projection);
+    return sendResource(reply, response, 201);
+  });
+  registerMethodNotAllowed(fastify, endpoint, ['GET', 'POST']);
+
+  fastify.post(`${endpoint}/.search`, async (request: QueryRequest, reply) =>
+    sendList(request, reply, parseSearchRequest(request.body, schemas, listSettings)),
+  );
+  registerMethodNotAllowed(fastify, `${endpoint}/.search`, ['POST']);
+
+  const byId = `${endpoint}/:id`;
+  fastify.get(byId, async (request: IdRequest, reply) => {
+    const projection = parseProjectionQuery(request.query, schemas);
+    const response = await resources.get({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.params.id, projection);
+    const ifNoneMatch = singleHeader(request, 'if-none-match');
+    // RFC 7644 §3.14: a GET whose If-None-Match names the current version is answered 304 without a body.
+    if (ifNoneMatch !== undefined && conditionMatches(parseEntityTagCondition(ifNoneMatch, 'If-None-Match'), response.version)) {
+      return reply.code(304).header('ETag', response.etag).send();
+    }
+    return sendResource(reply, response, 200);
+  });
+
+  fastify.put(byId, async (request: IdRequest, reply) => {
+    const projection = parseProjectionQuery(request.query, schemas);
+    const response = await resources.replace(
+      { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) },
+      type,
+      request.params.id,
+      request.body,
+      singleHeader(request, 'if-match'),
+      projection,
+    );
+    return sendResource(reply, response, 200);
+  });
+
+  fastify.patch(byId, async (request: IdRequest, reply) => {
+    const projection = parseProjectionQuery(request.query, schemas);
+    const response = await resources.patch(
+      { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) },
+      type,
+      request.params.id,
+      request.body,
+      singleHeader(request, 'if-match'),
+      projection,
+    );
+    // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client asks for nothing back.
+    const prefer = preferredReturn(request);
+    const minimal =
+      prefer === 'minimal' ||
+      (prefer === undefined && type === 'Group' && context.options.groupPatchResponse !== 'resource' && !hasProjectionParameters(request.query));
+    if (minimal) return reply.code(204).header('ETag', response.etag).send();
+    return sendResource(reply, response, 200);
+  });
+
+  fastify.delete(byId, async (request: IdRequest, reply) => {
+    await resources.delete({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.params.id, singleHeader(request, 'if-match'));
+    return reply.code(204).send();
+  });
+  registerMethodNotAllowed(fastify, byId, ['GET', 'PUT', 'PATCH', 'DELETE']);
+}

@@ -1,0 +1,51 @@
+/**
+ * POST /.search at the SCIM root (RFC 7644 §3.4.3): one query over Users and
+ * Groups. Results are Users then Groups; `sortBy` orders within each type.
+ * A filter naming an attribute only Users have matches no Groups (and the
+ * other way round) instead of failing the whole search.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isScimError } from '../../../core/errors/scim-error.js';
+import { listResponse, parseSearchRequest, type ListRequest } from '../../../core/list/index.js';
+import type { ResourceTypeName } from '../../../core/schema/attribute.js';
+import { SCIM_CONTENT_TYPE } from '../media.js';
+import { registerMethodNotAllowed, type ScimRouteContext } from '../plugin.js';
+
+const SEARCHED_TYPES: readonly ResourceTypeName[] = ['User', 'Group'];
+
+export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimRouteContext): void {
+  const { resources, list: listSettings } = context.options;
+
+  fastify.post('/.search', async (request: FastifyRequest, reply) => {
+    const requests = new Map<ResourceTypeName, ListRequest>();
+    let firstError: unknown;
+    for (const type of SEARCHED_TYPES) {
+      try {
+        requests.set(type, parseSearchRequest(request.body, resources.schemasFor(type), listSettings));
+      } catch (error) {
+        if (!isScimError(error)) throw error;
+        firstError ??= error;
+      }
+    }
+    if (requests.size === 0) throw firstError;
+    const requestContext = { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) };
+    const first = [...requests.values()][0]!;
+    // The page is a window [offset, offset + count) over Users followed by Groups.
+    let offset = first.startIndex - 1;
+    let remaining = first.count;
+    let totalResults = 0;
+    const page: Record<string, unknown>[] = [];
+    for (const [type, typeRequest] of requests) {
+      const counted = await resources.list(requestContext, type, { ...typeRequest, startIndex: 1, count: 0 });
+      totalResults += counted.totalResults;
+      if (remaining > 0 && offset < counted.totalResults) {
+        const slice = await resources.list(requestContext, type, { ...typeRequest, startIndex: offset + 1, count: remaining });
+        page.push(...slice.resources);
+        remaining -= slice.resources.length;
+      }
+      offset = Math.max(0, offset - counted.totalResults);
+    }
+    return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page, totalResults, first.startIndex));
+  });
+  registerMethodNotAllowed(fastify, '/.search', ['POST']);
+}

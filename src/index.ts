@@ -1,0 +1,15 @@
+/**
+ * Scimitar's public API for embedding: mount the SCIM plugin in an existing
+ * Fastify app, or build the whole server from a configuration.
+ */
+export { createScimitar, DEFAULT_TENANT_ID, type Scimitar, type ScimitarOverrides } from './app/scimitar.js';
+export { loadConfig, ConfigError, type ScimitarConfig } from './config/config.js';
+export { scimPlugin, type ScimPluginOptions } from './http/scim/plugin.js';
+export { buildHttpApp, SCIM_PREFIX } from './http/app.js';
+export { ResourceService, type RequestContext, type ResourceResponse } from './services/resources/resource-service.js';
+export { createScryptHasher, type PasswordHasher } from './services/passwords.js';
+export { TokenAuthenticator, issueToken, hashToken } from './auth/tokens.js';
+export { ScimError, scimErrors, type ScimType } from './core/errors/scim-error.js';
+export { createDefaultRegistry, SchemaRegistry, ResourceSchemas } from './core/schema/registry.js';
+export { attribute, complex, multiValuedComplex, type AttributeDefinition, type SchemaDefinition } from './core/schema/attribute.js';
+export type { Store, StoreReader, StoreWriter, TenantStore, StoredResource } from './store/store.js';

@@ -1,0 +1,93 @@
+/**
+ * Group membership writes. Members are rows, so one add or remove costs the
+ * same in a group of 10 or 100,000 members: nothing here reads the whole
+ * membership unless the request itself names every member (PUT).
+ */
+import { scimErrors } from '../../core/errors/scim-error.js';
+import type { MembershipStep } from '../../core/patch/index.js';
+import type { MemberRef, MemberType, StoreWriter } from '../../store/store.js';
+
+export interface RequestedMember {
+  readonly value: string;
+  readonly type: MemberType | undefined;
+}
+
+/** Reads `members` from normalised group attributes (normalizeResource keeps `{value, type?}` elements). */
+export function requestedMembers(members: unknown): RequestedMember[] {
+  if (!Array.isArray(members)) return [];
+  return members.map((member: { value?: unknown; type?: unknown }) => ({
+    value: String(member.value),
+    type: member.type === 'User' || member.type === 'Group' ? member.type : undefined,
+  }));
+}
+
+/**
+ * Checks that every requested member exists in the tenant, as the type the
+ * client claims: an unknown id is `400 invalidValue`, never a dangling row.
+ */
+export async function resolveMembers(
+  writer: StoreWriter,
+  tenantId: string,
+  groupId: string,
+  requested: readonly RequestedMember[],
+): Promise<MemberRef[]> {
+  if (requested.length === 0) return [];
+  const unique = new Map<string, RequestedMember>();
+  for (const member of requested) unique.set(member.value, member);
+  const found = await writer.findResourceTypes(tenantId, [...unique.keys()]);
+  const resolved: MemberRef[] = [];
+  for (const member of unique.values()) {
+    if (member.value === groupId) throw scimErrors.invalidValue(`A group cannot be a member of itself ("${groupId}")`);
+    const actualType = found.get(member.value);
+    if (actualType === undefined) {
+      throw scimErrors.invalidValue(`Member "${member.value}" does not exist in this directory; create it first or remove it from members`);
+    }
+    if (member.type !== undefined && member.type !== actualType) {
+      throw scimErrors.invalidValue(`Member "${member.value}" is a ${actualType}, not a ${member.type}`);
+    }
+    resolved.push({ value: member.value, type: actualType });
+  }
+  return resolved;
+}
+
+/** Applies PATCH membership steps in order; returns whether any row changed. */
+export async function applyMembershipSteps(
+  writer: StoreWriter,
+  tenantId: string,
+  groupId: string,
+  steps: readonly MembershipStep[],
+): Promise<boolean> {
+  let changedRows = 0;
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'add':
+        changedRows += await writer.addMembers(tenantId, groupId, await resolveMembers(writer, tenantId, groupId, step.members));
+        break;
+      case 'remove':
+        changedRows += await writer.removeMembers(tenantId, groupId, step.memberIds);
+        break;
+      case 'removeAll':
+        changedRows += await writer.removeAllMembers(tenantId, groupId);
+        break;
+      case 'replaceAll': {
+        const members = await resolveMembers(writer, tenantId, groupId, step.members);
+        changedRows += await replaceMembers(writer, tenantId, groupId, members);
+        break;
+      }
+    }
+  }
+  return changedRows > 0;
+}
+
+/** Makes the membership exactly `members`, touching only the rows that differ. Returns the rows changed. */
+export async function replaceMembers(writer: StoreWriter, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number> {
+  const current = await writer.listMembers(tenantId, groupId);
+  const wanted = new Set(members.map((member) => member.value));
+  const existing = new Set(current.map((member) => member.value));
+  const toRemove = current.filter((member) => !wanted.has(member.value)).map((member) => member.value);
+  const toAdd = members.filter((member) => !existing.has(member.value));
+  let changedRows = 0;
+  if (toRemove.length > 0) changedRows += await writer.removeMembers(tenantId, groupId, toRemove);
+  if (toAdd.length > 0) changedRows += await writer.addMembers(tenantId, groupId, toAdd);
+  return changedRows;
+}
