@@ -1,0 +1,4 @@
+export { parseListQuery, parseProjectionQuery, type ListRequest, type ListSettings } from './list-request.js';
+export { LIST_RESPONSE_SCHEMA, listResponse } from './list-response.js';
+export { SEARCH_REQUEST_SCHEMA, parseSearchRequest } from './search-request.js';
+export type { ListSort } from './sort.js';

@@ -1,0 +1,3 @@
+export { parseAttributeReference } from './attribute-reference.js';
+export { noProjection, parseProjection, type Projection } from './projection.js';
+export { projectionIncludes, projectResource } from './project-resource.js';
