@@ -14,7 +14,8 @@ export const groupSchema: SchemaDefinition = Object.freeze({
     complex(
       'members',
       [
-        attribute('value', 'string', { description: 'Identifier of the member of this Group.', mutability: 'immutable' }),
+        // Ids are compared exactly everywhere (store, PATCH planner, filters), so they are caseExact.
+        attribute('value', 'string', { description: 'Identifier of the member of this Group.', mutability: 'immutable', caseExact: true }),
         attribute('$ref', 'reference', {
           description: 'The URI corresponding to a SCIM resource that is a member of this Group.',
           mutability: 'immutable',

@@ -74,7 +74,7 @@ export const userSchema: SchemaDefinition = Object.freeze({
     complex(
       'groups',
       [
-        attribute('value', 'string', { description: 'The identifier of the User\'s group.', mutability: 'readOnly' }),
+        attribute('value', 'string', { description: 'The identifier of the User\'s group.', mutability: 'readOnly', caseExact: true }),
         attribute('$ref', 'reference', { description: 'The URI of the corresponding \'Group\' resource.', mutability: 'readOnly', referenceTypes: ['User', 'Group'] }),
         attribute('display', 'string', { description: 'A human-readable name, primarily used for display purposes.', mutability: 'readOnly' }),
         attribute('type', 'string', {

@@ -241,8 +241,7 @@ export class ResourceService {
       const result = applyPatch(withMembers, operations, schemas);
       const { members, ...rest } = result.attributes;
       attributes = rest;
-      const { members: _previousMembers, ...previous } = withMembers;
-      attributesChanged = JSON.stringify(rest) !== JSON.stringify(previous);
+      attributesChanged = result.changedAttributes.some((name) => name !== 'members');
       const resolved = await resolveMembers(writer, context.tenantId, current.id, requestedMembers(members));
       membersChanged = (await replaceMembers(writer, context.tenantId, current.id, resolved)) > 0;
     }

@@ -1,0 +1,74 @@
+/**
+ * Resolving the keys of a resource body (or of a PATCH value without a path)
+ * to attributes, case-insensitively (RFC 7643 §2.1: "Attribute names are
+ * case insensitive"). A key may be a plain name (`userName`), a name with a
+ * sub-attribute (`name.givenName`), a URN-qualified path
+ * (`urn:…:enterprise:2.0:User:department`) or a schema URN whose value is an
+ * object of that schema's attributes.
+ */
+import { scimErrors } from '../errors/scim-error.js';
+import type { SchemaDefinition } from '../schema/attribute.js';
+import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
+import { splitAttributePath, type ResolvedAttribute, type ResourceSchemas } from '../schema/registry.js';
+import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
+
+export type AttributeEntry =
+  /** The `schemas` list, checked by the caller. */
+  | { readonly kind: 'schemas'; readonly value: unknown }
+  /** An attribute or sub-attribute and the client's raw value for it. */
+  | { readonly kind: 'attribute'; readonly target: ResolvedAttribute; readonly value: unknown }
+  /** An extension URN whose value is null or "": the whole extension is unassigned. */
+  | { readonly kind: 'extensionCleared'; readonly schema: SchemaDefinition };
+
+/** Resolves every key of `source`; an unknown key is `400 invalidSyntax` naming it, never dropped. */
+export function resolveAttributeEntries(source: JsonObject, schemas: ResourceSchemas): AttributeEntry[] {
+  const entries: AttributeEntry[] = [];
+  for (const [key, value] of Object.entries(source)) {
+    if (key.toLowerCase() === SCHEMAS_ATTRIBUTE) {
+      entries.push({ kind: 'schemas', value });
+      continue;
+    }
+    const schema = schemas.schema(key);
+    if (schema) {
+      entries.push(...resolveSchemaObject(schema, value, schemas));
+      continue;
+    }
+    const target = schemas.resolvePath(key);
+    if (!target) {
+      const what = /^urn:/i.test(key) ? 'attribute or schema' : 'attribute';
+      throw scimErrors.invalidSyntax(`Unknown ${what} "${key}" for resource type ${schemas.resourceType.name}`);
+    }
+    entries.push({ kind: 'attribute', target, value });
+  }
+  return entries;
+}
+
+/** `"urn:…:enterprise:2.0:User": { "department": "…", "manager.value": "…" }` */
+function resolveSchemaObject(schema: SchemaDefinition, value: unknown, schemas: ResourceSchemas): AttributeEntry[] {
+  const isCore = schema === schemas.coreSchema;
+  if (value === null || value === undefined || value === '') return isCore ? [] : [{ kind: 'extensionCleared', schema }];
+  if (!isJsonObject(value)) throw scimErrors.invalidValue(`Schema "${schema.id}" must be an object of attributes, got ${describeJsonValue(value)}`);
+  const entries: AttributeEntry[] = [];
+  for (const [key, member] of Object.entries(value)) {
+    const reference = splitAttributePath(key);
+    const target = reference.schema === undefined ? schemas.resolve({ schema: schema.id, name: reference.name, subAttribute: reference.subAttribute }) : undefined;
+    if (!target) throw scimErrors.invalidSyntax(`Unknown attribute "${key}" in schema "${schema.id}"`);
+    entries.push({ kind: 'attribute', target, value: member });
+  }
+  return entries;
+}
+
+/** `id`, `meta`, `groups`, `members.display`, `manager.displayName`: the server's to set. */
+export function isReadOnlyTarget(target: ResolvedAttribute): boolean {
+  return target.attribute.mutability === 'readOnly' || target.subAttribute?.mutability === 'readOnly';
+}
+
+/** The User's writeOnly `password` (RFC 7643 §4.1.1), kept out of the stored attributes. */
+export function isPasswordTarget(target: ResolvedAttribute, schemas: ResourceSchemas): boolean {
+  return (
+    target.subAttribute === undefined &&
+    target.attribute.mutability === 'writeOnly' &&
+    target.attribute.name === 'password' &&
+    target.schemaId === schemas.coreSchema.id
+  );
+}
