@@ -3,7 +3,9 @@
  * /scim/v2. Everything it serves comes from the services it is given.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { scimErrors } from '../core/errors/scim-error.js';
 import type { Store } from '../store/store.js';
+import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
@@ -28,6 +30,14 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Stop reading slow bodies and idle sockets instead of holding them forever.
     requestTimeout: 60_000,
     return503OnClosing: true,
+    // Errors the router raises before any route context exists (bad percent-encoding,
+    // an over-long id) would otherwise bypass the SCIM error handler and echo the URL.
+    frameworkErrors: (error, _request, reply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return sendScimError(reply, scimErrors.notFound('No resource has an id this long; check the URL'));
+      }
+      return sendScimError(reply, scimErrors.badRequest('The URL is not valid: check its percent-encoding'));
+    },
   });
 
   // Liveness stays cheap: it answers as long as the event loop does.

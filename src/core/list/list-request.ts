@@ -7,6 +7,7 @@ import type { ResourceSchemas } from '../schema/registry.js';
 import { parseCount, parseStartIndex } from './paging.js';
 import { pickParameters, quoteValue } from './parameters.js';
 import { parseSort, type ListSort } from './sort.js';
+import { describeJsonValue } from '../resource/json-value.js';
 
 export interface ListSettings {
   readonly defaultPageSize: number;
@@ -82,7 +83,7 @@ function queryValue(name: string, value: unknown, joinRepetitions: boolean): str
     if (joinRepetitions) return value;
     throw scimErrors.invalidValue(`The query parameter ${name} is given more than once`);
   }
-  throw scimErrors.invalidValue(`The query parameter ${name} has an invalid value ${quoteValue(JSON.stringify(value))}`);
+  throw scimErrors.invalidValue(`The query parameter ${name} has an invalid value ${describeJsonValue(value)}`);
 }
 
 function singleQueryValue(parameters: ReadonlyMap<string, unknown>, name: string): string | undefined {

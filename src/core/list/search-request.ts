@@ -2,6 +2,7 @@ import { scimErrors } from '../errors/scim-error.js';
 import type { ResourceSchemas } from '../schema/registry.js';
 import { LIST_PARAMETER_NAMES, interpretListParameters, type ListRequest, type ListSettings } from './list-request.js';
 import { pickParameters, quoteValue } from './parameters.js';
+import { describeJsonValue } from '../resource/json-value.js';
 
 export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
@@ -19,7 +20,7 @@ function stringMember(members: ReadonlyMap<string, unknown>, name: string): stri
 function integerMember(members: ReadonlyMap<string, unknown>, name: string): string | number | undefined {
   const value = members.get(name);
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' && typeof value !== 'string') throw scimErrors.invalidValue(`${name} must be an integer, got ${quoteValue(JSON.stringify(value))}`);
+  if (typeof value !== 'number' && typeof value !== 'string') throw scimErrors.invalidValue(`${name} must be an integer, got ${describeJsonValue(value)}`);
   return value;
 }
 
