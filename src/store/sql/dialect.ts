@@ -1,0 +1,66 @@
+/**
+ * What differs between SQL databases, and nothing else: the filter and sort
+ * compilers build every database-specific expression through these hooks,
+ * so adding PostgreSQL means writing one more SqlDialect, not touching the
+ * compilers (the shape follows kysely's default/sqlite query compilers).
+ */
+import type { SqlFragment, SqlParameterValue } from './fragment.js';
+
+/** The SQL type a JSON value is read as. */
+export type SqlScalarType = 'string' | 'number' | 'boolean';
+
+/**
+ * A value read from JSON. `guard` holds exactly when the value is there and
+ * of the JSON type asked for: a number stored in a string attribute never
+ * matches a string comparison, as in the in-memory evaluator. Neither
+ * expression may raise an error whatever the document holds, so the
+ * database is free to evaluate them in any order.
+ */
+export interface TypedValue {
+  readonly value: SqlFragment;
+  readonly guard: SqlFragment;
+}
+
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** The placeholder of the index-th (1-based) parameter: `?` or `$1`. */
+  placeholder(index: number): string;
+  /** Converts a compiler value for the driver (SQLite has no boolean type). */
+  bindValue(value: SqlParameterValue): unknown;
+  /** A constant condition, for predicates decided at compile time. */
+  booleanLiteral(value: boolean): SqlFragment;
+  /** The scalar at `keys` inside the JSON document `source`, read as `type`. */
+  jsonScalar(source: SqlFragment, keys: readonly string[], type: SqlScalarType): TypedValue;
+  /**
+   * Whether the JSON value at `keys` is present in the sense of the `pr`
+   * operator: it holds, at some depth, a scalar that is neither null nor "".
+   * (So "", [], {} and objects of such values are absent.)
+   */
+  jsonPresent(source: SqlFragment, keys: readonly string[]): SqlFragment;
+  /** A FROM item yielding one row per element of the JSON array at `keys` of `source` (no rows when it is absent). */
+  jsonArrayElements(source: SqlFragment, keys: readonly string[], alias: string): SqlFragment;
+  /** Whether the element is a JSON object: only objects are elements of multi-valued complex attributes. */
+  elementIsObject(alias: string): SqlFragment;
+  /** The element itself, for arrays of scalars. */
+  elementScalar(alias: string, type: SqlScalarType): TypedValue;
+  /** Whether a scalar element is present (neither null nor ""). */
+  elementScalarPresent(alias: string): SqlFragment;
+  /** Member `key` of the element (from the array in `source`); absent when the element is not an object. */
+  elementField(source: SqlFragment, alias: string, key: string, type: SqlScalarType): TypedValue;
+  /** Whether member `key` of the element is present, as `jsonPresent` defines it. */
+  elementFieldPresent(source: SqlFragment, alias: string, key: string): SqlFragment;
+  /** The element's 0-based position in its array. */
+  elementPosition(alias: string): SqlFragment;
+  /** Case folding that agrees with JavaScript's `toLowerCase()` (the in-memory evaluator's). */
+  caseFold(expression: SqlFragment): SqlFragment;
+  /**
+   * Substring, prefix and suffix tests (`co`, `sw`, `ew`). Both sides are
+   * already case-folded when the attribute is case-insensitive, so these are
+   * exact tests and the client's text is literal: no wildcard in it may
+   * count (PostgreSQL: strpos / starts_with / right; SQLite: see its dialect
+   * for why not LIKE).
+   */
+  contains(expression: SqlFragment, needle: SqlFragment): SqlFragment;
+  startsWith(expression: SqlFragment, prefix: SqlFragment): SqlFragment;
+  endsWith(expression: SqlFragment, suffix: SqlFragment): SqlFragment;
+}

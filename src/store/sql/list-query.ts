@@ -1,0 +1,76 @@
+/**
+ * The two statements of a list request: the page of rows and the total
+ * count, sharing one compiled WHERE clause so `totalResults` always counts
+ * exactly what the pages hold (RFC 7644 §3.4.2).
+ */
+import { scimErrors } from '../../core/errors/scim-error.js';
+import type { FilterNode } from '../../core/filter/ast.js';
+import type { ResourceTypeName } from '../../core/schema/attribute.js';
+import type { ResourceSchemas } from '../../core/schema/registry.js';
+import type { ListQuery } from '../store.js';
+import { aliasCounter, ROW_ALIAS, type CompileContext } from './context.js';
+import type { SqlDialect } from './dialect.js';
+import { compileFilterCondition } from './filter-compiler.js';
+import { parameter, rawSql, renderSql, sql, type RenderedSql, type SqlFragment } from './fragment.js';
+import { compileOrderBy } from './sort-compiler.js';
+import { tableFor } from './tables.js';
+
+/** The columns a page statement selects, in this order. */
+export const RESOURCE_COLUMNS = ['id', 'attributes', 'created', 'last_modified', 'version'] as const;
+
+export interface CompiledListQuery {
+  /** `SELECT COUNT(*) AS total …` */
+  readonly count: RenderedSql;
+  /** The page, or undefined when `count` is 0 (RFC 7644 §3.4.2.4: only the total is asked for). */
+  readonly page: RenderedSql | undefined;
+}
+
+export interface ListQueryInput {
+  readonly dialect: SqlDialect;
+  readonly schemas: ResourceSchemas;
+  readonly tenantId: string;
+  readonly resourceType: ResourceTypeName;
+  readonly query: ListQuery;
+}
+
+function createContext(input: Omit<ListQueryInput, 'query'>, unsupported: CompileContext['unsupported'], nextAlias: CompileContext['nextAlias']): CompileContext {
+  return { dialect: input.dialect, schemas: input.schemas, table: tableFor(input.resourceType), tenantId: input.tenantId, unsupported, nextAlias };
+}
+
+/** `r.tenant_id = ? AND <filter>`: the tenant scope comes first so every plan starts from the tenant's rows. */
+function compileWhere(input: ListQueryInput, context: CompileContext): SqlFragment {
+  const scope = sql`${rawSql(`${ROW_ALIAS}.tenant_id = `)}${parameter(input.tenantId)}`;
+  if (input.query.filter === undefined) return scope;
+  return sql`${scope} AND ${compileFilterCondition(input.query.filter, context)}`;
+}
+
+/**
+ * The condition a filter alone compiles to (without the tenant scope),
+ * rendered for the dialect: for adapters that assemble their own statements
+ * and for inspecting what a filter becomes.
+ */
+export function compileFilterSql(input: Omit<ListQueryInput, 'query'> & { readonly filter: FilterNode }): RenderedSql {
+  const context = createContext(input, scimErrors.invalidFilter, aliasCounter());
+  return renderSql(compileFilterCondition(input.filter, context), input.dialect);
+}
+
+export function compileListQuery(input: ListQueryInput): CompiledListQuery {
+  const { dialect, query } = input;
+  if (input.schemas.resourceType.name !== input.resourceType) {
+    throw new TypeError(`Schemas of ${input.schemas.resourceType.name} given for a ${input.resourceType} query`);
+  }
+  const nextAlias = aliasCounter();
+  const where = compileWhere(input, createContext(input, scimErrors.invalidFilter, nextAlias));
+  // RFC 7644 §3.4.2.3 names no error for sortBy; invalidValue as in src/core/list/sort.ts.
+  // Compiled even when only the count is asked for, so a bad sortBy fails the same way.
+  const orderBy = compileOrderBy(query.sort, createContext(input, scimErrors.invalidValue, nextAlias));
+  const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
+  const count = renderSql(sql`SELECT COUNT(*) AS total ${from}${where}`, dialect);
+  if (query.count <= 0) return { count, page: undefined };
+  const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
+  const page = renderSql(
+    sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${parameter(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`,
+    dialect,
+  );
+  return { count, page };
+}

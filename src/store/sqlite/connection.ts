@@ -1,0 +1,104 @@
+/**
+ * One better-sqlite3 connection with its prepared statements. Statements
+ * with fixed text (get by id, insert, member add/remove) are prepared once
+ * and kept; list statements, whose text depends on the filter, go through a
+ * bounded least-recently-used cache so a stream of distinct filters cannot
+ * grow memory without limit.
+ */
+import Database from 'better-sqlite3';
+import { SQLITE_CASE_FOLD_FUNCTION } from '../sql/dialects/sqlite.js';
+
+export const DEFAULT_LIST_STATEMENT_CACHE_SIZE = 200;
+const BUSY_TIMEOUT_MS = 5_000;
+
+export class SqliteConnection {
+  readonly db: Database.Database;
+  private readonly fixed = new Map<string, Database.Statement>();
+  private readonly listing = new Map<string, Database.Statement>();
+  private readonly listingCapacity: number;
+
+  constructor(db: Database.Database, listingCapacity = DEFAULT_LIST_STATEMENT_CACHE_SIZE) {
+    this.db = db;
+    this.listingCapacity = listingCapacity;
+  }
+
+  /** A statement whose text is a constant of this adapter. */
+  statement(text: string): Database.Statement {
+    let prepared = this.fixed.get(text);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(text);
+      this.fixed.set(text, prepared);
+    }
+    return prepared;
+  }
+
+  /** A compiled list statement, from the LRU cache. */
+  listingStatement(text: string): Database.Statement {
+    const cached = this.listing.get(text);
+    if (cached !== undefined) {
+      // Re-inserting moves the entry to the most recently used end of the Map's order.
+      this.listing.delete(text);
+      this.listing.set(text, cached);
+      return cached;
+    }
+    const prepared = this.db.prepare(text);
+    this.listing.set(text, prepared);
+    if (this.listing.size > this.listingCapacity) {
+      const oldest = this.listing.keys().next();
+      if (oldest.done !== true) this.listing.delete(oldest.value);
+    }
+    return prepared;
+  }
+
+  /** How many list statements are cached (for tests of the bound). */
+  get cachedListingStatements(): number {
+    return this.listing.size;
+  }
+
+  close(): void {
+    this.fixed.clear();
+    this.listing.clear();
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** JavaScript's `toLowerCase()`, the case folding of the in-memory evaluator; other values pass through. */
+function caseFold(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function configure(db: Database.Database): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('foreign_keys = ON');
+  db.function(SQLITE_CASE_FOLD_FUNCTION, { deterministic: true }, caseFold);
+}
+
+/** The writer: WAL so the reader sees committed data while a write is under way. */
+export function openWriterDatabase(filename: string): Database.Database {
+  const db = new Database(filename);
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (typeof mode !== 'string' || mode.toLowerCase() !== 'wal') {
+      throw new TypeError(`SQLite could not switch ${filename} to WAL mode (got ${String(mode)})`);
+    }
+    // NORMAL is durable in WAL mode except for the last commits before a power loss.
+    db.pragma('synchronous = NORMAL');
+    configure(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The reader: read-only, so no statement through it can ever write. */
+export function openReaderDatabase(filename: string): Database.Database {
+  const db = new Database(filename, { readonly: true, fileMustExist: true });
+  try {
+    configure(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateSqlite } from './migrate.js';
+import { sqliteMigrations } from './migrations/index.js';
+
+describe('SQLite migrations', () => {
+  let directory: string;
+  let db: Database.Database;
+
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'scimitar-'));
+    db = new Database(path.join(directory, 'migrate.db'));
+  });
+
+  afterEach(() => {
+    db.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('lists versions in ascending order without gaps or duplicates', () => {
+    expect(sqliteMigrations.map((migration) => migration.version)).toEqual(sqliteMigrations.map((_, index) => index + 1));
+  });
+
+  it('applies every migration once, recording each', () => {
+    expect(migrateSqlite(db)).toEqual([1]);
+    expect(migrateSqlite(db)).toEqual([]);
+    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+    expect(tables).toEqual(['group_members', 'groups', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users']);
+    const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
+    expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual([{ version: 1, name: 'initial' }]);
+    expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);
+  });
+
+  it('applies later steps on top of earlier ones, and leaves nothing of a step that fails', () => {
+    migrateSqlite(db);
+    const next = { version: 2, name: 'add-probe', up: 'CREATE TABLE probe (id TEXT PRIMARY KEY);' };
+    const broken = { version: 3, name: 'broken', up: 'CREATE TABLE half_done (id TEXT); CREATE TABLE oops (' };
+    expect(() => migrateSqlite(db, [...sqliteMigrations, next, broken])).toThrow();
+    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('probe', 'half_done')").all() as { name: string }[]).map((row) => row.name);
+    expect(tables).toEqual(['probe']);
+    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version)).toEqual([1, 2]);
+  });
+
+  it('refuses a database migrated by a newer build', () => {
+    migrateSqlite(db, [...sqliteMigrations, { version: 2, name: 'future', up: 'CREATE TABLE future (id TEXT);' }]);
+    expect(() => migrateSqlite(db)).toThrow(TypeError);
+  });
+});

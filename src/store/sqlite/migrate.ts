@@ -1,0 +1,35 @@
+import type Database from 'better-sqlite3';
+import { sqliteMigrations, type Migration } from './migrations/index.js';
+
+/**
+ * Brings the database schema up to date: every migration whose version is
+ * not yet in `schema_migrations` runs in its own transaction, together with
+ * the row recording it, so a failed step leaves the previous version intact.
+ * Returns the versions applied by this call (empty when already current).
+ */
+export function migrateSqlite(db: Database.Database, migrations: readonly Migration[] = sqliteMigrations): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER NOT NULL PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`);
+  const appliedRows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+  const applied = new Set(appliedRows.map((row) => row.version));
+  const known = new Set(migrations.map((migration) => migration.version));
+  const unknown = [...applied].filter((version) => !known.has(version));
+  if (unknown.length > 0) {
+    // A newer build migrated this file; running old code against it could corrupt data.
+    throw new TypeError(`The database has schema versions this build does not know (${unknown.join(', ')}); upgrade Scimitar`);
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const newlyApplied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.up);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+    newlyApplied.push(migration.version);
+  }
+  return newlyApplied;
+}

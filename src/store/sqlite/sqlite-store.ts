@@ -1,0 +1,139 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ResourceTypeName } from '../../core/schema/attribute.js';
+import type { SchemaRegistry } from '../../core/schema/registry.js';
+import type { ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './connection.js';
+import { migrateSqlite } from './migrate.js';
+import { AsyncMutex } from './mutex.js';
+import { SqliteReader } from './sqlite-reader.js';
+import { SqliteTenantStore } from './sqlite-tenant-store.js';
+import { SqliteWriter } from './sqlite-writer.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its directory is created when missing. */
+  readonly filename: string;
+  readonly registry: SchemaRegistry;
+  /** Bound of the cache of prepared list statements (default 200). */
+  readonly listStatementCacheSize?: number;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode, with two connections.
+ * The reader serves `store.reader` and sees only committed data; the writer
+ * runs transactions one at a time (an async mutex orders them, since their
+ * callbacks await between statements).
+ */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly reader: SqliteReader;
+  readonly tenants: TenantStore;
+  private readonly writerConnection: SqliteConnection;
+  private readonly readerConnection: SqliteConnection;
+  private readonly registry: SchemaRegistry;
+  private readonly mutex = new AsyncMutex();
+  /** Marks the async context of a running transaction, to refuse a nested one instead of deadlocking. */
+  private readonly inTransaction = new AsyncLocalStorage<SqliteWriter>();
+  private closed = false;
+
+  constructor(writer: SqliteConnection, reader: SqliteConnection, registry: SchemaRegistry) {
+    this.writerConnection = writer;
+    this.readerConnection = reader;
+    this.registry = registry;
+    this.reader = new SqliteReader(reader, registry);
+    this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+  }
+
+  async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    if (this.inTransaction.getStore() !== undefined) {
+      throw new TypeError('store.transaction was called inside a transaction; use the writer passed to the outer callback');
+    }
+    return this.mutex.run(async () => {
+      this.assertOpen();
+      const db = this.writerConnection.db;
+      // IMMEDIATE takes the write lock now, so the transaction cannot fail
+      // later with SQLITE_BUSY when it first writes.
+      db.exec('BEGIN IMMEDIATE');
+      const writer = new SqliteWriter(this.writerConnection, this.registry);
+      try {
+        const result = await this.inTransaction.run(writer, () => work(writer));
+        writer.end();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        writer.end();
+        // SQLite may already have rolled back (e.g. on SQLITE_FULL).
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /** See SqliteReader.explainList: the query plans of a list request, for index checks. */
+  async explainList(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<{ count: string[]; page: string[] }> {
+    this.assertOpen();
+    return this.reader.explainList(tenantId, resourceType, query);
+  }
+
+  async ping(): Promise<void> {
+    this.openConnection(this.readerConnection).statement('SELECT 1').get();
+  }
+
+  /** Waits for the running and queued transactions, then closes both connections (the writer last, so it checkpoints the WAL). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.mutex.run(() => {
+      this.closed = true;
+      this.readerConnection.close();
+      // SQLite's advice for long-lived connections: refresh the planner's
+      // statistics where they are missing or stale, just before closing.
+      if (this.writerConnection.db.open) this.writerConnection.db.pragma('optimize');
+      this.writerConnection.close();
+    });
+  }
+
+  /** Every write outside `transaction` (tenants, tokens) takes the same lock, or joins the caller's transaction. */
+  private async serialisedWrite<T>(write: (writer: SqliteConnection) => T): Promise<T> {
+    this.assertOpen();
+    if (this.inTransaction.getStore() !== undefined) return write(this.writerConnection);
+    return this.mutex.run(() => {
+      this.assertOpen();
+      return this.writerConnection.db.transaction(() => write(this.writerConnection)).immediate();
+    });
+  }
+
+  private openConnection(connection: SqliteConnection): SqliteConnection {
+    this.assertOpen();
+    return connection;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TypeError('The SQLite store is closed');
+  }
+}
+
+/**
+ * Opens (creating if needed) the database file, applies pending migrations
+ * on the writer connection, then opens the reader on the migrated file.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const { filename, registry } = options;
+  if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) {
+    // Two connections must reach the same database: an in-memory one would be two databases.
+    throw new TypeError('openSqliteStore needs the path of a database file');
+  }
+  mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  const writerDb = openWriterDatabase(filename);
+  let readerDb;
+  try {
+    migrateSqlite(writerDb);
+    readerDb = openReaderDatabase(filename);
+  } catch (error) {
+    writerDb.close();
+    throw error;
+  }
+  const cacheSize = options.listStatementCacheSize;
+  return new SqliteStore(new SqliteConnection(writerDb, cacheSize), new SqliteConnection(readerDb, cacheSize), registry);
+}

@@ -1,0 +1,27 @@
+/**
+ * The contract every Store adapter must pass (src/store/store.ts). Each
+ * adapter's test file calls `describeStoreContract` with a function opening
+ * a fresh, empty store built with `createDefaultRegistry()`; the suites
+ * create the tenants they use and run against the real database.
+ */
+import { describe } from 'vitest';
+import { describeFilterContract } from './filters.contract.js';
+import { describeListingContract } from './listing.contract.js';
+import { describeMemberContract } from './members.contract.js';
+import { describeResourceContract } from './resources.contract.js';
+import type { OpenedStore, OpenStore } from './support.js';
+import { describeTenantContract } from './tenants.contract.js';
+
+export type { OpenedStore, OpenStore } from './support.js';
+export { contractRegistry } from './support.js';
+
+export function describeStoreContract(name: string, openStore: () => Promise<OpenedStore>): void {
+  const open: OpenStore = openStore;
+  describe(`store contract: ${name}`, () => {
+    describeResourceContract(open);
+    describeMemberContract(open);
+    describeFilterContract(open);
+    describeListingContract(open);
+    describeTenantContract(open);
+  });
+}
