@@ -115,8 +115,12 @@ export interface StoreWriter extends StoreReader {
   updateResource(update: ResourceUpdate): Promise<StoredResource>;
   /** Bumps version and lastModified only (e.g. after a membership change). */
   touchResource(tenantId: string, resourceType: ResourceTypeName, id: string, expectedVersion: number, now: string): Promise<StoredResource>;
-  /** Deletes the resource and every membership row that names it (as group or as member). Returns false if absent. */
-  deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<boolean>;
+  /**
+   * Deletes the resource and every membership row that names it (as group or
+   * as member); the groups that lose it as a member get a new version and
+   * lastModified `now`, since their `members` changed. Returns false if absent.
+   */
+  deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<boolean>;
   /** Adds members; ones already present are left alone. Returns how many rows were added. */
   addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number>;
   /** Removes exactly these member ids. Returns how many rows were removed. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
-import { ensureTenants, group, idsMatching, insert, OTHER_TENANT, TENANT, user, type OpenStore } from './support.js';
+import { ensureTenants, group, idsMatching, insert, LATER, OTHER_TENANT, TENANT, user, type OpenStore } from './support.js';
 
 export function describeMemberContract(openStore: OpenStore): void {
   describe('group members', () => {
@@ -46,16 +46,27 @@ export function describeMemberContract(openStore: OpenStore): void {
     it('deleting a User removes it from every group', async () => {
       await add('g-admins', { value: 'u-babs', type: 'User' }, { value: 'u-jsmith', type: 'User' });
       await add('g-staff', { value: 'u-babs', type: 'User' });
-      await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u-babs'));
+      await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u-babs', LATER));
       expect((await store.reader.listMembers(TENANT, 'g-admins')).map((member) => member.value)).toEqual(['u-jsmith']);
       expect(await store.reader.listMembers(TENANT, 'g-staff')).toEqual([]);
       expect(await idsMatching(store, 'Group', 'members.value eq "u-babs"')).toEqual([]);
     });
 
+    it('deleting a member gives each group that lost it a new version and lastModified', async () => {
+      await add('g-admins', { value: 'u-babs', type: 'User' });
+      const before = await store.reader.getResource(TENANT, 'Group', 'g-admins');
+      const untouched = await store.reader.getResource(TENANT, 'Group', 'g-staff');
+      await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u-babs', LATER));
+      const after = await store.reader.getResource(TENANT, 'Group', 'g-admins');
+      expect(after?.version).toBe((before?.version ?? 0) + 1);
+      expect(after?.lastModified).toBe(LATER);
+      expect(await store.reader.getResource(TENANT, 'Group', 'g-staff')).toEqual(untouched);
+    });
+
     it('deleting a Group removes its member rows and its own membership in other groups', async () => {
       await add('g-staff', { value: 'u-babs', type: 'User' });
       await add('g-all', { value: 'g-staff', type: 'Group' }, { value: 'u-jsmith', type: 'User' });
-      await store.transaction((writer) => writer.deleteResource(TENANT, 'Group', 'g-staff'));
+      await store.transaction((writer) => writer.deleteResource(TENANT, 'Group', 'g-staff', LATER));
       expect(await store.reader.listMembers(TENANT, 'g-staff')).toEqual([]);
       expect((await store.reader.listMembers(TENANT, 'g-all')).map((member) => member.value)).toEqual(['u-jsmith']);
       expect(await store.reader.listMemberships(TENANT, 'u-babs')).toEqual([]);

@@ -165,9 +165,10 @@ export class ResourceService {
   /** RFC 7644 §3.6: DELETE removes the resource and every membership naming it. */
   async delete(context: RequestContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
     const schemas = this.schemasFor(type);
+    const now = this.now().toISOString();
     await this.store.transaction(async (writer) => {
       await this.currentForWrite(writer, context, schemas, id, ifMatch);
-      await writer.deleteResource(context.tenantId, type, id);
+      await writer.deleteResource(context.tenantId, type, id, now);
     });
   }
 

@@ -50,6 +50,8 @@ export const MEMBER_STATEMENTS = Object.freeze({
   removeAll: 'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ?',
   // Without statistics SQLite would rather walk the tenant's part of the primary key.
   removeMemberships: 'DELETE FROM group_members INDEXED BY group_members_member WHERE tenant_id = ? AND member_id = ?',
+  touchContainingGroups:
+    'UPDATE groups SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id IN (SELECT group_id FROM group_members INDEXED BY group_members_member WHERE tenant_id = ? AND member_id = ?)',
 });
 
 /**
@@ -145,7 +147,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     return resourceFromRow(tenantId, resourceType, row);
   }
 
-  async deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<boolean> {
+  async deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<boolean> {
     const table = checkResourceType(resourceType);
     const connection = this.connection();
     // The resource row goes first: only when it existed are membership rows
@@ -153,6 +155,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     // A User's email rows and a Group's member rows follow by ON DELETE CASCADE.
     const deleted = connection.statement(`DELETE FROM ${table} WHERE tenant_id = ? AND id = ?`).run(tenantId, id).changes;
     if (deleted === 0) return false;
+    connection.statement(MEMBER_STATEMENTS.touchContainingGroups).run(canonicalTimestamp(now), tenantId, tenantId, id);
     connection.statement(MEMBER_STATEMENTS.removeMemberships).run(tenantId, id);
     if (resourceType === 'Group') connection.statement(MEMBER_STATEMENTS.removeAll).run(tenantId, id);
     return true;
