@@ -10,7 +10,7 @@ import { createDefaultRegistry, type SchemaRegistry } from '../core/schema/regis
 import { buildHttpApp } from '../http/app.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
 import { ResourceService } from '../services/resources/resource-service.js';
-import { openSqliteStore } from '../store/sqlite/index.js';
+import { openStore } from './open-store.js';
 import type { Store } from '../store/store.js';
 
 export const DEFAULT_TENANT_ID = 'default';
@@ -31,14 +31,10 @@ export interface ScimitarOverrides {
   readonly now?: () => Date;
 }
 
-export async function openStore(config: ScimitarConfig, registry: SchemaRegistry): Promise<Store> {
-  return openSqliteStore({ filename: config.database.filename, registry });
-}
-
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
   const registry = overrides.registry ?? createDefaultRegistry();
   const now = overrides.now ?? (() => new Date());
-  const store = await openStore(config, registry);
+  const store = await openStore(config.database, registry);
   try {
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, 'Default directory', now().toISOString());
     let generatedToken: string | undefined;

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { migrateCommand } from './migrate.js';
 import { startCommand } from './start.js';
 import { tokensCreateCommand } from './tokens.js';
 
@@ -20,6 +21,12 @@ program
   .option('-p, --port <port>', 'port to listen on (overrides PORT)')
   .option('--host <host>', 'address to bind (overrides HOST)')
   .action(startCommand);
+
+program
+  .command('migrate')
+  .description('Apply pending database schema migrations (start also applies them)')
+  .option('--json', 'print JSON for scripts')
+  .action(migrateCommand);
 
 const tokens = program.command('tokens').description('Manage bearer tokens of the default directory');
 tokens

@@ -1,3 +1,4 @@
+import { describeDatabase } from '../app/open-store.js';
 import { createScimitar } from '../app/scimitar.js';
 import { loadConfig } from '../config/config.js';
 import { SCIM_PREFIX } from '../http/app.js';
@@ -21,7 +22,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const lines = [
     '',
     `Scimitar is serving SCIM 2.0 at ${scimUrl}`,
-    `Database: SQLite at ${config.database.filename}`,
+    `Database: ${describeDatabase(config.database)}`,
   ];
   if (scimitar.generatedToken !== undefined) {
     lines.push(

@@ -2,7 +2,7 @@ import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import { issueToken } from '../auth/tokens.js';
 import { loadConfig } from '../config/config.js';
 import { createDefaultRegistry } from '../core/schema/registry.js';
-import { openStore } from '../app/scimitar.js';
+import { openStore } from '../app/open-store.js';
 
 export interface TokensCreateOptions {
   readonly name: string;
@@ -11,7 +11,7 @@ export interface TokensCreateOptions {
 
 export async function tokensCreateCommand(options: TokensCreateOptions): Promise<void> {
   const config = loadConfig();
-  const store = await openStore(config, createDefaultRegistry());
+  const store = await openStore(config.database, createDefaultRegistry());
   try {
     const now = new Date();
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, 'Default directory', now.toISOString());

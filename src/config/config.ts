@@ -6,11 +6,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export interface DatabaseConfig {
-  readonly kind: 'sqlite';
-  /** Absolute path of the SQLite file. */
-  readonly filename: string;
-}
+export type DatabaseConfig =
+  | {
+      readonly kind: 'sqlite';
+      /** Absolute path of the SQLite file. */
+      readonly filename: string;
+    }
+  | {
+      readonly kind: 'postgres';
+      /** The connection string, as given (it may hold a password: never log it). */
+      readonly url: string;
+      /** Connections per instance. */
+      readonly poolSize: number;
+      /** Longest a single statement may run, in milliseconds, before PostgreSQL cancels it. */
+      readonly statementTimeoutMs: number;
+    };
 
 export interface ScimitarConfig {
   readonly port: number;
@@ -27,6 +37,14 @@ export interface ScimitarConfig {
   readonly bodyLimit: number;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /**
+   * Server secret keying the hashes of bearer tokens and admin keys
+   * (HMAC-SHA256). undefined → the composition root supplies one (for SQLite,
+   * a generated key file next to the database).
+   */
+  readonly secret: string | undefined;
+  /** Per-tenant request rate limit: sustained requests per second, and the burst allowed above it. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
 
 export class ConfigError extends Error {
@@ -50,6 +68,11 @@ const SETTINGS = [
   'SCIMITAR_BODY_LIMIT',
   'SCIMITAR_DEFAULT_PAGE_SIZE',
   'SCIMITAR_MAX_PAGE_SIZE',
+  'SCIMITAR_DB_POOL_SIZE',
+  'SCIMITAR_DB_STATEMENT_TIMEOUT_MS',
+  'SCIMITAR_SECRET',
+  'SCIMITAR_RATE_LIMIT_PER_SECOND',
+  'SCIMITAR_RATE_LIMIT_BURST',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -114,9 +137,20 @@ function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
     return { kind: 'sqlite', filename: path.resolve(cwd, filePath) };
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
-    throw new ConfigError('DATABASE_URL', 'PostgreSQL is not available in this version yet; use sqlite:<path>');
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL (user, password and database are percent-encoded)');
+    }
+    return {
+      kind: 'postgres',
+      url: raw,
+      poolSize: integerSetting(settings, 'SCIMITAR_DB_POOL_SIZE', 10, 1, 1000),
+      statementTimeoutMs: integerSetting(settings, 'SCIMITAR_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    };
   }
-  throw new ConfigError('DATABASE_URL', `must start with sqlite: (e.g. sqlite:./data/scimitar.db), got "${raw}"`);
+  // The URL itself is not echoed: it may hold a password.
+  throw new ConfigError('DATABASE_URL', 'must start with sqlite: (e.g. sqlite:./data/scimitar.db) or postgres:// (e.g. postgres://user:pass@host:5432/db)');
 }
 
 function publicUrlSetting(settings: RawSettings): string | undefined {
@@ -166,5 +200,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     bodyLimit: integerSetting(settings, 'SCIMITAR_BODY_LIMIT', 1_048_576, 1024, 256 * 1_048_576),
     defaultPageSize,
     maxPageSize,
+    secret: secretSetting(settings),
+    rateLimit: {
+      perSecond: integerSetting(settings, 'SCIMITAR_RATE_LIMIT_PER_SECOND', 200, 1, 1_000_000),
+      burst: integerSetting(settings, 'SCIMITAR_RATE_LIMIT_BURST', 2000, 1, 10_000_000),
+    },
   };
+}
+
+function secretSetting(settings: RawSettings): string | undefined {
+  const secret = settings.SCIMITAR_SECRET;
+  if (secret === undefined) return undefined;
+  // The key of an HMAC: anything shorter than 32 characters is too easy to guess.
+  if (secret.length < 32) throw new ConfigError('SCIMITAR_SECRET', 'must be at least 32 characters long (e.g. `openssl rand -base64 48`)');
+  return secret;
 }

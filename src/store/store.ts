@@ -135,6 +135,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly reader: StoreReader;
   readonly tenants: TenantStore;
+  /** The schema migrations: those this open applied, and the version the database is now at. */
+  readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /**
    * Runs `work` in one database transaction: all of its writes commit
    * together or not at all (a thrown error rolls everything back).
@@ -170,13 +172,57 @@ export interface NewToken {
   readonly expiresAt: string | undefined;
 }
 
-/** Tenants and their tokens. */
+export interface StoredTenant {
+  /** The tenant's slug, used in its base URL /t/{id}/scim/v2: lowercase letters, digits and dashes. */
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+/** An operator key for the admin API: only a hash is stored, like bearer tokens. */
+export interface StoredAdminKey {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly hash: string;
+  readonly createdAt: string;
+  readonly revokedAt: string | undefined;
+  readonly lastUsedAt: string | undefined;
+}
+
+export interface NewAdminKey {
+  readonly id: string;
+  readonly name: string;
+  readonly prefix: string;
+  readonly hash: string;
+  readonly createdAt: string;
+}
+
+/** Tenants, their tokens, and the operators' admin keys. */
 export interface TenantStore {
   /** Creates the tenant row if missing (idempotent). */
   ensureTenant(tenantId: string, name: string, now: string): Promise<void>;
+  /** Creates a tenant; `409 uniqueness` when the id is taken. */
+  createTenant(tenantId: string, name: string, now: string): Promise<StoredTenant>;
+  getTenant(tenantId: string): Promise<StoredTenant | undefined>;
+  /** All tenants, ordered by id. */
+  listTenants(): Promise<readonly StoredTenant[]>;
+  /** Deletes the tenant and everything in it (users, groups, memberships, tokens) in one transaction. False if absent. */
+  deleteTenant(tenantId: string): Promise<boolean>;
+  /** How many Users and Groups the tenant holds. */
+  countResources(tenantId: string): Promise<{ readonly users: number; readonly groups: number }>;
+
   insertToken(token: NewToken): Promise<void>;
   findTokenByHash(hash: string): Promise<StoredToken | undefined>;
   listTokens(tenantId: string): Promise<readonly StoredToken[]>;
   revokeToken(tenantId: string, tokenId: string, now: string): Promise<boolean>;
+  /** Sets a token's expiry (rotation: the old token keeps working until then). False if absent. */
+  expireToken(tenantId: string, tokenId: string, expiresAt: string): Promise<boolean>;
   markTokenUsed(tokenId: string, now: string): Promise<void>;
+
+  insertAdminKey(key: NewAdminKey): Promise<void>;
+  findAdminKeyByHash(hash: string): Promise<StoredAdminKey | undefined>;
+  listAdminKeys(): Promise<readonly StoredAdminKey[]>;
+  revokeAdminKey(keyId: string, now: string): Promise<boolean>;
+  markAdminKeyUsed(keyId: string, now: string): Promise<void>;
 }

@@ -25,27 +25,29 @@ describe('SQLite migrations', () => {
   });
 
   it('applies every migration once, recording each', () => {
-    expect(migrateSqlite(db)).toEqual([1]);
+    const history = sqliteMigrations.map((migration) => migration.version);
+    expect(migrateSqlite(db)).toEqual(history);
     expect(migrateSqlite(db)).toEqual([]);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['group_members', 'groups', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users']);
+    expect(tables).toEqual(['admin_keys', 'group_members', 'groups', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users']);
     const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
-    expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual([{ version: 1, name: 'initial' }]);
+    expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);
   });
 
   it('applies later steps on top of earlier ones, and leaves nothing of a step that fails', () => {
     migrateSqlite(db);
-    const next = { version: 2, name: 'add-probe', up: 'CREATE TABLE probe (id TEXT PRIMARY KEY);' };
-    const broken = { version: 3, name: 'broken', up: 'CREATE TABLE half_done (id TEXT); CREATE TABLE oops (' };
+    const latest = sqliteMigrations.length;
+    const next = { version: latest + 1, name: 'add-probe', up: 'CREATE TABLE probe (id TEXT PRIMARY KEY);' };
+    const broken = { version: latest + 2, name: 'broken', up: 'CREATE TABLE half_done (id TEXT); CREATE TABLE oops (' };
     expect(() => migrateSqlite(db, [...sqliteMigrations, next, broken])).toThrow();
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('probe', 'half_done')").all() as { name: string }[]).map((row) => row.name);
     expect(tables).toEqual(['probe']);
-    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version)).toEqual([1, 2]);
+    expect((db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((row) => row.version)).toEqual([...sqliteMigrations.map((migration) => migration.version), latest + 1]);
   });
 
   it('refuses a database migrated by a newer build', () => {
-    migrateSqlite(db, [...sqliteMigrations, { version: 2, name: 'future', up: 'CREATE TABLE future (id TEXT);' }]);
+    migrateSqlite(db, [...sqliteMigrations, { version: sqliteMigrations.length + 1, name: 'future', up: 'CREATE TABLE future (id TEXT);' }]);
     expect(() => migrateSqlite(db)).toThrow(TypeError);
   });
 });

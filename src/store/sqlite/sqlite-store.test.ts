@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import type { StoreWriter } from '../store.js';
+import { sqliteMigrations } from './migrations/index.js';
 import { openSqliteStore, type SqliteStore } from './index.js';
 
 const registry = createDefaultRegistry();
@@ -42,7 +43,7 @@ describe('SQLite store', () => {
     const probe = new Database(filename, { readonly: true });
     try {
       expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(probe.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+      expect(probe.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     } finally {
       probe.close();
     }
@@ -59,7 +60,7 @@ describe('SQLite store', () => {
     expect((await store.reader.getResource(TENANT, 'User', 'u1'))?.attributes).toEqual({ userName: 'bjensen' });
     const probe = new Database(filename, { readonly: true });
     try {
-      expect(probe.prepare('SELECT COUNT(*) AS applied FROM schema_migrations').get()).toEqual({ applied: 1 });
+      expect(probe.prepare('SELECT COUNT(*) AS applied FROM schema_migrations').get()).toEqual({ applied: sqliteMigrations.length });
     } finally {
       probe.close();
     }

@@ -6,6 +6,7 @@ import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
+import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTenantStore } from './sqlite-tenant-store.js';
@@ -29,6 +30,7 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly reader: SqliteReader;
   readonly tenants: TenantStore;
+  readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
   private readonly registry: SchemaRegistry;
@@ -37,7 +39,13 @@ export class SqliteStore implements Store {
   private readonly inTransaction = new AsyncLocalStorage<SqliteWriter>();
   private closed = false;
 
-  constructor(writer: SqliteConnection, reader: SqliteConnection, registry: SchemaRegistry) {
+  constructor(
+    writer: SqliteConnection,
+    reader: SqliteConnection,
+    registry: SchemaRegistry,
+    migrations: { readonly applied: readonly number[]; readonly version: number },
+  ) {
+    this.migrations = migrations;
     this.writerConnection = writer;
     this.readerConnection = reader;
     this.registry = registry;
@@ -127,13 +135,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   const writerDb = openWriterDatabase(filename);
   let readerDb;
+  let applied: number[];
   try {
-    migrateSqlite(writerDb);
+    applied = migrateSqlite(writerDb);
     readerDb = openReaderDatabase(filename);
   } catch (error) {
     writerDb.close();
     throw error;
   }
   const cacheSize = options.listStatementCacheSize;
-  return new SqliteStore(new SqliteConnection(writerDb, cacheSize), new SqliteConnection(readerDb, cacheSize), registry);
+  const version = sqliteMigrations.at(-1)?.version ?? 0;
+  return new SqliteStore(new SqliteConnection(writerDb, cacheSize), new SqliteConnection(readerDb, cacheSize), registry, { applied, version });
 }

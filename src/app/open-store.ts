@@ -1,0 +1,21 @@
+/** Opens the store the configuration names: SQLite (embedded default) or PostgreSQL. */
+import { ConfigError, type DatabaseConfig } from '../config/config.js';
+import type { SchemaRegistry } from '../core/schema/registry.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import type { Store } from '../store/store.js';
+
+export async function openStore(database: DatabaseConfig, registry: SchemaRegistry): Promise<Store> {
+  switch (database.kind) {
+    case 'sqlite':
+      return openSqliteStore({ filename: database.filename, registry });
+    case 'postgres':
+      throw new ConfigError('DATABASE_URL', 'PostgreSQL support is not part of this build yet; use sqlite:<path>');
+  }
+}
+
+/** A human description of the database, without credentials. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'sqlite') return `SQLite at ${database.filename}`;
+  const url = new URL(database.url);
+  return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}

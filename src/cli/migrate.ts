@@ -1,0 +1,25 @@
+import { describeDatabase, openStore } from '../app/open-store.js';
+import { loadConfig } from '../config/config.js';
+import { createDefaultRegistry } from '../core/schema/registry.js';
+
+export interface MigrateOptions {
+  readonly json?: boolean;
+}
+
+/** Applies pending schema migrations (opening the store applies them) and reports what it did. */
+export async function migrateCommand(options: MigrateOptions): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore(config.database, createDefaultRegistry());
+  try {
+    const { applied, version } = store.migrations;
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ database: describeDatabase(config.database), applied, version })}\n`);
+    } else if (applied.length === 0) {
+      process.stdout.write(`${describeDatabase(config.database)}: schema is up to date (version ${version}).\n`);
+    } else {
+      process.stdout.write(`${describeDatabase(config.database)}: applied migration${applied.length > 1 ? 's' : ''} ${applied.join(', ')}; schema is at version ${version}.\n`);
+    }
+  } finally {
+    await store.close();
+  }
+}
