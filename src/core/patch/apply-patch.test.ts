@@ -76,6 +76,39 @@ describe('identity-provider request shapes', () => {
     expect(result.changedAttributes).toEqual([`${ENTERPRISE}:manager`]);
   });
 
+  it('Entra: {"op":"Add","path":"manager","value":[{"$ref":…,"value":…}]} sets the enterprise manager', () => {
+    // "Develop and plan provisioning for a SCIM endpoint", Example 5: no URN in the path, the value an array.
+    const value = [{ $ref: 'http://idp.example.com/scim/Users/00aa00aa-bb11-cc22-dd33-44ee44ee44ee', value: '00aa00aa-bb11-cc22-dd33-44ee44ee44ee' }];
+    const result = patch(minimalUser, [{ op: 'Add', path: 'manager', value }]);
+    expect(result.attributes).toEqual({ ...minimalUser, schemas: [USER, ENTERPRISE], [ENTERPRISE]: { manager: value[0] } });
+    expect(result.changedAttributes).toEqual([`${ENTERPRISE}:manager`]);
+  });
+
+  it('an unqualified path names the extension attribute only when one extension defines it', () => {
+    expect(patch(enterpriseUser, [{ op: 'replace', path: 'department', value: 'Sales' }]).attributes[ENTERPRISE]).toEqual({
+      ...(enterpriseUser[ENTERPRISE] as object),
+      department: 'Sales',
+    });
+    expect(patch(enterpriseUser, [{ op: 'remove', path: 'manager' }]).attributes[ENTERPRISE]).toEqual({ employeeNumber: '701984', department: 'Tour Operations' });
+    expectScimError(() => patch(group, [{ op: 'replace', path: 'department', value: 'x' }], groups), 400, 'invalidPath', /Unknown attribute "department"/);
+  });
+
+  it('a singular complex value given as two elements is refused, never reduced to one', () => {
+    expectScimError(
+      () => patch(enterpriseUser, [{ op: 'replace', path: `${ENTERPRISE}:manager`, value: [{ value: 'a' }, { value: 'b' }] }]),
+      400,
+      'invalidValue',
+      /single-valued; got an array of 2 values/,
+    );
+  });
+
+  it('replace of a singular complex attribute with [] clears it, as null and "" do', () => {
+    expect(patch(enterpriseUser, [{ op: 'replace', path: `${ENTERPRISE}:manager`, value: [] }]).attributes[ENTERPRISE]).toEqual({
+      employeeNumber: '701984',
+      department: 'Tour Operations',
+    });
+  });
+
   it('clearing the last extension attribute drops the extension and its schema URN', () => {
     const onlyManager = { ...minimalUser, schemas: [USER, ENTERPRISE], [ENTERPRISE]: { manager: { value: 'm1' } } };
     expect(patch(onlyManager, [{ op: 'replace', path: `${ENTERPRISE}:manager`, value: null }]).attributes).toEqual(minimalUser);

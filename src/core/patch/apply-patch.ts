@@ -5,8 +5,9 @@
  * Values get exactly the coercions normalizeResource applies to POST/PUT
  * bodies (case-insensitive names, "True"/"False", numeric strings, dateTime
  * normalisation, a bare-string `manager`, "" and null meaning "no value"),
- * and the result is checked with validateResource, so a PATCH can never
- * store a resource that a PUT could not.
+ * plus one that only PATCH needs — a singular complex value sent as an array
+ * of one (Entra's manager) — and the result is checked with validateResource,
+ * so a PATCH can never store a resource that a PUT could not.
  */
 import { scimErrors } from '../errors/scim-error.js';
 import { printFilter } from '../filter/print.js';
@@ -24,6 +25,7 @@ import {
   isIgnoredOnInput,
   normalizeAttributeValue,
   normalizeSingleValue,
+  unwrapSingularArray,
 } from '../resource/attribute-value.js';
 import { assertImmutableValueUnchanged, carryImmutableSubAttributes } from '../resource/immutable.js';
 import { cloneJson, describeJsonValue, isJsonObject, jsonEqual, setOwn, type JsonObject } from '../resource/json-value.js';
@@ -194,11 +196,12 @@ function setAttributeTarget(root: JsonObject, op: 'add' | 'replace', target: Att
   if (definition.type === 'complex') {
     // "" or null clears the attribute (Entra clears `manager` with ""); otherwise, per §3.5.2.1
     // and §3.5.2.3, the given sub-attributes are set and the others left unchanged.
-    if (value === null || value === '') {
+    const single = unwrapSingularArray(definition, value, attribute.canonicalPath);
+    if (single === null || single === '') {
       assignAttribute(root, attribute, undefined);
       return;
     }
-    const changes = normalizeAttributeValue(definition, value, attribute.canonicalPath, 'partial');
+    const changes = normalizeAttributeValue(definition, single, attribute.canonicalPath, 'partial');
     if (isJsonObject(changes)) updateSingularComplex(root, attribute, Object.entries(changes));
     return;
   }

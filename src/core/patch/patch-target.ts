@@ -10,7 +10,7 @@ import { printPatchPath } from '../filter/print.js';
 import type { AttributeDefinition, SchemaDefinition } from '../schema/attribute.js';
 import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
-import { isPasswordTarget } from '../resource/attribute-keys.js';
+import { isPasswordTarget, resolveAttributeReference } from '../resource/attribute-keys.js';
 import { findSubAttribute, isGroupMembers } from '../resource/attribute-value.js';
 
 export interface ElementSelection {
@@ -50,7 +50,7 @@ export function resolvePatchTarget(path: PatchPathNode, schemas: ResourceSchemas
   }
   const namesSchemas = node.name.toLowerCase() === SCHEMAS_ATTRIBUTE && (node.schema === undefined || schemas.schema(node.schema) === schemas.coreSchema);
   if (namesSchemas) throw scimErrors.mutability(`"${SCHEMAS_ATTRIBUTE}" is maintained by the server from the attributes present`);
-  const top = schemas.resolve({ schema: node.schema, name: node.name });
+  const top = resolveAttributeReference(schemas, { schema: node.schema, name: node.name });
   if (!top) {
     if (node.schema !== undefined && schemas.schema(node.schema) === undefined) {
       throw scimErrors.invalidPath(`Unknown schema "${node.schema}" in path "${text}"`);

@@ -9,7 +9,7 @@
 import { scimErrors } from '../errors/scim-error.js';
 import type { SchemaDefinition } from '../schema/attribute.js';
 import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
-import { splitAttributePath, type ResolvedAttribute, type ResourceSchemas } from '../schema/registry.js';
+import { splitAttributePath, type AttributeReference, type ResolvedAttribute, type ResourceSchemas } from '../schema/registry.js';
 import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
 
 export type AttributeEntry =
@@ -33,7 +33,7 @@ export function resolveAttributeEntries(source: JsonObject, schemas: ResourceSch
       entries.push(...resolveSchemaObject(schema, value, schemas));
       continue;
     }
-    const target = schemas.resolvePath(key);
+    const target = resolveAttributeReference(schemas, splitAttributePath(key));
     if (!target) {
       const what = /^urn:/i.test(key) ? 'attribute or schema' : 'attribute';
       throw scimErrors.invalidSyntax(`Unknown ${what} "${key}" for resource type ${schemas.resourceType.name}`);
@@ -41,6 +41,26 @@ export function resolveAttributeEntries(source: JsonObject, schemas: ResourceSch
     entries.push({ kind: 'attribute', target, value });
   }
   return entries;
+}
+
+/**
+ * Resolves a reference as the registry does and, when a name without a URN
+ * is not a core attribute, finds it in the one extension schema that defines
+ * it. RFC 7644 §3.10 reads an unqualified name as a core attribute, but
+ * Entra ID sends `"path": "manager"` for the enterprise manager, and its
+ * documented create body carries `department` and `manager` unqualified. A
+ * name that several extensions define stays unknown: guessing which one was
+ * meant could write data where the client did not intend it.
+ */
+export function resolveAttributeReference(schemas: ResourceSchemas, reference: AttributeReference): ResolvedAttribute | undefined {
+  const resolved = schemas.resolve(reference);
+  if (resolved !== undefined || reference.schema !== undefined) return resolved;
+  const candidates: ResolvedAttribute[] = [];
+  for (const extension of schemas.extensions) {
+    const candidate = schemas.resolve({ ...reference, schema: extension.id });
+    if (candidate !== undefined) candidates.push(candidate);
+  }
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 /** `"urn:…:enterprise:2.0:User": { "department": "…", "manager.value": "…" }` */

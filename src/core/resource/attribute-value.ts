@@ -100,6 +100,23 @@ export function normalizeSingleValue(
   return normalizeScalar(definition, value, path);
 }
 
+/**
+ * The value of a PATCH operation on a singular complex attribute, when sent
+ * as an array, means its one element: Entra ID sets the enterprise `manager`
+ * with `"value": [{"$ref": "…", "value": "<id>"}]`. An empty array is no
+ * value, as RFC 7643 §2.5 has it for multi-valued attributes. Two or more
+ * elements are refused, never reduced to one: the server cannot know which
+ * one the client meant. Only the PATCH engine calls this: no provider is
+ * known to send such arrays in a POST or PUT body, which stay strict.
+ */
+export function unwrapSingularArray(definition: AttributeDefinition, value: unknown, path: string): unknown {
+  if (definition.multiValued || definition.type !== 'complex' || !Array.isArray(value)) return value;
+  if (value.length > 1) {
+    throw scimErrors.invalidValue(`Attribute "${path}" is single-valued; got an array of ${value.length} values`);
+  }
+  return value.length === 0 ? null : value[0];
+}
+
 function elementLimit(definition: AttributeDefinition): number {
   return isGroupMembers(definition) ? RESOURCE_LIMITS.maxMembers : RESOURCE_LIMITS.maxMultiValuedElements;
 }

@@ -321,6 +321,72 @@ describe('normalizeResource: types and coercions (RFC 7643 §2.3)', () => {
   });
 });
 
+describe('normalizeResource: identity-provider shapes', () => {
+  const user = (extra: Record<string, unknown>) => normalizeResource({ schemas: [USER], userName: 'b', ...extra }, users).attributes;
+
+  it("Entra's documented create body: unqualified department and manager resolve to the enterprise extension", () => {
+    // "Develop and plan provisioning for a SCIM endpoint", Example 2: a typo'd extension URN in
+    // schemas, and department/manager sent at the top level, both null.
+    const body = {
+      schemas: [USER, 'urn:ietf:params:scim:schemas:extension:enterprise:2.0User'],
+      externalId: 'jyoung',
+      userName: 'jyoung@testuser.com',
+      active: true,
+      addresses: null,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      meta: { resourceType: 'User' },
+      name: { familyName: 'Young', givenName: 'Joy' },
+      phoneNumbers: null,
+      preferredLanguage: null,
+      title: null,
+      department: null,
+      manager: null,
+    };
+    expect(normalizeResource(body, users).attributes).toEqual({
+      schemas: [USER],
+      externalId: 'jyoung',
+      userName: 'jyoung@testuser.com',
+      active: true,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      name: { familyName: 'Young', givenName: 'Joy' },
+    });
+  });
+
+  it('stores an unqualified enterprise attribute under its extension, never dropping it', () => {
+    expect(user({ department: 'Tour Operations', Manager: 'mgr-id' })).toEqual({
+      schemas: [USER, ENTERPRISE],
+      userName: 'b',
+      [ENTERPRISE]: { department: 'Tour Operations', manager: { value: 'mgr-id' } },
+    });
+  });
+
+  it('counts an unqualified and a qualified spelling of one attribute as a repetition', () => {
+    expectScimError(() => user({ department: 'A', [ENTERPRISE]: { department: 'B' } }), 400, 'invalidSyntax', /department" is given more than once/);
+  });
+
+  it('leaves a name that two extensions define unknown rather than guessing', () => {
+    const OTHER = 'urn:example:params:scim:schemas:extension:org:2.0:User';
+    const other: SchemaDefinition = { id: OTHER, name: 'Org', description: 'Org data', attributes: [attribute('department', 'string')] };
+    const twoExtensions = createDefaultRegistry([{ resourceType: 'User', schema: other }]).forResourceType('User');
+    expectScimError(
+      () => normalizeResource({ schemas: [USER], userName: 'b', department: 'X' }, twoExtensions),
+      400,
+      'invalidSyntax',
+      /Unknown attribute "department"/,
+    );
+    expect(normalizeResource({ schemas: [USER], userName: 'b', [`${OTHER}:department`]: 'X' }, twoExtensions).attributes[OTHER]).toEqual({ department: 'X' });
+  });
+
+  it('keeps a create body strict about arrays for singular complex attributes (the array form is a PATCH-only leniency)', () => {
+    // Entra sends `[{"$ref", "value"}]` for the manager in PATCH only (its tutorial's Example 5);
+    // the hostile-request corpus pins that a body with such arrays is refused.
+    expectScimError(() => user({ [ENTERPRISE]: { manager: [{ value: 'mgr-id' }] } }), 400, 'invalidValue', /manager" must be a complex object, got an array/);
+    expectScimError(() => user({ name: [{ givenName: 'Barbara' }] }), 400, 'invalidValue', /"name" must be a complex object, got an array/);
+  });
+});
+
 describe('normalizeResource: Group members', () => {
   const group = (members: unknown) => normalizeResource({ schemas: [GROUP], displayName: 'G', members }, groups).attributes['members'];
 
