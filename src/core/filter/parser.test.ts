@@ -422,7 +422,7 @@ describe('parseFilter: malformed filters are positioned invalidFilter errors', (
     ['emails[type[value pr]]', 'Value filters cannot be nested: "[" at column 12 is inside the value filter of "emails"'],
     ['emails[type eq "work" and ims[value pr]]', 'Value filters cannot be nested: "[" at column 30 is inside the value filter of "emails"'],
     ['emails.value[type pr]', 'The value filter at column 13 must follow a multi-valued attribute, not the sub-attribute "emails.value"'],
-    ['emails[type eq "work"].value eq "x"', 'Expected "and", "or" or end of filter, found "." at column 23'],
+    ['emails[type eq "work"].value eq', 'Expected a comparison value (a string, number, true, false or null), found end of filter at column 32'],
     ['emails[type eq "work"] [', 'Expected "and", "or" or end of filter, found "[" at column 24'],
     ['name.familyName.x pr', 'Unexpected "." at column 16: an attribute path has at most one sub-attribute'],
     ['name. pr', 'Expected an attribute name after "." at column 6, found " "'],
@@ -504,5 +504,33 @@ describe('parseFilter: limits', () => {
   it('reports invalid limits as a programming error', () => {
     expect(() => parseFilter('a pr', { maxLength: 0, maxDepth: 1, maxTokens: 1 })).toThrow(TypeError);
     expect(() => parseFilter('a pr', { maxLength: 10, maxDepth: 1.5, maxTokens: 1 })).toThrow(TypeError);
+  });
+});
+
+describe('parseFilter: a value path followed by a sub-attribute condition (Entra ID)', () => {
+  it('reads emails[type eq "work"].value eq "x" as one same-element value path', () => {
+    const source = 'emails[type eq "work"].value eq "user@contoso.com"';
+    expect(parseFilter(source)).toEqual(
+      valuePath(
+        filterNodes.attributePath('emails', { position: 1 }),
+        logical(
+          'and',
+          comparison(filterNodes.attributePath('type', { position: columnOf(source, 'type') }), 'eq', 'work'),
+          comparison(filterNodes.attributePath('value', { position: columnOf(source, 'value') }), 'eq', 'user@contoso.com'),
+        ),
+      ),
+    );
+  });
+
+  it('accepts pr after the sub-attribute and combines with other expressions', () => {
+    const parsed = parseFilter('userName eq "a" or emails[type eq "work"].value pr');
+    expect(parsed.kind).toBe('Logical');
+    const right = (parsed as { right: FilterNode }).right;
+    expect(right).toMatchObject({ kind: 'ValuePath', filter: { kind: 'Logical', operator: 'and', right: { kind: 'Present' } } });
+  });
+
+  it('still rejects a dangling "." or a missing condition with a positioned error', () => {
+    expect(errorOf(() => parseFilter('emails[type eq "work"].')).detail).toMatch(/sub-attribute name .* at column 24/);
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value')).scimType).toBe('invalidFilter');
   });
 });

@@ -196,9 +196,24 @@ class Parser {
     return this.parseAttributeExpression(path);
   }
 
-  /** valuePath = attrPath "[" valFilter "]" */
+  /**
+   * valuePath = attrPath "[" valFilter "]" [ "." ATTRNAME SP (compareOp SP compValue / "pr") ]
+   *
+   * The bracketed part is the RFC's. The optional tail is not in the RFC
+   * grammar, but Microsoft Entra ID sends it to match users by work email:
+   * `emails[type eq "work"].value eq "x"`. Its only sensible meaning is a
+   * condition on the same element, so it is read as
+   * `emails[type eq "work" and value eq "x"]`: same-element semantics kept.
+   */
   private parseValuePath(path: AttributePathNode): FilterNode {
-    return filterNodes.valuePath(path, this.parseBracketedValueFilter(path));
+    const inner = this.parseBracketedValueFilter(path);
+    if (this.lexer.token.kind !== 'Dot') return filterNodes.valuePath(path, inner);
+    this.lexer.advance();
+    const name = this.lexer.token;
+    if (name.kind !== 'Word') throw this.unexpected(name, 'a sub-attribute name after "]."');
+    this.lexer.advance();
+    const condition = this.parseAttributeExpression(filterNodes.attributePath(name.text, { position: name.column }));
+    return filterNodes.valuePath(path, filterNodes.logical('and', inner, condition));
   }
 
   /** "[" valFilter "]" — shared by the filter's valuePath and the PATCH PATH. */
