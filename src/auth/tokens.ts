@@ -1,10 +1,12 @@
 /**
- * Bearer tokens. A token is 32 random bytes (base64url) behind a readable
- * prefix; only its SHA-256 digest is stored. A digest of a 256-bit random
- * secret needs no slow hash: there is nothing to brute-force.
+ * Bearer tokens of SCIM clients (identity providers). A token is 32 random
+ * bytes (base64url) behind a readable prefix; only its keyed hash is stored
+ * (keyed-hash.ts). A 256-bit random secret needs no slow hash: there is
+ * nothing to brute-force, and the key keeps a leaked table useless.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { StoredToken, TenantStore } from '../store/store.js';
+import type { KeyedHasher } from './keyed-hash.js';
 
 export const TOKEN_PREFIX = 'scim_';
 
@@ -12,28 +14,38 @@ export function generateToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
 /** The part shown in listings: enough to recognise a token, useless to an attacker. */
 export function tokenDisplayPrefix(token: string): string {
   return token.slice(0, TOKEN_PREFIX.length + 6);
 }
 
+/** The stored form of a token (see keyed-hash.ts for the format). */
+export function hashToken(hasher: KeyedHasher, token: string): string {
+  return hasher.hash(token);
+}
+
 export interface IssuedToken {
+  /** The secret: shown once, never stored. */
   readonly token: string;
   readonly record: StoredToken;
 }
 
-export async function issueToken(tenants: TenantStore, tenantId: string, name: string, now: Date, expiresAt?: Date): Promise<IssuedToken> {
+/** Generates a token for a tenant and stores its keyed hash. The tenant must exist. */
+export async function issueToken(
+  tenants: TenantStore,
+  hasher: KeyedHasher,
+  tenantId: string,
+  name: string,
+  now: Date,
+  expiresAt?: Date,
+): Promise<IssuedToken> {
   const token = generateToken();
   const record: StoredToken = {
     id: randomUUID(),
     tenantId,
     name,
     prefix: tokenDisplayPrefix(token),
-    hash: hashToken(token),
+    hash: hasher.hash(token),
     createdAt: now.toISOString(),
     expiresAt: expiresAt?.toISOString(),
     revokedAt: undefined,
@@ -49,39 +61,48 @@ export interface AuthenticatedClient {
   readonly tokenId: string | undefined;
 }
 
+/** Whether a stored token may authenticate at `now`. */
+export function tokenIsUsable(token: Pick<StoredToken, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
+  if (token.revokedAt !== undefined) return false;
+  return token.expiresAt === undefined || Date.parse(token.expiresAt) > now.getTime();
+}
+
 /** How often last-use timestamps are written, at most, per token. */
 const LAST_USE_WRITE_INTERVAL_MS = 60_000;
 
 /**
- * Resolves `Authorization: Bearer …` to a tenant. The fixed operator token
- * (SCIMITAR_TOKEN) is compared in constant time; stored tokens are looked up
- * by digest, which reveals nothing about the secret.
+ * Resolves `Authorization: Bearer …` to a tenant. Every call reads the token
+ * row, so a revocation or a shortened expiry holds from the next request on
+ * (no cache outlives it). The fixed operator token (SCIMITAR_TOKEN) and the
+ * row found are both compared in constant time.
  */
 export class TokenAuthenticator {
-  private readonly fixedTokenDigest: Buffer | undefined;
+  private readonly fixedTokenHash: string | undefined;
   private readonly lastUseWrites = new Map<string, number>();
 
   constructor(
     private readonly tenants: TenantStore,
+    private readonly hasher: KeyedHasher,
     private readonly defaultTenantId: string,
     fixedToken: string | undefined,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.fixedTokenDigest = fixedToken === undefined ? undefined : createHash('sha256').update(fixedToken, 'utf8').digest();
+    this.fixedTokenHash = fixedToken === undefined ? undefined : hasher.hash(fixedToken);
   }
 
+  /** undefined for a missing, malformed, unknown, revoked or expired credential: callers cannot tell which. */
   async authenticate(authorization: string | undefined): Promise<AuthenticatedClient | undefined> {
     const token = parseBearer(authorization);
     if (token === undefined) return undefined;
-    if (this.fixedTokenDigest) {
-      const digest = createHash('sha256').update(token, 'utf8').digest();
-      if (timingSafeEqual(digest, this.fixedTokenDigest)) return { tenantId: this.defaultTenantId, tokenId: undefined };
+    if (this.fixedTokenHash !== undefined && this.hasher.matches(token, this.fixedTokenHash)) {
+      return { tenantId: this.defaultTenantId, tokenId: undefined };
     }
-    const stored = await this.tenants.findTokenByHash(hashToken(token));
-    if (!stored) return undefined;
+    const stored = await this.tenants.findTokenByHash(this.hasher.hash(token));
+    // The store looked the row up by hash; checking it again in constant time
+    // keeps an adapter's lookup quirk (collation, case folding) from ever letting a near-miss in.
+    if (!stored || !this.hasher.matches(token, stored.hash)) return undefined;
     const now = this.clock();
-    if (stored.revokedAt !== undefined) return undefined;
-    if (stored.expiresAt !== undefined && Date.parse(stored.expiresAt) <= now.getTime()) return undefined;
+    if (!tokenIsUsable(stored, now)) return undefined;
     this.recordUse(stored.id, now);
     return { tenantId: stored.tenantId, tokenId: stored.id };
   }

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
 /**
  * The `scimitar` command. Each sub-command is a thin caller of the same
- * composition root the HTTP server uses.
+ * services the HTTP server uses, on the configured database.
+ *
+ * Exit codes: 0 success, 1 the operation failed (its reason on stderr),
+ * 2 bad usage or configuration.
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { isScimError } from '../core/errors/scim-error.js';
+import { registerAdminKeyCommands } from './admin-keys.js';
+import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
+import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
 import { startCommand } from './start.js';
-import { tokensCreateCommand } from './tokens.js';
+import { registerTenantCommands } from './tenants.js';
+import { registerTokenCommands } from './tokens.js';
 
 const program = new Command()
   .name('scimitar')
@@ -28,24 +36,28 @@ program
   .option('--json', 'print JSON for scripts')
   .action(migrateCommand);
 
-const tokens = program.command('tokens').description('Manage bearer tokens of the default directory');
-tokens
-  .command('create')
-  .description('Create a new bearer token and print it once (only its hash is stored)')
-  .option('-n, --name <name>', 'a name to recognise the token by', 'cli token')
-  .option('--json', 'print JSON for scripts')
-  .action(tokensCreateCommand);
+registerTenantCommands(program);
+registerTokenCommands(program);
+registerDirectoryCommands(program);
+registerAdminKeyCommands(program);
+
+function fail(message: string, exitCode: number): void {
+  process.stderr.write(`scimitar: ${message}\n`);
+  process.exitCode = exitCode;
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else if (error instanceof ConfigError) {
-    process.stderr.write(`scimitar: ${error.message}\n`);
-    process.exitCode = 2;
+    // Commander has printed its message; help and --version exit 0, every other parse error is bad usage.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else if (error instanceof ConfigError || error instanceof UsageError) {
+    fail(error.message, EXIT_USAGE);
+  } else if (isScimError(error) || error instanceof CommandFailed) {
+    // A refusal by the service (not found, invalid value, taken id): its detail says why.
+    fail(isScimError(error) ? error.detail : error.message, EXIT_FAILURE);
   } else {
-    process.stderr.write(`scimitar: ${(error as Error).message}\n`);
-    process.exitCode = 1;
+    fail((error as Error).message, EXIT_FAILURE);
   }
 }

@@ -45,6 +45,12 @@ export interface ScimitarConfig {
   readonly secret: string | undefined;
   /** Per-tenant request rate limit: sustained requests per second, and the burst allowed above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /**
+   * Failed authentication: after `limit` failures within `windowSeconds`
+   * from one client address (or on one tenant's URL), further attempts are
+   * answered 429 until the window ends.
+   */
+  readonly authFailures: { readonly limit: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -73,6 +79,8 @@ const SETTINGS = [
   'SCIMITAR_SECRET',
   'SCIMITAR_RATE_LIMIT_PER_SECOND',
   'SCIMITAR_RATE_LIMIT_BURST',
+  'SCIMITAR_AUTH_FAILURE_LIMIT',
+  'SCIMITAR_AUTH_FAILURE_WINDOW',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -204,6 +212,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     rateLimit: {
       perSecond: integerSetting(settings, 'SCIMITAR_RATE_LIMIT_PER_SECOND', 200, 1, 1_000_000),
       burst: integerSetting(settings, 'SCIMITAR_RATE_LIMIT_BURST', 2000, 1, 10_000_000),
+    },
+    authFailures: {
+      limit: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
+      windowSeconds: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_WINDOW', 60, 1, 86_400),
     },
   };
 }

@@ -1,17 +1,24 @@
 /**
- * The HTTP server: health endpoints at the root and the SCIM plugin under
- * /scim/v2. Everything it serves comes from the services it is given.
+ * The HTTP server: health endpoints at the root; the SCIM plugin twice —
+ * under /scim/v2 (the token's tenant) and under /t/{tenant}/scim/v2 (the
+ * tenant in the URL, which must be the token's) — and the admin API under
+ * /admin/v1. Everything it serves comes from the services it is given.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { Store } from '../store/store.js';
+import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
+export const ADMIN_PREFIX = '/admin/v1';
 
 export interface HttpAppOptions {
   readonly scim: ScimPluginOptions;
+  /** The admin API; left out, /admin/v1 is not served. */
+  readonly admin: AdminPluginOptions | undefined;
   readonly store: Store;
   readonly logLevel: string;
   readonly trustProxy: boolean;
@@ -30,6 +37,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Stop reading slow bodies and idle sockets instead of holding them forever.
     requestTimeout: 60_000,
     return503OnClosing: true,
+    // Schemas validate only the admin API; there an unknown property is a mistake to report
+    // (400), not something to drop silently.
+    ajv: { customOptions: { removeAdditional: false } },
     // Errors the router raises before any route context exists (bad percent-encoding,
     // an over-long id) would otherwise bypass the SCIM error handler and echo the URL.
     frameworkErrors: (error, _request, reply) => {
@@ -52,5 +62,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   await app.register(scimPlugin, { ...options.scim, prefix: SCIM_PREFIX });
+  await app.register(scimPlugin, { ...options.scim, prefix: TENANT_SCIM_PREFIX });
+  if (options.admin !== undefined) await app.register(adminPlugin, { ...options.admin, prefix: ADMIN_PREFIX });
   return app;
 }

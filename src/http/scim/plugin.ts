@@ -3,14 +3,23 @@
  * error handler (SCIM envelope), its own body parser, bearer authentication
  * as a hook, and 404/405 answered as SCIM errors. An existing Fastify app
  * can mount it under any prefix.
+ *
+ * Tenancy: the token decides the tenant. A prefix with a `:tenant` segment
+ * (/t/:tenant/scim/v2) additionally names one in the URL, and a token of
+ * another tenant there is refused exactly like a wrong token, so the answer
+ * never tells whether the named tenant exists. The same plugin serves both
+ * prefixes: one code path.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ServiceProviderSettings } from '../../core/discovery/index.js';
 import type { ListSettings } from '../../core/list/index.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
+import type { AuthFailureThrottle } from '../../auth/failure-throttle.js';
 import type { AuthenticatedClient, TokenAuthenticator } from '../../auth/tokens.js';
 import type { ResourceService } from '../../services/resources/resource-service.js';
+import type { TenantRateLimiter } from '../../tenancy/tenant-rate-limiter.js';
+import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
 import { scimBaseUrl } from './base-url.js';
 import { scimErrorHandler, sendScimError } from './errors.js';
 import { ACCEPTED_REQUEST_TYPES } from './media.js';
@@ -29,6 +38,9 @@ export interface ScimPluginOptions {
   readonly resources: ResourceService;
   readonly registry: SchemaRegistry;
   readonly authenticator: TokenAuthenticator;
+  /** Shared by every mount of the plugin, so both URLs of a tenant count together. */
+  readonly authFailures: AuthFailureThrottle;
+  readonly rateLimiter: TenantRateLimiter;
   readonly serviceProvider: ServiceProviderSettings;
   readonly list: ListSettings;
   /** Configured public URL (no trailing slash); undefined → derived from each request. */
@@ -65,11 +77,30 @@ export function registerMethodNotAllowed(fastify: FastifyInstance, url: string, 
   });
 }
 
+const UNAUTHORIZED_DETAIL = 'Missing or invalid bearer token; send "Authorization: Bearer <token>"';
+
+function seconds(count: number): string {
+  return `${count} second${count === 1 ? '' : 's'}`;
+}
+
+/** 429 with Retry-After in whole seconds (RFC 9110 §10.2.3), the form identity providers honour. */
+function sendTooManyRequests(reply: FastifyReply, retryAfterSeconds: number, detail: string): FastifyReply {
+  reply.header('Retry-After', String(retryAfterSeconds));
+  return sendScimError(reply, scimErrors.tooManyRequests(detail));
+}
+
 export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify, options) => {
   const prefix = fastify.prefix;
+  const tenantSegment = `:${TENANT_PARAM}`;
+  const addressedByTenant = prefix.split('/').includes(tenantSegment);
+  /** The tenant the URL names, if this mount has one in its prefix. */
+  const urlTenant = (request: FastifyRequest): string | undefined =>
+    addressedByTenant ? String((request.params as Record<string, unknown>)[TENANT_PARAM] ?? '') : undefined;
   const context: ScimRouteContext = {
     options,
-    baseUrl: (request) => scimBaseUrl(request, options.publicUrl, prefix),
+    // meta.location and $ref use the URL the client used; past authentication the URL's tenant is the token's.
+    baseUrl: (request) =>
+      scimBaseUrl(request, options.publicUrl, addressedByTenant ? prefix.replace(tenantSegment, encodeURIComponent(context.tenantId(request))) : prefix),
     tenantId: (request) => {
       if (!request.scimClient) throw new TypeError('SCIM route reached without an authenticated client');
       return request.scimClient.tenantId;
@@ -94,9 +125,25 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
 
   fastify.decorateRequest('scimClient', undefined);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const throttled = options.authFailures.addressRetryAfter(request.ip);
+    if (throttled !== undefined) {
+      return sendTooManyRequests(reply, throttled, `Too many failed authentication attempts; retry after ${seconds(throttled)}`);
+    }
     const client = await options.authenticator.authenticate(request.headers.authorization);
-    if (!client) {
-      return sendScimError(reply, scimErrors.unauthorized('Missing or invalid bearer token; send "Authorization: Bearer <token>"'));
+    const tenantInUrl = urlTenant(request);
+    if (!client || (tenantInUrl !== undefined && tenantInUrl !== client.tenantId)) {
+      // A request without credentials is not a guess; only presented credentials count as failures.
+      if (request.headers.authorization !== undefined) {
+        const retryAfter = options.authFailures.recordFailure(request.ip, tenantInUrl);
+        if (retryAfter !== undefined) {
+          return sendTooManyRequests(reply, retryAfter, `Too many failed authentication attempts; retry after ${seconds(retryAfter)}`);
+        }
+      }
+      return sendScimError(reply, scimErrors.unauthorized(UNAUTHORIZED_DETAIL));
+    }
+    const wait = options.rateLimiter.take(client.tenantId);
+    if (wait !== undefined) {
+      return sendTooManyRequests(reply, wait, `This tenant's request rate limit is exceeded; retry after ${seconds(wait)}`);
     }
     request.scimClient = client;
     return undefined;

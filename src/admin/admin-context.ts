@@ -1,0 +1,27 @@
+/** What the admin routes need: the services, and how to spell a tenant's SCIM URL. */
+import type { FastifyRequest } from 'fastify';
+import type { AdminKeyAuthenticator } from '../auth/admin-keys.js';
+import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
+import type { TokenService } from '../auth/token-service.js';
+import type { ListSettings } from '../core/list/index.js';
+import type { ResourceService } from '../services/resources/resource-service.js';
+import type { TenantService } from '../tenancy/tenant-service.js';
+
+export interface AdminPluginOptions {
+  readonly tenants: TenantService;
+  readonly tokens: TokenService;
+  readonly resources: ResourceService;
+  readonly authenticator: AdminKeyAuthenticator;
+  /** Failed admin authentication, counted apart from SCIM clients'. */
+  readonly authFailures: AuthFailureThrottle;
+  readonly list: ListSettings;
+  /** Configured public URL (no trailing slash); undefined → derived from each request. */
+  readonly publicUrl: string | undefined;
+}
+
+export interface AdminContext extends AdminPluginOptions {
+  /** Where the admin API is mounted (/admin/v1), for the OpenAPI servers entry. */
+  readonly prefix: string;
+  /** The server's public origin, for tenants' SCIM base URLs. */
+  origin(request: FastifyRequest): string;
+}

@@ -1,0 +1,41 @@
+/**
+ * The admin API's one error shape, `{status, code, message}`, for every
+ * failure: authentication, request validation, a service's ScimError, an
+ * unknown route, and anything unexpected (logged, answered generically).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isScimError } from '../core/errors/scim-error.js';
+
+export interface AdminErrorBody {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+const CODES: Readonly<Record<number, string>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  500: 'internal_error',
+};
+
+export function sendAdminError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  const known = CODES[status] !== undefined ? status : status >= 500 ? 500 : 400;
+  if (known === 401) reply.header('WWW-Authenticate', 'Bearer realm="scimitar-admin"');
+  const body: AdminErrorBody = { status: known, code: CODES[known] ?? 'bad_request', message };
+  return reply.code(known).type('application/json; charset=utf-8').send(body);
+}
+
+export function adminErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isScimError(error)) return sendAdminError(reply, error.status, error.detail);
+  if (error.validation) return sendAdminError(reply, 400, `Invalid request: ${error.message}`);
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) return sendAdminError(reply, status, error.message);
+  request.log.error({ err: error }, 'unexpected error while handling an admin API request');
+  return sendAdminError(reply, 500, 'An unexpected error occurred on the server; it has been logged');
+}

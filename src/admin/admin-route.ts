@@ -1,0 +1,30 @@
+/**
+ * One admin API route as data: Fastify registers it and the OpenAPI
+ * document describes it, both from this one object, so the two cannot
+ * drift apart.
+ */
+import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { JsonSchema } from './schemas.js';
+
+export interface AdminRouteSchema {
+  readonly params?: JsonSchema;
+  readonly querystring?: JsonSchema;
+  readonly body?: JsonSchema;
+  /** By status code; 204 maps to null (no body). */
+  readonly response: Readonly<Record<number, JsonSchema | null>>;
+}
+
+export interface AdminRoute {
+  readonly method: Extract<HTTPMethods, 'GET' | 'POST' | 'DELETE'>;
+  /** Relative to /admin/v1, Fastify syntax (`/tenants/:tenant`). */
+  readonly url: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation';
+  /** false only for the OpenAPI document itself. */
+  readonly authenticated: boolean;
+  readonly schema: AdminRouteSchema;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly handler: (request: FastifyRequest<any>, reply: FastifyReply) => Promise<unknown>;
+}

@@ -1,0 +1,8 @@
+import { scimErrors } from '../core/errors/scim-error.js';
+
+/** Names of tokens and admin keys are labels shown in listings: short, printable. */
+export function assertCredentialName(name: string, what: 'token' | 'admin key'): void {
+  if (name.trim().length === 0 || name.length > 200 || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw scimErrors.invalidValue(`A ${what} name must be 1 to 200 characters without control characters`);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The life of a tenant's bearer tokens: create, list, revoke, rotate. The
+ * CLI and the admin API both call this, so both behave the same. What it
+ * returns never holds a hash: only `create` and `rotate` return a secret,
+ * once.
+ */
+import { scimErrors } from '../core/errors/scim-error.js';
+import type { StoredToken, TenantStore } from '../store/store.js';
+import { assertCredentialName } from './credential-name.js';
+import type { KeyedHasher } from './keyed-hash.js';
+import { issueToken, tokenIsUsable } from './tokens.js';
+
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+/** A token as shown to operators: everything but the hash. */
+export interface TokenSummary {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly name: string;
+  /** The first characters of the token, to recognise it. */
+  readonly prefix: string;
+  readonly status: TokenStatus;
+  readonly createdAt: string;
+  readonly expiresAt: string | undefined;
+  readonly revokedAt: string | undefined;
+  readonly lastUsedAt: string | undefined;
+}
+
+export interface NewTokenResult {
+  /** The bearer token itself: shown this once, only its keyed hash is stored. */
+  readonly token: string;
+  readonly summary: TokenSummary;
+}
+
+export interface RotationResult extends NewTokenResult {
+  /** The rotated token, now expiring at the end of the overlap. */
+  readonly previous: TokenSummary;
+}
+
+export interface TokenServiceDependencies {
+  readonly tenants: TenantStore;
+  readonly hasher: KeyedHasher;
+  readonly now: () => Date;
+}
+
+export function summarizeToken(token: StoredToken, now: Date): TokenSummary {
+  const status: TokenStatus = token.revokedAt !== undefined ? 'revoked' : tokenIsUsable(token, now) ? 'active' : 'expired';
+  return {
+    id: token.id,
+    tenantId: token.tenantId,
+    name: token.name,
+    prefix: token.prefix,
+    status,
+    createdAt: token.createdAt,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+  };
+}
+
+export class TokenService {
+  private readonly tenants: TenantStore;
+  private readonly hasher: KeyedHasher;
+  private readonly now: () => Date;
+
+  constructor(dependencies: TokenServiceDependencies) {
+    this.tenants = dependencies.tenants;
+    this.hasher = dependencies.hasher;
+    this.now = dependencies.now;
+  }
+
+  async create(tenantId: string, options: { readonly name: string; readonly expiresAt?: Date | undefined }): Promise<NewTokenResult> {
+    assertCredentialName(options.name, 'token');
+    await this.requireTenant(tenantId);
+    const now = this.now();
+    if (options.expiresAt !== undefined && options.expiresAt.getTime() <= now.getTime()) {
+      throw scimErrors.invalidValue(`The expiry ${options.expiresAt.toISOString()} is not in the future`);
+    }
+    const issued = await issueToken(this.tenants, this.hasher, tenantId, options.name, now, options.expiresAt);
+    return { token: issued.token, summary: summarizeToken(issued.record, now) };
+  }
+
+  async list(tenantId: string): Promise<TokenSummary[]> {
+    await this.requireTenant(tenantId);
+    const now = this.now();
+    return (await this.tenants.listTokens(tenantId)).map((token) => summarizeToken(token, now));
+  }
+
+  /** Effective from the next request: authentication reads the token row every time. */
+  async revoke(tenantId: string, tokenId: string): Promise<TokenSummary> {
+    await this.find(tenantId, tokenId);
+    const now = this.now();
+    await this.tenants.revokeToken(tenantId, tokenId, now.toISOString());
+    return summarizeToken(await this.find(tenantId, tokenId), now);
+  }
+
+  /**
+   * Issues a successor with the same name and lets the old token work for
+   * `overlapMs` more, so an identity provider can be reconfigured without a
+   * failed request. An old token already expiring sooner keeps its expiry:
+   * rotating must never extend a token's life.
+   */
+  async rotate(tenantId: string, tokenId: string, options: { readonly overlapMs: number; readonly expiresAt?: Date | undefined }): Promise<RotationResult> {
+    if (!Number.isSafeInteger(options.overlapMs) || options.overlapMs < 0) {
+      throw scimErrors.invalidValue('The overlap must be a whole, non-negative duration');
+    }
+    const current = await this.find(tenantId, tokenId);
+    const now = this.now();
+    if (current.revokedAt !== undefined) {
+      throw scimErrors.invalidValue(`Token ${tokenId} is revoked and cannot be rotated; create a new token instead`);
+    }
+    if (!tokenIsUsable(current, now)) {
+      throw scimErrors.invalidValue(`Token ${tokenId} has expired and cannot be rotated; create a new token instead`);
+    }
+    const created = await this.create(tenantId, { name: current.name, expiresAt: options.expiresAt });
+    const overlapEnd = now.getTime() + options.overlapMs;
+    const previousExpiry = current.expiresAt === undefined ? overlapEnd : Math.min(Date.parse(current.expiresAt), overlapEnd);
+    await this.tenants.expireToken(tenantId, tokenId, new Date(previousExpiry).toISOString());
+    return { ...created, previous: summarizeToken(await this.find(tenantId, tokenId), now) };
+  }
+
+  private async requireTenant(tenantId: string): Promise<void> {
+    if (!(await this.tenants.getTenant(tenantId))) throw scimErrors.notFound(`No tenant "${tenantId}"`);
+  }
+
+  private async find(tenantId: string, tokenId: string): Promise<StoredToken> {
+    await this.requireTenant(tenantId);
+    const token = (await this.tenants.listTokens(tenantId)).find((candidate) => candidate.id === tokenId);
+    if (!token) throw scimErrors.notFound(`No token "${tokenId}" in tenant "${tenantId}"`);
+    return token;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * What every management command runs against: the configured database,
+ * opened directly (SQLite or PostgreSQL, no HTTP), with the same services
+ * and the same server secret as the server, so tokens created here work
+ * there.
+ */
+import { openStore } from '../app/open-store.js';
+import { createScimitarServices, DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, type ScimitarServices } from '../app/scimitar.js';
+import { loadServerSecret } from '../auth/server-secret.js';
+import { loadConfig, type ScimitarConfig } from '../config/config.js';
+import { createDefaultRegistry } from '../core/schema/registry.js';
+import { createScryptHasher } from '../services/passwords.js';
+import type { Store } from '../store/store.js';
+
+export interface CliContext {
+  readonly config: ScimitarConfig;
+  readonly store: Store;
+  readonly services: ScimitarServices;
+  /** The server's public origin, for tenants' SCIM base URLs: SCIMITAR_PUBLIC_URL, else http://localhost:<PORT>. */
+  readonly origin: string;
+  readonly now: () => Date;
+}
+
+export async function withCliContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const now = () => new Date();
+  const secret = loadServerSecret(config.secret, config.database);
+  const registry = createDefaultRegistry();
+  const store = await openStore(config.database, registry);
+  try {
+    // The server creates the default tenant on start; the CLI may run first.
+    await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
+    const services = createScimitarServices({ store, registry, secret: secret.value, passwords: createScryptHasher(), now });
+    const origin = config.publicUrl ?? `http://localhost:${config.port}`;
+    return await work({ config, store, services, origin, now });
+  } finally {
+    await store.close();
+  }
+}

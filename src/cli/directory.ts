@@ -1,0 +1,117 @@
+/**
+ * `scimitar users list|show` and `scimitar groups list|show`: a tenant's
+ * directory read through the same ResourceService and SCIM list parsing as
+ * the server, so --filter takes exactly what GET /Users?filter= takes.
+ */
+import type { Command } from 'commander';
+import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
+import { listResponse, parseListQuery, parseProjectionQuery } from '../core/list/index.js';
+import type { ResourceTypeName } from '../core/schema/attribute.js';
+import { tenantScimBaseUrl } from '../tenancy/tenant-urls.js';
+import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
+import { withCliContext, type CliContext } from './cli-context.js';
+import { flattenResource, formatFields, formatTable, formatTimestamp, plural, print, printJson, type Column } from './output.js';
+
+type Resource = Record<string, unknown>;
+
+interface ListOptions {
+  readonly tenant: string;
+  readonly filter?: string;
+  readonly sortBy?: string;
+  readonly sortOrder?: string;
+  readonly startIndex?: number;
+  readonly count?: number;
+  readonly json?: boolean;
+}
+
+function meta(resource: Resource, key: string): string | undefined {
+  const value = (resource['meta'] as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function primaryEmail(resource: Resource): unknown {
+  const emails = resource['emails'];
+  if (!Array.isArray(emails) || emails.length === 0) return undefined;
+  const primary = (emails as Resource[]).find((email) => email['primary'] === true) ?? (emails[0] as Resource);
+  return primary['value'];
+}
+
+const COLUMNS: Readonly<Record<ResourceTypeName, readonly Column<Resource>[]>> = {
+  User: [
+    { header: 'ID', value: (user) => user['id'] },
+    { header: 'USERNAME', value: (user) => user['userName'] },
+    { header: 'DISPLAY NAME', value: (user) => user['displayName'] },
+    { header: 'ACTIVE', value: (user) => user['active'] },
+    { header: 'EMAIL', value: primaryEmail },
+    { header: 'EXTERNAL ID', value: (user) => user['externalId'] },
+    { header: 'LAST MODIFIED', value: (user) => formatTimestamp(meta(user, 'lastModified')) },
+  ],
+  Group: [
+    { header: 'ID', value: (group) => group['id'] },
+    { header: 'DISPLAY NAME', value: (group) => group['displayName'] },
+    { header: 'MEMBERS', value: (group) => (Array.isArray(group['members']) ? group['members'].length : 0) },
+    { header: 'EXTERNAL ID', value: (group) => group['externalId'] },
+    { header: 'LAST MODIFIED', value: (group) => formatTimestamp(meta(group, 'lastModified')) },
+  ],
+};
+
+async function requestContext(context: CliContext, tenantId: string) {
+  // An unknown tenant is "not found", not an empty directory.
+  await context.services.tenants.get(tenantId);
+  return { tenantId, baseUrl: tenantScimBaseUrl(context.origin, tenantId) };
+}
+
+function registerResourceCommands(program: Command, type: ResourceTypeName, name: 'users' | 'groups'): void {
+  const typePlural = `${type}s`;
+  const group = program.command(name).description(`Read a tenant's ${typePlural} (read-only; identity providers write them over SCIM)`);
+
+  group
+    .command('list')
+    .description(`List ${typePlural}, optionally filtered with a SCIM filter`)
+    .option('-t, --tenant <tenant>', 'tenant id', parseTenantId, DEFAULT_TENANT_ID)
+    .option('-f, --filter <filter>', `a SCIM filter, e.g. ${type === 'User' ? 'userName sw "j" and active eq true' : 'displayName eq "Engineering"'}`)
+    .option('--sort-by <attribute>', 'attribute to sort by')
+    .option('--sort-order <order>', 'ascending or descending')
+    .option('--start-index <n>', '1-based index of the first result', parsePositiveInteger)
+    .option('--count <n>', 'page size (default and maximum: the server settings)', parseCount)
+    .option('--json', 'print the SCIM ListResponse as JSON')
+    .action(async (options: ListOptions) =>
+      withCliContext(async (context) => {
+        const scimContext = await requestContext(context, options.tenant);
+        const schemas = context.services.resources.schemasFor(type);
+        const listRequest = parseListQuery(
+          { filter: options.filter, sortBy: options.sortBy, sortOrder: options.sortOrder, startIndex: options.startIndex, count: options.count },
+          schemas,
+          { defaultPageSize: context.config.defaultPageSize, maxPageSize: context.config.maxPageSize },
+        );
+        const page = await context.services.resources.list(scimContext, type, listRequest);
+        if (options.json) return printJson(listResponse(page.resources, page.totalResults, listRequest.startIndex));
+        if (page.resources.length > 0) print(formatTable(page.resources, COLUMNS[type]));
+        const first = page.resources.length === 0 ? 0 : listRequest.startIndex;
+        const last = page.resources.length === 0 ? 0 : listRequest.startIndex + page.resources.length - 1;
+        const total = plural(page.totalResults, type.toLowerCase());
+        print(`${page.resources.length > 0 ? '\n' : ''}${first}–${last} of ${total} in tenant "${options.tenant}"${options.filter ? ' matching the filter' : ''}.`);
+      }),
+    );
+
+  group
+    .command('show')
+    .description(`Show one ${type} with all its attributes`)
+    .argument('<id>', `the ${type}'s id`)
+    .option('-t, --tenant <tenant>', 'tenant id', parseTenantId, DEFAULT_TENANT_ID)
+    .option('--json', 'print the SCIM resource as JSON')
+    .action(async (id: string, options: { tenant: string; json?: boolean }) =>
+      withCliContext(async (context) => {
+        const scimContext = await requestContext(context, options.tenant);
+        const projection = parseProjectionQuery({}, context.services.resources.schemasFor(type));
+        const response = await context.services.resources.get(scimContext, type, id, projection);
+        if (options.json) return printJson(response.resource);
+        print(formatFields(flattenResource(response.resource)));
+      }),
+    );
+}
+
+export function registerDirectoryCommands(program: Command): void {
+  registerResourceCommands(program, 'User', 'users');
+  registerResourceCommands(program, 'Group', 'groups');
+}
