@@ -37,6 +37,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Stop reading slow bodies and idle sockets instead of holding them forever.
     requestTimeout: 60_000,
     return503OnClosing: true,
+    // Identity providers are configured by hand: a base URL pasted with a trailing slash
+    // (`…/scim/v2/` + `/Users` → `//Users`), `/Users/?filter=…` and `/users` (Microsoft's
+    // reference test collection sends both) all mean the endpoint. Path parameters keep their case.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: false },
     // Schemas validate only the admin API; there an unknown property is a mistake to report
     // (400), not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
