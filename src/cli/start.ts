@@ -42,6 +42,13 @@ export async function startCommand(options: StartOptions): Promise<void> {
       'Lost it? Run `npx scimitar tokens create` for a new one, or start with SCIMITAR_TOKEN=<secret>.',
     );
   }
+  if (scimitar.secret.source === 'generated' && scimitar.secret.file !== undefined) {
+    lines.push('', `A server secret was generated at ${scimitar.secret.file}: it keys the token hashes, so back it up with the database.`);
+  }
+  lines.push(
+    '',
+    'One directory per customer: `npx scimitar tenants create <slug>` prints its SCIM URL (/t/<slug>/scim/v2) and a token.',
+  );
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let closing = false;
