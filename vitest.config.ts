@@ -1,12 +1,48 @@
-import { defineConfig } from 'vitest/config';
+import pg from 'pg';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // SQLite files live in per-test temp directories; running files in
-    // parallel is safe and keeps the suite fast on 2 cores.
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
+/** Where the PostgreSQL runs of the suites connect (a reachable local server by default). */
+const postgresUrl = process.env['SCIMITAR_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** CI sets this: an unreachable PostgreSQL is then a failure, not a skip. */
+const postgresRequired = process.env['SCIMITAR_REQUIRE_POSTGRES'] === '1';
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The suites that run once per store: the same tests, parametrised by SCIMITAR_TEST_STORE (see test/helpers/build.ts). */
+const SUITES_ON_EVERY_STORE = ['test/http/**/*.test.ts', 'test/hostile/**/*.test.ts', 'test/socket/**/*.test.ts', 'test/interop/**/*.test.ts'];
+
+export default defineConfig(async (): Promise<ViteUserConfig> => {
+  const withPostgres = await postgresReachable();
+  if (!withPostgres) {
+    const message = `PostgreSQL at ${new URL(postgresUrl).host} is not reachable: the PostgreSQL runs of the HTTP suites are SKIPPED (set SCIMITAR_TEST_DATABASE_URL to run them).`;
+    if (postgresRequired) throw new Error(`${message} SCIMITAR_REQUIRE_POSTGRES=1 makes this a failure.`);
+    process.stderr.write(`\n[scimitar] ${message}\n\n`);
+  }
+  return {
+    test: {
+      // SQLite files live in per-test temp directories and PostgreSQL runs get a
+      // database of their own, so files run in parallel safely.
+      pool: 'forks',
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      env: { SCIMITAR_TEST_DATABASE_URL: postgresUrl, ...(withPostgres ? { SCIMITAR_TEST_POSTGRES: '1' } : {}) },
+      projects: [
+        { extends: true as const, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+        ...(withPostgres
+          ? [{ extends: true as const, test: { name: 'http-on-postgres', include: SUITES_ON_EVERY_STORE, env: { SCIMITAR_TEST_STORE: 'postgres' } } }]
+          : []),
+      ],
+    },
+  };
 });

@@ -1,6 +1,7 @@
 /** Opens the store the configuration names: SQLite (embedded default) or PostgreSQL. */
-import { ConfigError, type DatabaseConfig } from '../config/config.js';
+import type { DatabaseConfig } from '../config/config.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
+import { openPostgresStore } from '../store/postgres/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
 
@@ -9,7 +10,12 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
     case 'sqlite':
       return openSqliteStore({ filename: database.filename, registry });
     case 'postgres':
-      throw new ConfigError('DATABASE_URL', 'PostgreSQL support is not part of this build yet; use sqlite:<path>');
+      return openPostgresStore({
+        url: database.url,
+        registry,
+        poolSize: database.poolSize,
+        statementTimeoutMs: database.statementTimeoutMs,
+      });
   }
 }
 

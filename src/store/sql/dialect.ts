@@ -23,6 +23,12 @@ export interface TypedValue {
 
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres';
+  /**
+   * Whether text values (and text parameters) may contain U+0000. PostgreSQL
+   * text and jsonb cannot, so no stored string holds one there and the
+   * compiler decides comparisons with such a value without binding it.
+   */
+  readonly textCanHoldNul: boolean;
   /** The placeholder of the index-th (1-based) parameter: `?` or `$1`. */
   placeholder(index: number): string;
   /** Converts a compiler value for the driver (SQLite has no boolean type). */
@@ -49,7 +55,7 @@ export interface SqlDialect {
   elementField(source: SqlFragment, alias: string, key: string, type: SqlScalarType): TypedValue;
   /** Whether member `key` of the element is present, as `jsonPresent` defines it. */
   elementFieldPresent(source: SqlFragment, alias: string, key: string): SqlFragment;
-  /** The element's 0-based position in its array. */
+  /** The element's position in its array, ascending from the first element (only ever used for ordering). */
   elementPosition(alias: string): SqlFragment;
   /** Case folding that agrees with JavaScript's `toLowerCase()` (the in-memory evaluator's). */
   caseFold(expression: SqlFragment): SqlFragment;

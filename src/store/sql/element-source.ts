@@ -11,7 +11,7 @@
 import type { AttributeDefinition } from '../../core/schema/attribute.js';
 import type { ResolvedAttribute } from '../../core/schema/registry.js';
 import { ROW_ALIAS, type CompileContext } from './context.js';
-import { parameter, rawSql, sql, type SqlFragment } from './fragment.js';
+import { joinSql, parameter, rawSql, sql, type SqlFragment } from './fragment.js';
 import { columnGuard, columnPresent, sqlScalarType, type ScalarOperand } from './operand.js';
 import type { ElementTableMapping, MembershipClosureMapping } from './tables.js';
 
@@ -92,10 +92,11 @@ class ElementTableSource implements ElementSource {
 
   orderingValue(expression: SqlFragment): SqlFragment {
     const { alias, mapping } = this;
-    const order: string[] = [];
-    if (mapping.primaryColumn !== undefined) order.push(`COALESCE(${alias}.${mapping.primaryColumn}, 0) DESC`);
-    if (mapping.positionColumn !== undefined) order.push(`${alias}.${mapping.positionColumn}`);
-    const orderBy = order.length > 0 ? rawSql(order.join(', ')) : expression;
+    const order: SqlFragment[] = [];
+    // An element without a primary flag counts as not primary: false, in the dialect's spelling.
+    if (mapping.primaryColumn !== undefined) order.push(sql`${rawSql(`COALESCE(${alias}.${mapping.primaryColumn}, `)}${this.context.dialect.booleanLiteral(false)}) DESC`);
+    if (mapping.positionColumn !== undefined) order.push(rawSql(`${alias}.${mapping.positionColumn}`));
+    const orderBy = order.length > 0 ? joinSql(order, ', ') : expression;
     return sql`(SELECT ${expression} FROM ${rawSql(`${mapping.table} AS ${alias} WHERE ${alias}.tenant_id = ${ROW_ALIAS}.tenant_id AND ${alias}.${mapping.ownerColumn} = ${ROW_ALIAS}.id`)} AND ${expression} IS NOT NULL ORDER BY ${orderBy} LIMIT 1)`;
   }
 }

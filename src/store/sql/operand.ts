@@ -125,6 +125,7 @@ export function comparisonPredicate(
   const caseInsensitive = isCaseInsensitiveText(operand);
   const left = comparableExpression(dialect, operand);
   const right = typeof comparand === 'string' && caseInsensitive ? comparand.toLowerCase() : comparand;
+  if (typeof right === 'string' && !dialect.textCanHoldNul && right.includes('\u0000')) return nulComparison(dialect, operand, left, operator, right);
   if (operator === 'co' || operator === 'sw' || operator === 'ew') {
     // Both sides are case-folded when the attribute is case-insensitive, so the test itself is exact.
     const text = parameter(String(right));
@@ -133,6 +134,28 @@ export function comparisonPredicate(
     return guarded(operand, dialect.endsWith(left, text));
   }
   return guarded(operand, sql`${left} ${rawSql(ORDERING_SYMBOLS[operator])} ${parameter(right)}`);
+}
+
+/**
+ * A comparison with text holding U+0000 where stored text never does
+ * (PostgreSQL): binding the value would fail, and the answer is known
+ * anyway. No stored value equals, contains, starts or ends with it; and
+ * for text S without NUL and the value P + NUL + rest, in code-point order
+ * S > P + NUL + rest exactly when S > P (a character after P in S is at
+ * least U+0001), and S < P + NUL + rest exactly when S <= P.
+ */
+function nulComparison(dialect: SqlDialect, operand: ScalarOperand, left: SqlFragment, operator: Exclude<ComparisonOperator, 'ne'>, right: string): SqlFragment {
+  const prefix = parameter(right.slice(0, right.indexOf('\u0000')));
+  switch (operator) {
+    case 'gt':
+    case 'ge':
+      return guarded(operand, sql`${left} > ${prefix}`);
+    case 'lt':
+    case 'le':
+      return guarded(operand, sql`${left} <= ${prefix}`);
+    default:
+      return dialect.booleanLiteral(false);
+  }
 }
 
 /** The sort key of one value: comparable, and NULL when absent or of the wrong type. */

@@ -57,6 +57,7 @@ function elementMemberPath(alias: string, key: string): string {
 
 export const sqliteDialect: SqlDialect = Object.freeze({
   name: 'sqlite',
+  textCanHoldNul: true,
   placeholder: () => '?',
   bindValue(value: SqlParameterValue): unknown {
     if (typeof value === 'boolean') return value ? 1 : 0;

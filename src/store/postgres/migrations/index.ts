@@ -1,0 +1,8 @@
+import { initialMigration } from './0001-initial.js';
+import { adminKeysMigration } from './0002-admin-keys.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** The whole history, in version order: the same versions and names as SQLite's. Append new steps; never edit an applied one. */
+export const postgresMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration]);

@@ -1,0 +1,291 @@
+/** What the PostgreSQL adapter adds to the store contract: its pool, its transaction discipline, and text PostgreSQL cannot hold. */
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
+import { ScimError } from '../../core/errors/scim-error.js';
+import { parseFilter } from '../../core/filter/parser.js';
+import { createDefaultRegistry } from '../../core/schema/registry.js';
+import type { StoreWriter } from '../store.js';
+import { openPostgresStore, type PostgresStore } from './index.js';
+import { createPool } from './pool.js';
+
+const registry = createDefaultRegistry();
+const TENANT = 'acme';
+const NOW = '2024-01-01T00:00:00.000Z';
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function insertUser(writer: StoreWriter, id: string, userName: string, extra: Record<string, unknown> = {}) {
+  return writer.insertResource({ tenantId: TENANT, resourceType: 'User', id, attributes: { userName, ...extra }, passwordHash: undefined, now: NOW });
+}
+
+function delay(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
+
+const available = await postgresAvailableFor('the PostgreSQL store tests');
+
+describe.skipIf(!available)('PostgreSQL connection pool', () => {
+  let schema: string;
+
+  beforeEach(async () => {
+    schema = await createTestSchema();
+  });
+
+  afterEach(async () => {
+    await dropTestSchema(schema);
+  });
+
+  it('gives every connection the schema as search_path, the statement timeout and the application name', async () => {
+    const pool = createPool({ url: postgresTestUrl(), schema, poolSize: 2, statementTimeoutMs: 1_234 });
+    try {
+      const { rows } = await pool.query<Record<string, string>>(
+        "SELECT current_setting('search_path') AS search_path, current_setting('statement_timeout') AS statement_timeout, current_setting('application_name') AS application_name, current_schema() AS current_schema",
+      );
+      // search_path holds the quoted identifier.
+      expect(rows[0]).toEqual({ search_path: `"${schema}"`, statement_timeout: '1234ms', application_name: 'scimitar', current_schema: schema });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("keeps the connection string's own startup options alongside search_path", async () => {
+    const url = new URL(postgresTestUrl());
+    url.searchParams.set('options', '-c work_mem=8MB');
+    const pool = createPool({ url: url.toString(), schema, poolSize: 1, statementTimeoutMs: 5_000 });
+    try {
+      const { rows } = await pool.query<Record<string, string>>("SELECT current_setting('work_mem') AS work_mem, current_schema() AS current_schema");
+      expect(rows[0]).toEqual({ work_mem: '8MB', current_schema: schema });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('cancels a statement that runs longer than the timeout', async () => {
+    const pool = createPool({ url: postgresTestUrl(), schema, poolSize: 1, statementTimeoutMs: 100 });
+    try {
+      await expect(pool.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ code: '57014' });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses settings it cannot use, before connecting', () => {
+    const settings = { url: postgresTestUrl(), schema, poolSize: 1, statementTimeoutMs: 1_000 };
+    expect(() => createPool({ ...settings, schema: '' })).toThrow(TypeError);
+    expect(() => createPool({ ...settings, schema: 'x'.repeat(64) })).toThrow(TypeError);
+    expect(() => createPool({ ...settings, poolSize: 0 })).toThrow(TypeError);
+    expect(() => createPool({ ...settings, statementTimeoutMs: 0 })).toThrow(TypeError);
+    expect(() => createPool({ ...settings, url: 'not a url' })).toThrow(/not valid/);
+  });
+});
+
+describe.skipIf(!available)('PostgreSQL store', () => {
+  let schema: string;
+  let store: PostgresStore;
+
+  beforeEach(async () => {
+    schema = await createTestSchema();
+    store = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 3 });
+    await store.tenants.ensureTenant(TENANT, 'Acme', NOW);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await dropTestSchema(schema);
+  });
+
+  it('says what it is: the postgres dialect, its schema, and ICU case folding on a server built with ICU', () => {
+    expect(store.dialect).toBe('postgres');
+    expect(store.schema).toBe(schema);
+    expect(store.caseFolding).toBe('icu');
+  });
+
+  it('folds non-ASCII case like JavaScript on JSON attributes (ICU), where lower() under the C.UTF-8 ctype does not', async () => {
+    await store.transaction(async (writer) => {
+      await insertUser(writer, 'u1', 'istanbul', { title: 'İSTANBUL' });
+      await insertUser(writer, 'u2', 'odysseus', { title: 'ΟΔΥΣΣΕΥΣ' });
+    });
+    const ids = async (filter: string) =>
+      (await store.reader.listResources(TENANT, 'User', { filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 })).resources.map((resource) => resource.id);
+    expect(await ids(`title eq "${'İSTANBUL'.toLowerCase()}"`)).toEqual(['u1']);
+    expect(await ids(`title eq "${'ΟΔΥΣΣΕΥΣ'.toLowerCase()}"`)).toEqual(['u2']);
+    expect(await ids('title ew "ς"')).toEqual(['u2']);
+    expect(await ids('title eq "istanbul"')).toEqual([]);
+  });
+
+  it('returns timestamps as the canonical ISO text, versions and counts as numbers', async () => {
+    const inserted = await store.transaction((writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'x' }, passwordHash: undefined, now: '2024-01-01T01:00:00+01:00' }));
+    expect(inserted.created).toBe('2024-01-01T00:00:00.000Z');
+    const read = await store.reader.getResource(TENANT, 'User', 'u1');
+    expect(read?.created).toMatch(ISO_TIMESTAMP);
+    expect(read?.lastModified).toBe('2024-01-01T00:00:00.000Z');
+    expect(typeof read?.version).toBe('number');
+    const counted = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 0 });
+    expect(counted).toEqual({ totalResults: 1, resources: [] });
+    expect(await store.tenants.countResources(TENANT)).toEqual({ users: 1, groups: 0 });
+    expect((await store.tenants.getTenant(TENANT))?.createdAt).toBe(NOW);
+  });
+
+  it('keeps uncommitted writes from store.reader while a transaction awaits', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted: () => void = () => undefined;
+    const written = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const transaction = store.transaction(async (writer) => {
+      await insertUser(writer, 'u1', 'pending');
+      inserted();
+      await held;
+    });
+    await written;
+    expect(await store.reader.getResource(TENANT, 'User', 'u1')).toBeUndefined();
+    release();
+    await transaction;
+    expect(await store.reader.getResource(TENANT, 'User', 'u1')).toBeDefined();
+  });
+
+  it('runs tenant and token writes made inside a transaction in it, so they roll back with it', async () => {
+    await store.tenants.insertToken({ id: 't1', tenantId: TENANT, name: 'token', prefix: 'scim_', hash: 'hash-1', createdAt: NOW, expiresAt: undefined });
+    const failure = new Error('give up');
+    await expect(
+      store.transaction(async () => {
+        expect(await store.tenants.revokeToken(TENANT, 't1', NOW)).toBe(true);
+        await store.tenants.ensureTenant('globex', 'Globex', NOW);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect((await store.tenants.findTokenByHash('hash-1'))?.revokedAt).toBeUndefined();
+    expect(await store.tenants.getTenant('globex')).toBeUndefined();
+    await store.transaction(async () => {
+      await store.tenants.revokeToken(TENANT, 't1', NOW);
+    });
+    expect((await store.tenants.findTokenByHash('hash-1'))?.revokedAt).toBe(NOW);
+  });
+
+  it('refuses a nested transaction instead of waiting for itself', async () => {
+    await expect(store.transaction(() => store.transaction(async () => 'never'))).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('refuses a writer used after its transaction ended', async () => {
+    const leaked = await store.transaction(async (writer) => writer);
+    await expect(insertUser(leaked, 'u1', 'late')).rejects.toBeInstanceOf(TypeError);
+    await expect(leaked.getResource(TENANT, 'User', 'u1')).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('after a failed statement, refuses further statements in that transaction, and never commits it', async () => {
+    await store.transaction((writer) => insertUser(writer, 'u1', 'bjensen'));
+    let afterwards: unknown;
+    const outcome = store.transaction(async (writer) => {
+      await insertUser(writer, 'u2', 'jsmith');
+      const taken = await insertUser(writer, 'u3', 'BJENSEN').catch((error: unknown) => error);
+      expect(taken).toBeInstanceOf(ScimError);
+      afterwards = await writer.getResource(TENANT, 'User', 'u2').catch((error: unknown) => error);
+      // The callback swallowed both errors and returns normally.
+      return 'done';
+    });
+    await expect(outcome).rejects.toMatchObject({ status: 409, scimType: 'uniqueness' });
+    expect(afterwards).toBeInstanceOf(TypeError);
+    expect(await store.reader.getResource(TENANT, 'User', 'u2')).toBeUndefined();
+  });
+
+  it('reports contract violations by the caller as TypeErrors, and changes nothing', async () => {
+    const attempts: ((writer: StoreWriter) => Promise<unknown>)[] = [
+      (writer) => writer.insertResource({ tenantId: 'no-such-tenant', resourceType: 'User', id: 'u1', attributes: { userName: 'x' }, passwordHash: undefined, now: NOW }),
+      (writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { displayName: 'no userName' }, passwordHash: undefined, now: NOW }),
+      (writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'x', password: 'secret' }, passwordHash: undefined, now: NOW }),
+      (writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'Group', id: 'g1', attributes: { displayName: 'x', members: [] }, passwordHash: undefined, now: NOW }),
+      (writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'x' }, passwordHash: undefined, now: 'yesterday' }),
+      (writer) => writer.addMembers(TENANT, 'no-such-group', [{ value: 'u1', type: 'User' }]),
+      (writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u\u0000', attributes: { userName: 'x' }, passwordHash: undefined, now: NOW }),
+    ];
+    for (const attempt of attempts) await expect(store.transaction(attempt)).rejects.toBeInstanceOf(TypeError);
+    await store.transaction((writer) => insertUser(writer, 'u1', 'bjensen'));
+    await expect(store.transaction((writer) => insertUser(writer, 'u1', 'someone-else'))).rejects.toBeInstanceOf(TypeError);
+    await expect(store.tenants.insertToken({ id: 't1', tenantId: 'no-such-tenant', name: 'x', prefix: 'x', hash: 'h', createdAt: NOW, expiresAt: undefined })).rejects.toBeInstanceOf(
+      TypeError,
+    );
+    const all = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 10 });
+    expect(all.resources.map((resource) => resource.attributes['userName'])).toEqual(['bjensen']);
+  });
+
+  it('answers 400 invalidValue for attributes holding U+0000, which PostgreSQL cannot store, and stores nothing', async () => {
+    const attempts = [
+      { userName: 'nul\u0000byte' },
+      { userName: 'x', name: { familyName: 'a\u0000' } },
+      { userName: 'x', emails: [{ value: 'a@example.com' }, { value: 'b\u0000@example.com' }] },
+      { userName: 'x', 'key\u0000': 'value' },
+    ];
+    for (const attributes of attempts) {
+      const error = await store.transaction((writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes, passwordHash: undefined, now: NOW })).catch((caught: unknown) => caught);
+      expect(error, JSON.stringify(attributes)).toBeInstanceOf(ScimError);
+      expect((error as ScimError).scimType).toBe('invalidValue');
+    }
+    await store.transaction((writer) => insertUser(writer, 'u1', 'bjensen'));
+    const update = await store
+      .transaction((writer) =>
+        writer.updateResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'bjensen', title: '\u0000' }, passwordHash: undefined, expectedVersion: 1, now: NOW }),
+      )
+      .catch((caught: unknown) => caught);
+    expect((update as ScimError).scimType).toBe('invalidValue');
+    expect((await store.reader.getResource(TENANT, 'User', 'u1'))?.version).toBe(1);
+  });
+
+  it('treats ids holding U+0000 as ids of nothing: not found, never a database error', async () => {
+    await store.transaction((writer) => insertUser(writer, 'u1', 'bjensen'));
+    const nul = 'u1\u0000';
+    expect(await store.reader.getResource(TENANT, 'User', nul)).toBeUndefined();
+    expect(await store.reader.listMembers(TENANT, nul)).toEqual([]);
+    expect(await store.reader.listMemberships(nul, 'u1')).toEqual([]);
+    expect([...(await store.reader.findResourceTypes(TENANT, [nul, 'u1'])).keys()]).toEqual(['u1']);
+    expect(await store.reader.listResources(nul, 'User', { filter: parseFilter('userName eq "bjensen"'), sort: undefined, startIndex: 1, count: 10 })).toEqual({ totalResults: 0, resources: [] });
+    const missing = await store.transaction((writer) => writer.touchResource(TENANT, 'User', nul, 1, NOW)).catch((caught: unknown) => caught);
+    expect((missing as ScimError).status).toBe(404);
+    expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'User', nul, NOW))).toBe(false);
+    expect(await store.transaction((writer) => writer.removeMembers(TENANT, 'g1', [nul]))).toBe(0);
+    expect(await store.transaction((writer) => writer.getPasswordHash(TENANT, nul))).toBeUndefined();
+    expect(await store.tenants.getTenant(nul)).toBeUndefined();
+    expect(await store.tenants.findTokenByHash(nul)).toBeUndefined();
+    expect(await store.tenants.revokeToken(TENANT, nul, NOW)).toBe(false);
+  });
+
+  it('waits for the running transaction before closing, then refuses work', async () => {
+    const transaction = store.transaction(async (writer) => {
+      await delay(50);
+      await insertUser(writer, 'u1', 'bjensen');
+    });
+    await store.close();
+    await transaction;
+    await expect(store.transaction(async () => undefined)).rejects.toBeInstanceOf(TypeError);
+    await expect(store.ping()).rejects.toBeInstanceOf(TypeError);
+    await expect(store.reader.getResource(TENANT, 'User', 'u1')).rejects.toBeInstanceOf(TypeError);
+    await expect(store.tenants.listTenants()).rejects.toBeInstanceOf(TypeError);
+    store = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 1 });
+    expect(await store.reader.getResource(TENANT, 'User', 'u1')).toBeDefined();
+  });
+
+  it('leaves no connection open when opening fails after connecting (here: a schema from a newer build)', async () => {
+    await store.close();
+    const admin = new pg.Client({ connectionString: postgresTestUrl(), options: `-c search_path=${schema}` });
+    await admin.connect();
+    try {
+      await admin.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', $1)", [NOW]);
+      // The URL's application_name overrides the store's, which tells this store's connections apart from other tests'.
+      const url = new URL(postgresTestUrl());
+      const applicationName = `scimitar-failed-open-${process.pid}`;
+      url.searchParams.set('application_name', applicationName);
+      await expect(openPostgresStore({ url: url.toString(), registry, schema })).rejects.toBeInstanceOf(TypeError);
+      const connections = async () =>
+        Number((await admin.query<{ count: string }>('SELECT count(*) AS count FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0]?.count);
+      // A backend leaves pg_stat_activity a moment after its client has disconnected.
+      for (let attempt = 0; attempt < 50 && (await connections()) > 0; attempt += 1) await delay(20);
+      expect(await connections()).toBe(0);
+      await admin.query('DELETE FROM schema_migrations WHERE version = 999');
+    } finally {
+      await admin.end();
+    }
+    store = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 1 });
+  });
+});
