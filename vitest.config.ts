@@ -20,7 +20,14 @@ async function postgresReachable(): Promise<boolean> {
 }
 
 /** The suites that run once per store: the same tests, parametrised by SCIMITAR_TEST_STORE (see test/helpers/build.ts). */
-const SUITES_ON_EVERY_STORE = ['test/http/**/*.test.ts', 'test/hostile/**/*.test.ts', 'test/socket/**/*.test.ts', 'test/interop/**/*.test.ts'];
+const SUITES_ON_EVERY_STORE = [
+  'test/http/**/*.test.ts',
+  'test/hostile/**/*.test.ts',
+  'test/socket/**/*.test.ts',
+  'test/interop/**/*.test.ts',
+  'test/tenancy/**/*.test.ts',
+  'test/admin/**/*.test.ts',
+];
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {
   const withPostgres = await postgresReachable();
