@@ -217,6 +217,10 @@ function assertLength(text: string, path: string): void {
   if (text.length > RESOURCE_LIMITS.maxStringLength) {
     throw scimErrors.invalidValue(`Attribute "${path}" is ${text.length} characters long; at most ${RESOURCE_LIMITS.maxStringLength} are allowed`);
   }
+  // PostgreSQL text cannot hold U+0000; refusing it here makes every store accept the same values.
+  if (text.includes('\u0000')) {
+    throw scimErrors.invalidValue(`Attribute "${path}" contains a NUL character (U+0000), which is not allowed in SCIM string values`);
+  }
 }
 
 function normalizeString(definition: AttributeDefinition, value: string | number | boolean, path: string): string {

@@ -488,3 +488,23 @@ describe('normalizeResource: size limits', () => {
     );
   });
 });
+
+describe('normalizeResource: NUL characters', () => {
+  it('refuses U+0000 in any string value, so every store accepts the same values', () => {
+    for (const body of [
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a\u0000b' },
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ok', name: { givenName: '\u0000' } },
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ok', emails: [{ value: 'x\u0000@example.com' }] },
+    ]) {
+      let caught: unknown;
+      try {
+        normalizeResource(body, users);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ScimError);
+      expect((caught as ScimError).scimType).toBe('invalidValue');
+      expect((caught as ScimError).detail).toContain('NUL');
+    }
+  });
+});

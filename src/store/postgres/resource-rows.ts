@@ -1,14 +1,14 @@
 /**
  * Between StoredResource and PostgreSQL rows. The denormalised columns are
- * the SQLite store's (src/store/sqlite/resource-rows.ts, reused so both
- * stores derive them identically); what differs is jsonb, which node-postgres
+ * shared with the SQLite store (../rows.ts, so both stores derive them
+ * identically); what differs is jsonb, which node-postgres
  * returns already parsed, booleans, and text that cannot hold U+0000.
  */
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceAttributes, StoredResource } from '../store.js';
 
-export { attributesJson, canonicalTimestamp, emailRows, groupColumns, userColumns } from '../sqlite/resource-rows.js';
+export { attributesJson, canonicalTimestamp, emailRows, groupColumns, userColumns } from '../rows.js';
 
 /** A resource row as the page and get statements select it (jsonb arrives parsed). */
 export interface ResourceRow {
