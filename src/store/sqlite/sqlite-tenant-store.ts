@@ -1,70 +1,9 @@
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { NewAdminKey, NewToken, StoredAdminKey, StoredTenant, StoredToken, TenantStore } from '../store.js';
+import { ADMIN_KEY_COLUMNS, TOKEN_COLUMNS, adminKeyFromRow, tenantFromRow, tokenFromRow, type AdminKeyRow, type TenantRow, type TokenRow } from '../tenant-rows.js';
 import type { SqliteConnection } from './connection.js';
 import { canonicalTimestamp } from './resource-rows.js';
 import { translateConstraintError } from './sqlite-errors.js';
-
-interface TokenRow {
-  readonly id: string;
-  readonly tenant_id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly hash: string;
-  readonly created_at: string;
-  readonly expires_at: string | null;
-  readonly revoked_at: string | null;
-  readonly last_used_at: string | null;
-}
-
-const TOKEN_COLUMNS = 'id, tenant_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at';
-
-function tokenFromRow(row: TokenRow): StoredToken {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    name: row.name,
-    prefix: row.prefix,
-    hash: row.hash,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at ?? undefined,
-    revokedAt: row.revoked_at ?? undefined,
-    lastUsedAt: row.last_used_at ?? undefined,
-  };
-}
-
-interface TenantRow {
-  readonly id: string;
-  readonly name: string;
-  readonly created_at: string;
-}
-
-function tenantFromRow(row: TenantRow): StoredTenant {
-  return { id: row.id, name: row.name, createdAt: row.created_at };
-}
-
-interface AdminKeyRow {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly hash: string;
-  readonly created_at: string;
-  readonly revoked_at: string | null;
-  readonly last_used_at: string | null;
-}
-
-const ADMIN_KEY_COLUMNS = 'id, name, prefix, hash, created_at, revoked_at, last_used_at';
-
-function adminKeyFromRow(row: AdminKeyRow): StoredAdminKey {
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    hash: row.hash,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at ?? undefined,
-    lastUsedAt: row.last_used_at ?? undefined,
-  };
-}
 
 /** Runs a write on the writer connection, serialised with the store's transactions. */
 export type SerialisedWrite = <T>(write: (writer: SqliteConnection) => T) => Promise<T>;
