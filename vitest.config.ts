@@ -27,6 +27,8 @@ const SUITES_ON_EVERY_STORE = [
   'test/interop/**/*.test.ts',
   'test/tenancy/**/*.test.ts',
   'test/admin/**/*.test.ts',
+  'test/cursor/**/*.test.ts',
+  'test/bulk/**/*.test.ts',
 ];
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {

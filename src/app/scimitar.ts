@@ -13,6 +13,7 @@ import type { ScimitarConfig } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
 import { createDefaultRegistry, type SchemaRegistry } from '../core/schema/registry.js';
 import { buildHttpApp } from '../http/app.js';
+import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
 import { ResourceService } from '../services/resources/resource-service.js';
 import type { Store } from '../store/store.js';
@@ -88,10 +89,12 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     }
     const serviceProvider: ServiceProviderSettings = {
       maxPageSize: config.maxPageSize,
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: config.bodyLimit },
+      bulk: { supported: true, maxOperations: config.bulk.maxOperations, maxPayloadSize: config.bulk.maxPayloadSize },
       changePasswordSupported: true,
       sortSupported: true,
       etagSupported: true,
+      // RFC 9865: keyset cursors hold a position, not server state, so they never expire (no cursorTimeout).
+      pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
     };
     const list = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
     const throttleSettings = { limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 };
@@ -109,6 +112,10 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         serviceProvider,
         list,
         publicUrl: config.publicUrl,
+        bulk: {
+          service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
+          maxPayloadSize: config.bulk.maxPayloadSize,
+        },
       },
       admin: {
         tenants: services.tenants,

@@ -13,6 +13,7 @@ import { registerAdminKeyCommands } from './admin-keys.js';
 import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
 import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
+import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
@@ -40,6 +41,7 @@ registerTenantCommands(program);
 registerTokenCommands(program);
 registerDirectoryCommands(program);
 registerAdminKeyCommands(program);
+registerSeedCommand(program);
 
 function fail(message: string, exitCode: number): void {
   process.stderr.write(`scimitar: ${message}\n`);

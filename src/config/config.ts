@@ -33,7 +33,7 @@ export interface ScimitarConfig {
   /** Trust X-Forwarded-* headers (behind a reverse proxy). */
   readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Largest request body accepted, in bytes (also advertised as bulk.maxPayloadSize). */
+  /** Largest request body accepted, in bytes (the Bulk route has its own, bulk.maxPayloadSize). */
   readonly bodyLimit: number;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
@@ -51,6 +51,8 @@ export interface ScimitarConfig {
    * answered 429 until the window ends.
    */
   readonly authFailures: { readonly limit: number; readonly windowSeconds: number };
+  /** SCIM Bulk (RFC 7644 §3.7.4): the most operations, and the largest body in bytes, one Bulk request may carry. */
+  readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
 }
 
 export class ConfigError extends Error {
@@ -81,6 +83,8 @@ const SETTINGS = [
   'SCIMITAR_RATE_LIMIT_BURST',
   'SCIMITAR_AUTH_FAILURE_LIMIT',
   'SCIMITAR_AUTH_FAILURE_WINDOW',
+  'SCIMITAR_BULK_MAX_OPERATIONS',
+  'SCIMITAR_BULK_MAX_PAYLOAD_SIZE',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -216,6 +220,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     authFailures: {
       limit: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
       windowSeconds: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_WINDOW', 60, 1, 86_400),
+    },
+    bulk: {
+      maxOperations: integerSetting(settings, 'SCIMITAR_BULK_MAX_OPERATIONS', 1000, 1, 100_000),
+      // Larger than the global body limit: a Bulk request carries many resources at once.
+      maxPayloadSize: integerSetting(settings, 'SCIMITAR_BULK_MAX_PAYLOAD_SIZE', 4 * 1_048_576, 1024, 256 * 1_048_576),
     },
   };
 }

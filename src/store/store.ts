@@ -59,16 +59,50 @@ export interface SortSpec {
 export interface ListQuery {
   readonly filter: FilterNode | undefined;
   readonly sort: SortSpec | undefined;
-  /** 1-based, already clamped to ≥ 1. */
+  /** 1-based, already clamped to ≥ 1. Unused with `keyset`. */
   readonly startIndex: number;
   /** Already clamped to [0, maxPageSize]; 0 means "only count". */
   readonly count: number;
+  /**
+   * Keyset paging (RFC 9865 cursors): the page is read from a position in
+   * the sort order (`WHERE (sortKey, id) > (…)`), never by OFFSET, so it
+   * costs the same anywhere in the result. No position: the first page.
+   * Only singular attributes can be keyset sort keys; other sortBy values
+   * are `400 invalidValue`.
+   */
+  readonly keyset?: { readonly position: KeysetPosition | undefined };
+}
+
+/** A sort key value as the database returned it; null when the resource has no value for the sort attribute. */
+export type SortKeyValue = string | number | boolean | null;
+
+/** A row's place in the sort order: its sort key (undefined without sortBy, ordered by id) and id. */
+export interface KeysetBoundary {
+  readonly sortValue: SortKeyValue | undefined;
+  readonly id: string;
+}
+
+/** Read the page strictly after, or strictly before, this row's place. */
+export interface KeysetPosition extends KeysetBoundary {
+  readonly direction: 'after' | 'before';
+}
+
+/** What a keyset page needs to link to its neighbours. */
+export interface KeysetPage {
+  /** The first and last rows of the page (undefined when it is empty). */
+  readonly first: KeysetBoundary | undefined;
+  readonly last: KeysetBoundary | undefined;
+  /** Whether rows matching the query lie after the page / before it. */
+  readonly hasNext: boolean;
+  readonly hasPrevious: boolean;
 }
 
 export interface ListResult {
   /** Number of resources matching the filter, whatever the page. */
   readonly totalResults: number;
   readonly resources: readonly StoredResource[];
+  /** Present exactly when the query asked for keyset paging. */
+  readonly keyset?: KeysetPage;
 }
 
 export interface NewResource {

@@ -40,7 +40,7 @@ describe('discovery', () => {
       expect(body['etag']).toEqual({ supported: true });
       expect(body['sort']).toEqual({ supported: true });
       expect(body['filter']).toEqual({ supported: true, maxResults: 1000 });
-      expect(body['bulk']['supported']).toBe(false);
+      expect(body['bulk']['supported']).toBe(true);
       expect(typeof body['bulk']['maxOperations']).toBe('number');
       expect(typeof body['bulk']['maxPayloadSize']).toBe('number');
       expect(body['changePassword']).toEqual({ supported: true });
@@ -133,12 +133,17 @@ describe('discovery', () => {
     });
   });
 
-  it('advertises SCIMITAR_MAX_PAGE_SIZE as filter.maxResults and bulk.maxPayloadSize from the body limit', async () => {
-    const small = await build({ SCIMITAR_MAX_PAGE_SIZE: '5', SCIMITAR_DEFAULT_PAGE_SIZE: '5', SCIMITAR_BODY_LIMIT: '4096' });
+  it('advertises SCIMITAR_MAX_PAGE_SIZE as filter.maxResults and the Bulk limits from their settings', async () => {
+    const small = await build({
+      SCIMITAR_MAX_PAGE_SIZE: '5',
+      SCIMITAR_DEFAULT_PAGE_SIZE: '5',
+      SCIMITAR_BULK_MAX_PAYLOAD_SIZE: '4096',
+      SCIMITAR_BULK_MAX_OPERATIONS: '7',
+    });
     try {
       const body = expectStatus(await small.request({ method: 'GET', url: '/scim/v2/ServiceProviderConfig' }), 200);
       expect(body['filter']).toEqual({ supported: true, maxResults: 5 });
-      expect(body['bulk']['maxPayloadSize']).toBe(4096);
+      expect(body['bulk']).toEqual({ supported: true, maxOperations: 7, maxPayloadSize: 4096 });
     } finally {
       await small.close();
     }

@@ -144,7 +144,7 @@ describe('routing: 404, 405 and 501 as SCIM errors', () => {
     expectScimError(response, 501);
   });
 
-  it('answers POST /Bulk with 501 while bulk.supported is false', async () => {
+  it('answers POST /Bulk (RFC 7644 §3.7) with a BulkResponse and applies the operation', async () => {
     const response = await server.request({
       method: 'POST',
       url: '/scim/v2/Bulk',
@@ -153,9 +153,11 @@ describe('routing: 404, 405 and 501 as SCIM errors', () => {
         Operations: [{ method: 'POST', path: '/Users', bulkId: 'q1', data: userBody('bulky') }],
       },
     });
-    expectScimError(response, 501);
+    expect(response.statusCode).toBe(200);
+    expect(json(response)['schemas']).toEqual(['urn:ietf:params:scim:api:messages:2.0:BulkResponse']);
+    expect(json(response)['Operations'][0]).toMatchObject({ method: 'POST', bulkId: 'q1', status: '201' });
     const list = json(await server.request({ method: 'GET', url: '/scim/v2/Users?filter=userName%20eq%20%22bulky%22' }));
-    expect(list['totalResults']).toBe(0);
+    expect(list['totalResults']).toBe(1);
   });
 });
 

@@ -9,6 +9,22 @@ export interface ServiceProviderSettings {
   readonly changePasswordSupported: boolean;
   readonly sortSupported: boolean;
   readonly etagSupported: boolean;
+  /**
+   * RFC 9865 §4 `pagination`. Absent: not advertised (index paging only, as
+   * RFC 7644 alone). cursorTimeout is left out when cursors never expire.
+   */
+  readonly pagination?: PaginationSettings;
+}
+
+export interface PaginationSettings {
+  readonly cursor: boolean;
+  readonly index: boolean;
+  /** The method of a request that names neither `cursor` nor `startIndex`. */
+  readonly defaultPaginationMethod: 'cursor' | 'index';
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  /** Seconds a cursor is guaranteed to stay valid between page requests. */
+  readonly cursorTimeout?: number;
 }
 
 /**
@@ -30,6 +46,7 @@ export function serviceProviderConfig(settings: ServiceProviderSettings, baseUrl
     changePassword: { supported: settings.changePasswordSupported },
     sort: { supported: settings.sortSupported },
     etag: { supported: settings.etagSupported },
+    ...(settings.pagination !== undefined ? { pagination: paginationAttribute(settings.pagination) } : {}),
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
@@ -40,5 +57,16 @@ export function serviceProviderConfig(settings: ServiceProviderSettings, baseUrl
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: discoveryLocation(baseUrl, 'ServiceProviderConfig') },
+  };
+}
+
+function paginationAttribute(pagination: PaginationSettings): Record<string, unknown> {
+  return {
+    cursor: pagination.cursor,
+    index: pagination.index,
+    defaultPaginationMethod: pagination.defaultPaginationMethod,
+    defaultPageSize: pagination.defaultPageSize,
+    maxPageSize: pagination.maxPageSize,
+    ...(pagination.cursorTimeout !== undefined ? { cursorTimeout: pagination.cursorTimeout } : {}),
   };
 }

@@ -7,7 +7,7 @@
  * TypeErrors instead, so they are never mistaken for a client's fault.
  */
 
-/** The scimType values of RFC 7644 §3.12, Table 9 (plus none for errors that have no scimType). */
+/** The scimType values of RFC 7644 §3.12, Table 9, and of RFC 9865 §2.1 (cursors). */
 export type ScimType =
   | 'invalidFilter'
   | 'tooMany'
@@ -18,7 +18,11 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  // RFC 9865 §2.1 (cursor-based pagination):
+  | 'invalidCursor'
+  | 'expiredCursor'
+  | 'invalidCount';
 
 /** The HTTP statuses a SCIM error may carry (RFC 7644 §3.12, Table 8, plus 405/413/415/429 used by §3.7 and HTTP). */
 export type ScimErrorStatus = 304 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 429 | 500 | 501 | 503;
@@ -83,6 +87,12 @@ export const scimErrors = {
   invalidVersion: (detail: string) => new ScimError(400, 'invalidVers', detail),
   /** §7.5.2: the request placed sensitive information in the URI. */
   sensitive: (detail: string) => new ScimError(400, 'sensitive', detail),
+  /** RFC 9865 §2.1: the cursor is malformed, altered, or was issued for another query. */
+  invalidCursor: (detail: string) => new ScimError(400, 'invalidCursor', detail),
+  /** RFC 9865 §2.1: the cursor has expired (Scimitar's keyset cursors never do; for other stores). */
+  expiredCursor: (detail: string) => new ScimError(400, 'expiredCursor', detail),
+  /** RFC 9865 §2.1: the count is not valid for cursor paging. */
+  invalidCount: (detail: string) => new ScimError(400, 'invalidCount', detail),
   /** 400 without a scimType: a request that is wrong in a way §3.12 names no type for (bad query parameter). */
   badRequest: (detail: string) => new ScimError(400, undefined, detail),
   unauthorized: (detail: string) => new ScimError(401, undefined, detail),

@@ -4,6 +4,7 @@ import { parseFilter } from '../filter/parser.js';
 import { validateFilter } from '../filter/validate.js';
 import { parseProjection, type Projection } from '../projection/projection.js';
 import type { ResourceSchemas } from '../schema/registry.js';
+import { cursorBinding, decodeCursor, type CursorRequest } from './cursor.js';
 import { parseCount, parseStartIndex } from './paging.js';
 import { pickParameters, quoteValue } from './parameters.js';
 import { parseSort, type ListSort } from './sort.js';
@@ -22,9 +23,11 @@ export interface ListRequest {
   readonly sort: ListSort | undefined;
   /** 1-based. */
   readonly startIndex: number;
-  /** 0..maxPageSize. */
+  /** 0..maxPageSize; at least 1 with a cursor. */
   readonly count: number;
   readonly projection: Projection;
+  /** RFC 9865 cursor paging, when the request has a `cursor` (empty: the first page); startIndex is then unused. */
+  readonly cursor: CursorRequest | undefined;
 }
 
 /** The list parameters as the client gave them, whichever way they arrived (query or search body). */
@@ -36,9 +39,10 @@ export interface ListParameters {
   readonly count: string | number | undefined;
   readonly attributes: string | readonly string[] | undefined;
   readonly excludedAttributes: string | readonly string[] | undefined;
+  readonly cursor: string | undefined;
 }
 
-export const LIST_PARAMETER_NAMES = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'] as const;
+export const LIST_PARAMETER_NAMES = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes', 'cursor'] as const;
 
 const PROJECTION_PARAMETER_NAMES = ['attributes', 'excludedAttributes'] as const;
 
@@ -57,12 +61,25 @@ export function interpretListParameters(parameters: ListParameters, schemas: Res
     filter = parseFilter(parameters.filter);
     validateFilter(filter, schemas);
   }
+  const sort = parseSort(parameters.sortBy, parameters.sortOrder, schemas);
+  const count = parseCount(parameters.count, settings.defaultPageSize, settings.maxPageSize);
+  let cursor: CursorRequest | undefined;
+  if (parameters.cursor !== undefined) {
+    // The two methods number pages differently; RFC 9865 §2.4 lets the client pick one per request, not both.
+    if (parameters.startIndex !== undefined) throw scimErrors.invalidValue('cursor and startIndex cannot be combined: use one pagination method (RFC 9865 §2.4)');
+    // RFC 9865 §2 defines count as a positive integer for cursor paging (invalidCount, §2.1).
+    if (count < 1) throw scimErrors.invalidCount(`With a cursor, count must be between 1 and ${settings.maxPageSize} (RFC 9865 §2.1)`);
+    const binding = cursorBinding(schemas.resourceType.name, parameters.filter, sort?.attribute.canonicalPath, sort?.order ?? 'ascending');
+    const token = parameters.cursor.trim();
+    cursor = { binding, position: token === '' ? undefined : decodeCursor(token, binding) };
+  }
   return {
     filter,
-    sort: parseSort(parameters.sortBy, parameters.sortOrder, schemas),
+    sort,
     startIndex: parseStartIndex(parameters.startIndex),
-    count: parseCount(parameters.count, settings.defaultPageSize, settings.maxPageSize),
+    count,
     projection: parseProjection(parameters.attributes, parameters.excludedAttributes, schemas),
+    cursor,
   };
 }
 
@@ -111,6 +128,7 @@ export function parseListQuery(query: Readonly<Record<string, unknown>>, schemas
       count: singleQueryValue(parameters, 'count'),
       attributes: queryList(parameters, 'attributes'),
       excludedAttributes: queryList(parameters, 'excludedAttributes'),
+      cursor: singleQueryValue(parameters, 'cursor'),
     },
     schemas,
     settings,

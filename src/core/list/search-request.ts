@@ -66,6 +66,8 @@ export function parseSearchRequest(body: unknown, schemas: ResourceSchemas, sett
       count: integerMember(members, 'count'),
       attributes: attributeListMember(members, 'attributes'),
       excludedAttributes: attributeListMember(members, 'excludedAttributes'),
+      // RFC 9865 §3: the same cursor, as a string member ("" for the first page).
+      cursor: stringMember(members, 'cursor'),
     },
     schemas,
     settings,

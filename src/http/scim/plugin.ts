@@ -23,6 +23,7 @@ import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
 import { scimBaseUrl } from './base-url.js';
 import { scimErrorHandler, sendScimError } from './errors.js';
 import { ACCEPTED_REQUEST_TYPES } from './media.js';
+import { registerBulkRoute, type ScimBulkOptions } from './routes/bulk.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerRootSearchRoute } from './routes/root-search.js';
@@ -52,6 +53,8 @@ export interface ScimPluginOptions {
    * group, and identity providers expect 204 for groups.
    */
   readonly groupPatchResponse?: 'no-content' | 'resource';
+  /** SCIM Bulk (RFC 7644 §3.7); left out, /Bulk answers 501 and ServiceProviderConfig should say bulk.supported false. */
+  readonly bulk?: ScimBulkOptions;
 }
 
 /** What the route modules need from the plugin. */
@@ -164,8 +167,12 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   fastify.route({ method: [...ALL_METHODS], url: '/Me', handler: meHandler });
   fastify.route({ method: [...ALL_METHODS], url: '/Me/*', handler: meHandler });
 
-  // Bulk arrives with its own issue; until then it is advertised as unsupported and answered 501.
-  const bulkHandler = async (_request: FastifyRequest, reply: FastifyReply) =>
-    sendScimError(reply, scimErrors.notImplemented('Bulk operations are not supported by this server (ServiceProviderConfig bulk.supported is false)'));
-  fastify.route({ method: [...ALL_METHODS], url: '/Bulk', handler: bulkHandler });
+  if (options.bulk !== undefined) {
+    registerBulkRoute(fastify, context, options.bulk);
+  } else {
+    // An embedding app that wires no Bulk service keeps the RFC 7644 §3.2 answer for an unsupported operation.
+    const bulkHandler = async (_request: FastifyRequest, reply: FastifyReply) =>
+      sendScimError(reply, scimErrors.notImplemented('Bulk operations are not supported by this server (ServiceProviderConfig bulk.supported is false)'));
+    fastify.route({ method: [...ALL_METHODS], url: '/Bulk', handler: bulkHandler });
+  }
 };

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertIfMatch } from '../../core/etag/etag.js';
 import { scimErrors } from '../../core/errors/scim-error.js';
-import type { ListRequest } from '../../core/list/index.js';
+import { encodeCursor, type CursorPage, type ListRequest } from '../../core/list/index.js';
 import { applyPatch, parsePatchRequest, planMembershipPatch, type PatchOperation } from '../../core/patch/index.js';
 import { projectionIncludes, projectResource, type Projection } from '../../core/projection/index.js';
 import { assertImmutableUnchanged, normalizeResource } from '../../core/resource/index.js';
@@ -46,6 +46,8 @@ export interface ResourceResponse {
 export interface ListResponseBody {
   readonly totalResults: number;
   readonly resources: readonly Record<string, unknown>[];
+  /** With cursor paging (RFC 9865): the links to the neighbouring pages; nextCursor absent only on the last page. */
+  readonly cursors?: CursorPage;
 }
 
 export class ResourceService {
@@ -175,17 +177,30 @@ export class ResourceService {
   /** RFC 7644 §3.4.2: filter, sort and page in the database; project each resource. */
   async list(context: RequestContext, type: ResourceTypeName, request: ListRequest): Promise<ListResponseBody> {
     const schemas = this.schemasFor(type);
+    const { cursor } = request;
     const result = await this.store.reader.listResources(context.tenantId, type, {
       filter: request.filter,
       sort: request.sort,
       startIndex: request.startIndex,
       count: request.count,
+      ...(cursor !== undefined ? { keyset: { position: cursor.position } } : {}),
     });
     const resources: Record<string, unknown>[] = [];
     for (const stored of result.resources) {
       resources.push(await this.render(this.store.reader, context, schemas, stored, request.projection));
     }
-    return { totalResults: result.totalResults, resources };
+    if (cursor === undefined) return { totalResults: result.totalResults, resources };
+    const page = result.keyset;
+    const next = page?.hasNext === true ? page.last : undefined;
+    const previous = page?.hasPrevious === true ? page.first : undefined;
+    return {
+      totalResults: result.totalResults,
+      resources,
+      cursors: {
+        nextCursor: next === undefined ? undefined : encodeCursor(cursor.binding, { direction: 'after', ...next }),
+        previousCursor: previous === undefined ? undefined : encodeCursor(cursor.binding, { direction: 'before', ...previous }),
+      },
+    };
   }
 
   private async patchUser(

@@ -1,8 +1,9 @@
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
+import { keysetPage, SORT_KEY_COLUMN } from '../sql/keyset.js';
 import { compileListQuery, type CompiledListQuery } from '../sql/list-query.js';
-import type { GroupMembership, ListQuery, ListResult, MemberType, StoredMember, StoredResource, StoreReader } from '../store.js';
+import type { GroupMembership, KeysetPage, ListQuery, ListResult, MemberType, StoredMember, StoredResource, StoreReader } from '../store.js';
 import type { Queryable } from './pool.js';
 import { checkResourceType, hasNul, RESOURCE_ROW_COLUMNS, resourceFromRow, type ResourceRow } from './resource-rows.js';
 
@@ -56,6 +57,11 @@ export interface ReadLocks {
   readonly existence: string;
 }
 
+/** A page row of a keyset statement: the resource and its sort key. */
+type KeysetRow = ResourceRow & { readonly [SORT_KEY_COLUMN]?: unknown };
+
+const EMPTY_KEYSET_PAGE: KeysetPage = Object.freeze({ first: undefined, last: undefined, hasNext: false, hasPrevious: false });
+
 const NO_LOCKS: ReadLocks = Object.freeze({ resource: '', existence: '' });
 
 /** Reads through the pool, or through the connection of a transaction (the writer). */
@@ -87,10 +93,15 @@ export class PostgresReader implements StoreReader {
   async listResources(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListResult> {
     const compiled = this.compile(tenantId, resourceType, query);
     const queryable = this.queryable();
-    if (hasNul(tenantId)) return { totalResults: 0, resources: [] };
+    if (hasNul(tenantId)) return { totalResults: 0, resources: [], ...(compiled.keyset !== undefined ? { keyset: EMPTY_KEYSET_PAGE } : {}) };
     const counted = await queryable.query<{ total: string }>(compiled.count.text, compiled.count.parameters);
     // COUNT(*) is bigint, which node-postgres returns as a string (it may exceed 2^53).
     const totalResults = Number(counted.rows[0]?.total ?? 0);
+    if (compiled.keyset !== undefined) {
+      const fetched = compiled.page === undefined ? [] : (await queryable.query<KeysetRow>(compiled.page.text, compiled.page.parameters)).rows;
+      const { rows, page } = keysetPage(fetched, query.count, query.keyset?.position, compiled.keyset, (row) => row[SORT_KEY_COLUMN]);
+      return { totalResults, resources: rows.map((row) => resourceFromRow(tenantId, resourceType, row)), keyset: page };
+    }
     if (compiled.page === undefined || totalResults === 0) return { totalResults, resources: [] };
     const { rows } = await queryable.query<ResourceRow>(compiled.page.text, compiled.page.parameters);
     return { totalResults, resources: rows.map((row) => resourceFromRow(tenantId, resourceType, row)) };

@@ -12,6 +12,7 @@ import { aliasCounter, ROW_ALIAS, type CompileContext } from './context.js';
 import type { SqlDialect } from './dialect.js';
 import { compileFilterCondition } from './filter-compiler.js';
 import { parameter, rawSql, renderSql, sql, type RenderedSql, type SqlFragment } from './fragment.js';
+import { compileKeyset, SORT_KEY_COLUMN, type CompiledKeyset } from './keyset.js';
 import { compileOrderBy } from './sort-compiler.js';
 import { tableFor } from './tables.js';
 
@@ -23,6 +24,11 @@ export interface CompiledListQuery {
   readonly count: RenderedSql;
   /** The page, or undefined when `count` is 0 (RFC 7644 §3.4.2.4: only the total is asked for). */
   readonly page: RenderedSql | undefined;
+  /**
+   * With keyset paging: how to read the page's rows (up to count + 1, each
+   * with its SORT_KEY_COLUMN; see keysetPage in keyset.ts).
+   */
+  readonly keyset: CompiledKeyset | undefined;
 }
 
 export interface ListQueryInput {
@@ -61,16 +67,36 @@ export function compileListQuery(input: ListQueryInput): CompiledListQuery {
   }
   const nextAlias = aliasCounter();
   const where = compileWhere(input, createContext(input, scimErrors.invalidFilter, nextAlias));
+  if (query.keyset !== undefined) return compileKeysetListQuery(input, where, createContext(input, scimErrors.invalidValue, nextAlias));
   // RFC 7644 §3.4.2.3 names no error for sortBy; invalidValue as in src/core/list/sort.ts.
   // Compiled even when only the count is asked for, so a bad sortBy fails the same way.
   const orderBy = compileOrderBy(query.sort, createContext(input, scimErrors.invalidValue, nextAlias));
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
   const count = renderSql(sql`SELECT COUNT(*) AS total ${from}${where}`, dialect);
-  if (query.count <= 0) return { count, page: undefined };
+  if (query.count <= 0) return { count, page: undefined, keyset: undefined };
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const page = renderSql(
     sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${parameter(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`,
     dialect,
   );
-  return { count, page };
+  return { count, page, keyset: undefined };
+}
+
+/**
+ * A cursor page (RFC 9865): the same WHERE, narrowed to the rows past the
+ * position, in keyset order, one row more than asked so the response knows
+ * whether a next page exists. The count keeps the whole filter, so
+ * totalResults is the same on every page.
+ */
+function compileKeysetListQuery(input: ListQueryInput, where: SqlFragment, context: CompileContext): CompiledListQuery {
+  const { dialect, query } = input;
+  const keyset = compileKeyset(query.sort, query.keyset?.position, context);
+  const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
+  const count = renderSql(sql`SELECT COUNT(*) AS total ${from}${where}`, dialect);
+  if (query.count <= 0) return { count, page: undefined, keyset };
+  const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
+  const sortKey = keyset.sortKey === undefined ? rawSql('') : sql`, ${keyset.sortKey} AS ${rawSql(SORT_KEY_COLUMN)}`;
+  const condition = keyset.condition === undefined ? rawSql('') : sql` AND ${keyset.condition}`;
+  const page = renderSql(sql`SELECT ${columns}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${parameter(query.count + 1)}`, dialect);
+  return { count, page, keyset };
 }

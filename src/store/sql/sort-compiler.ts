@@ -13,8 +13,9 @@ import type { ResolvedAttribute } from '../../core/schema/registry.js';
 import type { SortSpec } from '../store.js';
 import { attributeTarget } from './attribute-target.js';
 import { ROW_ALIAS, type CompileContext } from './context.js';
+import type { SqlScalarType } from './dialect.js';
 import { rawSql, sql, type SqlFragment } from './fragment.js';
-import { sortableExpression } from './operand.js';
+import { sortableExpression, sqlScalarType } from './operand.js';
 
 const TIE_BREAK = `${ROW_ALIAS}.id`;
 
@@ -46,4 +47,35 @@ function sortKey(resolved: ResolvedAttribute, context: CompileContext): SqlFragm
   const target = attributeTarget(context, resolved);
   const expression = sortableExpression(context.dialect, target.operand);
   return target.kind === 'scalar' ? expression : target.source.orderingValue(expression);
+}
+
+/** What keyset paging needs of a sort key (src/store/sql/keyset.ts). */
+export interface KeysetSortKey {
+  /** The same expression the list ORDER BY sorts by. */
+  readonly expression: SqlFragment;
+  /** Whether some rows have no value (it is then NULL). */
+  readonly nullable: boolean;
+  readonly valueType: SqlScalarType;
+}
+
+/**
+ * Documented limit of cursor paging: a cursor carries one sort key per row,
+ * so the sort attribute must hold at most one value per resource.
+ */
+export const KEYSET_SORT_DETAIL =
+  'cursor paging supports sorting by singular attributes only (id, externalId, userName, displayName, title, name.familyName, meta.created, meta.lastModified, …); sort by a multi-valued attribute with startIndex paging instead';
+
+/** The sort key of a cursor page; a multi-valued attribute has no single key per row and is refused. */
+export function compileKeysetSortKey(sort: SortSpec, context: CompileContext): KeysetSortKey {
+  const resolved = withValueDefault(sort.attribute, context);
+  if (resolved.attribute.multiValued || resolved.leaf.type === 'complex') {
+    throw context.unsupported(`sortBy "${sort.attribute.canonicalPath}": ${KEYSET_SORT_DETAIL}`);
+  }
+  const target = attributeTarget(context, resolved);
+  if (target.kind !== 'scalar') throw context.unsupported(`sortBy "${sort.attribute.canonicalPath}": ${KEYSET_SORT_DETAIL}`);
+  return {
+    expression: sortableExpression(context.dialect, target.operand),
+    nullable: target.operand.guard !== undefined,
+    valueType: sqlScalarType(target.operand.definition),
+  };
 }

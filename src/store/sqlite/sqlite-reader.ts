@@ -1,6 +1,7 @@
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import { sqliteDialect } from '../sql/dialects/sqlite.js';
+import { keysetPage, SORT_KEY_COLUMN } from '../sql/keyset.js';
 import { compileListQuery, type CompiledListQuery } from '../sql/list-query.js';
 import type { GroupMembership, ListQuery, ListResult, MemberType, StoredMember, StoredResource, StoreReader } from '../store.js';
 import type { SqliteConnection } from './connection.js';
@@ -49,6 +50,9 @@ SELECT id, 'User' AS type FROM users WHERE tenant_id = ? AND id IN (SELECT value
 UNION ALL
 SELECT id, 'Group' AS type FROM groups WHERE tenant_id = ? AND id IN (SELECT value FROM json_each(?))`;
 
+/** A page row of a keyset statement: the resource and its sort key. */
+type KeysetRow = ResourceRow & { readonly [SORT_KEY_COLUMN]?: unknown };
+
 /** Reads through one connection: the reader connection, or the writer inside a transaction. */
 export class SqliteReader implements StoreReader {
   constructor(
@@ -73,6 +77,11 @@ export class SqliteReader implements StoreReader {
     const compiled = this.compile(tenantId, resourceType, query);
     const connection = this.connection();
     const counted = connection.listingStatement(compiled.count.text).get(...compiled.count.parameters) as { total: number };
+    if (compiled.keyset !== undefined) {
+      const fetched = compiled.page === undefined ? [] : (connection.listingStatement(compiled.page.text).all(...compiled.page.parameters) as KeysetRow[]);
+      const { rows, page } = keysetPage(fetched, query.count, query.keyset?.position, compiled.keyset, (row) => row[SORT_KEY_COLUMN]);
+      return { totalResults: counted.total, resources: rows.map((row) => resourceFromRow(tenantId, resourceType, row)), keyset: page };
+    }
     if (compiled.page === undefined || counted.total === 0) return { totalResults: counted.total, resources: [] };
     const rows = connection.listingStatement(compiled.page.text).all(...compiled.page.parameters) as ResourceRow[];
     return { totalResults: counted.total, resources: rows.map((row) => resourceFromRow(tenantId, resourceType, row)) };

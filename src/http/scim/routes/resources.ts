@@ -42,7 +42,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
 
   const sendList = async (request: FastifyRequest, reply: FastifyReply, listRequest: ListRequest) => {
     const page = await resources.list({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, listRequest);
-    return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page.resources, page.totalResults, listRequest.startIndex));
+    return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page.resources, page.totalResults, page.cursors ?? listRequest.startIndex));
   };
 
   fastify.get(endpoint, async (request: QueryRequest, reply) => sendList(request, reply, parseListQuery(request.query, schemas, listSettings)));

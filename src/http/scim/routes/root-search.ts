@@ -5,7 +5,7 @@
  * other way round) instead of failing the whole search.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isScimError } from '../../../core/errors/scim-error.js';
+import { isScimError, scimErrors } from '../../../core/errors/scim-error.js';
 import { listResponse, parseSearchRequest, type ListRequest } from '../../../core/list/index.js';
 import type { ResourceTypeName } from '../../../core/schema/attribute.js';
 import { SCIM_CONTENT_TYPE } from '../media.js';
@@ -28,6 +28,10 @@ export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimR
       }
     }
     if (requests.size === 0) throw firstError;
+    // A cursor holds a position in one resource type's order; this window spans two.
+    if ([...requests.values()].some((typeRequest) => typeRequest.cursor !== undefined)) {
+      throw scimErrors.invalidValue('cursor paging is available on /Users/.search and /Groups/.search, not on the root /.search, which spans both resource types');
+    }
     const requestContext = { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) };
     const first = [...requests.values()][0]!;
     // The page is a window [offset, offset + count) over Users followed by Groups.

@@ -1,0 +1,1 @@
+export { BulkService, type BulkExecutionHooks, type BulkServiceDependencies } from './bulk-service.js';
