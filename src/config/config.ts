@@ -222,9 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       windowSeconds: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_WINDOW', 60, 1, 86_400),
     },
     bulk: {
-      maxOperations: integerSetting(settings, 'SCIMITAR_BULK_MAX_OPERATIONS', 1000, 1, 100_000),
+      maxOperations: integerSetting(settings, 'SCIMITAR_BULK_MAX_OPERATIONS', 10_000, 1, 100_000),
       // Larger than the global body limit: a Bulk request carries many resources at once.
-      maxPayloadSize: integerSetting(settings, 'SCIMITAR_BULK_MAX_PAYLOAD_SIZE', 4 * 1_048_576, 1024, 256 * 1_048_576),
+      maxPayloadSize: integerSetting(settings, 'SCIMITAR_BULK_MAX_PAYLOAD_SIZE', 8 * 1_048_576, 1024, 256 * 1_048_576),
     },
   };
 }

@@ -21,7 +21,7 @@ describe('POST /Bulk', () => {
   it('is advertised in ServiceProviderConfig with its limits', async () => {
     const config = expectStatus(await server.request({ method: 'GET', url: '/scim/v2/ServiceProviderConfig' }), 200);
     expect(config['schemas']).toEqual([SERVICE_PROVIDER_CONFIG_SCHEMA]);
-    expect(config['bulk']).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: 4 * 1_048_576 });
+    expect(config['bulk']).toEqual({ supported: true, maxOperations: 10_000, maxPayloadSize: 8 * 1_048_576 });
   });
 
   it('runs PUT, PATCH and DELETE on a bulkId path after the POST that creates it, wherever it stands', async () => {
