@@ -1,3 +1,3 @@
 export { parseAttributeReference } from './attribute-reference.js';
-export { noProjection, parseProjection, type Projection } from './projection.js';
+export { alwaysReturnedOnly, noProjection, parseProjection, type Projection } from './projection.js';
 export { projectionIncludes, projectResource } from './project-resource.js';

@@ -26,6 +26,19 @@ export const noProjection: Projection = Object.freeze({
   excludedSchemas: Object.freeze([]),
 });
 
+/**
+ * Only the attributes returned "always" (id, schemas, meta is not among
+ * them): for callers that need a write's outcome but no representation,
+ * such as a PATCH answered 204 or a Bulk operation. Nothing computed (a
+ * Group's members, a User's groups) is loaded for it.
+ */
+export const alwaysReturnedOnly: Projection = Object.freeze({
+  attributes: Object.freeze([]),
+  excludedAttributes: undefined,
+  attributeSchemas: Object.freeze([]),
+  excludedSchemas: Object.freeze([]),
+});
+
 interface ParsedList {
   readonly attributes: readonly ResolvedAttribute[];
   readonly schemas: readonly string[];

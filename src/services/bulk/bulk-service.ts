@@ -16,21 +16,9 @@ import {
   type BulkResponseBody,
   type BulkStep,
 } from '../../core/bulk/index.js';
-import type { Projection } from '../../core/projection/index.js';
+import { alwaysReturnedOnly } from '../../core/projection/index.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 import { resourceLocation } from '../resources/render.js';
-
-/**
- * The BulkResponse carries no resource bodies (§3.7: "For normal completion,
- * the server MAY elect to omit the response body"), so the service renders
- * only the attributes returned "always": a Group's members are never loaded.
- */
-const MINIMAL_PROJECTION: Projection = Object.freeze({
-  attributes: Object.freeze([]),
-  excludedAttributes: undefined,
-  attributeSchemas: Object.freeze([]),
-  excludedSchemas: Object.freeze([]),
-});
 
 export interface BulkServiceDependencies {
   readonly resources: ResourceService;
@@ -113,8 +101,11 @@ export class BulkService {
     const resolve = (bulkId: string): string => created.get(bulkId)!;
     const type = operation.target.resourceType;
     const data = operation.data === undefined ? undefined : substituteBulkIds(operation.data, resolve);
+    // The BulkResponse carries no resource bodies (§3.7: "For normal completion, the server MAY
+    // elect to omit the response body"), so only the "always" attributes are rendered: a Group's
+    // members are never loaded.
     if (operation.method === 'POST') {
-      const response = await this.resources.create(context, type, data, MINIMAL_PROJECTION);
+      const response = await this.resources.create(context, type, data, alwaysReturnedOnly);
       return { status: 201, id: String(response.resource['id']), version: response.etag, location: response.location };
     }
     const id = substituteBulkIds(operation.target.id!, resolve);
@@ -122,11 +113,11 @@ export class BulkService {
     const ifMatch = operation.version;
     switch (operation.method) {
       case 'PUT': {
-        const response = await this.resources.replace(context, type, id, data, ifMatch, MINIMAL_PROJECTION);
+        const response = await this.resources.replace(context, type, id, data, ifMatch, alwaysReturnedOnly);
         return { status: 200, id, version: response.etag, location: response.location };
       }
       case 'PATCH': {
-        const response = await this.resources.patch(context, type, id, data, ifMatch, MINIMAL_PROJECTION);
+        const response = await this.resources.patch(context, type, id, data, ifMatch, alwaysReturnedOnly);
         return { status: 200, id, version: response.etag, location: response.location };
       }
       case 'DELETE':

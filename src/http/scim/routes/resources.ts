@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { conditionMatches, parseEntityTagCondition } from '../../../core/etag/etag.js';
+import { alwaysReturnedOnly } from '../../../core/projection/index.js';
 import { listResponse, parseListQuery, parseProjectionQuery, parseSearchRequest, type ListRequest } from '../../../core/list/index.js';
 import type { ResourceTypeName } from '../../../core/schema/attribute.js';
 import type { ResourceResponse } from '../../../services/resources/resource-service.js';
@@ -86,19 +87,20 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
 
   fastify.patch(byId, async (request: IdRequest, reply) => {
     const projection = parseProjectionQuery(request.query, schemas);
+    // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client asks for nothing back.
+    const prefer = preferredReturn(request);
+    const minimal =
+      prefer === 'minimal' ||
+      (prefer === undefined && type === 'Group' && context.options.groupPatchResponse !== 'resource' && !hasProjectionParameters(request.query));
     const response = await resources.patch(
       { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) },
       type,
       request.params.id,
       request.body,
       singleHeader(request, 'if-match'),
-      projection,
+      // A 204 needs no representation: do not load 100,000 members only to drop them.
+      minimal ? alwaysReturnedOnly : projection,
     );
-    // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client asks for nothing back.
-    const prefer = preferredReturn(request);
-    const minimal =
-      prefer === 'minimal' ||
-      (prefer === undefined && type === 'Group' && context.options.groupPatchResponse !== 'resource' && !hasProjectionParameters(request.query));
     if (minimal) return reply.code(204).header('ETag', response.etag).send();
     return sendResource(reply, response, 200);
   });
