@@ -28,3 +28,21 @@ describe('a throttling answer identity providers honour', () => {
     expect(throttlingProblems(answer('1', { headers: { 'retry-after': '1', 'content-type': 'text/plain' } }))).toEqual(['the body is not application/scim+json']);
   });
 });
+
+describe("Scimitar's own 429 answers", () => {
+  it('the per-tenant rate limit answers in the form Okta and Entra honour', async () => {
+    const { build, SCIM } = await import('../helpers/build.js');
+    const server = await build({ SCIMITAR_RATE_LIMIT_PER_SECOND: '1', SCIMITAR_RATE_LIMIT_BURST: '2' });
+    try {
+      let throttled: ThrottledAnswer | undefined;
+      for (let attempt = 0; attempt < 10 && throttled === undefined; attempt += 1) {
+        const response = await server.request({ method: 'GET', url: `${SCIM}/Users?count=0` });
+        if (response.statusCode === 429) throttled = { statusCode: response.statusCode, headers: response.headers, body: response.body };
+      }
+      expect(throttled).toBeDefined();
+      expect(throttlingProblems(throttled!)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
