@@ -1,0 +1,32 @@
+/**
+ * Every scenario, in the order they run and are reported. Reads come before
+ * the writes that reshape the directory; the list scenarios rely on it (they
+ * take the directory's size from the seed).
+ */
+import { bulkCreateScenario } from './bulk-create.js';
+import { cursorEndScenario, cursorStartScenario } from './cursor-page.js';
+import { filterLookupScenario } from './filter-lookup.js';
+import { getUserScenario } from './get-user.js';
+import { groupGetScenario } from './group-get.js';
+import { listEndScenario, listStartScenario } from './list-page.js';
+import { memberAddBigScenario, memberAddSmallScenario } from './member-add.js';
+import { oktaLoopScenario } from './okta-loop.js';
+import { patchDeactivateScenario } from './patch-deactivate.js';
+import { putReplaceScenario } from './put-replace.js';
+import type { Scenario } from './scenario.js';
+
+export const SCENARIOS: readonly Scenario[] = [
+  getUserScenario,
+  filterLookupScenario,
+  groupGetScenario,
+  listStartScenario,
+  listEndScenario,
+  cursorStartScenario,
+  cursorEndScenario,
+  oktaLoopScenario,
+  patchDeactivateScenario,
+  putReplaceScenario,
+  memberAddSmallScenario,
+  memberAddBigScenario,
+  bulkCreateScenario,
+];

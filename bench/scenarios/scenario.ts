@@ -1,0 +1,85 @@
+/**
+ * What a scenario is: a named way of generating operations against a SCIM
+ * target, plus a check of one operation's responses, run before any load so
+ * that a scenario measuring errors or empty answers is caught, not timed.
+ */
+import type { DirectoryPlan, UserRange } from '../directory.js';
+import type { CallResult } from '../http-call.js';
+import type { HttpCall, LoadTarget, OperationSource } from '../load.js';
+
+/** Where the targets differ in what they accept; each difference is printed next to its figures. */
+export interface TargetTraits {
+  readonly name: string;
+  /** RFC 7643 §4.1.1: userName is caseExact false. scimmy's filter matching compares it case-sensitively. */
+  readonly caseInsensitiveUserName: boolean;
+  /** scimmy-routers ignores startIndex and count in a GET query (it hands scimmy strings, scimmy wants integers): it pages through POST /.search. */
+  readonly paging: 'query' | 'search';
+  /** RFC 9865 cursor paging. */
+  readonly cursorPaging: boolean;
+}
+
+export interface ScenarioContext {
+  readonly plan: DirectoryPlan;
+  readonly traits: TargetTraits;
+  readonly target: LoadTarget;
+  /** Unique to this run, so created userNames never collide with earlier runs on a reused database. */
+  readonly runTag: string;
+}
+
+export interface PreparedScenario {
+  readonly source: OperationSource;
+  /** Returns what is wrong with one operation's responses, or undefined when they are as expected. */
+  check(responses: readonly CallResult[]): string | undefined;
+  /** A difference in how this target was measured, shown with its figures. */
+  readonly note?: string;
+  /** Something to report once the run is over (e.g. how much the groups grew). */
+  afterRun?(): string;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  /** What one operation is, for the report. */
+  readonly operation: string;
+  /** Set for a slot whose feature is not built yet: the report prints "not available" with this reason. */
+  readonly unavailable?: string;
+  /** Why a target cannot run this scenario (a feature it lacks), or undefined when it can. */
+  unsupportedBy?(traits: TargetTraits): string | undefined;
+  prepare(context: ScenarioContext): Promise<PreparedScenario>;
+}
+
+/** Hands out each user of a range once; after the last, it wraps around (and the run reports the pool exhausted). */
+export class UserPool {
+  private used = 0;
+  constructor(private readonly range: UserRange) {}
+
+  nextIndex(): number {
+    const index = this.range.start + (this.used % this.range.size);
+    this.used++;
+    return index;
+  }
+
+  remaining(): number {
+    return this.range.size - this.used;
+  }
+}
+
+/** An unbounded source whose operations are one call each. */
+export function singleCallSource(next: () => HttpCall): OperationSource {
+  return { requestsPerOp: 1, next: () => [next()], remaining: () => Number.POSITIVE_INFINITY };
+}
+
+export function expectStatus(result: CallResult | undefined, ...allowed: number[]): string | undefined {
+  if (result === undefined) return 'no response';
+  if (allowed.includes(result.status)) return undefined;
+  const detail = typeof result.body === 'object' && result.body !== null ? (result.body as Record<string, unknown>)['detail'] : undefined;
+  return `status ${result.status}${detail !== undefined ? ` (${String(detail)})` : ''}, expected ${allowed.join(' or ')}`;
+}
+
+export function field(body: unknown, name: string): unknown {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+export function filterQuery(filter: string): string {
+  return `filter=${encodeURIComponent(filter)}`;
+}
