@@ -1,5 +1,6 @@
 /** The machine and software a run measured, recorded with its figures. */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,6 +10,8 @@ export interface MachineInfo {
   readonly memoryGB: number;
   readonly os: string;
   readonly node: string;
+  /** The SQLite library better-sqlite3 embeds. */
+  readonly sqlite: string;
   /** Versions of the packages the servers and the load generator run on. */
   readonly packages: Readonly<Record<string, string>>;
 }
@@ -23,6 +26,19 @@ function cpuModel(): string {
     // Not Linux: fall back to what Node reports.
   }
   return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function sqliteVersion(repoRoot: string): string {
+  try {
+    type Database = { prepare(sql: string): { pluck(): { get(): unknown } }; close(): void };
+    const open = createRequire(path.join(repoRoot, 'package.json'))('better-sqlite3') as (filename: string) => Database;
+    const db = open(':memory:');
+    const version = String(db.prepare('SELECT sqlite_version()').pluck().get());
+    db.close();
+    return version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 function packageVersion(repoRoot: string, name: string): string {
@@ -40,6 +56,7 @@ export function describeMachine(repoRoot: string): MachineInfo {
     memoryGB: Math.round(os.totalmem() / 1e9),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
+    sqlite: sqliteVersion(repoRoot),
     packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(repoRoot, name)])),
   };
 }

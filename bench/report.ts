@@ -198,7 +198,7 @@ export function formatReport(run: BenchRun): string {
     `Directory: ${run.sizes.users.toLocaleString('en-US')} users, ${run.sizes.smallGroups} groups of ${run.sizes.smallGroup} and ${run.sizes.bigGroups} groups of ${run.sizes.bigGroup.toLocaleString('en-US')} members, ` +
       `${run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; seeded through the store in ${run.seed.totalSeconds.toFixed(1)} s. ` +
       `Load: ${run.settings.connections} connections, ${run.settings.warmupSeconds} s warm-up, ${run.settings.durationSeconds} s measured per scenario (at most ${run.settings.maxRequests.toLocaleString('en-US')} requests). ` +
-      `Machine: ${run.machine.cpuModel}, ${run.machine.cores} cores, ${run.machine.memoryGB} GB, Node ${run.machine.node}` +
+      `Machine: ${run.machine.cpuModel}, ${run.machine.cores} cores, ${run.machine.memoryGB} GB, Node ${run.machine.node}, SQLite ${run.machine.sqlite}` +
       `${run.raisedPriority ? '; benchmark processes at nice -10' : ''}.`,
   );
   sections.push(`### Ceiling\n\n${ceilingTable(run)}\n\nFractions below are of ${rate(run.ceilingRequestsPerSecond)} req/s, the mean of these runs.`);

@@ -1,0 +1,106 @@
+/** The command line of `npm run bench`: its options, their defaults, and the usage text. */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { planDirectory, type DirectoryPlan } from './directory.js';
+import type { LoadSettings } from './load.js';
+import { SCENARIOS } from './scenarios/index.js';
+
+export const USAGE = `npm run bench -- [options]
+
+  --users N            users in the directory (default 100000)
+  --big-group N        members of the big group (default 10000)
+  --db URL             postgres://… to run Scimitar on PostgreSQL (an empty database);
+                       default: SQLite in a temporary file
+  --duration S         measured seconds per scenario (default 10)
+  --warmup S           warm-up seconds per scenario (default 3)
+  --connections N      concurrent connections, for every target (default 10)
+  --max-requests N     requests per measured run at most (default 1000000)
+  --quiet-wait S       before each measured run, wait up to S seconds for other processes
+                       to stop using the CPU (default 3; the machine may be shared)
+  --src-from DIR       compile the servers from DIR/src instead of this checkout's src/:
+                       to measure a proposed change without touching the working tree
+  --server-node-args=…  extra node flags for the Scimitar server (e.g. --server-node-args=--max-semi-space-size=4),
+                       to measure a runtime setting
+  --only a,b           run only these scenarios (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
+  --no-scimmy          skip the scimmy comparison
+  --scimmy-skip a,b    skip these scenarios on scimmy only (e.g. list-start,list-end at
+                       1,000,000 users: one listing there takes minutes and gigabytes)
+  --normal-priority    do not raise the run's scheduling priority (by default nice -10, when
+                       permitted, so other work on a shared machine disturbs it less)
+  --profile            run Scimitar under --cpu-prof (one server per scenario) and summarise each profile
+  --help               this text
+`;
+
+export interface Options {
+  readonly plan: DirectoryPlan;
+  readonly databaseUrl: string | undefined;
+  readonly settings: LoadSettings;
+  readonly only: ReadonlySet<string> | undefined;
+  readonly scimmy: boolean;
+  readonly scimmySkip: ReadonlySet<string>;
+  readonly profile: boolean;
+  readonly priority: boolean;
+  readonly srcFrom: string | undefined;
+  readonly serverNodeArgs: readonly string[];
+}
+
+function wholeNumber(name: string, raw: string | undefined, fallback: number, minimum: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < minimum) throw new RangeError(`--${name} must be a whole number ≥ ${minimum}, got "${raw}"`);
+  return value;
+}
+
+/** The options, or undefined when --help asks for the usage text. */
+export function parseOptions(argv: readonly string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      users: { type: 'string' },
+      'big-group': { type: 'string' },
+      db: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'max-requests': { type: 'string' },
+      'quiet-wait': { type: 'string' },
+      'src-from': { type: 'string' },
+      'server-node-args': { type: 'string' },
+      only: { type: 'string' },
+      'no-scimmy': { type: 'boolean' },
+      'scimmy-skip': { type: 'string' },
+      'normal-priority': { type: 'boolean' },
+      profile: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return undefined;
+  if (values.db !== undefined && !/^postgres(ql)?:\/\//.test(values.db)) throw new RangeError('--db takes a postgres:// URL (SQLite is the default)');
+  const scenarioIds = (flag: string, raw: string | undefined) => {
+    const ids = raw?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+    for (const id of ids ?? []) {
+      if (!SCENARIOS.some((scenario) => scenario.id === id)) throw new RangeError(`--${flag}: no scenario "${id}"`);
+    }
+    return ids;
+  };
+  const only = scenarioIds('only', values.only);
+  return {
+    plan: planDirectory({ users: wholeNumber('users', values.users, 100_000, 1), bigGroup: wholeNumber('big-group', values['big-group'], 10_000, 1) }),
+    databaseUrl: values.db,
+    settings: {
+      durationSeconds: wholeNumber('duration', values.duration, 10, 1),
+      warmupSeconds: wholeNumber('warmup', values.warmup, 3, 0),
+      connections: wholeNumber('connections', values.connections, 10, 1),
+      maxRequests: wholeNumber('max-requests', values['max-requests'], 1_000_000, 100),
+      maxQuietWaitSeconds: wholeNumber('quiet-wait', values['quiet-wait'], 3, 0),
+    },
+    only: only === undefined ? undefined : new Set(only),
+    scimmy: values['no-scimmy'] !== true,
+    scimmySkip: new Set(scenarioIds('scimmy-skip', values['scimmy-skip']) ?? []),
+    profile: values.profile === true,
+    priority: values['normal-priority'] !== true,
+    srcFrom: values['src-from'] === undefined ? undefined : path.resolve(values['src-from']),
+    serverNodeArgs: values['server-node-args']?.split(/\s+/).filter((arg) => arg !== '') ?? [],
+  };
+}
+
