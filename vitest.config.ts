@@ -29,6 +29,9 @@ const SUITES_ON_EVERY_STORE = [
   'test/admin/**/*.test.ts',
   'test/cursor/**/*.test.ts',
   'test/bulk/**/*.test.ts',
+  'test/events/**/*.test.ts',
+  // The other webhook suites open both stores themselves.
+  'test/webhooks/admin-api.test.ts',
 ];
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {
@@ -47,7 +50,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       hookTimeout: 60_000,
       env: { SCIMITAR_TEST_DATABASE_URL: postgresUrl, ...(withPostgres ? { SCIMITAR_TEST_POSTGRES: '1' } : {}) },
       projects: [
-        { extends: true as const, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+        { extends: true as const, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'] } },
         ...(withPostgres
           ? [{ extends: true as const, test: { name: 'http-on-postgres', include: SUITES_ON_EVERY_STORE, env: { SCIMITAR_TEST_STORE: 'postgres' } } }]
           : []),

@@ -37,6 +37,74 @@ export interface ProfileSummary {
   readonly modules: readonly SelfTimeEntry[];
   /** The project's own functions (src/) by inclusive time: themselves and everything they called. */
   readonly inclusive: readonly SelfTimeEntry[];
+  /** Busy time by part of the request path (see CATEGORY_RULES), largest first. */
+  readonly categories: readonly SelfTimeEntry[];
+}
+
+/**
+ * The parts of the request path the busy time is split into. A sample is
+ * charged to the innermost project function (src/) on its stack, by the
+ * rules below, with what it called: JSON.parse of a stored row is charged to
+ * the store, an HMAC to authentication (V8 shows no frame for builtins or
+ * for better-sqlite3's native code, whose time is the self time of the
+ * JavaScript that called them). Time under Fastify on the way there (a route
+ * handler's reply.send, the socket writes it leads to) is Fastify's or
+ * Node's, not the handler's. A few dependency functions have a part of their own.
+ */
+const PROJECT_RULES: readonly { readonly category: string; readonly matches: (location: string) => boolean }[] = [
+  { category: 'authentication (HMAC, token lookup)', matches: (location) => location.startsWith('src/auth/') },
+  { category: 'rate limiting', matches: (location) => location.startsWith('src/tenancy/') },
+  { category: 'projection (attributes / excludedAttributes, copies)', matches: (location) => location.startsWith('src/core/projection/') },
+  { category: 'render (SCIM representation, meta)', matches: (location) => location === 'src/services/resources/render.ts' },
+  { category: 'filter parsing and SQL compilation', matches: (location) => location.startsWith('src/store/sql/') || location.startsWith('src/core/filter/') },
+  { category: 'database (SQLite statements / PostgreSQL round trips, row decoding)', matches: (location) => location.startsWith('src/store/') },
+  { category: 'PATCH, validation, normalisation', matches: (location) => location.startsWith('src/core/patch/') || location.startsWith('src/core/resource/') },
+  { category: 'protocol core (other)', matches: (location) => location.startsWith('src/core/') },
+  { category: 'SCIM HTTP adapter (routes, hooks)', matches: (location) => location.startsWith('src/http/') },
+  { category: 'services (other)', matches: (location) => location.startsWith('src/services/') },
+  { category: 'application (other)', matches: (location) => location.startsWith('src/') || location.startsWith('bench/') },
+];
+
+const GC = 'garbage collection';
+const RUNTIME = 'V8 and the event loop (program, microtasks)';
+const FASTIFY = 'Fastify (routing, hooks, reply)';
+const NODE_HTTP = 'Node HTTP and sockets';
+
+function namedCategory(location: string, name: string, isLeaf: boolean): string | undefined {
+  if (name === '(garbage collector)') return GC;
+  // runMicrotasks is below every async continuation: only its own time is the runtime's.
+  if (isLeaf && location === '' && (name === '(program)' || name === '(root)' || name === 'runMicrotasks')) return RUNTIME;
+  if (location === 'pkg:fastify' && name === 'serialize') return 'JSON serialisation of responses';
+  if (location === 'pkg:secure-json-parse') return 'JSON parsing of request bodies';
+  if (location === 'pkg:pino' || location.startsWith('pkg:pino-')) return 'logging';
+  return undefined;
+}
+
+/** Dependencies that are the HTTP stack: time under them is theirs even when a route handler called them. */
+function isHttpStack(location: string): boolean {
+  return location === 'pkg:fastify' || location === 'pkg:find-my-way' || location === 'pkg:light-my-request' || location === 'pkg:avvio';
+}
+
+/** Module loading and compilation: before the first request, but inside the profile. */
+function isStartUp(url: string): boolean {
+  return url.startsWith('node:internal/modules/') || url.startsWith('node:internal/bootstrap/');
+}
+
+function categoryOf(frames: readonly { readonly location: string; readonly name: string; readonly url: string }[]): string {
+  if (frames.some((frame) => isStartUp(frame.url))) return 'start-up (module loading, not per request)';
+  let underHttpStack = false;
+  for (const [index, frame] of frames.entries()) {
+    const named = namedCategory(frame.location, frame.name, index === 0);
+    if (named !== undefined) return named;
+    if (isHttpStack(frame.location)) underHttpStack = true;
+    if (frame.location.startsWith('src/') || frame.location.startsWith('bench/')) {
+      if (underHttpStack) break;
+      for (const rule of PROJECT_RULES) if (rule.matches(frame.location)) return rule.category;
+    }
+  }
+  const leaf = frames[0];
+  if (leaf !== undefined && (leaf.location === 'node:internal' || leaf.location === '')) return NODE_HTTP;
+  return underHttpStack ? FASTIFY : leaf !== undefined && leaf.location.startsWith('pkg:') ? `dependency ${leaf.location.slice(4)}` : 'other';
 }
 
 /** A script URL made short and stable: the repository-relative source path, `pkg:<name>` for dependencies, `node:` for Node's own code. */
@@ -109,6 +177,20 @@ export function summariseProfile(profile: CpuProfile, count = 20): ProfileSummar
     }
   }
 
+  const categories = new Map<string, { name: string; where: string; selfMs: number }>();
+  for (const [id, micros] of selfByNode) {
+    if (nodes.get(id)!.callFrame.functionName === '(idle)') continue;
+    const frames: { location: string; name: string; url: string }[] = [];
+    for (let current: number | undefined = id; current !== undefined; current = parents.get(current)) {
+      const frame = nodes.get(current)!.callFrame;
+      frames.push({ location: shortLocation(frame.url), name: frame.functionName, url: frame.url });
+    }
+    const name = categoryOf(frames);
+    const entry = categories.get(name) ?? { name, where: '', selfMs: 0 };
+    entry.selfMs += micros / 1000;
+    categories.set(name, entry);
+  }
+
   const functions = new Map<string, { name: string; where: string; selfMs: number }>();
   const modules = new Map<string, { name: string; where: string; selfMs: number }>();
   let idleMs = 0;
@@ -133,7 +215,14 @@ export function summariseProfile(profile: CpuProfile, count = 20): ProfileSummar
     mod.selfMs += ms;
     modules.set(module, mod);
   }
-  return { busyMs, idleMs, functions: top(functions, busyMs, count), modules: top(modules, busyMs, count), inclusive: top(inclusive, busyMs, count) };
+  return {
+    busyMs,
+    idleMs,
+    functions: top(functions, busyMs, count),
+    modules: top(modules, busyMs, count),
+    inclusive: top(inclusive, busyMs, count),
+    categories: top(categories, busyMs, 30),
+  };
 }
 
 export function readProfile(file: string): CpuProfile {
@@ -142,7 +231,9 @@ export function readProfile(file: string): CpuProfile {
 
 export function formatSummary(title: string, summary: ProfileSummary): string {
   const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
-  const lines = [`${title}: busy ${(summary.busyMs / 1000).toFixed(1)} s, idle ${(summary.idleMs / 1000).toFixed(1)} s`, '  top self time by function:'];
+  const lines = [`${title}: busy ${(summary.busyMs / 1000).toFixed(1)} s, idle ${(summary.idleMs / 1000).toFixed(1)} s`, '  busy time by part of the request path:'];
+  for (const entry of summary.categories) lines.push(`    ${pct(entry.share)} ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.name}`);
+  lines.push('  top self time by function:');
   for (const entry of summary.functions) lines.push(`    ${pct(entry.share)} ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.name}  ${entry.where}`);
   lines.push('  self time by module:');
   for (const entry of summary.modules.slice(0, 12)) lines.push(`    ${pct(entry.share)} ${entry.selfMs.toFixed(0).padStart(7)} ms  ${entry.name}`);

@@ -13,3 +13,7 @@ export { ScimError, scimErrors, type ScimType } from './core/errors/scim-error.j
 export { createDefaultRegistry, SchemaRegistry, ResourceSchemas } from './core/schema/registry.js';
 export { attribute, complex, multiValuedComplex, type AttributeDefinition, type SchemaDefinition } from './core/schema/attribute.js';
 export type { Store, StoreReader, StoreWriter, TenantStore, StoredResource } from './store/store.js';
+export { EVENT_TYPES, MAX_MEMBERS_PER_EVENT, type EventType, type ScimitarEvent, type EventData, type EventMember } from './events/event.js';
+export type { EventHooks, EventHandler } from './events/hooks.js';
+export { EventNotifier } from './events/notifier.js';
+export type { EventStore, EventPosition } from './store/store.js';

@@ -4,13 +4,19 @@ import type { AdminKeyAuthenticator } from '../auth/admin-keys.js';
 import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { ListSettings } from '../core/list/index.js';
+import type { EventFeed } from '../events/feed.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
+import type { WebhookService } from '../webhooks/webhook-service.js';
 
 export interface AdminPluginOptions {
   readonly tenants: TenantService;
   readonly tokens: TokenService;
   readonly resources: ResourceService;
+  /** The tenants' event feeds (GET /tenants/{tenant}/events). */
+  readonly events: EventFeed;
+  /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
+  readonly webhooks: WebhookService;
   readonly authenticator: AdminKeyAuthenticator;
   /** Failed admin authentication, counted apart from SCIM clients'. */
   readonly authFailures: AuthFailureThrottle;

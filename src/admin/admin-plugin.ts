@@ -10,8 +10,10 @@ import type { AdminContext, AdminPluginOptions } from './admin-context.js';
 import type { AdminRoute } from './admin-route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { directoryRoutes } from './routes/directory-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import { errorSchema, openApiDocumentSchema } from './schemas.js';
 
 export type { AdminPluginOptions } from './admin-context.js';
@@ -50,7 +52,7 @@ function register(fastify: FastifyInstance, route: AdminRoute): void {
 
 /** The routes of the admin API, as data (registered below, described by the OpenAPI document). */
 export function adminRoutes(context: AdminContext): AdminRoute[] {
-  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context)].map(withCommonResponses);
+  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...webhookRoutes(context)].map(withCommonResponses);
   const openApi: AdminRoute = {
     method: 'GET',
     url: '/openapi.json',

@@ -15,13 +15,13 @@ export interface AdminRouteSchema {
 }
 
 export interface AdminRoute {
-  readonly method: Extract<HTTPMethods, 'GET' | 'POST' | 'DELETE'>;
+  readonly method: Extract<HTTPMethods, 'GET' | 'POST' | 'PATCH' | 'DELETE'>;
   /** Relative to /admin/v1, Fastify syntax (`/tenants/:tenant`). */
   readonly url: string;
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation';
+  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks';
   /** false only for the OpenAPI document itself. */
   readonly authenticated: boolean;
   readonly schema: AdminRouteSchema;

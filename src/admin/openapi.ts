@@ -91,6 +91,8 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
       { name: 'Tenants', description: 'Customer directories' },
       { name: 'Tokens', description: 'Bearer tokens of identity providers' },
       { name: 'Directory', description: "Read-only views of a tenant's users and groups" },
+      { name: 'Events', description: "A tenant's changes in commit order (the event feed)" },
+      { name: 'Webhooks', description: "Signed POSTs of a tenant's events to the host app, with deliveries and replay" },
       { name: 'Documentation', description: 'This document' },
     ],
     components: {

@@ -30,7 +30,7 @@ export const errorSchema: JsonSchema = {
     status: { type: 'integer', description: 'The HTTP status, repeated.' },
     code: {
       type: 'string',
-      enum: ['bad_request', 'unauthorized', 'not_found', 'method_not_allowed', 'conflict', 'payload_too_large', 'unsupported_media_type', 'too_many_requests', 'internal_error'],
+      enum: ['bad_request', 'unauthorized', 'not_found', 'method_not_allowed', 'conflict', 'gone', 'payload_too_large', 'unsupported_media_type', 'too_many_requests', 'internal_error'],
     },
     message: { type: 'string', description: 'What went wrong and what to do about it.' },
   },
@@ -214,4 +214,42 @@ export const openApiDocumentSchema: JsonSchema = {
   required: ['openapi', 'info', 'paths'],
   additionalProperties: true,
   properties: { openapi: { type: 'string' }, info: { type: 'object', additionalProperties: true }, paths: { type: 'object', additionalProperties: true } },
+};
+
+export const eventSchema: JsonSchema = {
+  type: 'object',
+  description: 'One change, exactly as webhooks deliver it (see docs/events.md).',
+  required: ['id', 'type', 'timestamp', 'tenant', 'sequence', 'resourceType', 'resourceId', 'externalId', 'data'],
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    timestamp,
+    tenant: { type: 'string' },
+    sequence: { type: 'integer', minimum: 1 },
+    resourceType: { type: 'string', enum: ['User', 'Group'] },
+    resourceId: { type: 'string' },
+    externalId: { type: ['string', 'null'] },
+    data: {
+      type: 'object',
+      required: ['resource'],
+      properties: {
+        resource: { type: 'object', additionalProperties: true },
+        changedAttributes: { type: 'array', items: { type: 'string' } },
+        members: {
+          type: 'array',
+          items: { type: 'object', required: ['value', 'type'], properties: { value: { type: 'string' }, type: { type: 'string', enum: ['User', 'Group'] } } },
+        },
+      },
+    },
+  },
+};
+
+export const eventPageSchema: JsonSchema = {
+  type: 'object',
+  required: ['events', 'nextCursor'],
+  additionalProperties: false,
+  properties: {
+    events: { type: 'array', items: eventSchema },
+    nextCursor: { type: 'string', description: 'Pass as after= for the next page (the same cursor when the page was empty).' },
+  },
 };

@@ -9,9 +9,13 @@ import { createKeyedHasher, type KeyedHasher } from '../auth/keyed-hash.js';
 import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
-import type { ScimitarConfig } from '../config/config.js';
+import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
 import { createDefaultRegistry, type SchemaRegistry } from '../core/schema/registry.js';
+import { EventFeed } from '../events/feed.js';
+import { EventHookRunner, type EventHooks } from '../events/hooks.js';
+import { EventNotifier } from '../events/notifier.js';
+import { EventRetention } from '../events/retention.js';
 import { buildHttpApp } from '../http/app.js';
 import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
@@ -19,6 +23,10 @@ import { ResourceService } from '../services/resources/resource-service.js';
 import type { Store } from '../store/store.js';
 import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
+import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { SecretBox } from '../webhooks/secret-box.js';
+import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
 
 export const DEFAULT_TENANT_ID = 'default';
@@ -30,6 +38,8 @@ export interface ScimitarServices {
   readonly tenants: TenantService;
   readonly tokens: TokenService;
   readonly adminKeys: AdminKeyService;
+  /** Tenants' webhooks and their deliveries. */
+  readonly webhooks: WebhookService;
   /** Keys the hashes of tokens and admin keys with the server secret. */
   readonly hasher: KeyedHasher;
 }
@@ -41,6 +51,12 @@ export interface ScimitarServiceDependencies {
   readonly secret: string;
   readonly passwords: PasswordHasher;
   readonly now: () => Date;
+  /** Told after each commit that recorded events (default: one nobody listens to). */
+  readonly notifier?: EventNotifier;
+  /** The embedding app's in-process hooks (default: none). */
+  readonly hooks?: EventHookRunner;
+  /** Which webhook URLs are accepted (default: https only, to public addresses). */
+  readonly webhookSettings?: Pick<WebhookSettings, 'allowHttp' | 'allowPrivate' | 'allowedHosts'>;
 }
 
 export function createScimitarServices(dependencies: ScimitarServiceDependencies): ScimitarServices {
@@ -48,10 +64,24 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
   const hasher = createKeyedHasher(dependencies.secret);
   const tokens = new TokenService({ tenants: store.tenants, hasher, now });
   return {
-    resources: new ResourceService({ store, registry, passwords: dependencies.passwords, now }),
+    resources: new ResourceService({
+      store,
+      registry,
+      passwords: dependencies.passwords,
+      now,
+      ...(dependencies.notifier !== undefined ? { notifier: dependencies.notifier } : {}),
+      ...(dependencies.hooks !== undefined ? { hooks: dependencies.hooks } : {}),
+    }),
     tenants: new TenantService({ tenants: store.tenants, tokens, defaultTenantId: DEFAULT_TENANT_ID, now }),
     tokens,
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
+    webhooks: new WebhookService({
+      webhooks: store.webhooks,
+      tenants: store.tenants,
+      secrets: new SecretBox(dependencies.secret),
+      urlPolicy: dependencies.webhookSettings ?? { allowHttp: false, allowPrivate: false, allowedHosts: [] },
+      now,
+    }),
     hasher,
   };
 }
@@ -64,6 +94,12 @@ export interface Scimitar extends ScimitarServices {
   readonly generatedToken: string | undefined;
   /** Where the server secret came from (never its value). */
   readonly secret: Pick<ServerSecret, 'source' | 'file'>;
+  /** Told after each commit that recorded events. */
+  readonly notifier: EventNotifier;
+  /** Resolves when the after-commit hooks of every change made so far have run. */
+  hooksIdle(): Promise<void>;
+  /** Sends the outbox's events to tenants' webhooks (started with the server, stopped by close). */
+  readonly webhookDispatcher: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -72,6 +108,8 @@ export interface ScimitarOverrides {
   readonly passwords?: PasswordHasher;
   /** The clock of everything time-dependent: timestamps, token expiry, throttling, rate limits. */
   readonly now?: () => Date;
+  /** In-process hooks on every change (src/events/hooks.ts): after commit, or inside the transaction to veto. */
+  readonly hooks?: EventHooks;
 }
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
@@ -82,7 +120,22 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
   const store = await openStore(config.database, registry);
   try {
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
-    const services = createScimitarServices({ store, registry, secret: secret.value, passwords: overrides.passwords ?? createScryptHasher(), now });
+    const notifier = new EventNotifier();
+    // Until the HTTP app exists, hook failures go to stderr; then to its logger.
+    let logHookFailure = (failure: { error: unknown; hook: string }): void => {
+      process.stderr.write(`event hook ${failure.hook} failed: ${String(failure.error)}\n`);
+    };
+    const hooks = new EventHookRunner(overrides.hooks ?? {}, (failure) => logHookFailure(failure));
+    const services = createScimitarServices({
+      store,
+      registry,
+      secret: secret.value,
+      passwords: overrides.passwords ?? createScryptHasher(),
+      now,
+      notifier,
+      hooks,
+      webhookSettings: config.webhooks,
+    });
     let generatedToken: string | undefined;
     if (config.token === undefined && (await store.tenants.listTokens(DEFAULT_TENANT_ID)).length === 0) {
       generatedToken = (await services.tokens.create(DEFAULT_TENANT_ID, { name: 'initial token' })).token;
@@ -121,21 +174,44 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         tenants: services.tenants,
         tokens: services.tokens,
         resources: services.resources,
+        webhooks: services.webhooks,
+        events: new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays }),
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
         list,
         publicUrl: config.publicUrl,
       },
     });
+    logHookFailure = (failure) => {
+      app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
+    };
+    const retention = new EventRetention(store.events, config.events, now, (error) => app.log.error({ err: error }, 'pruning old events failed'));
+    retention.start();
+    const webhookDispatcher = createWebhookDispatcher({
+      webhooks: store.webhooks,
+      notifier,
+      serverSecret: secret.value,
+      settings: config.webhooks,
+      retentionDays: config.events.retentionDays,
+      now,
+      logger: app.log,
+    });
+    webhookDispatcher.start();
     return {
       ...services,
       app,
       store,
+      notifier,
+      hooksIdle: () => hooks.idle(),
+      webhookDispatcher,
       registry,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
       async close() {
         await app.close();
+        await webhookDispatcher.stop();
+        await retention.stop();
+        await hooks.idle();
         await store.close();
       },
     };

@@ -21,17 +21,24 @@ export interface KeyedHasher {
   matches(credential: string, stored: string): boolean;
 }
 
+/**
+ * Whether two stored forms are the same, in constant time: for comparing a
+ * hash computed once per request with several stored ones (the fixed token,
+ * a looked-up row) without hashing the credential again for each.
+ */
+export function sameKeyedHash(computed: string, stored: string): boolean {
+  const expected = Buffer.from(computed, 'utf8');
+  const actual = Buffer.from(stored, 'utf8');
+  // timingSafeEqual needs equal lengths; a length difference says nothing about the secret.
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
 export function createKeyedHasher(secret: string): KeyedHasher {
   if (secret.length === 0) throw new TypeError('The server secret must not be empty');
   const key = Buffer.from(secret, 'utf8');
   const digest = (credential: string): Buffer => createHmac('sha256', key).update(credential, 'utf8').digest();
   return {
     hash: (credential) => HASH_SCHEME + digest(credential).toString('hex'),
-    matches(credential, stored) {
-      const expected = Buffer.from(HASH_SCHEME + digest(credential).toString('hex'), 'utf8');
-      const actual = Buffer.from(stored, 'utf8');
-      // timingSafeEqual needs equal lengths; a length difference says nothing about the secret.
-      return actual.length === expected.length && timingSafeEqual(actual, expected);
-    },
+    matches: (credential, stored) => sameKeyedHash(HASH_SCHEME + digest(credential).toString('hex'), stored),
   };
 }

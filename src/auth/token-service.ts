@@ -8,6 +8,7 @@ import { scimErrors } from '../core/errors/scim-error.js';
 import type { StoredToken, TenantStore } from '../store/store.js';
 import { assertCredentialName } from './credential-name.js';
 import type { KeyedHasher } from './keyed-hash.js';
+import type { AuthenticatedTokenCache } from './token-cache.js';
 import { issueToken, tokenIsUsable } from './tokens.js';
 
 export type TokenStatus = 'active' | 'expired' | 'revoked';
@@ -41,6 +42,8 @@ export interface TokenServiceDependencies {
   readonly tenants: TenantStore;
   readonly hasher: KeyedHasher;
   readonly now: () => Date;
+  /** The TokenAuthenticator's cache, so that a revocation or rotation here holds from the next request. */
+  readonly cache?: AuthenticatedTokenCache | undefined;
 }
 
 export function summarizeToken(token: StoredToken, now: Date): TokenSummary {
@@ -62,11 +65,13 @@ export class TokenService {
   private readonly tenants: TenantStore;
   private readonly hasher: KeyedHasher;
   private readonly now: () => Date;
+  private readonly cache: AuthenticatedTokenCache | undefined;
 
   constructor(dependencies: TokenServiceDependencies) {
     this.tenants = dependencies.tenants;
     this.hasher = dependencies.hasher;
     this.now = dependencies.now;
+    this.cache = dependencies.cache;
   }
 
   async create(tenantId: string, options: { readonly name: string; readonly expiresAt?: Date | undefined }): Promise<NewTokenResult> {
@@ -86,11 +91,16 @@ export class TokenService {
     return (await this.tenants.listTokens(tenantId)).map((token) => summarizeToken(token, now));
   }
 
-  /** Effective from the next request: authentication reads the token row every time. */
+  /**
+   * Effective from the next request on this instance (its authentication
+   * cache forgets the token); other instances see it within their cache's
+   * time to live (token-cache.ts).
+   */
   async revoke(tenantId: string, tokenId: string): Promise<TokenSummary> {
     await this.find(tenantId, tokenId);
     const now = this.now();
     await this.tenants.revokeToken(tenantId, tokenId, now.toISOString());
+    this.cache?.forgetToken(tokenId);
     return summarizeToken(await this.find(tenantId, tokenId), now);
   }
 
@@ -116,7 +126,13 @@ export class TokenService {
     const overlapEnd = now.getTime() + options.overlapMs;
     const previousExpiry = current.expiresAt === undefined ? overlapEnd : Math.min(Date.parse(current.expiresAt), overlapEnd);
     await this.tenants.expireToken(tenantId, tokenId, new Date(previousExpiry).toISOString());
+    this.cache?.forgetToken(tokenId);
     return { ...created, previous: summarizeToken(await this.find(tenantId, tokenId), now) };
+  }
+
+  /** For tenant deletion: the deleted tenant's tokens stop authenticating on this instance from the next request. */
+  forgetTenant(tenantId: string): void {
+    this.cache?.forgetTenant(tenantId);
   }
 
   private async requireTenant(tenantId: string): Promise<void> {

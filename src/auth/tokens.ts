@@ -6,7 +6,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { StoredToken, TenantStore } from '../store/store.js';
-import type { KeyedHasher } from './keyed-hash.js';
+import { sameKeyedHash, type KeyedHasher } from './keyed-hash.js';
+import type { AuthenticatedTokenCache } from './token-cache.js';
 
 export const TOKEN_PREFIX = 'scim_';
 
@@ -70,15 +71,27 @@ export function tokenIsUsable(token: Pick<StoredToken, 'revokedAt' | 'expiresAt'
 /** How often last-use timestamps are written, at most, per token. */
 const LAST_USE_WRITE_INTERVAL_MS = 60_000;
 
+export interface TokenAuthenticatorOptions {
+  /**
+   * Tokens that authenticated recently (token-cache.ts). Share it with the
+   * TokenService (and tenant deletion) so that revocations made in this
+   * process hold from the next request; those made elsewhere are seen within
+   * its time to live. Left out, the token row is read on every request.
+   */
+  readonly cache?: AuthenticatedTokenCache | undefined;
+}
+
 /**
- * Resolves `Authorization: Bearer …` to a tenant. Every call reads the token
- * row, so a revocation or a shortened expiry holds from the next request on
- * (no cache outlives it). The fixed operator token (SCIMITAR_TOKEN) and the
- * row found are both compared in constant time.
+ * Resolves `Authorization: Bearer …` to a tenant. The credential is hashed
+ * once (HMAC under the server secret), and that keyed hash is compared in
+ * constant time with the fixed operator token's (SCIMITAR_TOKEN), looked up
+ * in the cache of recently authenticated tokens, and else looked up in the
+ * store and compared with the row found.
  */
 export class TokenAuthenticator {
   private readonly fixedTokenHash: string | undefined;
   private readonly lastUseWrites = new Map<string, number>();
+  private readonly cache: AuthenticatedTokenCache | undefined;
 
   constructor(
     private readonly tenants: TenantStore,
@@ -86,23 +99,39 @@ export class TokenAuthenticator {
     private readonly defaultTenantId: string,
     fixedToken: string | undefined,
     private readonly clock: () => Date = () => new Date(),
+    options: TokenAuthenticatorOptions = {},
   ) {
     this.fixedTokenHash = fixedToken === undefined ? undefined : hasher.hash(fixedToken);
+    this.cache = options.cache;
   }
 
   /** undefined for a missing, malformed, unknown, revoked or expired credential: callers cannot tell which. */
   async authenticate(authorization: string | undefined): Promise<AuthenticatedClient | undefined> {
     const token = parseBearer(authorization);
     if (token === undefined) return undefined;
-    if (this.fixedTokenHash !== undefined && this.hasher.matches(token, this.fixedTokenHash)) {
+    const hash = this.hasher.hash(token);
+    if (this.fixedTokenHash !== undefined && sameKeyedHash(hash, this.fixedTokenHash)) {
       return { tenantId: this.defaultTenantId, tokenId: undefined };
     }
-    const stored = await this.tenants.findTokenByHash(this.hasher.hash(token));
+    if (this.cache !== undefined) {
+      const now = this.clock();
+      const cached = this.cache.get(hash, now.getTime());
+      if (cached !== undefined) {
+        this.recordUse(cached.tokenId, now);
+        return { tenantId: cached.tenantId, tokenId: cached.tokenId };
+      }
+    }
+    const cacheVersion = this.cache?.version();
+    const stored = await this.tenants.findTokenByHash(hash);
     // The store looked the row up by hash; checking it again in constant time
     // keeps an adapter's lookup quirk (collation, case folding) from ever letting a near-miss in.
-    if (!stored || !this.hasher.matches(token, stored.hash)) return undefined;
+    if (!stored || !sameKeyedHash(hash, stored.hash)) return undefined;
     const now = this.clock();
     if (!tokenIsUsable(stored, now)) return undefined;
+    if (this.cache !== undefined && cacheVersion !== undefined) {
+      const expiresAtMs = stored.expiresAt === undefined ? undefined : Date.parse(stored.expiresAt);
+      this.cache.set(hash, { tenantId: stored.tenantId, tokenId: stored.id, expiresAtMs }, now.getTime(), cacheVersion);
+    }
     this.recordUse(stored.id, now);
     return { tenantId: stored.tenantId, tokenId: stored.id };
   }

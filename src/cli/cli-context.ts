@@ -30,7 +30,7 @@ export async function withCliContext<T>(work: (context: CliContext) => Promise<T
   try {
     // The server creates the default tenant on start; the CLI may run first.
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
-    const services = createScimitarServices({ store, registry, secret: secret.value, passwords: createScryptHasher(), now });
+    const services = createScimitarServices({ store, registry, secret: secret.value, passwords: createScryptHasher(), now, webhookSettings: config.webhooks });
     const origin = config.publicUrl ?? `http://localhost:${config.port}`;
     return await work({ config, store, services, origin, now });
   } finally {

@@ -17,6 +17,7 @@ import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
+import { registerWebhookCommands } from './webhooks.js';
 
 const program = new Command()
   .name('scimitar')
@@ -39,6 +40,7 @@ program
 
 registerTenantCommands(program);
 registerTokenCommands(program);
+registerWebhookCommands(program);
 registerDirectoryCommands(program);
 registerAdminKeyCommands(program);
 registerSeedCommand(program);

@@ -105,7 +105,7 @@ export function registerSeedCommand(program: Command): void {
               for (let offset = 0; offset < size; offset += 1) {
                 members.push({ value: userIds[(index * size + offset) % userIds.length]!, type: 'User' });
               }
-              if (members.length > 0) memberships += await writer.addMembers(options.tenant, id, members);
+              if (members.length > 0) memberships += (await writer.addMembers(options.tenant, id, members)).length;
             }
           });
         }

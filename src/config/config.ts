@@ -53,6 +53,32 @@ export interface ScimitarConfig {
   readonly authFailures: { readonly limit: number; readonly windowSeconds: number };
   /** SCIM Bulk (RFC 7644 §3.7.4): the most operations, and the largest body in bytes, one Bulk request may carry. */
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
+  /** The outbox: events older than this many days are removed (unless a webhook has yet to take them). */
+  readonly events: { readonly retentionDays: number };
+  /** Webhook delivery of the outbox's events (docs/webhooks.md). */
+  readonly webhooks: WebhookSettings;
+}
+
+export interface WebhookSettings {
+  /** Deliver to private, loopback and link-local addresses too (a receiver on the same network). */
+  readonly allowPrivate: boolean;
+  /** Host names (lowercase) exempt from the address check, e.g. an internal receiver's name. */
+  readonly allowedHosts: readonly string[];
+  /** Accept http:// webhook URLs (https:// only by default: the body holds directory data). */
+  readonly allowHttp: boolean;
+  /** One attempt's whole exchange (connect, send, response) in milliseconds. */
+  readonly timeoutMs: number;
+  /** Attempts before a delivery is given up (`failed`). */
+  readonly maxAttempts: number;
+  /** Age after which a delivery is given up, in hours. */
+  readonly maxAgeHours: number;
+  /** How often each instance looks for new events and due retries when nothing woke it. */
+  readonly pollIntervalMs: number;
+  /** Deliveries in flight at once per instance. */
+  readonly concurrency: number;
+  /** Exponential backoff with full jitter: the first retry waits up to `retryBaseMs`, each later one up to twice that, never more than `retryMaxMs`. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +111,17 @@ const SETTINGS = [
   'SCIMITAR_AUTH_FAILURE_WINDOW',
   'SCIMITAR_BULK_MAX_OPERATIONS',
   'SCIMITAR_BULK_MAX_PAYLOAD_SIZE',
+  'SCIMITAR_EVENT_RETENTION_DAYS',
+  'SCIMITAR_WEBHOOK_ALLOW_PRIVATE',
+  'SCIMITAR_WEBHOOK_ALLOWED_HOSTS',
+  'SCIMITAR_WEBHOOK_ALLOW_HTTP',
+  'SCIMITAR_WEBHOOK_TIMEOUT_MS',
+  'SCIMITAR_WEBHOOK_MAX_ATTEMPTS',
+  'SCIMITAR_WEBHOOK_MAX_AGE_HOURS',
+  'SCIMITAR_WEBHOOK_POLL_INTERVAL_MS',
+  'SCIMITAR_WEBHOOK_CONCURRENCY',
+  'SCIMITAR_WEBHOOK_RETRY_BASE_MS',
+  'SCIMITAR_WEBHOOK_RETRY_MAX_MS',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -226,7 +263,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       // Larger than the global body limit: a Bulk request carries many resources at once.
       maxPayloadSize: integerSetting(settings, 'SCIMITAR_BULK_MAX_PAYLOAD_SIZE', 8 * 1_048_576, 1024, 256 * 1_048_576),
     },
+    events: {
+      retentionDays: integerSetting(settings, 'SCIMITAR_EVENT_RETENTION_DAYS', 7, 1, 3650),
+    },
+    webhooks: webhookSettings(settings),
   };
+}
+
+function webhookSettings(settings: RawSettings): WebhookSettings {
+  const retryBaseMs = integerSetting(settings, 'SCIMITAR_WEBHOOK_RETRY_BASE_MS', 5_000, 1, 3_600_000);
+  const retryMaxMs = integerSetting(settings, 'SCIMITAR_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, 86_400_000);
+  if (retryMaxMs < retryBaseMs) throw new ConfigError('SCIMITAR_WEBHOOK_RETRY_MAX_MS', `must not be below SCIMITAR_WEBHOOK_RETRY_BASE_MS (${retryBaseMs})`);
+  return {
+    allowPrivate: booleanSetting(settings, 'SCIMITAR_WEBHOOK_ALLOW_PRIVATE', false),
+    allowedHosts: allowedHostsSetting(settings),
+    allowHttp: booleanSetting(settings, 'SCIMITAR_WEBHOOK_ALLOW_HTTP', false),
+    timeoutMs: integerSetting(settings, 'SCIMITAR_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+    maxAttempts: integerSetting(settings, 'SCIMITAR_WEBHOOK_MAX_ATTEMPTS', 20, 1, 1000),
+    maxAgeHours: integerSetting(settings, 'SCIMITAR_WEBHOOK_MAX_AGE_HOURS', 24, 1, 24 * 30),
+    pollIntervalMs: integerSetting(settings, 'SCIMITAR_WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 3_600_000),
+    concurrency: integerSetting(settings, 'SCIMITAR_WEBHOOK_CONCURRENCY', 8, 1, 1000),
+    retryBaseMs,
+    retryMaxMs,
+  };
+}
+
+/** Comma-separated host names (or literal IPs), compared case-insensitively. */
+function allowedHostsSetting(settings: RawSettings): readonly string[] {
+  const raw = settings.SCIMITAR_WEBHOOK_ALLOWED_HOSTS;
+  if (raw === undefined) return [];
+  const hosts = raw
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
+  for (const host of hosts) {
+    if (!/^[a-z0-9.:_-]+$/.test(host)) throw new ConfigError('SCIMITAR_WEBHOOK_ALLOWED_HOSTS', `"${host}" is not a host name: list names or IP addresses, comma-separated`);
+  }
+  return hosts;
 }
 
 function secretSetting(settings: RawSettings): string | undefined {

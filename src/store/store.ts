@@ -9,6 +9,8 @@
 import type { FilterNode } from '../core/filter/ast.js';
 import type { ResolvedAttribute } from '../core/schema/registry.js';
 import type { ResourceTypeName } from '../core/schema/attribute.js';
+import type { NewEvent, ScimitarEvent } from '../events/event.js';
+import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
 export type ResourceAttributes = Record<string, unknown>;
@@ -135,6 +137,8 @@ export interface StoreReader {
   listResources(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListResult>;
   /** All members of a group, ordered by member id. */
   listMembers(tenantId: string, groupId: string): Promise<readonly StoredMember[]>;
+  /** At most `limit` members with an id after `afterMemberId` ('' for the first page), ordered by member id: a keyset page. */
+  listMembersPage(tenantId: string, groupId: string, afterMemberId: string, limit: number): Promise<readonly StoredMember[]>;
   /** The groups a resource (User or Group) belongs to, direct and through nesting. */
   listMemberships(tenantId: string, memberId: string): Promise<readonly GroupMembership[]>;
   /** Of these ids, which exist in the tenant, and as what. */
@@ -152,23 +156,59 @@ export interface StoreWriter extends StoreReader {
   /**
    * Deletes the resource and every membership row that names it (as group or
    * as member); the groups that lose it as a member get a new version and
-   * lastModified `now`, since their `members` changed. Returns false if absent.
+   * lastModified `now`, since their `members` changed. Returns undefined if
+   * absent, else those groups as they are after the change.
    */
-  deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<boolean>;
-  /** Adds members; ones already present are left alone. Returns how many rows were added. */
-  addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number>;
-  /** Removes exactly these member ids. Returns how many rows were removed. */
-  removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<number>;
-  /** Removes every member of the group. Returns how many rows were removed. */
-  removeAllMembers(tenantId: string, groupId: string): Promise<number>;
+  deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<DeletedResource | undefined>;
+  /** Adds members; ones already present are left alone. Returns the members actually added. */
+  addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<readonly MemberRef[]>;
+  /** Removes exactly these member ids. Returns the members actually removed. */
+  removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<readonly MemberRef[]>;
+  /** Removes every member of the group. Returns the members removed. */
+  removeAllMembers(tenantId: string, groupId: string): Promise<readonly MemberRef[]>;
+  /**
+   * Records the events of this transaction's changes (the outbox), giving
+   * them the tenant's next sequence numbers in order. Call it last in the
+   * transaction: on PostgreSQL it locks the tenant's sequence row until
+   * commit, which is what makes sequence order commit order.
+   */
+  appendEvents(events: readonly NewEvent[]): Promise<readonly ScimitarEvent[]>;
   /** The stored password hash of a User, if any (for services that verify it). */
   getPasswordHash(tenantId: string, id: string): Promise<string | undefined>;
+}
+
+/** What a delete changed besides removing the resource. */
+export interface DeletedResource {
+  /** The groups that had it as a direct member, with their new version. */
+  readonly groupsLosingMember: readonly StoredResource[];
+}
+
+/** Where a tenant's event sequence stands. */
+export interface EventPosition {
+  /** The last sequence given out; 0 before the first event. */
+  readonly lastSequence: number;
+  /** Events up to this sequence were removed by retention; 0 if none. */
+  readonly prunedThrough: number;
+}
+
+/** Reading and pruning the outbox (written by StoreWriter.appendEvents). */
+export interface EventStore {
+  /** The tenant's events with sequence > afterSequence, in sequence order, at most `limit`. */
+  listEvents(tenantId: string, afterSequence: number, limit: number): Promise<readonly ScimitarEvent[]>;
+  position(tenantId: string): Promise<EventPosition>;
+  /**
+   * Removes events that occurred before `before`, except those a webhook of
+   * their tenant has not yet turned into deliveries. Returns how many.
+   */
+  prune(before: string): Promise<number>;
 }
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly reader: StoreReader;
   readonly tenants: TenantStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
   /** The schema migrations: those this open applied, and the version the database is now at. */
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /**

@@ -5,6 +5,7 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminPlugin } from '../../src/admin/admin-plugin.js';
+import { EventFeed } from '../../src/events/feed.js';
 import { AdminKeyAuthenticator } from '../../src/auth/admin-keys.js';
 import { AuthFailureThrottle } from '../../src/auth/failure-throttle.js';
 import { build, type TestServer } from '../helpers/build.js';
@@ -56,6 +57,8 @@ describe('admin API OpenAPI document', () => {
       tenants: scimitar.tenants,
       tokens: scimitar.tokens,
       resources: scimitar.resources,
+      events: new EventFeed({ events: scimitar.store.events, notifier: scimitar.notifier, retentionDays: 7 }),
+      webhooks: scimitar.webhooks,
       authenticator: new AdminKeyAuthenticator(scimitar.store.tenants, scimitar.hasher, () => new Date()),
       authFailures: new AuthFailureThrottle({ limit: 10, windowMs: 60_000 }, () => new Date()),
       list: { defaultPageSize: 100, maxPageSize: 1000 },
@@ -79,6 +82,17 @@ describe('admin API OpenAPI document', () => {
         `GET ${ADMIN}/tenants/{tenant}/users/{id}`,
         `GET ${ADMIN}/tenants/{tenant}/groups`,
         `GET ${ADMIN}/tenants/{tenant}/groups/{id}`,
+        `GET ${ADMIN}/tenants/{tenant}/events`,
+        `POST ${ADMIN}/tenants/{tenant}/webhooks`,
+        `GET ${ADMIN}/tenants/{tenant}/webhooks`,
+        `GET ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}`,
+        `PATCH ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}`,
+        `DELETE ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}`,
+        `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/rotate-secret`,
+        `GET ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries`,
+        `GET ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}`,
+        `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}/replay`,
+        `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/replay-failed`,
       ].sort(),
     );
   });
@@ -88,7 +102,7 @@ describe('admin API OpenAPI document', () => {
     await server.scimitar.tenants.create('docs');
     for (const operation of documentedOperations()) {
       const [method, template] = operation.split(' ') as [string, string];
-      const url = template.replace('{tenant}', 'docs').replace('{tokenId}', 'no-such-token').replace('{id}', 'no-such-id').slice(ADMIN.length);
+      const url = template.replace('{tenant}', 'docs').replace('{tokenId}', 'no-such-token').replace('{id}', 'no-such-id').replace('{webhookId}', 'no-such-webhook').replace('{deliveryId}', 'no-such-delivery').slice(ADMIN.length);
       const response = await admin.request(method as 'GET', url, method === 'POST' ? {} : undefined);
       const body = JSON.parse(response.body || '{}') as Json;
       // A 404 may only be about the tenant, token or resource, never "no such endpoint".

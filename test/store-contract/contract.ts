@@ -5,6 +5,7 @@
  * create the tenants they use and run against the real database.
  */
 import { describe } from 'vitest';
+import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
 import { describeListingContract } from './listing.contract.js';
 import { describeMemberContract } from './members.contract.js';
@@ -23,5 +24,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeFilterContract(open);
     describeListingContract(open);
     describeTenantContract(open);
+    describeEventContract(open);
   });
 }

@@ -91,11 +91,11 @@ export function describeResourceContract(openStore: OpenStore): void {
 
     it('deletes a resource once, only in its own tenant', async () => {
       await insert(store, user('u1', 'bjensen'));
-      expect(await store.transaction((writer) => writer.deleteResource(OTHER_TENANT, 'User', 'u1', LATER))).toBe(false);
-      expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'Group', 'u1', LATER))).toBe(false);
-      expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', LATER))).toBe(true);
+      expect(await store.transaction((writer) => writer.deleteResource(OTHER_TENANT, 'User', 'u1', LATER))).toBeUndefined();
+      expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'Group', 'u1', LATER))).toBeUndefined();
+      expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', LATER))).toEqual({ groupsLosingMember: [] });
       expect(await store.reader.getResource(TENANT, 'User', 'u1')).toBeUndefined();
-      expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', LATER))).toBe(false);
+      expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', LATER))).toBeUndefined();
       expect((await list(store, 'User', { filter: 'userName eq "bjensen"' })).totalResults).toBe(0);
     });
 

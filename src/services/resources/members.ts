@@ -50,44 +50,88 @@ export async function resolveMembers(
   return resolved;
 }
 
-/** Applies PATCH membership steps in order; returns whether any row changed. */
+/**
+ * The net membership change of one request: a member added then removed by
+ * the same PATCH is no change at all, so it produces no event.
+ */
+export class MembershipChanges {
+  private readonly net = new Map<string, { readonly member: MemberRef; readonly change: 'added' | 'removed' }>();
+
+  recordAdded(members: readonly MemberRef[]): void {
+    for (const member of members) this.record(member, 'added');
+  }
+
+  recordRemoved(members: readonly MemberRef[]): void {
+    for (const member of members) this.record(member, 'removed');
+  }
+
+  get added(): MemberRef[] {
+    return this.members('added');
+  }
+
+  get removed(): MemberRef[] {
+    return this.members('removed');
+  }
+
+  get isEmpty(): boolean {
+    return this.net.size === 0;
+  }
+
+  private record(member: MemberRef, change: 'added' | 'removed'): void {
+    const earlier = this.net.get(member.value);
+    // Added then removed (or the reverse) within the request: back where it started.
+    if (earlier !== undefined && earlier.change !== change) this.net.delete(member.value);
+    else this.net.set(member.value, { member, change });
+  }
+
+  private members(change: 'added' | 'removed'): MemberRef[] {
+    const members: MemberRef[] = [];
+    for (const entry of this.net.values()) if (entry.change === change) members.push(entry.member);
+    return members;
+  }
+}
+
+/** Applies PATCH membership steps in order, recording what changed. */
 export async function applyMembershipSteps(
   writer: StoreWriter,
   tenantId: string,
   groupId: string,
   steps: readonly MembershipStep[],
-): Promise<boolean> {
-  let changedRows = 0;
+  changes: MembershipChanges,
+): Promise<void> {
   for (const step of steps) {
     switch (step.kind) {
       case 'add':
-        changedRows += await writer.addMembers(tenantId, groupId, await resolveMembers(writer, tenantId, groupId, step.members));
+        changes.recordAdded(await writer.addMembers(tenantId, groupId, await resolveMembers(writer, tenantId, groupId, step.members)));
         break;
       case 'remove':
-        changedRows += await writer.removeMembers(tenantId, groupId, step.memberIds);
+        changes.recordRemoved(await writer.removeMembers(tenantId, groupId, step.memberIds));
         break;
       case 'removeAll':
-        changedRows += await writer.removeAllMembers(tenantId, groupId);
+        changes.recordRemoved(await writer.removeAllMembers(tenantId, groupId));
         break;
       case 'replaceAll': {
         const members = await resolveMembers(writer, tenantId, groupId, step.members);
-        changedRows += await replaceMembers(writer, tenantId, groupId, members);
+        await replaceMembers(writer, tenantId, groupId, members, changes);
         break;
       }
     }
   }
-  return changedRows > 0;
 }
 
-/** Makes the membership exactly `members`, touching only the rows that differ. Returns the rows changed. */
-export async function replaceMembers(writer: StoreWriter, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number> {
+/** Makes the membership exactly `members`, touching only the rows that differ, and records what changed. */
+export async function replaceMembers(
+  writer: StoreWriter,
+  tenantId: string,
+  groupId: string,
+  members: readonly MemberRef[],
+  changes: MembershipChanges,
+): Promise<void> {
   const current = await writer.listMembers(tenantId, groupId);
   const wanted = new Set(members.map((member) => member.value));
   const existing = new Set(current.map((member) => member.value));
   const toRemove = current.filter((member) => !wanted.has(member.value)).map((member) => member.value);
   const toAdd = members.filter((member) => !existing.has(member.value));
-  let changedRows = 0;
-  if (toRemove.length > 0) changedRows += await writer.removeMembers(tenantId, groupId, toRemove);
-  if (toAdd.length > 0) changedRows += await writer.addMembers(tenantId, groupId, toAdd);
-  return changedRows;
+  if (toRemove.length > 0) changes.recordRemoved(await writer.removeMembers(tenantId, groupId, toRemove));
+  if (toAdd.length > 0) changes.recordAdded(await writer.addMembers(tenantId, groupId, toAdd));
 }

@@ -1,7 +1,9 @@
 /**
  * The SCIM operations on Users and Groups (RFC 7644 §3.3–§3.6), independent
  * of HTTP. Each write is one store transaction: validation, version check,
- * row writes and membership rows commit together or not at all.
+ * row writes, membership rows and the change's events (the outbox) commit
+ * together or not at all. A write that changes nothing writes nothing: no
+ * new version, no event.
  */
 import { randomUUID } from 'node:crypto';
 import { assertIfMatch } from '../../core/etag/etag.js';
@@ -10,13 +12,19 @@ import { encodeCursor, type CursorPage, type ListRequest } from '../../core/list
 import { applyPatch, parsePatchRequest, planMembershipPatch, type PatchOperation } from '../../core/patch/index.js';
 import { projectionIncludes, projectResource, type Projection } from '../../core/projection/index.js';
 import { assertImmutableUnchanged, normalizeResource } from '../../core/resource/index.js';
+import { jsonEqual } from '../../core/resource/json-value.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry.js';
-import type { ResourceAttributes, Store, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
+import type { NewEvent } from '../../events/event.js';
+import { EventHookRunner } from '../../events/hooks.js';
+import { EventNotifier } from '../../events/notifier.js';
+import type { ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
 import type { PasswordHasher } from '../passwords.js';
-import { replaceMembers, requestedMembers, resolveMembers, applyMembershipSteps } from './members.js';
+import { applyMembershipSteps, MembershipChanges, replaceMembers, requestedMembers, resolveMembers } from './members.js';
+import { streamGroupJson } from './member-stream.js';
 import { findPatchPassword } from './patch-password.js';
 import { formatETag, renderResource, resourceLocation } from './render.js';
+import { createdEvent, deletedEvent, membershipEvents, updateEvents, type EventOrigin } from './resource-events.js';
 
 /** Who is asking, and where their SCIM root is (for meta.location and $ref). */
 export interface RequestContext {
@@ -32,6 +40,21 @@ export interface ResourceServiceDependencies {
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly maxPatchOperations?: number;
+  /** Told after each commit that recorded events (wakes the webhook dispatcher and feed readers). */
+  readonly notifier?: EventNotifier;
+  /** The embedding app's in-process hooks. */
+  readonly hooks?: EventHookRunner;
+  /**
+   * A Group GET whose members are more than this is streamed, its members
+   * read this many at a time (default 1,000): see member-stream.ts.
+   */
+  readonly memberPageSize?: number;
+}
+
+/** What a write's callback produces: its result, and the events of its change (none if it changed nothing). */
+interface Outcome<T> {
+  readonly result: T;
+  readonly events: readonly NewEvent[];
 }
 
 export interface ResourceResponse {
@@ -41,6 +64,17 @@ export interface ResourceResponse {
   readonly version: number;
   readonly etag: string;
   readonly location: string;
+  /**
+   * Set instead of a complete `resource` for a Group with more members than
+   * a page (GET only): the whole representation as JSON text in chunks, to
+   * be sent as it comes. `resource` then holds everything but `members`.
+   */
+  readonly streamedJson?: AsyncIterable<string>;
+}
+
+export interface GetOptions {
+  /** Allow `streamedJson` (the caller can send a stream). */
+  readonly streamLargeGroups?: boolean;
 }
 
 export interface ListResponseBody {
@@ -57,6 +91,9 @@ export class ResourceService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly maxPatchOperations: number;
+  private readonly notifier: EventNotifier;
+  private readonly hooks: EventHookRunner;
+  private readonly memberPageSize: number;
 
   constructor(dependencies: ResourceServiceDependencies) {
     this.store = dependencies.store;
@@ -65,6 +102,9 @@ export class ResourceService {
     this.now = dependencies.now ?? (() => new Date());
     this.newId = dependencies.newId ?? randomUUID;
     this.maxPatchOperations = dependencies.maxPatchOperations ?? 1000;
+    this.notifier = dependencies.notifier ?? new EventNotifier();
+    this.hooks = dependencies.hooks ?? new EventHookRunner({}, () => undefined);
+    this.memberPageSize = dependencies.memberPageSize ?? 1000;
   }
 
   schemasFor(type: ResourceTypeName): ResourceSchemas {
@@ -80,24 +120,37 @@ export class ResourceService {
     const { members, ...ownAttributes } = attributes;
     const id = this.newId();
     const now = this.now().toISOString();
-    return this.store.transaction(async (writer) => {
+    return this.write(context, async (writer) => {
+      const origin = this.origin(context, now);
       if (type === 'Group') {
         const resolved = await resolveMembers(writer, context.tenantId, id, requestedMembers(members));
         const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
-        if (resolved.length > 0) await writer.addMembers(context.tenantId, id, resolved);
-        return this.respond(writer, context, schemas, stored, projection);
+        const added = resolved.length > 0 ? await writer.addMembers(context.tenantId, id, resolved) : [];
+        const events = [createdEvent(origin, schemas, stored), ...membershipEvents(origin, schemas, stored, { added, removed: [] })];
+        return { result: await this.respond(writer, context, schemas, stored, projection), events };
       }
       const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
-      return this.respond(writer, context, schemas, stored, projection);
+      return { result: await this.respond(writer, context, schemas, stored, projection), events: [createdEvent(origin, schemas, stored)] };
     });
   }
 
   /** RFC 7644 §3.4.1: GET of one resource. */
-  async get(context: RequestContext, type: ResourceTypeName, id: string, projection: Projection): Promise<ResourceResponse> {
+  async get(context: RequestContext, type: ResourceTypeName, id: string, projection: Projection, options: GetOptions = {}): Promise<ResourceResponse> {
     const schemas = this.schemasFor(type);
-    const stored = await this.store.reader.getResource(context.tenantId, type, id);
+    const reader = this.store.reader;
+    const stored = await reader.getResource(context.tenantId, type, id);
     if (!stored) throw notFound(schemas, id);
-    return this.respond(this.store.reader, context, schemas, stored, projection);
+    if (options.streamLargeGroups === true && type === 'Group' && projectionIncludes(projection, schemas, 'members')) {
+      // One more than a page tells whether the group is larger than one.
+      const firstPage = await reader.listMembersPage(context.tenantId, id, '', this.memberPageSize + 1);
+      if (firstPage.length > this.memberPageSize) {
+        const source = { reader, tenantId: context.tenantId, baseUrl: context.baseUrl, schemas, stored, projection, pageSize: this.memberPageSize };
+        const { members: _members, ...rest } = await this.render(reader, context, schemas, stored, projection, []);
+        return { ...this.envelope(context, schemas, stored), resource: rest, streamedJson: streamGroupJson(source, firstPage) };
+      }
+      return { ...this.envelope(context, schemas, stored), resource: await this.render(reader, context, schemas, stored, projection, firstPage) };
+    }
+    return this.respond(reader, context, schemas, stored, projection);
   }
 
   /** RFC 7644 §3.5.1: PUT replaces every client-owned attribute; readOnly ignored, immutable must not change. */
@@ -114,25 +167,20 @@ export class ResourceService {
     const passwordHash = type === 'User' && password !== undefined ? await this.passwords.hash(password) : undefined;
     const { members, ...ownAttributes } = attributes;
     const now = this.now().toISOString();
-    return this.store.transaction(async (writer) => {
+    return this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
       assertImmutableUnchanged(current.attributes, ownAttributes, schemas);
+      const membership = new MembershipChanges();
       if (type === 'Group') {
         const resolved = await resolveMembers(writer, context.tenantId, id, requestedMembers(members));
-        await replaceMembers(writer, context.tenantId, id, resolved);
+        await replaceMembers(writer, context.tenantId, id, resolved, membership);
       }
       // A PUT without `password` keeps the stored hash: the attribute is writeOnly, so
       // clients never have it to send back, and clearing it on every PUT would lock users out.
-      const stored = await writer.updateResource({
-        tenantId: context.tenantId,
-        resourceType: type,
-        id,
-        attributes: ownAttributes,
-        passwordHash,
-        expectedVersion: current.version,
-        now,
-      });
-      return this.respond(writer, context, schemas, stored, projection);
+      const stored = await this.saveChange(writer, current, ownAttributes, passwordHash, !membership.isEmpty, now);
+      const origin = this.origin(context, now);
+      const events = [...updateEvents(origin, schemas, current, stored, passwordHash !== undefined), ...membershipEvents(origin, schemas, stored, membership)];
+      return { result: await this.respond(writer, context, schemas, stored, projection), events };
     });
   }
 
@@ -154,13 +202,14 @@ export class ResourceService {
     const requestedPassword = type === 'User' ? findPatchPassword(operations, schemas) : undefined;
     const precomputedHash = requestedPassword !== undefined ? await this.passwords.hash(requestedPassword) : undefined;
     const now = this.now().toISOString();
-    return this.store.transaction(async (writer) => {
+    return this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
-      const stored =
+      const origin = this.origin(context, now);
+      const { stored, events } =
         type === 'Group'
-          ? await this.patchGroup(writer, context, schemas, current, operations, now)
-          : await this.patchUser(writer, context, schemas, current, operations, now, requestedPassword, precomputedHash);
-      return this.respond(writer, context, schemas, stored, projection);
+          ? await this.patchGroup(writer, context, schemas, current, operations, now, origin)
+          : await this.patchUser(writer, context, schemas, current, operations, now, origin, requestedPassword, precomputedHash);
+      return { result: await this.respond(writer, context, schemas, stored, projection), events };
     });
   }
 
@@ -168,9 +217,18 @@ export class ResourceService {
   async delete(context: RequestContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
     const schemas = this.schemasFor(type);
     const now = this.now().toISOString();
-    await this.store.transaction(async (writer) => {
-      await this.currentForWrite(writer, context, schemas, id, ifMatch);
-      await writer.deleteResource(context.tenantId, type, id, now);
+    await this.write(context, async (writer) => {
+      const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
+      const deleted = await writer.deleteResource(context.tenantId, type, id, now);
+      if (deleted === undefined) throw notFound(schemas, id);
+      const origin = this.origin(context, now);
+      const groupSchemas = this.schemasFor('Group');
+      const asMember = { value: id, type };
+      const events = [
+        deletedEvent(origin, schemas, current),
+        ...deleted.groupsLosingMember.flatMap((group) => membershipEvents(origin, groupSchemas, group, { added: [], removed: [asMember] })),
+      ];
+      return { result: undefined, events };
     });
   }
 
@@ -210,9 +268,10 @@ export class ResourceService {
     current: StoredResource,
     operations: readonly PatchOperation[],
     now: string,
+    origin: EventOrigin,
     requestedPassword: string | undefined,
     precomputedHash: string | undefined,
-  ): Promise<StoredResource> {
+  ): Promise<{ stored: StoredResource; events: NewEvent[] }> {
     const result = applyPatch(current.attributes, operations, schemas);
     let passwordHash: string | null | undefined;
     if (typeof result.password === 'string') {
@@ -220,9 +279,9 @@ export class ResourceService {
     } else {
       passwordHash = result.password;
     }
-    // A PATCH that sets what is already set changes nothing: no new version.
-    if (!result.changed && passwordHash === undefined) return current;
-    return writer.updateResource({
+    // A PATCH that sets what is already set changes nothing: no new version, no event.
+    if (!result.changed && passwordHash === undefined) return { stored: current, events: [] };
+    const stored = await writer.updateResource({
       tenantId: context.tenantId,
       resourceType: 'User',
       id: current.id,
@@ -231,6 +290,7 @@ export class ResourceService {
       expectedVersion: current.version,
       now,
     });
+    return { stored, events: updateEvents(origin, schemas, current, stored, passwordHash !== undefined) };
   }
 
   private async patchGroup(
@@ -240,40 +300,71 @@ export class ResourceService {
     current: StoredResource,
     operations: readonly PatchOperation[],
     now: string,
-  ): Promise<StoredResource> {
+    origin: EventOrigin,
+  ): Promise<{ stored: StoredResource; events: NewEvent[] }> {
     const plan = planMembershipPatch(operations, schemas);
+    const membership = new MembershipChanges();
     let attributes: ResourceAttributes;
-    let attributesChanged: boolean;
-    let membersChanged: boolean;
     if (plan) {
-      const result = applyPatch(current.attributes, plan.otherOperations, schemas);
-      attributes = result.attributes;
-      attributesChanged = result.changed;
-      membersChanged = await applyMembershipSteps(writer, context.tenantId, current.id, plan.steps);
+      attributes = applyPatch(current.attributes, plan.otherOperations, schemas).attributes;
+      await applyMembershipSteps(writer, context.tenantId, current.id, plan.steps, membership);
     } else {
       // Rare shapes (e.g. members[type eq "Group"]) need the whole membership in memory.
       const existing = await writer.listMembers(context.tenantId, current.id);
       const withMembers = { ...current.attributes, members: existing.map((member) => ({ value: member.value, type: member.type })) };
-      const result = applyPatch(withMembers, operations, schemas);
-      const { members, ...rest } = result.attributes;
+      const { members, ...rest } = applyPatch(withMembers, operations, schemas).attributes;
       attributes = rest;
-      attributesChanged = result.changedAttributes.some((name) => name !== 'members');
       const resolved = await resolveMembers(writer, context.tenantId, current.id, requestedMembers(members));
-      membersChanged = (await replaceMembers(writer, context.tenantId, current.id, resolved)) > 0;
+      await replaceMembers(writer, context.tenantId, current.id, resolved, membership);
     }
-    if (attributesChanged) {
-      return writer.updateResource({
-        tenantId: context.tenantId,
-        resourceType: 'Group',
-        id: current.id,
-        attributes,
-        passwordHash: undefined,
-        expectedVersion: current.version,
-        now,
-      });
+    const stored = await this.saveChange(writer, current, attributes, undefined, !membership.isEmpty, now);
+    return { stored, events: [...updateEvents(origin, schemas, current, stored, false), ...membershipEvents(origin, schemas, stored, membership)] };
+  }
+
+  /**
+   * Writes the resource's new attributes, or only a new version when just its
+   * membership changed, or nothing when nothing changed (the same PUT or
+   * PATCH replayed leaves version and lastModified alone).
+   */
+  private async saveChange(
+    writer: StoreWriter,
+    current: StoredResource,
+    attributes: ResourceAttributes,
+    passwordHash: string | null | undefined,
+    membersChanged: boolean,
+    now: string,
+  ): Promise<StoredResource> {
+    const { tenantId, resourceType, id } = current;
+    if (passwordHash !== undefined || !jsonEqual(current.attributes, attributes)) {
+      return writer.updateResource({ tenantId, resourceType, id, attributes, passwordHash, expectedVersion: current.version, now });
     }
-    if (membersChanged) return writer.touchResource(context.tenantId, 'Group', current.id, current.version, now);
+    if (membersChanged) return writer.touchResource(tenantId, resourceType, id, current.version, now);
     return current;
+  }
+
+  /**
+   * Runs one write in one transaction with its events: recorded last (the
+   * outbox), then the app's in-transaction hook, which may veto; after
+   * commit, the notifier and the after-commit hooks.
+   */
+  private async write<T>(context: RequestContext, work: (writer: StoreWriter) => Promise<Outcome<T>>): Promise<T> {
+    const { result, recorded } = await this.store.transaction(async (writer) => {
+      const outcome = await work(writer);
+      const recorded = await writer.appendEvents(outcome.events);
+      await this.hooks.inTransaction(recorded);
+      return { result: outcome.result, recorded };
+    });
+    const last = recorded.at(-1);
+    if (last !== undefined) {
+      this.notifier.committed(context.tenantId, last.sequence);
+      this.hooks.afterCommit(recorded);
+    }
+    return result;
+  }
+
+  private origin(context: RequestContext, timestamp: string): EventOrigin {
+    // Event ids are always random: an injected `newId` names resources only.
+    return { tenantId: context.tenantId, baseUrl: context.baseUrl, newId: randomUUID, timestamp };
   }
 
   /** Reads the resource inside the write transaction and checks If-Match against it. */
@@ -297,12 +388,11 @@ export class ResourceService {
     stored: StoredResource,
     projection: Projection,
   ): Promise<ResourceResponse> {
-    return {
-      resource: await this.render(reader, context, schemas, stored, projection),
-      version: stored.version,
-      etag: formatETag(stored.version),
-      location: resourceLocation(context.baseUrl, schemas, stored.id),
-    };
+    return { ...this.envelope(context, schemas, stored), resource: await this.render(reader, context, schemas, stored, projection) };
+  }
+
+  private envelope(context: RequestContext, schemas: ResourceSchemas, stored: StoredResource): Omit<ResourceResponse, 'resource'> {
+    return { version: stored.version, etag: formatETag(stored.version), location: resourceLocation(context.baseUrl, schemas, stored.id) };
   }
 
   /** Loads computed attributes only when the projection will output them. */
@@ -312,10 +402,13 @@ export class ResourceService {
     schemas: ResourceSchemas,
     stored: StoredResource,
     projection: Projection,
+    knownMembers?: readonly StoredMember[],
   ): Promise<Record<string, unknown>> {
     const type = schemas.resourceType.name;
     const members =
-      type === 'Group' && projectionIncludes(projection, schemas, 'members') ? await reader.listMembers(context.tenantId, stored.id) : undefined;
+      type === 'Group' && projectionIncludes(projection, schemas, 'members')
+        ? (knownMembers ?? (await reader.listMembers(context.tenantId, stored.id)))
+        : undefined;
     const groups =
       type === 'User' && projectionIncludes(projection, schemas, 'groups') ? await reader.listMemberships(context.tenantId, stored.id) : undefined;
     const full = renderResource(stored, schemas, context.baseUrl, { members, groups });

@@ -5,13 +5,16 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
-import type { ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { WebhookStore } from '../webhook-store.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type Queryable } from './pool.js';
 import { isRetryableTransactionError } from './postgres-errors.js';
+import { PostgresEventStore } from './postgres-event-store.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
+import { PostgresWebhookStore } from './postgres-webhook-store.js';
 import { PostgresWriter } from './postgres-writer.js';
 
 export interface PostgresStoreOptions {
@@ -59,6 +62,8 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly reader: PostgresReader;
   readonly tenants: TenantStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
   readonly caseFolding: PostgresCaseFolding;
@@ -93,6 +98,8 @@ export class PostgresStore implements Store {
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
     this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements() ?? this.pooled);
+    this.events = new PostgresEventStore(() => this.pooled);
+    this.webhooks = new PostgresWebhookStore(pool, this.pooled);
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {

@@ -3,7 +3,9 @@ import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
-import type { MemberRef, NewResource, ResourceAttributes, ResourceUpdate, StoredResource, StoreWriter } from '../store.js';
+import type { NewEvent, ScimitarEvent } from '../../events/event.js';
+import { numberEvents, singleTenant } from '../event-rows.js';
+import type { DeletedResource, MemberRef, MemberType, NewResource, ResourceAttributes, ResourceUpdate, StoredResource, StoreWriter } from '../store.js';
 import type { Queryable } from './pool.js';
 import { translateConstraintError } from './postgres-errors.js';
 import { PostgresReader, type ReadLocks } from './postgres-reader.js';
@@ -64,9 +66,10 @@ export const MEMBER_STATEMENTS = Object.freeze({
   add: `
 INSERT INTO group_members (tenant_id, group_id, member_id, member_type)
 SELECT $1, $2, m.member_id, m.member_type FROM unnest($3::text[], $4::text[]) AS m(member_id, member_type)
-ON CONFLICT DO NOTHING`,
-  remove: 'DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY ($3::text[])',
-  removeAll: 'DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2',
+ON CONFLICT DO NOTHING
+RETURNING member_id, member_type`,
+  remove: 'DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY ($3::text[]) RETURNING member_id, member_type',
+  removeAll: 'DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 RETURNING member_id, member_type',
   removeMemberships: 'DELETE FROM group_members WHERE tenant_id = $1 AND member_id = $2',
   // The groups are locked in id order before they are updated, so two
   // transactions touching overlapping sets of groups queue up instead of
@@ -79,8 +82,31 @@ WITH containing AS (
   FOR NO KEY UPDATE
 )
 UPDATE groups AS g SET last_modified = $1, version = g.version + 1
-FROM containing WHERE g.tenant_id = $2 AND g.id = containing.id`,
+FROM containing WHERE g.tenant_id = $2 AND g.id = containing.id
+RETURNING g.id, g.attributes, g.created, g.last_modified, g.version`,
 });
+
+/**
+ * Reserves `count` numbers of the tenant's event sequence and returns the
+ * last one. The row lock it takes is held to commit: the tenant's events
+ * are numbered in commit order (see migration 0003-events).
+ */
+const RESERVE_EVENT_SEQUENCE = `
+INSERT INTO event_sequences AS s (tenant_id, last_sequence) VALUES ($1, $2)
+ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + EXCLUDED.last_sequence
+RETURNING last_sequence`;
+const INSERT_EVENTS = `
+INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload)
+SELECT $1, e.sequence, e.id, e.type, e.resource_type, e.resource_id, e.occurred_at, e.payload
+FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(sequence, id, type, resource_type, resource_id, occurred_at, payload)`;
+
+function byMemberId(a: MemberRef, b: MemberRef): number {
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+}
+
+function memberRefs(rows: readonly { member_id: string; member_type: MemberType }[]): MemberRef[] {
+  return rows.map((row) => ({ value: row.member_id, type: row.member_type })).sort(byMemberId);
+}
 
 /**
  * The row locks reads take inside a transaction, held until it ends
@@ -247,47 +273,82 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
     return resourceFromRow(tenantId, resourceType, row);
   }
 
-  async deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<boolean> {
+  async deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<DeletedResource | undefined> {
     const table = checkResourceType(resourceType);
     const queryable = this.queryable();
     const at = canonicalTimestamp(now);
-    if (hasNul(tenantId, id)) return false;
+    if (hasNul(tenantId, id)) return undefined;
     // The resource row goes first: only when it existed are membership rows
     // naming the id removed (an id of another type keeps its memberships).
     // A User's email rows and a Group's own member rows follow by ON DELETE CASCADE.
     const deleted = await queryable.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-    if (deleted.rowCount === 0) return false;
-    await queryable.query(MEMBER_STATEMENTS.touchContainingGroups, [at, tenantId, id]);
+    if (deleted.rowCount === 0) return undefined;
+    const touched = await queryable.query<ResourceRow>(MEMBER_STATEMENTS.touchContainingGroups, [at, tenantId, id]);
     await queryable.query(MEMBER_STATEMENTS.removeMemberships, [tenantId, id]);
-    return true;
+    const groupsLosingMember = touched.rows.map((row) => resourceFromRow(tenantId, 'Group', row));
+    return { groupsLosingMember: groupsLosingMember.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
   }
 
-  async addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number> {
+  async addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<readonly MemberRef[]> {
     const queryable = this.queryable();
-    if (members.length === 0) return 0;
+    if (members.length === 0) return [];
     if (hasNul(tenantId, groupId, ...members.map((member) => member.value))) {
       // No tenant, group or resource id can hold U+0000 here, so the caller skipped the existence checks.
       throw new TypeError('The group or a member does not exist: its id contains U+0000');
     }
     try {
-      const result = await queryable.query(MEMBER_STATEMENTS.add, [tenantId, groupId, members.map((member) => member.value), members.map((member) => member.type)]);
-      return result.rowCount ?? 0;
+      const result = await queryable.query<{ member_id: string; member_type: MemberType }>(MEMBER_STATEMENTS.add, [
+        tenantId,
+        groupId,
+        members.map((member) => member.value),
+        members.map((member) => member.type),
+      ]);
+      // In the order asked, as SQLite returns them.
+      const added = new Set(result.rows.map((row) => row.member_id));
+      return members.filter((member) => added.delete(member.value)).map((member) => ({ value: member.value, type: member.type }));
     } catch (error) {
       throw this.translated(error, undefined);
     }
   }
 
-  async removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<number> {
+  async removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<readonly MemberRef[]> {
     const queryable = this.queryable();
     const storable = memberIds.filter((memberId) => !hasNul(memberId));
-    if (storable.length === 0 || hasNul(tenantId, groupId)) return 0;
-    return (await queryable.query(MEMBER_STATEMENTS.remove, [tenantId, groupId, storable])).rowCount ?? 0;
+    if (storable.length === 0 || hasNul(tenantId, groupId)) return [];
+    const { rows } = await queryable.query<{ member_id: string; member_type: MemberType }>(MEMBER_STATEMENTS.remove, [tenantId, groupId, storable]);
+    // In the order asked, as SQLite returns them.
+    const types = new Map(rows.map((row) => [row.member_id, row.member_type]));
+    const removed: MemberRef[] = [];
+    for (const memberId of storable) {
+      const type = types.get(memberId);
+      if (type !== undefined && types.delete(memberId)) removed.push({ value: memberId, type });
+    }
+    return removed;
   }
 
-  async removeAllMembers(tenantId: string, groupId: string): Promise<number> {
+  async removeAllMembers(tenantId: string, groupId: string): Promise<readonly MemberRef[]> {
     const queryable = this.queryable();
-    if (hasNul(tenantId, groupId)) return 0;
-    return (await queryable.query(MEMBER_STATEMENTS.removeAll, [tenantId, groupId])).rowCount ?? 0;
+    if (hasNul(tenantId, groupId)) return [];
+    return memberRefs((await queryable.query<{ member_id: string; member_type: MemberType }>(MEMBER_STATEMENTS.removeAll, [tenantId, groupId])).rows);
+  }
+
+  async appendEvents(events: readonly NewEvent[]): Promise<readonly ScimitarEvent[]> {
+    const tenantId = singleTenant(events);
+    if (tenantId === undefined) return [];
+    const queryable = this.queryable();
+    const reserved = await queryable.query<{ last_sequence: string }>(RESERVE_EVENT_SEQUENCE, [tenantId, events.length]);
+    const numbered = numberEvents(events, Number(reserved.rows[0]!.last_sequence) - events.length + 1);
+    await queryable.query(INSERT_EVENTS, [
+      tenantId,
+      numbered.map(({ event }) => event.sequence),
+      numbered.map(({ event }) => event.id),
+      numbered.map(({ event }) => event.type),
+      numbered.map(({ event }) => event.resourceType),
+      numbered.map(({ event }) => event.resourceId),
+      numbered.map(({ event }) => canonicalTimestamp(event.timestamp)),
+      numbered.map(({ payload }) => payload),
+    ]);
+    return numbered.map(({ event }) => event);
   }
 
   async getPasswordHash(tenantId: string, id: string): Promise<string | undefined> {

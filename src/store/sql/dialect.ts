@@ -33,6 +33,11 @@ export interface SqlDialect {
   placeholder(index: number): string;
   /** Converts a compiler value for the driver (SQLite has no boolean type). */
   bindValue(value: SqlParameterValue): unknown;
+  /**
+   * The row count of a page's LIMIT clause: a whole number the server has
+   * already clamped, never client text.
+   */
+  rowLimit(count: number): SqlFragment;
   /** A constant condition, for predicates decided at compile time. */
   booleanLiteral(value: boolean): SqlFragment;
   /** The scalar at `keys` inside the JSON document `source`, read as `type`. */

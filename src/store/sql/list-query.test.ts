@@ -5,7 +5,7 @@ import { parseFilter } from '../../core/filter/parser.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import { sqliteDialect } from './dialects/sqlite.js';
-import { compileListQuery, type CompiledListQuery } from './list-query.js';
+import { compileListQuery, totalFromPage, type CompiledListQuery } from './list-query.js';
 
 const registry = createDefaultRegistry();
 const USER_COLUMNS = 'SELECT r.id, r.attributes, r.created, r.last_modified, r.version FROM users AS r';
@@ -33,15 +33,21 @@ function compile(
 /** The ORDER BY clause of the page statement. */
 function orderBy(resourceType: ResourceTypeName, sortBy: string, sortOrder: 'ascending' | 'descending' = 'ascending'): string {
   const text = compile(resourceType, { sortBy, sortOrder }).page?.text ?? '';
-  return text.slice(text.indexOf(' ORDER BY ') + ' ORDER BY '.length, text.indexOf(' LIMIT ?'));
+  return text.slice(text.indexOf(' ORDER BY ') + ' ORDER BY '.length, text.lastIndexOf(' LIMIT '));
 }
 
 describe('list statements (SQLite dialect)', () => {
   it('RFC 7644 §3.4.2.4: pages with LIMIT/OFFSET from 1-based startIndex, counts with the same WHERE', () => {
     expect(compile('User', { filter: 'userName eq "bjensen"', startIndex: 11, count: 5 })).toEqual({
       count: { text: 'SELECT COUNT(*) AS total FROM users AS r WHERE r.tenant_id = ? AND r.user_name_ci = ?', parameters: ['acme', 'bjensen'] },
-      page: { text: `${USER_COLUMNS} WHERE r.tenant_id = ? AND r.user_name_ci = ? ORDER BY r.id LIMIT ? OFFSET ?`, parameters: ['acme', 'bjensen', 5, 10] },
+      page: { text: `${USER_COLUMNS} WHERE r.tenant_id = ? AND r.user_name_ci = ? ORDER BY r.id LIMIT 5 OFFSET ?`, parameters: ['acme', 'bjensen', 10] },
     });
+  });
+
+  it('writes the page size into the text: a bound LIMIT makes SQLite compile the statement again on every execution', () => {
+    expect(compile('User', { count: 100 }).page?.text).toMatch(/ LIMIT 100 OFFSET \?$/);
+    expect(() => sqliteDialect.rowLimit(1.5)).toThrow(TypeError);
+    expect(() => sqliteDialect.rowLimit(-1)).toThrow(TypeError);
   });
 
   it('RFC 7644 §3.4.2.4: count 0 asks only for the total', () => {
@@ -98,5 +104,37 @@ describe('list statements (SQLite dialect)', () => {
         expect(() => compile('User', { sortBy, count: 0 })).toThrow(ScimError);
       }
     });
+  });
+});
+
+describe('totalResults read off the page (the count statement skipped)', () => {
+  const query = (startIndex: number, count: number, keyset?: { position: undefined } | { position: { direction: 'after'; sortValue: undefined; id: string } }) => ({
+    filter: undefined,
+    sort: undefined,
+    startIndex,
+    count,
+    ...(keyset !== undefined ? { keyset } : {}),
+  });
+
+  it('knows the total from a short page: the rows before it plus the rows on it', () => {
+    expect(totalFromPage(query(1, 100), 0)).toBe(0);
+    expect(totalFromPage(query(1, 100), 1)).toBe(1);
+    expect(totalFromPage(query(11, 5), 3)).toBe(13);
+  });
+
+  it('asks for the count when the page cannot tell', () => {
+    // A full page: more rows may follow.
+    expect(totalFromPage(query(1, 2), 2)).toBeUndefined();
+    // An empty page past the start: the matches may end anywhere before it.
+    expect(totalFromPage(query(9, 2), 0)).toBeUndefined();
+    // count=0: no page was read.
+    expect(totalFromPage(query(1, 0), 0)).toBeUndefined();
+  });
+
+  it('keyset paging: only a first page that holds every row tells the total', () => {
+    expect(totalFromPage(query(1, 3, { position: undefined }), 3)).toBe(3);
+    // count + 1 rows read: there is a next page.
+    expect(totalFromPage(query(1, 3, { position: undefined }), 4)).toBeUndefined();
+    expect(totalFromPage(query(1, 3, { position: { direction: 'after', sortValue: undefined, id: 'u4' } }), 1)).toBeUndefined();
   });
 });

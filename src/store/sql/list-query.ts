@@ -76,7 +76,7 @@ export function compileListQuery(input: ListQueryInput): CompiledListQuery {
   if (query.count <= 0) return { count, page: undefined, keyset: undefined };
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const page = renderSql(
-    sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${parameter(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`,
+    sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${dialect.rowLimit(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`,
     dialect,
   );
   return { count, page, keyset: undefined };
@@ -97,6 +97,23 @@ function compileKeysetListQuery(input: ListQueryInput, where: SqlFragment, conte
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const sortKey = keyset.sortKey === undefined ? rawSql('') : sql`, ${keyset.sortKey} AS ${rawSql(SORT_KEY_COLUMN)}`;
   const condition = keyset.condition === undefined ? rawSql('') : sql` AND ${keyset.condition}`;
-  const page = renderSql(sql`SELECT ${columns}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${parameter(query.count + 1)}`, dialect);
+  const page = renderSql(sql`SELECT ${columns}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${dialect.rowLimit(query.count + 1)}`, dialect);
   return { count, page, keyset };
+}
+
+/**
+ * `totalResults` when the page itself shows it, so the count statement can
+ * be skipped: a page that came back short holds the last matching row, so
+ * the total is the rows before it plus the rows on it. A lookup by a unique
+ * attribute (Okta's `userName eq …` before every create) then costs one
+ * statement instead of two. `rowsRead` is what the page statement returned
+ * (for keyset paging up to count + 1). Undefined when only the count can tell:
+ * a full page, an empty page past the start, or a keyset page after a position.
+ */
+export function totalFromPage(query: ListQuery, rowsRead: number): number | undefined {
+  if (query.count <= 0) return undefined;
+  if (query.keyset !== undefined) return query.keyset.position === undefined && rowsRead <= query.count ? rowsRead : undefined;
+  if (rowsRead >= query.count) return undefined;
+  const offset = Math.max(query.startIndex, 1) - 1;
+  return rowsRead > 0 || offset === 0 ? offset + rowsRead : undefined;
 }

@@ -3,13 +3,16 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
-import type { ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { WebhookStore } from '../webhook-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
+import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTenantStore } from './sqlite-tenant-store.js';
+import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
@@ -30,6 +33,8 @@ export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly reader: SqliteReader;
   readonly tenants: TenantStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
@@ -51,6 +56,8 @@ export class SqliteStore implements Store {
     this.registry = registry;
     this.reader = new SqliteReader(reader, registry);
     this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+    this.events = new SqliteEventStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+    this.webhooks = new SqliteWebhookStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {

@@ -1,7 +1,9 @@
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
-import type { MemberRef, NewResource, ResourceUpdate, StoredResource, StoreWriter } from '../store.js';
+import type { NewEvent, ScimitarEvent } from '../../events/event.js';
+import { numberEvents, singleTenant } from '../event-rows.js';
+import type { DeletedResource, MemberRef, MemberType, NewResource, ResourceUpdate, StoredResource, StoreWriter } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 import {
   attributesJson,
@@ -46,13 +48,23 @@ const INSERT_EMAIL = 'INSERT INTO user_emails (tenant_id, user_id, position, val
  */
 export const MEMBER_STATEMENTS = Object.freeze({
   add: 'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  remove: 'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id = ?',
-  removeAll: 'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ?',
+  remove: 'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id = ? RETURNING member_type',
+  removeAll: 'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ? RETURNING member_id, member_type',
   // Without statistics SQLite would rather walk the tenant's part of the primary key.
   removeMemberships: 'DELETE FROM group_members INDEXED BY group_members_member WHERE tenant_id = ? AND member_id = ?',
   touchContainingGroups:
-    'UPDATE groups SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id IN (SELECT group_id FROM group_members INDEXED BY group_members_member WHERE tenant_id = ? AND member_id = ?)',
+    'UPDATE groups SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id IN (SELECT group_id FROM group_members INDEXED BY group_members_member WHERE tenant_id = ? AND member_id = ?) RETURNING id, attributes, created, last_modified, version',
 });
+
+/**
+ * Reserves `count` numbers of the tenant's event sequence and returns the
+ * last one (see migration 0003-events).
+ */
+const RESERVE_EVENT_SEQUENCE = `
+INSERT INTO event_sequences (tenant_id, last_sequence) VALUES (?, ?)
+ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = last_sequence + excluded.last_sequence
+RETURNING last_sequence`;
+const INSERT_EVENT = 'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Writes inside one transaction on the writer connection; reads through it
@@ -147,26 +159,26 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     return resourceFromRow(tenantId, resourceType, row);
   }
 
-  async deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<boolean> {
+  async deleteResource(tenantId: string, resourceType: ResourceTypeName, id: string, now: string): Promise<DeletedResource | undefined> {
     const table = checkResourceType(resourceType);
     const connection = this.connection();
     // The resource row goes first: only when it existed are membership rows
     // naming the id removed (an id of another type keeps its memberships).
     // A User's email rows and a Group's member rows follow by ON DELETE CASCADE.
     const deleted = connection.statement(`DELETE FROM ${table} WHERE tenant_id = ? AND id = ?`).run(tenantId, id).changes;
-    if (deleted === 0) return false;
-    connection.statement(MEMBER_STATEMENTS.touchContainingGroups).run(canonicalTimestamp(now), tenantId, tenantId, id);
+    if (deleted === 0) return undefined;
+    const touched = connection.statement(MEMBER_STATEMENTS.touchContainingGroups).all(canonicalTimestamp(now), tenantId, tenantId, id) as ResourceRow[];
     connection.statement(MEMBER_STATEMENTS.removeMemberships).run(tenantId, id);
     if (resourceType === 'Group') connection.statement(MEMBER_STATEMENTS.removeAll).run(tenantId, id);
-    return true;
+    return { groupsLosingMember: touched.map((row) => resourceFromRow(tenantId, 'Group', row)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
   }
 
-  async addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<number> {
+  async addMembers(tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<readonly MemberRef[]> {
     const statement = this.connection().statement(MEMBER_STATEMENTS.add);
-    let added = 0;
+    const added: MemberRef[] = [];
     for (const member of members) {
       try {
-        added += statement.run(tenantId, groupId, member.value, member.type).changes;
+        if (statement.run(tenantId, groupId, member.value, member.type).changes > 0) added.push({ value: member.value, type: member.type });
       } catch (error) {
         throw translateConstraintError(error, undefined);
       }
@@ -174,15 +186,31 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     return added;
   }
 
-  async removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<number> {
+  async removeMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<readonly MemberRef[]> {
     const statement = this.connection().statement(MEMBER_STATEMENTS.remove);
-    let removed = 0;
-    for (const memberId of memberIds) removed += statement.run(tenantId, groupId, memberId).changes;
+    const removed: MemberRef[] = [];
+    for (const memberId of memberIds) {
+      const row = statement.get(tenantId, groupId, memberId) as { member_type: MemberType } | undefined;
+      if (row !== undefined) removed.push({ value: memberId, type: row.member_type });
+    }
     return removed;
   }
 
-  async removeAllMembers(tenantId: string, groupId: string): Promise<number> {
-    return this.connection().statement(MEMBER_STATEMENTS.removeAll).run(tenantId, groupId).changes;
+  async removeAllMembers(tenantId: string, groupId: string): Promise<readonly MemberRef[]> {
+    const rows = this.connection().statement(MEMBER_STATEMENTS.removeAll).all(tenantId, groupId) as { member_id: string; member_type: MemberType }[];
+    return rows.map((row) => ({ value: row.member_id, type: row.member_type })).sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+
+  async appendEvents(events: readonly NewEvent[]): Promise<readonly ScimitarEvent[]> {
+    const tenantId = singleTenant(events);
+    if (tenantId === undefined) return [];
+    const connection = this.connection();
+    const { last_sequence: last } = connection.statement(RESERVE_EVENT_SEQUENCE).get(tenantId, events.length) as { last_sequence: number };
+    const insert = connection.statement(INSERT_EVENT);
+    return numberEvents(events, last - events.length + 1).map(({ event, payload }) => {
+      insert.run(tenantId, event.sequence, event.id, event.type, event.resourceType, event.resourceId, canonicalTimestamp(event.timestamp), payload);
+      return event;
+    });
   }
 
   async getPasswordHash(tenantId: string, id: string): Promise<string | undefined> {

@@ -2,6 +2,7 @@
  * Routes of one resource type (RFC 7644 §3.2): /Users or /Groups, their
  * /.search, and /{id} for GET, PUT, PATCH and DELETE.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { conditionMatches, parseEntityTagCondition } from '../../../core/etag/etag.js';
 import { alwaysReturnedOnly } from '../../../core/projection/index.js';
@@ -63,12 +64,16 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   const byId = `${endpoint}/:id`;
   fastify.get(byId, async (request: IdRequest, reply) => {
     const projection = parseProjectionQuery(request.query, schemas);
-    const response = await resources.get({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.params.id, projection);
+    const response = await resources.get({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.params.id, projection, {
+      streamLargeGroups: true,
+    });
     const ifNoneMatch = singleHeader(request, 'if-none-match');
     // RFC 7644 §3.14: a GET whose If-None-Match names the current version is answered 304 without a body.
     if (ifNoneMatch !== undefined && conditionMatches(parseEntityTagCondition(ifNoneMatch, 'If-None-Match'), response.version)) {
       return reply.code(304).header('ETag', response.etag).send();
     }
+    // A group with more members than a page: its JSON is sent as it is read (services/resources/member-stream.ts).
+    if (response.streamedJson !== undefined) return reply.code(200).header('ETag', response.etag).type(SCIM_CONTENT_TYPE).send(Readable.from(response.streamedJson));
     return sendResource(reply, response, 200);
   });
 

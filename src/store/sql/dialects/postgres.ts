@@ -27,7 +27,7 @@
  * is false: the compiler decides comparisons with such a value itself.
  */
 import type { SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
-import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
+import { parameter, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 /** How `caseFold` folds: through ICU's root locale (agrees with JavaScript), or lower() under the database's LC_CTYPE. */
 export type PostgresCaseFolding = 'icu' | 'database';
@@ -109,6 +109,7 @@ export function createPostgresDialect(caseFolding: PostgresCaseFolding): SqlDial
     // node-postgres sends booleans as true/false and numbers as their decimal text.
     bindValue: (value: SqlParameterValue): unknown => value,
     booleanLiteral: (value: boolean) => rawSql(value ? 'true' : 'false'),
+    rowLimit: (count: number) => parameter(count),
     jsonScalar: (source: SqlFragment, keys: readonly string[], type: SqlScalarType): TypedValue => {
       const path = rawSql(postgresTextPath(keys));
       return typedJson(sql`${source} #> ${path}`, sql`${source} #>> ${path}`, type);

@@ -1,6 +1,11 @@
 import type { SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
 import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
+function checkedRowLimit(count: number): number {
+  if (!Number.isSafeInteger(count) || count < 0) throw new TypeError(`Invalid row limit ${String(count)}`);
+  return count;
+}
+
 /** The SQL function the SQLite adapter registers: JavaScript `toLowerCase()`, deterministic. */
 export const SQLITE_CASE_FOLD_FUNCTION = 'scim_lower';
 
@@ -64,6 +69,12 @@ export const sqliteDialect: SqlDialect = Object.freeze({
     return value;
   },
   booleanLiteral: (value: boolean) => rawSql(value ? '1' : '0'),
+  // Written into the text, not bound. SQLite compiles a statement again on its
+  // next step whenever a parameter that may steer the plan is bound (see
+  // sqlite3_prepare_v2), and a LIMIT is one: bound, every page statement was
+  // compiled again on every execution, which doubled the cost of a userName
+  // lookup. Clients use a few page sizes; the LRU statement cache holds them.
+  rowLimit: (count: number) => rawSql(String(checkedRowLimit(count))),
   // json_extract returns TEXT for strings, INTEGER/REAL for numbers and 1/0 for booleans.
   jsonScalar: (source: SqlFragment, keys: readonly string[], type: SqlScalarType): TypedValue => {
     const path = rawSql(sqliteJsonPath(keys));

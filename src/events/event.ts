@@ -1,0 +1,77 @@
+/**
+ * The changes Scimitar tells the host app about. An event is written in the
+ * same database transaction as the change it describes (the transactional
+ * outbox: table `events`), so there is no change without its event and no
+ * event without its change. Webhooks, the event feed and in-process hooks
+ * all read these same events.
+ *
+ * Types say what happened, not which HTTP verb did it: a PATCH that sets
+ * `active` to false is `user.deactivated`, whichever IdP sent it and how.
+ */
+import type { ResourceTypeName } from '../core/schema/attribute.js';
+
+export const EVENT_TYPES = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.deleted',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.member_added',
+  'group.member_removed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** A member named by a membership event. */
+export interface EventMember {
+  readonly value: string;
+  readonly type: 'User' | 'Group';
+}
+
+export interface EventData {
+  /**
+   * The resource as it is after the change (deletions: as it was before),
+   * in its SCIM representation with `meta`. Never a password. A Group is
+   * rendered without `members` (it may have 100,000: membership is told by
+   * `group.member_added` / `group.member_removed`), a User without the
+   * computed `groups`.
+   */
+  readonly resource: Record<string, unknown>;
+  /** `user.updated` / `group.updated`: the attributes that changed (top-level names; extension attributes as `urn:…:name`). */
+  readonly changedAttributes?: readonly string[];
+  /** `group.member_added` / `group.member_removed`: the members, at most MAX_MEMBERS_PER_EVENT per event. */
+  readonly members?: readonly EventMember[];
+}
+
+/** An event as stored and delivered (its JSON is the webhook body and a feed entry). */
+export interface ScimitarEvent {
+  /** Unique; the `webhook-id` of its deliveries, so receivers can deduplicate. */
+  readonly id: string;
+  readonly type: EventType;
+  /** When the change committed's transaction ran (ISO 8601, ms, Z). */
+  readonly timestamp: string;
+  readonly tenant: string;
+  /** Per tenant, starting at 1, increasing by one in commit order. */
+  readonly sequence: number;
+  readonly resourceType: ResourceTypeName;
+  readonly resourceId: string;
+  readonly externalId: string | null;
+  readonly data: EventData;
+}
+
+/** An event before the store gives it its sequence. */
+export type NewEvent = Omit<ScimitarEvent, 'sequence'>;
+
+/**
+ * Membership changes of more members than this are split into several
+ * events: a receiver never gets a 100,000-element body, and one slow
+ * delivery never holds a whole group's change.
+ */
+export const MAX_MEMBERS_PER_EVENT = 1000;

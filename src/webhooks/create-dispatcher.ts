@@ -1,0 +1,64 @@
+/** Builds an instance's webhook dispatcher from the configuration: the composition root's one call. */
+import type { WebhookSettings } from '../config/config.js';
+import type { EventNotifier } from '../events/notifier.js';
+import type { WebhookStore } from '../store/webhook-store.js';
+import { webhookUserAgent } from './delivery-attempt.js';
+import { WebhookDispatcher, type DispatcherLogger } from './dispatcher.js';
+import type { RetrySettings } from './retry-policy.js';
+import { SecretBox } from './secret-box.js';
+
+/** What is kept of a response body, per attempt. */
+export const RESPONSE_EXCERPT_BYTES = 1024;
+/** A claim outlives the longest attempt by this much (recording it included). */
+const LEASE_MARGIN_MS = 15_000;
+
+export interface WebhookDispatcherOptions {
+  readonly webhooks: WebhookStore;
+  readonly notifier: EventNotifier | undefined;
+  /** The server secret, from which the key of the sealed signing secrets is derived. */
+  readonly serverSecret: string;
+  readonly settings: WebhookSettings;
+  /** Completed deliveries are kept this many days (the events' retention). */
+  readonly retentionDays: number;
+  readonly now: () => Date;
+  readonly logger: DispatcherLogger;
+  /** Jitter source of retry waits (default Math.random). */
+  readonly random?: () => number;
+}
+
+export function retrySettingsOf(settings: WebhookSettings): RetrySettings {
+  return {
+    baseDelayMs: settings.retryBaseMs,
+    maxDelayMs: settings.retryMaxMs,
+    maxAttempts: settings.maxAttempts,
+    maxAgeMs: settings.maxAgeHours * 3_600_000,
+  };
+}
+
+export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
+  const { settings } = options;
+  return new WebhookDispatcher({
+    webhooks: options.webhooks,
+    notifier: options.notifier,
+    logger: options.logger,
+    attempt: {
+      secrets: new SecretBox(options.serverSecret),
+      send: {
+        timeoutMs: settings.timeoutMs,
+        policy: { allowPrivate: settings.allowPrivate, allowedHosts: settings.allowedHosts },
+        excerptBytes: RESPONSE_EXCERPT_BYTES,
+      },
+      retry: retrySettingsOf(settings),
+      userAgent: webhookUserAgent(),
+      now: options.now,
+      random: options.random ?? Math.random,
+    },
+    settings: {
+      pollIntervalMs: settings.pollIntervalMs,
+      concurrency: settings.concurrency,
+      leaseMs: settings.timeoutMs + LEASE_MARGIN_MS,
+      shutdownGraceMs: settings.timeoutMs + 1_000,
+      deliveryRetentionMs: options.retentionDays * 86_400_000,
+    },
+  });
+}

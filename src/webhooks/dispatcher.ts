@@ -1,0 +1,195 @@
+/**
+ * The webhook dispatcher of one instance. Each pass enqueues new events,
+ * then claims as many due deliveries as it has free slots (`concurrency`)
+ * and sends them; when one finishes, its slot is free and the next pass
+ * starts. A pass runs at once when this instance commits events (the
+ * EventNotifier) and otherwise every `pollIntervalMs`, which is how events
+ * committed by other instances, and retries falling due, are found.
+ *
+ * Several instances on one database share the work through the store's
+ * row locks and leases (webhook-store.ts): nothing is coordinated in memory.
+ *
+ * `stop()`: no new pass or claim; deliveries in flight get `shutdownGraceMs`
+ * to finish, then are aborted without an attempt being recorded and their
+ * claims are released, so another instance (or this one restarted) sends
+ * them at once instead of after the lease.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EventNotifier } from '../events/notifier.js';
+import type { ClaimedDelivery, WebhookStore } from '../store/webhook-store.js';
+import { attemptDelivery, type AttemptSettings } from './delivery-attempt.js';
+import { enqueueNewEvents } from './enqueuer.js';
+
+export interface DispatcherSettings {
+  readonly pollIntervalMs: number;
+  /** Deliveries in flight at once in this instance. */
+  readonly concurrency: number;
+  /** How long a claim holds a delivery; longer than an attempt can take, so a live instance never loses one. */
+  readonly leaseMs: number;
+  /** How long `stop()` waits for deliveries in flight. */
+  readonly shutdownGraceMs: number;
+  /** Completed deliveries (and their attempts) are removed after this long. */
+  readonly deliveryRetentionMs: number;
+}
+
+/** What the dispatcher logs: pino's (Fastify's logger) shape. */
+export interface DispatcherLogger {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface DispatcherDependencies {
+  readonly webhooks: WebhookStore;
+  readonly notifier: EventNotifier | undefined;
+  readonly attempt: AttemptSettings;
+  readonly settings: DispatcherSettings;
+  readonly logger: DispatcherLogger;
+}
+
+interface InFlight {
+  readonly delivery: ClaimedDelivery;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+export class WebhookDispatcher {
+  private readonly inFlight = new Map<string, InFlight>();
+  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private pumping: Promise<void> | undefined;
+  private wakeRequested = false;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private lastPrune = 0;
+
+  constructor(private readonly dependencies: DispatcherDependencies) {}
+
+  /** Deliveries being sent right now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'running';
+    this.unsubscribe = this.dependencies.notifier?.subscribe(() => this.wake());
+    this.wake();
+  }
+
+  /** Asks for a pass now (coalesced with one under way). */
+  wake(): void {
+    if (this.state !== 'running') return;
+    this.wakeRequested = true;
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = undefined;
+      this.schedule();
+    });
+  }
+
+  /**
+   * Runs passes until nothing is due and nothing is in flight. For tests and
+   * tools that want the deliveries done now; works whether or not the
+   * dispatcher was started (it does not start its timer).
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.pumping;
+      const claimed = await this.pass();
+      if (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()].map((flight) => flight.done));
+      else if (claimed === 0) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    this.unsubscribe?.();
+    clearTimeout(this.timer);
+    await this.pumping;
+    const flights = [...this.inFlight.values()];
+    const allDone = Promise.all(flights.map((flight) => flight.done));
+    await Promise.race([allDone, delay(this.dependencies.settings.shutdownGraceMs, undefined, { ref: false })]);
+    const unfinished = [...this.inFlight.values()];
+    for (const flight of unfinished) flight.abort.abort();
+    await Promise.all(unfinished.map((flight) => flight.done));
+    this.state = 'stopped';
+  }
+
+  private schedule(): void {
+    if (this.state !== 'running') return;
+    if (this.wakeRequested) return this.wake();
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), this.dependencies.settings.pollIntervalMs);
+    // The poll alone never keeps the process alive.
+    this.timer.unref();
+  }
+
+  private async pump(): Promise<void> {
+    while (this.wakeRequested && this.state === 'running') {
+      this.wakeRequested = false;
+      await this.pass();
+    }
+  }
+
+  /** Enqueue, then claim into the free slots and start sending. Returns how many were claimed. */
+  private async pass(): Promise<number> {
+    const { webhooks, attempt, settings, logger } = this.dependencies;
+    try {
+      const { more } = await enqueueNewEvents(webhooks, attempt.now);
+      if (more) this.wakeRequested = true;
+      await this.pruneNowAndThen();
+      const free = settings.concurrency - this.inFlight.size;
+      if (free <= 0 || this.state === 'stopping' || this.state === 'stopped') return 0;
+      const now = attempt.now();
+      const claimed = await webhooks.claimDeliveries({
+        now: now.toISOString(),
+        claimedUntil: new Date(now.getTime() + settings.leaseMs).toISOString(),
+        limit: free,
+        claimToken: randomUUID(),
+      });
+      for (const delivery of claimed) this.launch(delivery);
+      // A full batch suggests more are due.
+      if (claimed.length === free) this.wakeRequested = true;
+      return claimed.length;
+    } catch (error) {
+      // The database may be briefly unreachable: the next poll tries again; pending work stays in the tables.
+      logger.error({ err: error }, 'webhook dispatcher pass failed; retrying at the next poll');
+      return 0;
+    }
+  }
+
+  private launch(delivery: ClaimedDelivery): void {
+    const abort = new AbortController();
+    const done = this.deliver(delivery, abort.signal).finally(() => {
+      this.inFlight.delete(delivery.id);
+      // A free slot, and maybe the next delivery of the same resource is due.
+      this.wake();
+    });
+    this.inFlight.set(delivery.id, { delivery, abort, done });
+  }
+
+  private async deliver(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
+    const { webhooks, attempt, logger } = this.dependencies;
+    try {
+      const record = await attemptDelivery(delivery, attempt, signal);
+      if (record === undefined) {
+        await webhooks.releaseClaims(delivery.claimToken, [delivery.id]);
+        return;
+      }
+      await webhooks.recordAttempt(record);
+      if (record.disableWebhook !== undefined) logger.warn({ webhookId: delivery.webhookId }, record.disableWebhook);
+    } catch (error) {
+      // Not recorded: the lease runs out and the delivery is tried again (at least once, never lost).
+      logger.error({ err: error, deliveryId: delivery.id }, 'could not record a webhook delivery attempt');
+    }
+  }
+
+  private async pruneNowAndThen(): Promise<void> {
+    const now = this.dependencies.attempt.now().getTime();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    await this.dependencies.webhooks.pruneDeliveries(new Date(now - this.dependencies.settings.deliveryRetentionMs).toISOString());
+  }
+}

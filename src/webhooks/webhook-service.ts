@@ -1,0 +1,270 @@
+/**
+ * Webhooks of a tenant: configuration, signing secrets, and the deliveries
+ * made to them. The admin API and the CLI both call this, so both validate
+ * and behave the same. A signing secret leaves it only from `create` and
+ * `rotateSecret`, once; it is stored sealed (secret-box.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { scimErrors } from '../core/errors/scim-error.js';
+import { EVENT_TYPES, isEventType, type EventType } from '../events/event.js';
+import type { TenantStore } from '../store/store.js';
+import type { DeliveryStatus, StoredAttempt, StoredDelivery, StoredWebhook, WebhookChanges, WebhookStore } from '../store/webhook-store.js';
+import type { SecretBox } from './secret-box.js';
+import { generateSigningSecret } from './signing-secret.js';
+import { checkWebhookUrl, type UrlPolicy } from './url-policy.js';
+
+/** A webhook as shown to operators: never its secret. */
+export interface WebhookSummary {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly url: string;
+  readonly eventTypes: readonly EventType[];
+  readonly enabled: boolean;
+  readonly description: string;
+  /** Why Scimitar disabled it (the endpoint answered 410 Gone), until it is enabled again. */
+  readonly disabledReason: string | undefined;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface WebhookInput {
+  readonly url: string;
+  /** Empty or absent: every event type. */
+  readonly eventTypes?: readonly string[] | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly description?: string | undefined;
+}
+
+export interface WebhookUpdate {
+  readonly url?: string | undefined;
+  readonly eventTypes?: readonly string[] | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly description?: string | undefined;
+}
+
+export interface CreatedWebhook {
+  readonly webhook: WebhookSummary;
+  /** The signing secret (`whsec_…`): shown this once. */
+  readonly secret: string;
+}
+
+export interface RotatedSecret {
+  readonly webhook: WebhookSummary;
+  readonly secret: string;
+  /** Until then deliveries carry a signature with the previous secret too. */
+  readonly previousSecretExpiresAt: string;
+}
+
+export interface DeliveryQuery {
+  readonly status?: string | undefined;
+  readonly limit?: number | undefined;
+  /** The `next` of the previous page. */
+  readonly after?: number | undefined;
+}
+
+export interface DeliveryPage {
+  readonly deliveries: readonly StoredDelivery[];
+  /** Pass as `after` for the next page; undefined on the last page. */
+  readonly next: number | undefined;
+}
+
+export interface DeliveryDetails {
+  readonly delivery: StoredDelivery;
+  readonly attempts: readonly StoredAttempt[];
+}
+
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 86_400;
+export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 86_400;
+export const DEFAULT_DELIVERY_PAGE_SIZE = 50;
+export const MAX_DELIVERY_PAGE_SIZE = 500;
+export const MAX_DESCRIPTION_LENGTH = 500;
+
+export interface WebhookServiceDependencies {
+  readonly webhooks: WebhookStore;
+  readonly tenants: TenantStore;
+  readonly secrets: SecretBox;
+  readonly urlPolicy: UrlPolicy;
+  readonly now: () => Date;
+}
+
+export function summarizeWebhook(webhook: StoredWebhook): WebhookSummary {
+  return {
+    id: webhook.id,
+    tenantId: webhook.tenantId,
+    url: webhook.url,
+    eventTypes: webhook.eventTypes,
+    enabled: webhook.enabled,
+    description: webhook.description,
+    disabledReason: webhook.disabledReason,
+    createdAt: webhook.createdAt,
+    updatedAt: webhook.updatedAt,
+  };
+}
+
+function checkEventTypes(value: readonly string[] | undefined): EventType[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw scimErrors.invalidValue('eventTypes must be an array of event types');
+  const unknown = value.filter((type) => !isEventType(type));
+  if (unknown.length > 0) {
+    throw scimErrors.invalidValue(`Unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.map((type) => JSON.stringify(type)).join(', ')}; known types: ${EVENT_TYPES.join(', ')}`);
+  }
+  // Kept in the catalogue's order, once each: two spellings of one subscription read the same.
+  return EVENT_TYPES.filter((type) => value.includes(type));
+}
+
+function checkDescription(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw scimErrors.invalidValue('description must be a string');
+  if (value.length > MAX_DESCRIPTION_LENGTH) throw scimErrors.invalidValue(`description is longer than ${MAX_DESCRIPTION_LENGTH} characters`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw scimErrors.invalidValue('description must not contain control characters');
+  return value;
+}
+
+export class WebhookService {
+  constructor(private readonly dependencies: WebhookServiceDependencies) {}
+
+  async create(tenantId: string, input: WebhookInput): Promise<CreatedWebhook> {
+    const url = checkWebhookUrl(this.dependencies.urlPolicy, input.url);
+    const eventTypes = checkEventTypes(input.eventTypes);
+    const description = checkDescription(input.description);
+    await this.requireTenant(tenantId);
+    const id = randomUUID();
+    const secret = generateSigningSecret();
+    const stored = await this.dependencies.webhooks.insertWebhook({
+      id,
+      tenantId,
+      url,
+      eventTypes,
+      enabled: input.enabled ?? true,
+      description,
+      secret: this.dependencies.secrets.seal(secret, id),
+      now: this.dependencies.now().toISOString(),
+    });
+    return { webhook: summarizeWebhook(stored), secret };
+  }
+
+  async list(tenantId: string): Promise<readonly WebhookSummary[]> {
+    await this.requireTenant(tenantId);
+    return (await this.dependencies.webhooks.listWebhooks(tenantId)).map(summarizeWebhook);
+  }
+
+  async get(tenantId: string, webhookId: string): Promise<WebhookSummary> {
+    return summarizeWebhook(await this.find(tenantId, webhookId));
+  }
+
+  /** A webhook by id alone, whatever its tenant: for operators' tools that are not scoped to one tenant. */
+  async locate(webhookId: string): Promise<WebhookSummary> {
+    const webhook = await this.dependencies.webhooks.getWebhook(webhookId);
+    if (!webhook) throw scimErrors.notFound(`No webhook "${webhookId.slice(0, 80)}"`);
+    return summarizeWebhook(webhook);
+  }
+
+  /**
+   * Enabling a webhook that Scimitar disabled (410 Gone) clears the reason.
+   * A disabled webhook skipped the events of its disabled time, so enabling
+   * it delivers the changes made from then on.
+   */
+  async update(tenantId: string, webhookId: string, update: WebhookUpdate): Promise<WebhookSummary> {
+    const changes: { -readonly [K in keyof WebhookChanges]: WebhookChanges[K] } = {};
+    if (update.url !== undefined) changes.url = checkWebhookUrl(this.dependencies.urlPolicy, update.url);
+    if (update.eventTypes !== undefined) changes.eventTypes = checkEventTypes(update.eventTypes);
+    if (update.description !== undefined) changes.description = checkDescription(update.description);
+    if (update.enabled !== undefined) {
+      changes.enabled = update.enabled;
+      if (update.enabled) changes.disabledReason = null;
+    }
+    await this.find(tenantId, webhookId);
+    const updated = await this.dependencies.webhooks.updateWebhook(webhookId, changes, this.dependencies.now().toISOString());
+    if (!updated) throw this.notFound(tenantId, webhookId);
+    return summarizeWebhook(updated);
+  }
+
+  /** Deletes the webhook with its deliveries and their attempts; one in flight is let finish. */
+  async delete(tenantId: string, webhookId: string): Promise<void> {
+    await this.find(tenantId, webhookId);
+    if (!(await this.dependencies.webhooks.deleteWebhook(webhookId))) throw this.notFound(tenantId, webhookId);
+  }
+
+  /**
+   * A new secret now; the current one keeps signing for `overlapSeconds`
+   * (every delivery carries both signatures meanwhile), so the receiver can
+   * switch without rejecting a delivery. A secret still overlapping from an
+   * earlier rotation is dropped: only the current secret has been handed out
+   * most recently.
+   */
+  async rotateSecret(tenantId: string, webhookId: string, options: { readonly overlapSeconds?: number | undefined } = {}): Promise<RotatedSecret> {
+    const overlapSeconds = options.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS;
+    if (!Number.isSafeInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_ROTATION_OVERLAP_SECONDS) {
+      throw scimErrors.invalidValue(`overlapSeconds must be a whole number from 0 to ${MAX_ROTATION_OVERLAP_SECONDS}`);
+    }
+    const current = await this.find(tenantId, webhookId);
+    const now = this.dependencies.now();
+    const secret = generateSigningSecret();
+    const previousSecretExpiresAt = new Date(now.getTime() + overlapSeconds * 1000).toISOString();
+    const rotated = await this.dependencies.webhooks.updateWebhook(
+      webhookId,
+      // The previous secret is moved sealed as it is: it never needs opening here.
+      { rotation: { secret: this.dependencies.secrets.seal(secret, webhookId), previousSecret: current.secret, previousSecretExpiresAt } },
+      now.toISOString(),
+    );
+    if (!rotated) throw this.notFound(tenantId, webhookId);
+    return { webhook: summarizeWebhook(rotated), secret, previousSecretExpiresAt };
+  }
+
+  async listDeliveries(tenantId: string, webhookId: string, query: DeliveryQuery = {}): Promise<DeliveryPage> {
+    const status = query.status;
+    if (status !== undefined && status !== 'pending' && status !== 'succeeded' && status !== 'failed') {
+      throw scimErrors.invalidValue(`status must be pending, succeeded or failed, not ${JSON.stringify(status)}`);
+    }
+    const limit = query.limit ?? DEFAULT_DELIVERY_PAGE_SIZE;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE_SIZE) throw scimErrors.invalidValue(`limit must be from 1 to ${MAX_DELIVERY_PAGE_SIZE}`);
+    if (query.after !== undefined && (!Number.isSafeInteger(query.after) || query.after < 0)) throw scimErrors.invalidValue('after must be a whole number (the next of the previous page)');
+    await this.find(tenantId, webhookId);
+    // One more than asked: whether a next page exists, without a count.
+    const rows = await this.dependencies.webhooks.listDeliveries(webhookId, { status: status as DeliveryStatus | undefined, limit: limit + 1, afterSequence: query.after });
+    const deliveries = rows.slice(0, limit);
+    return { deliveries, next: rows.length > limit ? deliveries.at(-1)?.sequence : undefined };
+  }
+
+  async getDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<DeliveryDetails> {
+    const delivery = await this.findDelivery(tenantId, webhookId, deliveryId);
+    return { delivery, attempts: await this.dependencies.webhooks.listAttempts(deliveryId) };
+  }
+
+  /** A failed delivery is sent again, with a fresh retry schedule; its earlier attempts stay recorded. */
+  async replayDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<StoredDelivery> {
+    const delivery = await this.findDelivery(tenantId, webhookId, deliveryId);
+    if (delivery.status !== 'failed') throw scimErrors.invalidValue(`Delivery ${deliveryId} is ${delivery.status}; only failed deliveries can be replayed`);
+    await this.dependencies.webhooks.replayDelivery(webhookId, deliveryId, this.dependencies.now().toISOString());
+    return this.findDelivery(tenantId, webhookId, deliveryId);
+  }
+
+  /** Every failed delivery of the webhook is sent again; returns how many. */
+  async replayFailed(tenantId: string, webhookId: string): Promise<number> {
+    await this.find(tenantId, webhookId);
+    return this.dependencies.webhooks.replayFailed(webhookId, this.dependencies.now().toISOString());
+  }
+
+  private async requireTenant(tenantId: string): Promise<void> {
+    if (!(await this.dependencies.tenants.getTenant(tenantId))) throw scimErrors.notFound(`No tenant "${tenantId.slice(0, 80)}"`);
+  }
+
+  /** The webhook, if it exists in that tenant: another tenant's webhook is as missing as an unknown one. */
+  private async find(tenantId: string, webhookId: string): Promise<StoredWebhook> {
+    await this.requireTenant(tenantId);
+    const webhook = await this.dependencies.webhooks.getWebhook(webhookId);
+    if (!webhook || webhook.tenantId !== tenantId) throw this.notFound(tenantId, webhookId);
+    return webhook;
+  }
+
+  private async findDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<StoredDelivery> {
+    await this.find(tenantId, webhookId);
+    const delivery = await this.dependencies.webhooks.getDelivery(webhookId, deliveryId);
+    if (!delivery) throw scimErrors.notFound(`No delivery "${deliveryId.slice(0, 80)}" of webhook "${webhookId.slice(0, 80)}"`);
+    return delivery;
+  }
+
+  private notFound(tenantId: string, webhookId: string) {
+    return scimErrors.notFound(`No webhook "${webhookId.slice(0, 80)}" in tenant "${tenantId.slice(0, 80)}"`);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The readers' batched membership read (listMembershipsOfMany, for a page of
+ * Users in one statement) must give each member exactly what listMemberships
+ * gives it alone: direct and nested groups, cycles, groups as members,
+ * members in no group, unknown ids and other tenants. On SQLite, and on
+ * PostgreSQL when it answers.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
+import { contractRegistry } from './contract.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from './postgres-support.js';
+import { ensureTenants, group, insert, OTHER_TENANT, TENANT, user } from './support.js';
+
+type ReaderStore = SqliteStore | PostgresStore;
+
+const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'scimitar-memberships-'));
+let opened = 0;
+afterAll(() => {
+  fs.rmSync(directory, { recursive: true, force: true });
+});
+
+const available = await postgresAvailableFor('the batched membership read on PostgreSQL');
+
+const stores: { readonly name: string; readonly skip: boolean; readonly open: () => Promise<{ store: ReaderStore; close(): Promise<void> }> }[] = [
+  {
+    name: 'SQLite',
+    skip: false,
+    open: async () => {
+      opened += 1;
+      const store = await openSqliteStore({ filename: path.join(directory, `store-${opened}`, 'scimitar.db'), registry: contractRegistry });
+      return { store, close: () => store.close() };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    skip: !available,
+    open: async () => {
+      const schema = await createTestSchema();
+      const store = await openPostgresStore({ url: postgresTestUrl(), registry: contractRegistry, schema, poolSize: 2 });
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await dropTestSchema(schema);
+        },
+      };
+    },
+  },
+];
+
+for (const { name, skip, open } of stores) {
+  describe.skipIf(skip)(`listMembershipsOfMany on ${name}`, () => {
+    let store: ReaderStore;
+    beforeEach(async () => {
+      const handle = await open();
+      store = handle.store;
+      await ensureTenants(store);
+      await insert(
+        store,
+        user('u-flat', 'flat'),
+        user('u-none', 'none'),
+        user('u-nested', 'nested'),
+        user('u-cycle', 'cycle'),
+        group('g-a', 'A'),
+        group('g-b', 'B'),
+        group('g-inner', 'Inner'),
+        group('g-outer', 'Outer'),
+        group('g-x', 'X'),
+        group('g-y', 'Y'),
+        group('g-other', 'Other', { tenantId: OTHER_TENANT }),
+        user('u-flat', 'flat', {}, { tenantId: OTHER_TENANT }),
+      );
+      await store.transaction(async (writer) => {
+        await writer.addMembers(TENANT, 'g-a', [{ value: 'u-flat', type: 'User' }]);
+        await writer.addMembers(TENANT, 'g-b', [{ value: 'u-flat', type: 'User' }]);
+        await writer.addMembers(TENANT, 'g-inner', [{ value: 'u-nested', type: 'User' }]);
+        // u-nested is in g-outer both directly and through g-inner.
+        await writer.addMembers(TENANT, 'g-outer', [
+          { value: 'g-inner', type: 'Group' },
+          { value: 'u-nested', type: 'User' },
+        ]);
+        await writer.addMembers(TENANT, 'g-x', [
+          { value: 'u-cycle', type: 'User' },
+          { value: 'g-y', type: 'Group' },
+        ]);
+        await writer.addMembers(TENANT, 'g-y', [{ value: 'g-x', type: 'Group' }]);
+        await writer.addMembers(OTHER_TENANT, 'g-other', [{ value: 'u-flat', type: 'User' }]);
+      });
+      return () => handle.close();
+    });
+
+    it('gives each member what listMemberships gives it alone, in one map keyed by every id asked', async () => {
+      const ids = ['u-flat', 'u-none', 'u-nested', 'u-cycle', 'g-inner', 'g-x', 'u-unknown'];
+      const batched = await store.reader.listMembershipsOfMany(TENANT, ids);
+      expect([...batched.keys()]).toEqual(ids);
+      for (const id of ids) expect(batched.get(id), id).toEqual(await store.reader.listMemberships(TENANT, id));
+      expect(batched.get('u-flat')).toEqual([
+        { value: 'g-a', display: 'A', type: 'direct' },
+        { value: 'g-b', display: 'B', type: 'direct' },
+      ]);
+      expect(batched.get('u-nested')).toEqual([
+        { value: 'g-inner', display: 'Inner', type: 'direct' },
+        { value: 'g-outer', display: 'Outer', type: 'direct' },
+      ]);
+      expect(batched.get('u-cycle')).toEqual([
+        { value: 'g-x', display: 'X', type: 'direct' },
+        { value: 'g-y', display: 'Y', type: 'indirect' },
+      ]);
+      expect(batched.get('u-none')).toEqual([]);
+    });
+
+    it('stays in its tenant, and answers an empty list of ids without a statement', async () => {
+      expect(await store.reader.listMembershipsOfMany(OTHER_TENANT, ['u-flat'])).toEqual(new Map([['u-flat', [{ value: 'g-other', display: 'Other', type: 'direct' }]]]));
+      expect(await store.reader.listMembershipsOfMany(TENANT, [])).toEqual(new Map());
+    });
+  });
+}
