@@ -19,8 +19,8 @@ export const USAGE = `npm run bench -- [options]
                        to stop using the CPU (default 3; the machine may be shared)
   --src-from DIR       compile the servers from DIR/src instead of this checkout's src/:
                        to measure a proposed change without touching the working tree
-  --server-node-args=…  extra node flags for the Scimitar server (e.g. --server-node-args=--max-semi-space-size=4),
-                       to measure a runtime setting
+  --server-node-args=…  node flags for the Scimitar server instead of npm start's (--max-semi-space-size=4),
+                       to measure a runtime setting (e.g. --server-node-args=--max-semi-space-size=16)
   --only a,b           run only these scenarios (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
   --no-scimmy          skip the scimmy comparison
   --scimmy-skip a,b    skip these scenarios on scimmy only (e.g. list-start,list-end at
@@ -30,6 +30,9 @@ export const USAGE = `npm run bench -- [options]
   --profile            run Scimitar under --cpu-prof (one server per scenario) and summarise each profile
   --help               this text
 `;
+
+/** The node flags of `npm start` (package.json) besides source maps: the bench measures the server as it is started. */
+export const NPM_START_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4'];
 
 export interface Options {
   readonly plan: DirectoryPlan;
@@ -100,7 +103,8 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     profile: values.profile === true,
     priority: values['normal-priority'] !== true,
     srcFrom: values['src-from'] === undefined ? undefined : path.resolve(values['src-from']),
-    serverNodeArgs: values['server-node-args']?.split(/\s+/).filter((arg) => arg !== '') ?? [],
+    // The flags `npm start` runs the server with, unless others are given.
+    serverNodeArgs: values['server-node-args']?.split(/\s+/).filter((arg) => arg !== '') ?? NPM_START_NODE_ARGS,
   };
 }
 

@@ -8,6 +8,7 @@ import { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import { createKeyedHasher, type KeyedHasher } from '../auth/keyed-hash.js';
 import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
+import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
@@ -55,6 +56,8 @@ export interface ScimitarServiceDependencies {
   readonly notifier?: EventNotifier;
   /** The embedding app's in-process hooks (default: none). */
   readonly hooks?: EventHookRunner;
+  /** Tokens that authenticated recently, shared with the TokenAuthenticator (default: none, every request reads the token row). */
+  readonly tokenCache?: AuthenticatedTokenCache;
   /** Which webhook URLs are accepted (default: https only, to public addresses). */
   readonly webhookSettings?: Pick<WebhookSettings, 'allowHttp' | 'allowPrivate' | 'allowedHosts'>;
 }
@@ -62,7 +65,7 @@ export interface ScimitarServiceDependencies {
 export function createScimitarServices(dependencies: ScimitarServiceDependencies): ScimitarServices {
   const { store, registry, now } = dependencies;
   const hasher = createKeyedHasher(dependencies.secret);
-  const tokens = new TokenService({ tenants: store.tenants, hasher, now });
+  const tokens = new TokenService({ tenants: store.tenants, hasher, now, cache: dependencies.tokenCache });
   return {
     resources: new ResourceService({
       store,
@@ -121,6 +124,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
   try {
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
     const notifier = new EventNotifier();
+    // Revocations made through this process hold from the next request; made elsewhere (another instance, the CLI), within its time to live.
+    const tokenCache = new AuthenticatedTokenCache();
     // Until the HTTP app exists, hook failures go to stderr; then to its logger.
     let logHookFailure = (failure: { error: unknown; hook: string }): void => {
       process.stderr.write(`event hook ${failure.hook} failed: ${String(failure.error)}\n`);
@@ -135,6 +140,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooks,
       webhookSettings: config.webhooks,
+      tokenCache,
     });
     let generatedToken: string | undefined;
     if (config.token === undefined && (await store.tenants.listTokens(DEFAULT_TENANT_ID)).length === 0) {
@@ -159,7 +165,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       scim: {
         resources: services.resources,
         registry,
-        authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now),
+        authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
         rateLimiter: new TenantRateLimiter(config.rateLimit, now),
         serviceProvider,

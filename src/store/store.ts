@@ -127,6 +127,8 @@ export interface ResourceUpdate {
   readonly passwordHash: string | null | undefined;
   /** The version the caller read; the update fails with 412 if it changed meanwhile. */
   readonly expectedVersion: number;
+  /** True when the caller knows `emails` did not change: their index rows are then left as they are. */
+  readonly emailsUnchanged?: boolean;
   readonly now: string;
 }
 
@@ -141,6 +143,8 @@ export interface StoreReader {
   listMembersPage(tenantId: string, groupId: string, afterMemberId: string, limit: number): Promise<readonly StoredMember[]>;
   /** The groups a resource (User or Group) belongs to, direct and through nesting. */
   listMemberships(tenantId: string, memberId: string): Promise<readonly GroupMembership[]>;
+  /** listMemberships of many members in one statement (a page of Users), by member id; members in no group map to []. */
+  listMembershipsOfMany(tenantId: string, memberIds: readonly string[]): Promise<ReadonlyMap<string, readonly GroupMembership[]>>;
   /** Of these ids, which exist in the tenant, and as what. */
   findResourceTypes(tenantId: string, ids: readonly string[]): Promise<ReadonlyMap<string, ResourceTypeName>>;
 }

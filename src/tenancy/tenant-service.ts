@@ -74,5 +74,7 @@ export class TenantService {
       );
     }
     if (!(await this.dependencies.tenants.deleteTenant(tenantId))) throw scimErrors.notFound(`No tenant "${tenantId}"`);
+    // Its tokens stop working from the next request here, not when the token cache would next read them.
+    this.dependencies.tokens.forgetTenant(tenantId);
   }
 }

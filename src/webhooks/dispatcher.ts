@@ -9,6 +9,11 @@
  * Several instances on one database share the work through the store's
  * row locks and leases (webhook-store.ts): nothing is coordinated in memory.
  *
+ * Passes start at most every MIN_PASS_INTERVAL_MS: under a burst of writes
+ * (an initial sync commits thousands of changes a second) one pass takes
+ * all the events committed since the last, instead of one pass per commit
+ * competing with the writes for the database.
+ *
  * `stop()`: no new pass or claim; deliveries in flight get `shutdownGraceMs`
  * to finish, then are aborted without an attempt being recorded and their
  * claims are released, so another instance (or this one restarted) sends
@@ -54,6 +59,8 @@ interface InFlight {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** The least time between the starts of two passes: what a delivery may wait, at most, for a burst to coalesce. */
+const MIN_PASS_INTERVAL_MS = 25;
 
 export class WebhookDispatcher {
   private readonly inFlight = new Map<string, InFlight>();
@@ -63,6 +70,8 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastPrune = 0;
+  private lastPassStartedAt = Number.NEGATIVE_INFINITY;
+  private wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly dependencies: DispatcherDependencies) {}
 
@@ -82,7 +91,17 @@ export class WebhookDispatcher {
   wake(): void {
     if (this.state !== 'running') return;
     this.wakeRequested = true;
-    this.pumping ??= this.pump().finally(() => {
+    if (this.pumping !== undefined || this.wakeTimer !== undefined) return;
+    const wait = this.lastPassStartedAt + MIN_PASS_INTERVAL_MS - performance.now();
+    if (wait > 0) {
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = undefined;
+        this.wake();
+      }, wait);
+      this.wakeTimer.unref();
+      return;
+    }
+    this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
       this.schedule();
     });
@@ -107,6 +126,7 @@ export class WebhookDispatcher {
     this.state = 'stopping';
     this.unsubscribe?.();
     clearTimeout(this.timer);
+    clearTimeout(this.wakeTimer);
     await this.pumping;
     const flights = [...this.inFlight.values()];
     const allDone = Promise.all(flights.map((flight) => flight.done));
@@ -127,8 +147,9 @@ export class WebhookDispatcher {
   }
 
   private async pump(): Promise<void> {
-    while (this.wakeRequested && this.state === 'running') {
+    if (this.wakeRequested && this.state === 'running') {
       this.wakeRequested = false;
+      this.lastPassStartedAt = performance.now();
       await this.pass();
     }
   }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
-import { CORE_USER, ensureTenants, group, insert, LATER, list, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenStore } from './support.js';
+import { CORE_USER, ensureTenants, group, idsMatching, insert, LATER, list, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenStore } from './support.js';
 
 export function describeResourceContract(openStore: OpenStore): void {
   describe('resources', () => {
@@ -20,6 +20,28 @@ export function describeResourceContract(openStore: OpenStore): void {
       const storedGroup = await store.reader.getResource(TENANT, 'Group', 'g1');
       expect(storedGroup?.attributes['displayName']).toBe('Tour Guides');
       expect(storedGroup?.version).toBe(1);
+    });
+
+    it('keeps the email index in step with updates, and leaves it alone when told emails are unchanged', async () => {
+      await insert(store, user('u1', 'bjensen', { emails: [{ value: 'old@example.com', type: 'work' }] }));
+      const update = (emails: unknown, version: number, emailsUnchanged: boolean) =>
+        store.transaction((writer) =>
+          writer.updateResource({
+            tenantId: TENANT,
+            resourceType: 'User',
+            id: 'u1',
+            attributes: { schemas: [CORE_USER], userName: 'bjensen', emails, title: `v${version}` },
+            passwordHash: undefined,
+            expectedVersion: version,
+            now: LATER,
+            emailsUnchanged,
+          }),
+        );
+      await update([{ value: 'new@example.com', type: 'work' }], 1, false);
+      expect(await idsMatching(store, 'User', 'emails.value eq "old@example.com"')).toEqual([]);
+      expect(await idsMatching(store, 'User', 'emails[type eq "work" and value eq "new@example.com"]')).toEqual(['u1']);
+      await update([{ value: 'new@example.com', type: 'work' }], 2, true);
+      expect(await idsMatching(store, 'User', 'emails[type eq "work" and value eq "new@example.com"]')).toEqual(['u1']);
     });
 
     it('answers undefined for a missing id, an id of the other type, and an id of another tenant', async () => {

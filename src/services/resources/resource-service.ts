@@ -18,7 +18,7 @@ import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry
 import type { NewEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
-import type { ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
+import type { GroupMembership, ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
 import type { PasswordHasher } from '../passwords.js';
 import { applyMembershipSteps, MembershipChanges, replaceMembers, requestedMembers, resolveMembers } from './members.js';
 import { streamGroupJson } from './member-stream.js';
@@ -243,9 +243,14 @@ export class ResourceService {
       count: request.count,
       ...(cursor !== undefined ? { keyset: { position: cursor.position } } : {}),
     });
+    // A page's groups in one statement, not one per User.
+    const groupsOf =
+      type === 'User' && result.resources.length > 1 && projectionIncludes(request.projection, schemas, 'groups')
+        ? await this.store.reader.listMembershipsOfMany(context.tenantId, result.resources.map((stored) => stored.id))
+        : undefined;
     const resources: Record<string, unknown>[] = [];
     for (const stored of result.resources) {
-      resources.push(await this.render(this.store.reader, context, schemas, stored, request.projection));
+      resources.push(await this.render(this.store.reader, context, schemas, stored, request.projection, undefined, groupsOf?.get(stored.id)));
     }
     if (cursor === undefined) return { totalResults: result.totalResults, resources };
     const page = result.keyset;
@@ -289,6 +294,7 @@ export class ResourceService {
       passwordHash,
       expectedVersion: current.version,
       now,
+      emailsUnchanged: jsonEqual(current.attributes['emails'], result.attributes['emails']),
     });
     return { stored, events: updateEvents(origin, schemas, current, stored, passwordHash !== undefined) };
   }
@@ -336,7 +342,8 @@ export class ResourceService {
   ): Promise<StoredResource> {
     const { tenantId, resourceType, id } = current;
     if (passwordHash !== undefined || !jsonEqual(current.attributes, attributes)) {
-      return writer.updateResource({ tenantId, resourceType, id, attributes, passwordHash, expectedVersion: current.version, now });
+      const emailsUnchanged = jsonEqual(current.attributes['emails'], attributes['emails']);
+      return writer.updateResource({ tenantId, resourceType, id, attributes, passwordHash, expectedVersion: current.version, now, emailsUnchanged });
     }
     if (membersChanged) return writer.touchResource(tenantId, resourceType, id, current.version, now);
     return current;
@@ -403,6 +410,7 @@ export class ResourceService {
     stored: StoredResource,
     projection: Projection,
     knownMembers?: readonly StoredMember[],
+    knownGroups?: readonly GroupMembership[],
   ): Promise<Record<string, unknown>> {
     const type = schemas.resourceType.name;
     const members =
@@ -410,7 +418,9 @@ export class ResourceService {
         ? (knownMembers ?? (await reader.listMembers(context.tenantId, stored.id)))
         : undefined;
     const groups =
-      type === 'User' && projectionIncludes(projection, schemas, 'groups') ? await reader.listMemberships(context.tenantId, stored.id) : undefined;
+      type === 'User' && projectionIncludes(projection, schemas, 'groups')
+        ? (knownGroups ?? (await reader.listMemberships(context.tenantId, stored.id)))
+        : undefined;
     const full = renderResource(stored, schemas, context.baseUrl, { members, groups });
     return projectResource(full, schemas, projection);
   }

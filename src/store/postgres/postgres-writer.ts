@@ -248,7 +248,7 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
       } catch (error) {
         throw this.translated(error, columns.userName);
       }
-      if (row !== undefined) await this.writeEmails(tenantId, id, update.attributes, true);
+      if (row !== undefined && update.emailsUnchanged !== true) await this.writeEmails(tenantId, id, update.attributes, true);
     } else {
       const columns = groupColumns(update.attributes);
       checkStorableAttributes(update.attributes);

@@ -137,7 +137,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
       } catch (error) {
         throw translateConstraintError(error, columns.userName);
       }
-      if (row !== undefined) this.writeEmails(tenantId, id, update.attributes, true);
+      if (row !== undefined && update.emailsUnchanged !== true) this.writeEmails(tenantId, id, update.attributes, true);
     } else {
       const columns = groupColumns(update.attributes);
       row = connection
