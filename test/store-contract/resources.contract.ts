@@ -44,6 +44,29 @@ export function describeResourceContract(openStore: OpenStore): void {
       expect(await idsMatching(store, 'User', 'emails[type eq "work" and value eq "new@example.com"]')).toEqual(['u1']);
     });
 
+    it('keeps the unfiltered totals exact per tenant and type through inserts, deletes and rollbacks', async () => {
+      const totals = async () => [
+        (await list(store, 'User', { count: 0 })).totalResults,
+        (await list(store, 'Group', { count: 0 })).totalResults,
+        (await list(store, 'User', { count: 0, tenantId: OTHER_TENANT })).totalResults,
+      ];
+      expect(await totals()).toEqual([0, 0, 0]);
+      await insert(store, user('u1', 'bjensen'), user('u2', 'jsmith'), group('g1', 'Admins'), user('u9', 'other', {}, { tenantId: OTHER_TENANT }));
+      expect(await totals()).toEqual([2, 1, 1]);
+      await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', LATER));
+      await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', LATER));
+      const failure = new Error('rolled back');
+      await expect(
+        store.transaction(async (writer) => {
+          await writer.deleteResource(TENANT, 'Group', 'g1', LATER);
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await totals()).toEqual([1, 1, 1]);
+      // The same totals a count of the rows gives.
+      expect((await list(store, 'User', { count: 0, filter: 'userName pr' })).totalResults).toBe(1);
+    });
+
     it('answers undefined for a missing id, an id of the other type, and an id of another tenant', async () => {
       await insert(store, user('u1', 'bjensen'));
       expect(await store.reader.getResource(TENANT, 'User', 'nope')).toBeUndefined();

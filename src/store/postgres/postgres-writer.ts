@@ -95,6 +95,15 @@ const RESERVE_EVENT_SEQUENCE = `
 INSERT INTO event_sequences AS s (tenant_id, last_sequence) VALUES ($1, $2)
 ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + EXCLUDED.last_sequence
 RETURNING last_sequence`;
+/**
+ * The tenant's count of the resource type (migration 0005-resource-counts),
+ * kept by every insert and delete. The row is locked until commit, like the
+ * event sequence row: creates in one tenant queue for it, not for each other's rows.
+ */
+const COUNT_INSERTED = `
+INSERT INTO resource_counts AS c (tenant_id, resource_type, count) VALUES ($1, $2, 1)
+ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = c.count + 1`;
+const COUNT_DELETED = 'UPDATE resource_counts SET count = count - 1 WHERE tenant_id = $1 AND resource_type = $2';
 const INSERT_EVENTS = `
 INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload)
 SELECT $1, e.sequence, e.id, e.type, e.resource_type, e.resource_id, e.occurred_at, e.payload
@@ -215,6 +224,7 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
         throw this.translated(error, undefined);
       }
     }
+    await queryable.query(COUNT_INSERTED, [tenantId, resource.resourceType]);
     return resourceFromRow(tenantId, resource.resourceType, { id, attributes: JSON.parse(json) as ResourceAttributes, created: now, last_modified: now, version: 1 });
   }
 
@@ -283,6 +293,7 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
     // A User's email rows and a Group's own member rows follow by ON DELETE CASCADE.
     const deleted = await queryable.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     if (deleted.rowCount === 0) return undefined;
+    await queryable.query(COUNT_DELETED, [tenantId, resourceType]);
     const touched = await queryable.query<ResourceRow>(MEMBER_STATEMENTS.touchContainingGroups, [at, tenantId, id]);
     await queryable.query(MEMBER_STATEMENTS.removeMemberships, [tenantId, id]);
     const groupsLosingMember = touched.rows.map((row) => resourceFromRow(tenantId, 'Group', row));

@@ -50,9 +50,12 @@ describe('list statements (SQLite dialect)', () => {
     expect(() => sqliteDialect.rowLimit(-1)).toThrow(TypeError);
   });
 
-  it('RFC 7644 §3.4.2.4: count 0 asks only for the total', () => {
+  it('RFC 7644 §3.4.2.4: count 0 asks only for the total; without a filter it is the kept count, one row read', () => {
     expect(compile('Group', { count: 0 })).toEqual({
-      count: { text: 'SELECT COUNT(*) AS total FROM groups AS r WHERE r.tenant_id = ?', parameters: ['acme'] },
+      count: {
+        text: 'SELECT COALESCE((SELECT c.count FROM resource_counts AS c WHERE c.tenant_id = ? AND c.resource_type = ?), 0) AS total',
+        parameters: ['acme', 'Group'],
+      },
       page: undefined,
     });
   });

@@ -51,6 +51,16 @@ function compileWhere(input: ListQueryInput, context: CompileContext): SqlFragme
 }
 
 /**
+ * The total of a list: without a filter, the tenant's kept count of the
+ * type (migration 0005-resource-counts: one row, whatever the tenant's
+ * size); with one, a count of what matches.
+ */
+function countStatement(input: ListQueryInput, from: SqlFragment, where: SqlFragment): SqlFragment {
+  if (input.query.filter !== undefined) return sql`SELECT COUNT(*) AS total ${from}${where}`;
+  return sql`SELECT COALESCE((SELECT c.count FROM resource_counts AS c WHERE c.tenant_id = ${parameter(input.tenantId)} AND c.resource_type = ${parameter(input.resourceType)}), 0) AS total`;
+}
+
+/**
  * The condition a filter alone compiles to (without the tenant scope),
  * rendered for the dialect: for adapters that assemble their own statements
  * and for inspecting what a filter becomes.
@@ -72,7 +82,7 @@ export function compileListQuery(input: ListQueryInput): CompiledListQuery {
   // Compiled even when only the count is asked for, so a bad sortBy fails the same way.
   const orderBy = compileOrderBy(query.sort, createContext(input, scimErrors.invalidValue, nextAlias));
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
-  const count = renderSql(sql`SELECT COUNT(*) AS total ${from}${where}`, dialect);
+  const count = renderSql(countStatement(input, from, where), dialect);
   if (query.count <= 0) return { count, page: undefined, keyset: undefined };
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const page = renderSql(
@@ -92,7 +102,7 @@ function compileKeysetListQuery(input: ListQueryInput, where: SqlFragment, conte
   const { dialect, query } = input;
   const keyset = compileKeyset(query.sort, query.keyset?.position, context);
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
-  const count = renderSql(sql`SELECT COUNT(*) AS total ${from}${where}`, dialect);
+  const count = renderSql(countStatement(input, from, where), dialect);
   if (query.count <= 0) return { count, page: undefined, keyset };
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const sortKey = keyset.sortKey === undefined ? rawSql('') : sql`, ${keyset.sortKey} AS ${rawSql(SORT_KEY_COLUMN)}`;

@@ -44,9 +44,12 @@ describe('list statements (PostgreSQL dialect)', () => {
     });
   });
 
-  it('RFC 7644 §3.4.2.4: count 0 asks only for the total', () => {
+  it('RFC 7644 §3.4.2.4: count 0 asks only for the total; without a filter it is the kept count, one row read', () => {
     expect(compile('Group', { count: 0 })).toEqual({
-      count: { text: 'SELECT COUNT(*) AS total FROM groups AS r WHERE r.tenant_id = $1', parameters: ['acme'] },
+      count: {
+        text: 'SELECT COALESCE((SELECT c.count FROM resource_counts AS c WHERE c.tenant_id = $1 AND c.resource_type = $2), 0) AS total',
+        parameters: ['acme', 'Group'],
+      },
       page: undefined,
     });
   });

@@ -64,6 +64,10 @@ const RESERVE_EVENT_SEQUENCE = `
 INSERT INTO event_sequences (tenant_id, last_sequence) VALUES (?, ?)
 ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = last_sequence + excluded.last_sequence
 RETURNING last_sequence`;
+/** The tenant's count of the resource type (migration 0005-resource-counts), kept by every insert and delete. */
+const COUNT_INSERTED =
+  'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, 1) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = count + 1';
+const COUNT_DELETED = 'UPDATE resource_counts SET count = count - 1 WHERE tenant_id = ? AND resource_type = ?';
 const INSERT_EVENT = 'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
@@ -115,6 +119,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
         throw translateConstraintError(error, undefined);
       }
     }
+    connection.statement(COUNT_INSERTED).run(tenantId, resource.resourceType);
     return resourceFromRow(tenantId, resource.resourceType, { id, attributes: json, created: now, last_modified: now, version: 1 });
   }
 
@@ -167,6 +172,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     // A User's email rows and a Group's member rows follow by ON DELETE CASCADE.
     const deleted = connection.statement(`DELETE FROM ${table} WHERE tenant_id = ? AND id = ?`).run(tenantId, id).changes;
     if (deleted === 0) return undefined;
+    connection.statement(COUNT_DELETED).run(tenantId, resourceType);
     const touched = connection.statement(MEMBER_STATEMENTS.touchContainingGroups).all(canonicalTimestamp(now), tenantId, tenantId, id) as ResourceRow[];
     connection.statement(MEMBER_STATEMENTS.removeMemberships).run(tenantId, id);
     if (resourceType === 'Group') connection.statement(MEMBER_STATEMENTS.removeAll).run(tenantId, id);
