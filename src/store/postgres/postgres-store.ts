@@ -158,6 +158,7 @@ export class PostgresStore implements Store {
       }
       try {
         const result = await this.inTransaction.run(writer, () => work(writer));
+        await writer.flushCounts();
         writer.end();
         const committed = await client.query('COMMIT');
         // COMMIT of a transaction that a failed statement aborted answers

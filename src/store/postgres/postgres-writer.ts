@@ -5,6 +5,7 @@ import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
 import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { numberEvents, singleTenant } from '../event-rows.js';
+import { ResourceCountChanges } from '../resource-count-changes.js';
 import type { DeletedResource, MemberRef, MemberType, NewResource, ResourceAttributes, ResourceUpdate, StoredResource, StoreWriter } from '../store.js';
 import type { Queryable } from './pool.js';
 import { translateConstraintError } from './postgres-errors.js';
@@ -96,14 +97,14 @@ INSERT INTO event_sequences AS s (tenant_id, last_sequence) VALUES ($1, $2)
 ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = s.last_sequence + EXCLUDED.last_sequence
 RETURNING last_sequence`;
 /**
- * The tenant's count of the resource type (migration 0005-resource-counts),
- * kept by every insert and delete. The row is locked until commit, like the
- * event sequence row: creates in one tenant queue for it, not for each other's rows.
+ * Adds a transaction's inserts minus deletes to the tenant's count of the
+ * type (migration 0005-resource-counts). Written just before COMMIT, so the
+ * row lock it takes is held only for the commit: concurrent writes in one
+ * tenant queue for it briefly, not for each other's whole transactions.
  */
-const COUNT_INSERTED = `
-INSERT INTO resource_counts AS c (tenant_id, resource_type, count) VALUES ($1, $2, 1)
-ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = c.count + 1`;
-const COUNT_DELETED = 'UPDATE resource_counts SET count = count - 1 WHERE tenant_id = $1 AND resource_type = $2';
+const COUNT_CHANGED = `
+INSERT INTO resource_counts AS c (tenant_id, resource_type, count) VALUES ($1, $2, $3)
+ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = c.count + EXCLUDED.count`;
 const INSERT_EVENTS = `
 INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload)
 SELECT $1, e.sequence, e.id, e.type, e.resource_type, e.resource_id, e.occurred_at, e.payload
@@ -143,6 +144,7 @@ const TRANSACTION_LOCKS: ReadLocks = Object.freeze({ resource: ' FOR NO KEY UPDA
  */
 export class PostgresWriter extends PostgresReader implements StoreWriter {
   private active = true;
+  private readonly counts = new ResourceCountChanges();
   /** The first database error of the transaction, after which PostgreSQL refuses every statement but ROLLBACK. */
   private readonly outcome: { failure: unknown };
 
@@ -160,6 +162,13 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
     };
     super(() => recording, registry, dialect);
     this.outcome = outcome;
+  }
+
+  /** Called by the store just before COMMIT: the count rows are written last, so they are locked only for the commit. */
+  async flushCounts(): Promise<void> {
+    // A failed statement aborted the transaction: COMMIT will report that failure; nothing more may run.
+    if (this.outcome.failure !== undefined) return;
+    for (const change of this.counts.drain()) await this.queryable().query(COUNT_CHANGED, [change.tenantId, change.resourceType, change.delta]);
   }
 
   /** Called by the store when the transaction commits or rolls back. */
@@ -224,7 +233,7 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
         throw this.translated(error, undefined);
       }
     }
-    await queryable.query(COUNT_INSERTED, [tenantId, resource.resourceType]);
+    this.counts.change(tenantId, resource.resourceType, 1);
     return resourceFromRow(tenantId, resource.resourceType, { id, attributes: JSON.parse(json) as ResourceAttributes, created: now, last_modified: now, version: 1 });
   }
 
@@ -293,7 +302,7 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
     // A User's email rows and a Group's own member rows follow by ON DELETE CASCADE.
     const deleted = await queryable.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     if (deleted.rowCount === 0) return undefined;
-    await queryable.query(COUNT_DELETED, [tenantId, resourceType]);
+    this.counts.change(tenantId, resourceType, -1);
     const touched = await queryable.query<ResourceRow>(MEMBER_STATEMENTS.touchContainingGroups, [at, tenantId, id]);
     await queryable.query(MEMBER_STATEMENTS.removeMemberships, [tenantId, id]);
     const groupsLosingMember = touched.rows.map((row) => resourceFromRow(tenantId, 'Group', row));

@@ -74,6 +74,7 @@ export class SqliteStore implements Store {
       const writer = new SqliteWriter(this.writerConnection, this.registry);
       try {
         const result = await this.inTransaction.run(writer, () => work(writer));
+        writer.flushCounts();
         writer.end();
         db.exec('COMMIT');
         return result;

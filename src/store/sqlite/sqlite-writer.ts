@@ -3,6 +3,7 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { numberEvents, singleTenant } from '../event-rows.js';
+import { ResourceCountChanges } from '../resource-count-changes.js';
 import type { DeletedResource, MemberRef, MemberType, NewResource, ResourceUpdate, StoredResource, StoreWriter } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 import {
@@ -64,10 +65,9 @@ const RESERVE_EVENT_SEQUENCE = `
 INSERT INTO event_sequences (tenant_id, last_sequence) VALUES (?, ?)
 ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = last_sequence + excluded.last_sequence
 RETURNING last_sequence`;
-/** The tenant's count of the resource type (migration 0005-resource-counts), kept by every insert and delete. */
-const COUNT_INSERTED =
-  'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, 1) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = count + 1';
-const COUNT_DELETED = 'UPDATE resource_counts SET count = count - 1 WHERE tenant_id = ? AND resource_type = ?';
+/** Adds a transaction's inserts minus deletes to the tenant's count of the type (migration 0005-resource-counts). */
+const COUNT_CHANGED =
+  'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = count + excluded.count';
 const INSERT_EVENT = 'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
@@ -77,12 +77,19 @@ const INSERT_EVENT = 'INSERT INTO events (tenant_id, sequence, id, type, resourc
  */
 export class SqliteWriter extends SqliteReader implements StoreWriter {
   private active = true;
+  private readonly counts = new ResourceCountChanges();
 
   constructor(
     private readonly writerConnection: SqliteConnection,
     registry: SchemaRegistry,
   ) {
     super(writerConnection, registry);
+  }
+
+  /** Called by the store just before COMMIT: the count rows are written last, so they are locked only until the commit. */
+  flushCounts(): void {
+    const statement = this.connection().statement(COUNT_CHANGED);
+    for (const change of this.counts.drain()) statement.run(change.tenantId, change.resourceType, change.delta);
   }
 
   /** Called by the store when the transaction commits or rolls back. */
@@ -119,7 +126,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
         throw translateConstraintError(error, undefined);
       }
     }
-    connection.statement(COUNT_INSERTED).run(tenantId, resource.resourceType);
+    this.counts.change(tenantId, resource.resourceType, 1);
     return resourceFromRow(tenantId, resource.resourceType, { id, attributes: json, created: now, last_modified: now, version: 1 });
   }
 
@@ -172,7 +179,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     // A User's email rows and a Group's member rows follow by ON DELETE CASCADE.
     const deleted = connection.statement(`DELETE FROM ${table} WHERE tenant_id = ? AND id = ?`).run(tenantId, id).changes;
     if (deleted === 0) return undefined;
-    connection.statement(COUNT_DELETED).run(tenantId, resourceType);
+    this.counts.change(tenantId, resourceType, -1);
     const touched = connection.statement(MEMBER_STATEMENTS.touchContainingGroups).all(canonicalTimestamp(now), tenantId, tenantId, id) as ResourceRow[];
     connection.statement(MEMBER_STATEMENTS.removeMemberships).run(tenantId, id);
     if (resourceType === 'Group') connection.statement(MEMBER_STATEMENTS.removeAll).run(tenantId, id);
