@@ -4,52 +4,22 @@
  * instances is enforced by the database (constraints, row versions, row
  * locks), so no interleaving of requests may break it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInstance as startProcess, type Instance } from '../helpers/instances.js';
 
 const postgresAvailable = process.env['SCIMITAR_TEST_POSTGRES'] === '1';
 const adminUrl = process.env['SCIMITAR_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'scale-out-token-0123456789';
 const SECRET = 'scale-out-secret-0123456789abcdef0123456789';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-interface Instance {
-  readonly process: ChildProcess;
-  readonly baseUrl: string;
-}
-
-/** Starts `scimitar start` from the sources and waits for the line that says where it serves. */
+/** Starts `scimitar start` from the sources on this database. */
 function startInstance(databaseUrl: string): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
-    cwd: repositoryRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', SCIMITAR_TOKEN: TOKEN, SCIMITAR_SECRET: SECRET, SCIMITAR_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`instance did not start in time:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving SCIM 2\.0 at (http:\/\/\S+\/scim\/v2)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ process: child, baseUrl: match[1].replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`instance exited with ${code}:\n${output}`));
-    });
-  });
+  return startProcess({ DATABASE_URL: databaseUrl, SCIMITAR_TOKEN: TOKEN, SCIMITAR_SECRET: SECRET, SCIMITAR_LOG_LEVEL: 'warn' });
 }
 
 async function call(instance: Instance, method: string, resourcePath: string, body?: unknown, headers: Record<string, string> = {}) {

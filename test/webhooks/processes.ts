@@ -3,7 +3,7 @@
  * `scimitar start` and management commands run from the sources (tsx), on a
  * database the test creates, like test/scale-out/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,9 @@ import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import type { Store } from '../../src/store/store.js';
 import { postgresTestUrl } from '../store-contract/postgres-support.js';
 import type { StoreKind } from './support.js';
+import type { Instance } from '../helpers/instances.js';
+
+export type { Instance } from '../helpers/instances.js';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TOKEN = 'webhook-process-token-0123456789';
@@ -68,37 +71,7 @@ export function processEnv(databaseUrl: string, extra: Record<string, string> = 
   };
 }
 
-export interface Instance {
-  readonly process: ChildProcess;
-  readonly baseUrl: string;
-}
-
-/** `scimitar start` on a free port; resolves once it says where it serves. */
-export function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
-    cwd: repositoryRoot,
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`instance did not start in time:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving SCIM 2\.0 at (http:\/\/\S+\/scim\/v2)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ process: child, baseUrl: match[1].replace('localhost', '127.0.0.1') });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`instance exited with ${code}:\n${output}`));
-    });
-  });
-}
+export { startInstance } from '../helpers/instances.js';
 
 /** Ends an instance with `signal` and waits for the process to be gone. */
 export async function stopInstance(instance: Instance, signal: NodeJS.Signals): Promise<void> {
