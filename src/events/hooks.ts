@@ -54,14 +54,14 @@ export type HookFailureLogger = (failure: { readonly error: unknown; readonly ev
 
 export class EventHookRunner {
   private queue: Promise<void> = Promise.resolve();
+  /** Decided once: every write asks, and most servers have no hooks at all. */
+  readonly hasAfterCommitHooks: boolean;
 
   constructor(
     private readonly hooks: EventHooks,
     private readonly logFailure: HookFailureLogger,
-  ) {}
-
-  get hasAfterCommitHooks(): boolean {
-    return Object.entries(this.hooks).some(([name, hook]) => name !== 'inTransaction' && typeof hook === 'function');
+  ) {
+    this.hasAfterCommitHooks = Object.entries(hooks).some(([name, hook]) => name !== 'inTransaction' && typeof hook === 'function');
   }
 
   async inTransaction(events: readonly ScimitarEvent[]): Promise<void> {
