@@ -1,9 +1,12 @@
 /**
- * Scimitar's public API for embedding: mount the SCIM plugin in an existing
- * Fastify app, or build the whole server from a configuration.
+ * Scimitar's public API for embedding (what `import … from 'scimitar'`
+ * gives): build the whole server from a configuration, with in-process hooks
+ * on every change, or mount the SCIM plugin in an existing Fastify app. The
+ * types named in these signatures are exported with them, so a host app can
+ * write them down.
  */
-export { createScimitar, DEFAULT_TENANT_ID, type Scimitar, type ScimitarOverrides } from './app/scimitar.js';
-export { loadConfig, ConfigError, type ScimitarConfig } from './config/config.js';
+export { createScimitar, DEFAULT_TENANT_ID, type Scimitar, type ScimitarOverrides, type ScimitarServices } from './app/scimitar.js';
+export { loadConfig, ConfigError, type ScimitarConfig, type DatabaseConfig, type WebhookSettings } from './config/config.js';
 export { scimPlugin, type ScimPluginOptions } from './http/scim/plugin.js';
 export { buildHttpApp, SCIM_PREFIX } from './http/app.js';
 export { ResourceService, type RequestContext, type ResourceResponse } from './services/resources/resource-service.js';
