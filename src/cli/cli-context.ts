@@ -16,8 +16,10 @@ export interface CliContext {
   readonly config: ScimitarConfig;
   readonly store: Store;
   readonly services: ScimitarServices;
-  /** The server's public origin, for tenants' SCIM base URLs: SCIMITAR_PUBLIC_URL, else http://localhost:<PORT>. */
+  /** The server's public origin, for tenants' SCIM base URLs: SCIMITAR_PUBLIC_URL, else a guess from HOST and PORT. */
   readonly origin: string;
+  /** Set when `origin` is a guess (no SCIMITAR_PUBLIC_URL): says so, and what to set, next to every URL printed. */
+  readonly originGuess: string | undefined;
   readonly now: () => Date;
 }
 
@@ -31,9 +33,23 @@ export async function withCliContext<T>(work: (context: CliContext) => Promise<T
     // The server creates the default tenant on start; the CLI may run first.
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
     const services = createScimitarServices({ store, registry, secret: secret.value, passwords: createScryptHasher(), now, webhookSettings: config.webhooks });
-    const origin = config.publicUrl ?? `http://localhost:${config.port}`;
-    return await work({ config, store, services, origin, now });
+    const origin = config.publicUrl ?? guessedOrigin(config);
+    const originGuess = config.publicUrl === undefined ? ORIGIN_GUESS : undefined;
+    return await work({ config, store, services, origin, originGuess, now });
   } finally {
     await store.close();
   }
+}
+
+export const ORIGIN_GUESS = 'a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL to the address identity providers reach';
+
+/**
+ * Where a server started with this configuration listens, as seen from this
+ * machine: an identity provider elsewhere needs the public address
+ * (SCIMITAR_PUBLIC_URL), which only the operator knows.
+ */
+function guessedOrigin(config: Pick<ScimitarConfig, 'host' | 'port'>): string {
+  const listensEverywhere = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
+  const host = listensEverywhere ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}`;
 }

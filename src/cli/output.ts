@@ -8,6 +8,11 @@ export function print(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
+/** Something the operator should know that is not the command's output (stderr, so --json output stays parseable). */
+export function printNote(text: string): void {
+  process.stderr.write(`scimitar: note: ${text}\n`);
+}
+
 /**
  * Values shown to a terminal come from identity providers and operators;
  * control characters (an ANSI escape in a userName) must not drive the terminal.

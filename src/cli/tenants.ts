@@ -5,7 +5,7 @@ import { parseTenantId } from './arguments.js';
 import { withCliContext } from './cli-context.js';
 import { CommandFailed, UsageError } from './cli-errors.js';
 import { confirmByTyping, isInteractive } from './confirm.js';
-import { formatFields, formatTable, formatTimestamp, plural, print, printJson } from './output.js';
+import { formatFields, formatTable, formatTimestamp, plural, print, printJson, printNote } from './output.js';
 import { tokenColumns } from './tokens.js';
 
 interface JsonOption {
@@ -25,16 +25,19 @@ export function registerTenantCommands(program: Command): void {
     .option('--token-name <name>', 'name of the first token', 'initial token')
     .option('--json', 'print JSON for scripts')
     .action(async (tenantId: string, options: JsonOption & { name?: string; tokenName: string }) =>
-      withCliContext(async ({ services, origin }) => {
+      withCliContext(async ({ services, origin, originGuess }) => {
         const created = await services.tenants.create(tenantId, { name: options.name, tokenName: options.tokenName });
         const view = createdTenantView(created, origin);
-        if (options.json) return printJson(view);
+        if (options.json) {
+          if (originGuess !== undefined) printNote(`scimBaseUrl is ${originGuess}`);
+          return printJson(view);
+        }
         print(`Tenant "${view.tenant}" (${view.name}) created.`);
         print();
         print("Configure the customer's identity provider with:");
         print();
         print(formatFields([
-          ['  SCIM base URL', view.scimBaseUrl],
+          ['  SCIM base URL', withGuess(view.scimBaseUrl, originGuess)],
           ['  Bearer token', view.token],
         ]));
         print();
@@ -52,9 +55,12 @@ export function registerTenantCommands(program: Command): void {
     .description('List the tenants')
     .option('--json', 'print JSON for scripts')
     .action(async (options: JsonOption) =>
-      withCliContext(async ({ services, origin }) => {
+      withCliContext(async ({ services, origin, originGuess }) => {
         const views = (await services.tenants.list()).map((tenant) => tenantView(tenant, origin));
-        if (options.json) return printJson({ tenants: views });
+        if (options.json) {
+          if (originGuess !== undefined) printNote(`scimBaseUrl is ${originGuess}`);
+          return printJson({ tenants: views });
+        }
         print(
           formatTable(views, [
             { header: 'TENANT', value: (view) => view.id },
@@ -63,6 +69,10 @@ export function registerTenantCommands(program: Command): void {
             { header: 'SCIM BASE URL', value: (view) => view.scimBaseUrl },
           ]),
         );
+        if (originGuess !== undefined) {
+          print();
+          print(`The SCIM base URLs are ${originGuess}.`);
+        }
       }),
     );
 
@@ -72,14 +82,17 @@ export function registerTenantCommands(program: Command): void {
     .argument('<tenant>', 'tenant id', parseTenantId)
     .option('--json', 'print JSON for scripts')
     .action(async (tenantId: string, options: JsonOption) =>
-      withCliContext(async ({ services, origin }) => {
+      withCliContext(async ({ services, origin, originGuess }) => {
         const view = tenantDetailsView(await services.tenants.show(tenantId), origin);
-        if (options.json) return printJson(view);
+        if (options.json) {
+          if (originGuess !== undefined) printNote(`scimBaseUrl is ${originGuess}`);
+          return printJson(view);
+        }
         print(formatFields([
           ['Tenant', view.id],
           ['Name', view.name],
           ['Created', formatTimestamp(view.createdAt)],
-          ['SCIM base URL', view.scimBaseUrl],
+          ['SCIM base URL', withGuess(view.scimBaseUrl, originGuess)],
           ['Users', view.users],
           ['Groups', view.groups],
         ]));
@@ -113,4 +126,9 @@ export function registerTenantCommands(program: Command): void {
         print(`Deleted tenant "${tenantId}" (${contents}).`);
       }),
     );
+}
+
+/** A URL as printed for a person: marked as a guess when there is no configured public URL. */
+function withGuess(url: string, originGuess: string | undefined): string {
+  return originGuess === undefined ? url : `${url} (${originGuess})`;
 }

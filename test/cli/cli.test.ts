@@ -3,6 +3,7 @@
  * tokens, users, groups and admin keys, human and --json output, exit codes
  * (0 done, 1 failed or not found, 2 bad usage).
  */
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliSandbox, hasScript, PUBLIC_URL, runOnTerminal, type CliSandbox, type Json } from './support.js';
 
@@ -359,3 +360,65 @@ describe('scimitar CLI', () => {
     });
   });
 });
+
+describe('scimitar CLI without SCIMITAR_PUBLIC_URL', () => {
+  const guess = /\(a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL to the address identity providers reach\)/;
+  let cli: CliSandbox;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    cli = cliSandbox({ SCIMITAR_PUBLIC_URL: undefined, HOST: '127.0.0.1', PORT: String(port) });
+  });
+  afterAll(() => {
+    cli.remove();
+  });
+
+  it('tenants create, show and list say their URL is a guess from HOST and PORT, and a server started with those answers at it', async () => {
+    const url = `http://127.0.0.1:${port}/t/acme/scim/v2`;
+    const created = await cli.run(['tenants', 'create', 'acme']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(new RegExp(`SCIM base URL\\s+${url.replace(/[./]/g, '\\$&')} ${guess.source}`));
+    const token = /scim_[A-Za-z0-9_-]{43}/.exec(created.stdout)![0];
+
+    const [show, list, json] = await Promise.all([cli.run(['tenants', 'show', 'acme']), cli.run(['tenants', 'list']), cli.run(['tenants', 'list', '--json'])]);
+    expect(show.stdout).toMatch(new RegExp(`SCIM base URL\\s+${url.replace(/[./]/g, '\\$&')} ${guess.source}`));
+    expect(list.stdout).toContain(url);
+    expect(list.stdout).toMatch(/The SCIM base URLs are a guess from HOST and PORT/);
+    // --json keeps stdout parseable; the caveat goes to stderr.
+    expect((JSON.parse(json.stdout) as Json)['tenants'][0]['scimBaseUrl']).toBe(url);
+    expect(json.stderr).toMatch(/^scimitar: note: scimBaseUrl is a guess from HOST and PORT/);
+
+    const server = await cli.server();
+    try {
+      await server.app.listen({ host: '127.0.0.1', port });
+      const response = await fetch(`${url}/Users`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with SCIMITAR_PUBLIC_URL the URL is stated plainly, with no caveat', async () => {
+    const configured = cliSandbox({ HOST: '127.0.0.1', PORT: String(port) });
+    try {
+      const [show, json] = await Promise.all([configured.run(['tenants', 'show', 'default']), configured.run(['tenants', 'show', 'default', '--json'])]);
+      expect(show.stdout).toMatch(new RegExp(`SCIM base URL\\s+${PUBLIC_URL.replace(/[./]/g, '\\$&')}/t/default/scim/v2\\n`));
+      expect(show.stdout + json.stderr).not.toMatch(/guess/);
+    } finally {
+      configured.remove();
+    }
+  });
+});
+
+/** A port nothing listens on right now, for a server the test starts later. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -65,11 +65,16 @@ export interface CliSandbox {
   remove(): void;
 }
 
-export function cliSandbox(): CliSandbox {
+/** `settings` replace the sandbox's defaults; one set to undefined is left out (e.g. SCIMITAR_PUBLIC_URL). */
+export function cliSandbox(settings: Record<string, string | undefined> = {}): CliSandbox {
   const directory = mkdtempSync(path.join(tmpdir(), 'scimitar-cli-'));
   const cli = buildCli(path.join(directory, 'build'));
   const databaseUrl = `sqlite:${path.join(directory, 'scimitar.db')}`;
-  const env = { DATABASE_URL: databaseUrl, SCIMITAR_PUBLIC_URL: PUBLIC_URL, SCIMITAR_LOG_LEVEL: 'silent' };
+  const env = Object.fromEntries(
+    Object.entries({ DATABASE_URL: databaseUrl, SCIMITAR_PUBLIC_URL: PUBLIC_URL, SCIMITAR_LOG_LEVEL: 'silent', ...settings }).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
   const sandbox: CliSandbox = {
     cli,
     databaseUrl,
