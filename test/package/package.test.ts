@@ -7,8 +7,9 @@
  * The pack runs in a copy of the package's sources, so the repository's own
  * dist/ is left alone. The install uses npm's cache first; better-sqlite3's
  * native addon is taken from the repository's install when the host resolved
- * the same version (compiling it again is a minute of C++ that tests nothing
- * of ours), and rebuilt otherwise.
+ * the same version and it loads in this Node.js (compiling it again is a
+ * minute of C++ that tests nothing of ours), and rebuilt otherwise (on a
+ * machine without access to Node's headers download, set npm_config_nodedir).
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,17 @@ function run(command: string, args: readonly string[], cwd: string, env: Record<
   const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
   return result;
+}
+
+/** Whether the repository's better-sqlite3 addon was compiled for the Node.js running this test. */
+function addonLoads(packageDirectory: string): boolean {
+  try {
+    const Database = createRequire(import.meta.url)(packageDirectory) as new (file: string) => { close(): void };
+    new Database(':memory:').close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function packageVersion(packageDirectory: string): string {
@@ -196,7 +208,7 @@ describe('the npm package, installed into a fresh host app', () => {
 
     const hostSqlite = path.join(hostDirectory, 'node_modules/better-sqlite3');
     const ownSqlite = path.join(REPOSITORY, 'node_modules/better-sqlite3');
-    if (packageVersion(hostSqlite) === packageVersion(ownSqlite) && existsSync(path.join(ownSqlite, 'build/Release/better_sqlite3.node'))) {
+    if (packageVersion(hostSqlite) === packageVersion(ownSqlite) && addonLoads(ownSqlite)) {
       mkdirSync(path.join(hostSqlite, 'build/Release'), { recursive: true });
       cpSync(path.join(ownSqlite, 'build/Release/better_sqlite3.node'), path.join(hostSqlite, 'build/Release/better_sqlite3.node'));
     } else {
