@@ -186,7 +186,8 @@ function startInstalledCli(hostDirectory: string, env: Record<string, string>): 
   });
 }
 
-describe('the npm package, installed into a fresh host app', () => {
+// Type-checking with the package's declarations (and Fastify's) takes seconds, more on a busy machine.
+describe('the npm package, installed into a fresh host app', { timeout: 180_000 }, () => {
   let workDirectory: string;
   let hostDirectory: string;
   let packedFiles: string[];
