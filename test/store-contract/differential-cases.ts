@@ -9,10 +9,186 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { filterNodes, type ComparisonOperator, type ComparisonValue, type FilterNode } from '../../src/core/filter/ast.js';
 import { printFilter } from '../../src/core/filter/print.js';
+import { attribute, complex, type SchemaDefinition } from '../../src/core/schema/attribute.js';
+import { createDefaultRegistry, type SchemaRegistry } from '../../src/core/schema/registry.js';
 import type { StoredResource } from '../../src/store/store.js';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+/** A custom extension with multi-valued attributes: complex without a `value` sub-attribute, and simple. */
+export const BADGES_USER = 'urn:example:params:scim:schemas:extension:badges:2.0:User';
+
+const badgesSchema: SchemaDefinition = {
+  id: BADGES_USER,
+  name: 'Badges',
+  description: 'Multi-valued extension attributes for the differential tests',
+  attributes: [
+    complex('badges', [attribute('name', 'string'), attribute('level', 'integer')], { multiValued: true }),
+    attribute('tags', 'string', { multiValued: true }),
+  ],
+};
+
+/** The schemas the differential tests run with: the default ones and the badges extension. */
+export function differentialRegistry(): SchemaRegistry {
+  return createDefaultRegistry([{ resourceType: 'User', schema: badgesSchema }]);
+}
+
+/**
+ * Every multi-valued complex attribute of a User the store keeps (`groups`
+ * is computed from memberships; see members.contract.ts), with a
+ * sub-attribute and a value to compare it with. `addresses` and `badges`
+ * have no `value` sub-attribute: `pr` on them tests the elements themselves.
+ */
+const MULTI_VALUED_COMPLEX: readonly (readonly [string, string, string])[] = [
+  ['emails', 'type', 'work'],
+  ['phoneNumbers', 'type', 'work'],
+  ['ims', 'type', 'xmpp'],
+  ['photos', 'type', 'photo'],
+  ['addresses', 'type', 'work'],
+  ['entitlements', 'type', 'work'],
+  ['roles', 'type', 'work'],
+  ['x509Certificates', 'type', 'work'],
+  [`${BADGES_USER}:badges`, 'name', 'gold'],
+];
+
+/**
+ * `pr`, `eq null`, `ne null`, `not (… pr)`, and `ne` next to its value-path
+ * spelling and to `not (… eq …)`, on every multi-valued attribute; and
+ * presence of the single-valued complex ones.
+ */
+function multiValuedFilters(): string[] {
+  const filters: string[] = [];
+  for (const [name, sub, value] of MULTI_VALUED_COMPLEX) {
+    filters.push(
+      `${name} pr`,
+      `${name} eq null`,
+      `${name} ne null`,
+      `not (${name} pr)`,
+      `${name}.${sub} pr`,
+      `${name}.${sub} eq "${value}"`,
+      `${name}.${sub} ne "${value}"`,
+      `${name}[${sub} ne "${value}"]`,
+      `not (${name}.${sub} eq "${value}")`,
+      `${name}.${sub} ne "${value.toUpperCase()}"`,
+    );
+  }
+  filters.push(
+    'emails ne "one@example.com"',
+    'roles ne "admin"',
+    'roles[value ne "admin" and primary eq true]',
+    'addresses.locality ne "Paris"',
+    'addresses[locality ne "Paris"]',
+    'addresses.postalCode pr',
+    `${BADGES_USER}:badges.level ne 3`,
+    `${BADGES_USER}:badges[level ne 3]`,
+    `${BADGES_USER}:tags pr`,
+    `${BADGES_USER}:tags eq null`,
+    `not (${BADGES_USER}:tags pr)`,
+    `${BADGES_USER}:tags eq "red"`,
+    `${BADGES_USER}:tags ne "red"`,
+    `not (${BADGES_USER}:tags eq "red")`,
+    'name eq null',
+    'not (name pr)',
+    'name.givenName ne "alice"',
+    `${ENTERPRISE_USER}:manager eq null`,
+    `not (${ENTERPRISE_USER}:manager pr)`,
+  );
+  return filters;
+}
+
+/**
+ * Pairs of filters that must select the same users, one comparing a
+ * sub-attribute of every element, the other the same sub-attribute in a
+ * value filter: RFC 7644 §3.4.2.2 reads both as "some element matches".
+ * (`eq null` is left out: `emails.type eq null` means no email has a type,
+ * `emails[type eq null]` that some email has none.) This is what catches
+ * a store and an evaluator that agree with each other on a wrong reading,
+ * such as `ne` taken as `not (eq)`.
+ */
+export function equivalentSpellings(): readonly (readonly [string, string])[] {
+  const pairs: [string, string][] = [];
+  for (const [name, sub, value] of MULTI_VALUED_COMPLEX) {
+    for (const operator of ['eq', 'ne', 'co', 'sw']) {
+      pairs.push([`${name}.${sub} ${operator} "${value}"`, `${name}[${sub} ${operator} "${value}"]`]);
+    }
+    pairs.push([`${name}.${sub} ne "${value.toUpperCase()}"`, `${name}[${sub} ne "${value.toUpperCase()}"]`]);
+    pairs.push([`${name}.${sub} pr`, `${name}[${sub} pr]`]);
+  }
+  pairs.push(['emails ne "one@example.com"', 'emails[value ne "one@example.com"]'], ['roles ne ""', 'roles[value ne ""]']);
+  return pairs;
+}
+
+/**
+ * Users with none, empty, hollow, one and several elements of every
+ * multi-valued attribute (see MULTI_VALUED_COMPLEX), elements that lack
+ * `value` or `type`, and hollow single-valued complex attributes.
+ */
+export function multiValuedUsers(): GeneratedUser[] {
+  const at = INSTANTS[1] ?? '';
+  const make = (id: string, attributes: Record<string, unknown>): GeneratedUser => ({ id: `m-${id}`, attributes: { schemas: [CORE_USER], userName: `mv-${id}`, ...attributes }, now: at });
+  return [
+    make('none', {}),
+    make('empty', { emails: [], phoneNumbers: [], ims: [], photos: [], addresses: [], entitlements: [], roles: [], x509Certificates: [], [BADGES_USER]: { badges: [], tags: [] } }),
+    make('hollow', {
+      name: { givenName: '' },
+      addresses: [{}],
+      photos: [{ type: '' }],
+      roles: [{ value: '' }],
+      ims: [{ display: '' }],
+      [ENTERPRISE_USER]: { manager: { value: '' } },
+      [BADGES_USER]: { badges: [{}, { name: '' }], tags: [''] },
+    }),
+    make('one', {
+      emails: [{ value: 'one@example.com', type: 'work' }],
+      phoneNumbers: [{ value: 'tel:+1-555-0001', type: 'work' }],
+      ims: [{ value: 'one@foo.com', type: 'xmpp' }],
+      photos: [{ value: 'https://photos.example.com/one.jpg', type: 'photo' }],
+      addresses: [{ locality: 'Paris', type: 'work' }],
+      entitlements: [{ value: 'read', type: 'work' }],
+      roles: [{ value: 'admin', type: 'work' }],
+      x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAA=', type: 'work' }],
+      [BADGES_USER]: { badges: [{ name: 'gold', level: 3 }], tags: ['red'] },
+    }),
+    make('several', {
+      emails: [
+        { value: 'one@example.com', type: 'work' },
+        { value: 'two@example.org', type: 'home' },
+      ],
+      phoneNumbers: [
+        { value: 'tel:+1-555-0002', type: 'WORK' },
+        { value: 'tel:+1-555-0003', type: 'mobile' },
+      ],
+      ims: [{ value: 'a@foo.com', type: 'xmpp' }, { value: 'b@foo.com', type: 'aim' }],
+      photos: [{ value: 'https://photos.example.com/a.jpg', type: 'photo' }, { value: 'https://photos.example.com/b.jpg', type: 'thumbnail' }],
+      addresses: [
+        { type: 'work', country: 'FR', locality: 'Paris' },
+        { type: 'home', formatted: '1 Main St' },
+      ],
+      entitlements: [{ value: 'read', type: 'work' }, { value: 'write' }],
+      roles: [
+        { value: 'admin', type: 'work' },
+        { value: 'dev', type: 'home', primary: true },
+      ],
+      x509Certificates: [{ value: 'MIIDQzCCAqygAwIBAgICEAA=', type: 'work' }, { value: 'MIIDQzCCAqygAwIBAgICEAB=' }],
+      [BADGES_USER]: { badges: [{ name: 'gold', level: 3 }, { name: 'silver', level: 2 }], tags: ['red', 'blue'] },
+    }),
+    // Elements without the sub-attribute compared: "ne" holds for them (absent differs), in both spellings.
+    make('untyped', {
+      emails: [{ value: 'untyped@example.com' }],
+      addresses: [{ formatted: 'Somewhere' }],
+      roles: [{ value: 'guest' }],
+      [BADGES_USER]: { badges: [{ level: 1 }] },
+    }),
+    // A present element after hollow ones.
+    make('mixed', { addresses: [{}, { region: '' }, { postalCode: '75001' }], photos: [{ type: '' }, { value: 'https://photos.example.com/c.jpg' }], name: {} }),
+    // Only elements that equal: "ne" fails, "not (eq)" fails too.
+    make('only-work', {
+      emails: [{ value: 'w1@example.com', type: 'work' }, { value: 'w2@example.com', type: 'Work' }],
+      addresses: [{ type: 'work', locality: 'Lyon' }],
+      [BADGES_USER]: { badges: [{ name: 'Gold' }], tags: ['red', 'RED'] },
+    }),
+  ];
+}
 
 export const DOMAINS = ['example.com', 'EXAMPLE.com', 'example.org', 'exämple.net', 'foo.com'];
 export const TYPES = ['work', 'Work', 'home', 'HOME', 'other', ''];
@@ -86,7 +262,20 @@ export function generateUsers(count: number, words: readonly string[]): Generate
       if (maybe(0.5)) enterprise['manager'] = maybe(0.8) ? { value: `d-${String(Math.floor(random() * count)).padStart(2, '0')}` } : {};
       attributes[ENTERPRISE_USER] = enterprise;
     }
-    users.push({ id: `d-${String(index).padStart(2, '0')}`, attributes, now: pick(INSTANTS) });
+    const now = pick(INSTANTS);
+    if (maybe(0.4)) {
+      attributes['addresses'] = Array.from({ length: Math.floor(random() * 3) }, () =>
+        maybe(0.2) ? {} : { ...(maybe(0.7) ? { type: pick(TYPES) } : {}), ...(maybe(0.6) ? { locality: pick(words) } : {}) },
+      );
+    }
+    if (maybe(0.3)) attributes['roles'] = Array.from({ length: 1 + Math.floor(random() * 2) }, () => ({ value: pick(['admin', 'dev', '']), ...(maybe(0.5) ? { type: pick(TYPES) } : {}) }));
+    if (maybe(0.3)) {
+      attributes[BADGES_USER] = {
+        badges: Array.from({ length: Math.floor(random() * 3) }, () => (maybe(0.2) ? {} : { name: pick(['gold', 'Gold', 'silver', '']), level: Math.floor(random() * 4) })),
+        tags: Array.from({ length: Math.floor(random() * 3) }, () => pick(['red', 'RED', 'blue', ''])),
+      };
+    }
+    users.push({ id: `d-${String(index).padStart(2, '0')}`, attributes, now });
   }
   // Values of the wrong JSON type where the store reads JSON: they never
   // match a comparison but count for "pr", in both implementations.
@@ -188,6 +377,7 @@ export function handWrittenFilters(dialectFilters: readonly string[] = []): read
     'nickName pr',
     'nickName eq null',
     'ims[type eq "xmpp" and value co "@foo.com"]',
+    ...multiValuedFilters(),
     'schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"',
     'schemas ne "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"',
     `${ENTERPRISE_USER}:department pr`,
@@ -240,7 +430,7 @@ const elementFilter: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>(
 })).node;
 
 const valuePathArbitrary: fc.Arbitrary<FilterNode> = fc
-  .tuple(fc.constantFrom('emails', 'phoneNumbers'), elementFilter)
+  .tuple(fc.constantFrom('emails', 'phoneNumbers', 'roles'), elementFilter)
   .map(([name, inner]) => filterNodes.valuePath(path_(name), inner));
 
 /**
@@ -262,6 +452,14 @@ export function filterArbitrary(filterWords: readonly string[]): fc.Arbitrary<Fi
     { path: () => path_('emails', { subAttribute: 'type' }), values: fc.constantFrom(...TYPES, null) },
     { path: () => path_('emails', { subAttribute: 'primary' }), values: fc.boolean() },
     { path: () => path_('phoneNumbers', { subAttribute: 'type' }), values: fc.constantFrom('work', 'MOBILE') },
+    // Complex attributes without `value`: only null compares with them (and `pr`).
+    { path: () => path_('addresses'), values: fc.constant(null) },
+    { path: () => path_('addresses', { subAttribute: 'type' }), values: fc.constantFrom(...TYPES, null) },
+    { path: () => path_('roles'), values: fc.constantFrom('admin', 'ADMIN', 'd', '', null) },
+    { path: () => path_('badges', { schema: BADGES_USER }), values: fc.constant(null) },
+    { path: () => path_('badges', { schema: BADGES_USER, subAttribute: 'name' }), values: fc.constantFrom('gold', 'GOLD', '', null) },
+    { path: () => path_('tags', { schema: BADGES_USER }), values: fc.constantFrom('red', 'BLUE', 'e', '', null) },
+    { path: () => path_('name'), values: fc.constant(null) },
     { path: () => path_('department', { schema: ENTERPRISE_USER }), values: fc.constantFrom(...filterWords) },
     { path: () => path_('manager', { schema: ENTERPRISE_USER, subAttribute: 'value' }), values: fc.constantFrom('d-03', 'D-03', 'd-1') },
     { path: () => path_('meta', { subAttribute: 'lastModified' }), values: fc.constantFrom(...INSTANTS, '2011-05-13T06:42:34+02:00') },

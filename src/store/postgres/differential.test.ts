@@ -13,19 +13,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTERPRISE_USER, expectAgreementOnGeneratedFilters, fullResource, generateUsers, handWrittenFilters, INSTANTS, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
+import { ENTERPRISE_USER, differentialRegistry, equivalentSpellings, expectAgreementOnGeneratedFilters, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
 import { postgresAvailableFor, createTestSchema, dropTestSchema, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
 import { ScimError } from '../../core/errors/scim-error.js';
 import type { FilterNode } from '../../core/filter/ast.js';
 import { evaluateFilter } from '../../core/filter/evaluate.js';
 import { parseFilter } from '../../core/filter/parser.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
 import { openSqliteStore, type SqliteStore } from '../sqlite/index.js';
 import type { SortSpec, Store, StoredResource } from '../store.js';
 import { openPostgresStore, type PostgresStore } from './index.js';
 
 const TENANT = 'differential';
-const registry = createDefaultRegistry();
+const registry = differentialRegistry();
 const schemas = registry.forResourceType('User');
 
 const available = await postgresAvailableFor('the PostgreSQL differential test');
@@ -78,7 +77,7 @@ describe.skipIf(!available)('PostgreSQL filters agree with the in-memory evaluat
     await store.tenants.ensureTenant(TENANT, 'Differential', INSTANTS[0] ?? '');
     return store.transaction(async (writer) => {
       const inserted: StoredResource[] = [];
-      for (const seed of generateUsers(40, WORDS)) {
+      for (const seed of [...generateUsers(40, WORDS), ...multiValuedUsers()]) {
         inserted.push(await writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: seed.id, attributes: seed.attributes, passwordHash: undefined, now: seed.now }));
       }
       return inserted;
@@ -157,6 +156,15 @@ describe.skipIf(!available)('PostgreSQL filters agree with the in-memory evaluat
         const sort = { attribute: resolved, order };
         expect(await idsFrom(postgres, undefined, sort), `${attribute} ${order}`).toEqual(await idsFrom(sqlite, undefined, sort));
       }
+    });
+  }
+
+  for (const [flat, bracketed] of equivalentSpellings()) {
+    it(`selects the same users for ${flat} and ${bracketed}, both ways`, async () => {
+      const [flatOutcomes, bracketedOutcomes] = [await bothWays(parseFilter(flat)), await bothWays(parseFilter(bracketed))];
+      expect(flatOutcomes.sql).toEqual(flatOutcomes.memory);
+      expect(bracketedOutcomes.sql).toEqual(flatOutcomes.sql);
+      expect(bracketedOutcomes.memory).toEqual(flatOutcomes.memory);
     });
   }
 

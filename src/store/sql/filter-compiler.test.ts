@@ -117,10 +117,10 @@ describe('filter compiler (SQLite dialect)', () => {
       );
     });
 
-    it('ne on a multi-valued attribute holds when no element equals', () => {
+    it('ne on a multi-valued attribute holds when some element differs (RFC 7644 §3.4.2.2: any value)', () => {
       pin(
         'emails.type ne "work"',
-        'NOT (r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = ? AND (t1.type_ci IS NOT NULL AND t1.type_ci = ?)))',
+        'r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = ? AND NOT ((t1.type_ci IS NOT NULL AND t1.type_ci = ?)))',
         ['acme', 'work'],
       );
     });

@@ -143,10 +143,10 @@ describe('filter compiler (PostgreSQL dialect)', () => {
       );
     });
 
-    it('ne on a multi-valued attribute holds when no element equals', () => {
+    it('ne on a multi-valued attribute holds when some element differs (RFC 7644 §3.4.2.2: any value)', () => {
       pin(
         'emails.type ne "work"',
-        'NOT (r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = $1 AND (t1.type_ci IS NOT NULL AND t1.type_ci = $2)))',
+        'r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = $1 AND NOT ((t1.type_ci IS NOT NULL AND t1.type_ci = $2)))',
         ['acme', 'work'],
       );
     });

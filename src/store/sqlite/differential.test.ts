@@ -3,23 +3,23 @@
  * for each filter, the ids SQLite returns from real rows must be exactly the
  * ids of the resources `evaluateFilter` accepts. Users are generated with a
  * seeded generator: emails, phone numbers, the enterprise extension, absent
- * and empty values, mixed case and non-ASCII text.
+ * and empty values, mixed case and non-ASCII text; and users with none, one
+ * and several elements of every multi-valued attribute (multiValuedUsers).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAgreementOnGeneratedFilters, fullResource, generateUsers, handWrittenFilters, INSTANTS, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
+import { differentialRegistry, equivalentSpellings, expectAgreementOnGeneratedFilters, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
 import { ScimError } from '../../core/errors/scim-error.js';
 import type { FilterNode } from '../../core/filter/ast.js';
 import { evaluateFilter } from '../../core/filter/evaluate.js';
 import { parseFilter } from '../../core/filter/parser.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
 import type { StoredResource } from '../store.js';
 import { openSqliteStore, type SqliteStore } from './index.js';
 
 const TENANT = 'differential';
-const registry = createDefaultRegistry();
+const registry = differentialRegistry();
 const schemas = registry.forResourceType('User');
 
 /** The text the users are drawn from and the generated filters compare against. */
@@ -37,7 +37,7 @@ describe('SQL filters agree with the in-memory evaluator (differential)', () => 
     await store.tenants.ensureTenant(TENANT, 'Differential', INSTANTS[0] ?? '');
     const stored = await store.transaction(async (writer) => {
       const inserted: StoredResource[] = [];
-      for (const seed of generateUsers(30, WORDS)) {
+      for (const seed of [...generateUsers(30, WORDS), ...multiValuedUsers()]) {
         inserted.push(await writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: seed.id, attributes: seed.attributes, passwordHash: undefined, now: seed.now }));
       }
       return inserted;
@@ -54,7 +54,11 @@ describe('SQL filters agree with the in-memory evaluator (differential)', () => 
   async function bothWays(filter: FilterNode): Promise<FilterOutcomes> {
     let memory: string[] | string;
     try {
-      memory = resources.filter((resource) => evaluateFilter(filter, resource, schemas)).map((resource) => String(resource['id']));
+      // The store lists by id, in code-point order (the ids are ASCII).
+      memory = resources
+        .filter((resource) => evaluateFilter(filter, resource, schemas))
+        .map((resource) => String(resource['id']))
+        .sort();
     } catch (error) {
       if (!(error instanceof ScimError)) throw error;
       memory = `error ${error.scimType ?? error.status}`;
@@ -80,6 +84,15 @@ describe('SQL filters agree with the in-memory evaluator (differential)', () => 
     it(`agrees on ${text}`, async () => {
       const { sql, memory } = await bothWays(parseFilter(text));
       expect(sql).toEqual(memory);
+    });
+  }
+
+  for (const [flat, bracketed] of equivalentSpellings()) {
+    it(`selects the same users for ${flat} and ${bracketed}, both ways`, async () => {
+      const [flatOutcomes, bracketedOutcomes] = [await bothWays(parseFilter(flat)), await bothWays(parseFilter(bracketed))];
+      expect(flatOutcomes.sql).toEqual(flatOutcomes.memory);
+      expect(bracketedOutcomes.sql).toEqual(flatOutcomes.sql);
+      expect(bracketedOutcomes.memory).toEqual(flatOutcomes.memory);
     });
   }
 
