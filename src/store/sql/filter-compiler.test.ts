@@ -188,6 +188,14 @@ describe('filter compiler (SQLite dialect)', () => {
       pin('name pr', `EXISTS (SELECT 1 FROM json_tree(r.attributes, '$."name"') AS p WHERE p.atom IS NOT NULL AND p.atom <> '')`, []);
     });
 
+    it('pr on a multi-valued complex attribute without value walks each object element (RFC 7644 §3.4.2.2 "non-empty node")', () => {
+      pin(
+        'addresses pr',
+        "EXISTS (SELECT 1 FROM json_each(r.attributes, '$.\"addresses\"') AS e1 WHERE e1.type = 'object' AND EXISTS (SELECT 1 FROM json_tree(r.attributes, e1.fullkey) AS p WHERE p.atom IS NOT NULL AND p.atom <> ''))",
+        [],
+      );
+    });
+
     it('"and" binds tighter than "or"; not wraps its operand', () => {
       const userType = jsonText('$."userType"');
       pin(

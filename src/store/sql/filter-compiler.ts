@@ -57,6 +57,9 @@ class FilterSqlCompiler implements FilterVisitor<SqlFragment> {
       return operator === 'eq' ? sql`NOT (${present})` : present;
     }
     if (operator === 'ne') {
+      // Per element: a JSON null element would count as differing here, where
+      // the evaluator drops it; stored resources never hold one (attribute-value.ts
+      // stores null as absence), so the two agree on every stored resource.
       const differs = sql`NOT (${comparisonPredicate(this.context.dialect, target.operand, 'eq', value)})`;
       return target.kind === 'scalar' ? differs : target.source.some(differs);
     }

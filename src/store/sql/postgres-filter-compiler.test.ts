@@ -237,6 +237,14 @@ describe('filter compiler (PostgreSQL dialect)', () => {
       pin('name pr', `r.attributes @? '$."name"${PRESENT}'`, []);
     });
 
+    it('pr on a multi-valued complex attribute without value walks each object element (RFC 7644 §3.4.2.2 "non-empty node")', () => {
+      pin(
+        'addresses pr',
+        `EXISTS (SELECT 1 FROM jsonb_path_query(r.attributes, '$."addresses"[*]') WITH ORDINALITY AS e1(value, position) WHERE jsonb_typeof(e1.value) = 'object' AND e1.value @? '$${PRESENT}')`,
+        [],
+      );
+    });
+
     it('"and" binds tighter than "or"; not wraps its operand', () => {
       const userType = jsonText('{"userType"}');
       pin(
