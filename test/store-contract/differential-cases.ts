@@ -7,11 +7,14 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { ScimError } from '../../src/core/errors/scim-error.js';
 import { filterNodes, type ComparisonOperator, type ComparisonValue, type FilterNode } from '../../src/core/filter/ast.js';
 import { printFilter } from '../../src/core/filter/print.js';
 import { attribute, complex, type SchemaDefinition } from '../../src/core/schema/attribute.js';
 import { createDefaultRegistry, type SchemaRegistry } from '../../src/core/schema/registry.js';
-import type { StoredResource } from '../../src/store/store.js';
+import { evaluateFilter } from '../../src/core/filter/evaluate.js';
+import type { ResourceSchemas } from '../../src/core/schema/registry.js';
+import type { SortSpec, Store, StoredResource } from '../../src/store/store.js';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -287,6 +290,79 @@ export function generateUsers(count: number, words: readonly string[]): Generate
   return users;
 }
 
+/**
+ * The ids `filter` selects among `resources` in memory and in `store`'s
+ * tenant (both in id order, code-point order of ASCII ids), or the error's scimType.
+ */
+export async function filterOutcomes(store: Store, tenantId: string, resources: readonly Record<string, unknown>[], schemas: ResourceSchemas, filter: FilterNode): Promise<FilterOutcomes> {
+  let memory: string[] | string;
+  try {
+    memory = resources
+      .filter((resource) => evaluateFilter(filter, resource, schemas))
+      .map((resource) => String(resource['id']))
+      .sort();
+  } catch (error) {
+    if (!(error instanceof ScimError)) throw error;
+    memory = `error ${error.scimType ?? error.status}`;
+  }
+  return { sql: await storeIds(store, tenantId, filter), memory };
+}
+
+/** The ids `store` selects for `filter` in the tenant (all of them, by id), or the error's scimType. */
+export async function storeIds(store: Store, tenantId: string, filter: FilterNode | undefined, sort?: SortSpec): Promise<string[] | string> {
+  try {
+    const result = await store.reader.listResources(tenantId, 'User', { filter, sort, startIndex: 1, count: 1000 });
+    expect(result.totalResults).toBe(result.resources.length);
+    return result.resources.map((resource) => resource.id);
+  } catch (error) {
+    if (!(error instanceof ScimError)) throw error;
+    return `error ${error.scimType ?? error.status}`;
+  }
+}
+
+let randomTenants = 0;
+
+const BRACKETABLE = new Set(['emails', 'addresses', 'roles']);
+
+/** `A.sub op v` (v not null) as the value filter `A[sub op v]`, for the multi-valued complex attributes the random users hold. */
+function bracketedSpelling(filter: FilterNode): FilterNode | undefined {
+  if (filter.kind !== 'Comparison' || filter.value === null) return undefined;
+  const { path } = filter;
+  if (path.schema !== undefined || path.subAttribute === undefined || !BRACKETABLE.has(path.name)) return undefined;
+  return filterNodes.valuePath(path_(path.name), filterNodes.comparison(path_(path.subAttribute), filter.operator, filter.value));
+}
+
+/**
+ * Random directories × random filters (fixed seed, 60 runs): each run stores
+ * its users in a tenant of its own and expects the store to select what the
+ * evaluator does, for each of its filters.
+ */
+export async function expectAgreementOnGeneratedDirectories(store: Store, schemas: ResourceSchemas): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(fc.array(randomUserAttributes, { minLength: 1, maxLength: 6 }), fc.array(randomUserFilter, { minLength: 1, maxLength: 6 }), async (users, filters) => {
+      const tenantId = `random-${randomTenants++}`;
+      await store.tenants.ensureTenant(tenantId, 'Random directory', INSTANTS[0] ?? '');
+      const stored = await store.transaction(async (writer) => {
+        const inserted: StoredResource[] = [];
+        for (const [index, attributes] of users.entries()) {
+          const userName = `random-${index}`;
+          inserted.push(await writer.insertResource({ tenantId, resourceType: 'User', id: `r-${index}`, attributes: { ...attributes, userName }, passwordHash: undefined, now: INSTANTS[1] ?? '' }));
+        }
+        return inserted;
+      });
+      const resources = stored.map(fullResource);
+      for (const filter of filters) {
+        const outcomes = await filterOutcomes(store, tenantId, resources, schemas, filter);
+        expect(outcomes.sql, printFilter(filter)).toEqual(outcomes.memory);
+        // `emails.type op v` and `emails[type op v]` are two spellings of one filter (see equivalentSpellings).
+        const bracketed = bracketedSpelling(filter);
+        if (bracketed !== undefined) expect(await filterOutcomes(store, tenantId, resources, schemas, bracketed), printFilter(bracketed)).toEqual(outcomes);
+      }
+    }),
+    { numRuns: 60, seed: 7643 },
+  );
+}
+
 /** The resource as clients see it, which is what the evaluator filters: attributes, id and meta. */
 export function fullResource(stored: StoredResource): Record<string, unknown> {
   return {
@@ -495,6 +571,73 @@ export function filterArbitrary(filterWords: readonly string[]): fc.Arbitrary<Fi
 
   return anyFilter;
 }
+
+/** Small pools, so that generated filters often hit generated values. */
+const SUB_TEXT = ['work', 'Work', 'home', ''];
+const optionalText = (values: readonly string[]) => fc.option(fc.constantFrom(...values), { nil: undefined });
+
+/** An element object built from optional members: absent members are left out, as the store would keep them. */
+function elementArbitrary(members: Record<string, fc.Arbitrary<string | number | boolean | undefined>>): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record(members).map((element) => Object.fromEntries(Object.entries(element).filter(([, value]) => value !== undefined)));
+}
+
+/**
+ * A random user: each multi-valued attribute absent, empty, or with one to
+ * three elements that may lack any member (also `value` and `type`), and
+ * hollow or filled `name`. The id is given by the caller.
+ */
+export const randomUserAttributes: fc.Arbitrary<Record<string, unknown>> = fc
+  .record(
+    {
+      title: optionalText(['Tour Guide', 'work', '']),
+      name: fc.option(elementArbitrary({ givenName: optionalText(['Ann', '']), familyName: optionalText(['Lee']) }), { nil: undefined }),
+      emails: fc.option(fc.array(elementArbitrary({ value: optionalText(['a@example.com', 'B@example.com', '']), type: optionalText(SUB_TEXT), primary: fc.option(fc.boolean(), { nil: undefined }) }), { maxLength: 3 }), { nil: undefined }),
+      addresses: fc.option(fc.array(elementArbitrary({ type: optionalText(SUB_TEXT), locality: optionalText(['Paris', 'paris', '']) }), { maxLength: 3 }), { nil: undefined }),
+      roles: fc.option(fc.array(elementArbitrary({ value: optionalText(['admin', 'Admin', '']), type: optionalText(SUB_TEXT) }), { maxLength: 3 }), { nil: undefined }),
+      badges: fc.option(fc.array(elementArbitrary({ name: optionalText(['gold', 'Gold', '']), level: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }) }), { maxLength: 3 }), { nil: undefined }),
+      tags: fc.option(fc.array(fc.constantFrom('red', 'RED', 'blue', ''), { maxLength: 3 }), { nil: undefined }),
+    },
+    { requiredKeys: [] },
+  )
+  .map(({ badges, tags, ...core }) => {
+    const attributes: Record<string, unknown> = { schemas: [CORE_USER], ...Object.fromEntries(Object.entries(core).filter(([, value]) => value !== undefined)) };
+    if (badges !== undefined || tags !== undefined) {
+      attributes[BADGES_USER] = { ...(badges !== undefined ? { badges } : {}), ...(tags !== undefined ? { tags } : {}) };
+    }
+    return attributes;
+  });
+
+/** Filters over the attributes `randomUserAttributes` fills: presence, null, and every operator on multi-valued sub-attributes. */
+export const randomUserFilter: fc.Arbitrary<FilterNode> = (() => {
+  const whole = fc.constantFrom(path_('emails'), path_('addresses'), path_('roles'), path_('name'), path_('title'), path_('badges', { schema: BADGES_USER }), path_('tags', { schema: BADGES_USER }));
+  const texts = fc.constantFrom('work', 'WORK', 'home', 'paris', 'admin', 'gold', 'red', 'a@example.com', 'o', '');
+  const subPaths = fc.constantFrom(
+    path_('emails', { subAttribute: 'type' }),
+    path_('emails', { subAttribute: 'value' }),
+    path_('addresses', { subAttribute: 'type' }),
+    path_('addresses', { subAttribute: 'locality' }),
+    path_('roles', { subAttribute: 'value' }),
+    path_('roles', { subAttribute: 'type' }),
+    path_('badges', { schema: BADGES_USER, subAttribute: 'name' }),
+    path_('tags', { schema: BADGES_USER }),
+    path_('name', { subAttribute: 'givenName' }),
+    path_('title'),
+  );
+  const leaf: fc.Arbitrary<FilterNode> = fc.oneof(
+    whole.map((path) => filterNodes.present(path)),
+    fc.tuple(whole, fc.constantFrom<ComparisonOperator>('eq', 'ne')).map(([path, operator]) => filterNodes.comparison(path, operator, null)),
+    subPaths.map((path) => filterNodes.present(path)),
+    fc.tuple(subPaths, fc.constantFrom<ComparisonOperator>('eq', 'ne', 'co', 'sw'), texts).map(([path, operator, value]) => filterNodes.comparison(path, operator, value)),
+    fc
+      .tuple(fc.constantFrom('emails', 'addresses', 'roles'), fc.constantFrom<ComparisonOperator>('eq', 'ne'), texts)
+      .map(([name, operator, value]) => filterNodes.valuePath(path_(name), filterNodes.comparison(path_('type'), operator, value))),
+  );
+  return fc.oneof(
+    { weight: 3, arbitrary: leaf },
+    { weight: 1, arbitrary: leaf.map((inner) => filterNodes.not(inner)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom<'and' | 'or'>('and', 'or'), leaf, leaf).map(([operator, left, right]) => filterNodes.logical(operator, left, right)) },
+  );
+})();
 
 /**
  * Runs 500 generated filters (fixed seed, so every run and both stores see
