@@ -141,6 +141,11 @@ export function sizeRatios(run: BenchRun): SizeRatio[] {
     });
     ratios.push({ target, name: 'list page at the end vs at the start (startIndex)', costRatio: opsOf(run, target, 'list-start') / opsOf(run, target, 'list-end') });
     ratios.push({ target, name: 'cursor page at the end vs at the start', costRatio: opsOf(run, target, 'cursor-start') / opsOf(run, target, 'cursor-end') });
+    ratios.push({
+      target,
+      name: 'cursor page at the end vs at the start, during writes',
+      costRatio: opsOf(run, target, 'cursor-start-writes') / opsOf(run, target, 'cursor-end-writes'),
+    });
   }
   return ratios;
 }

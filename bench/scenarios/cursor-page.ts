@@ -12,10 +12,10 @@ import { cursorBinding, encodeCursor } from '../../src/core/list/index.js';
 import { userId } from '../directory.js';
 import { expectStatus, field, singleCallSource, type Scenario } from './scenario.js';
 
-const PAGE_SIZE = 100;
+export const PAGE_SIZE = 100;
 
 /** The id after which the last PAGE_SIZE users come, in the store's order (by id, byte order). */
-function idBeforeLastPage(users: number): string {
+export function idBeforeLastPage(users: number): string {
   const ids: string[] = new Array<string>(users);
   for (let index = 0; index < users; index++) ids[index] = userId(index);
   ids.sort();

@@ -5,6 +5,7 @@
  */
 import { bulkCreateScenario } from './bulk-create.js';
 import { cursorEndScenario, cursorStartScenario } from './cursor-page.js';
+import { cursorEndDuringWritesScenario, cursorStartDuringWritesScenario } from './cursor-page-during-writes.js';
 import { filterLookupScenario } from './filter-lookup.js';
 import { getUserScenario } from './get-user.js';
 import { groupGetScenario } from './group-get.js';
@@ -23,6 +24,9 @@ export const SCENARIOS: readonly Scenario[] = [
   listEndScenario,
   cursorStartScenario,
   cursorEndScenario,
+  // After every read of the seed: these create users.
+  cursorStartDuringWritesScenario,
+  cursorEndDuringWritesScenario,
   oktaLoopScenario,
   patchDeactivateScenario,
   putReplaceScenario,

@@ -171,6 +171,50 @@ describe('POST /Bulk', () => {
     expect(await server.rawTables()).toEqual(before);
   });
 
+  it('rolls back an operation whose rows were written before it failed, and keeps the operations that succeeded', async () => {
+    const member = await createUser(server, 'bulk-rollback-member');
+    const other = await createUser(server, 'bulk-rollback-other');
+    const group = expectStatus(await server.request({ method: 'POST', url: '/scim/v2/Groups', body: groupBody('Bulk Rollback', [member['id'] as string]) }), 201);
+    const groupPath = `/Groups/${group['id'] as string}`;
+    const before = await server.rawTables();
+    const results = bulkResults(
+      await postBulk(
+        server,
+        bulkRequest([
+          // Removes the member row and adds another, then fails on the unknown id.
+          {
+            method: 'PATCH',
+            path: groupPath,
+            data: patchBody(
+              { op: 'remove', path: `members[value eq "${member['id'] as string}"]` },
+              { op: 'add', path: 'members', value: [{ value: other['id'] }] },
+              { op: 'add', path: 'members', value: [{ value: 'no-such-user' }] },
+            ),
+          },
+          { method: 'PATCH', path: groupPath, data: patchBody({ op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: [{ value: group['id'] }] }) },
+        ]),
+      ),
+    );
+    expectOperationError(results[0], 400, 'invalidValue');
+    expectOperationError(results[1], 400, 'invalidValue');
+    expect(await server.rawTables()).toEqual(before);
+    // The same failing operation next to one that succeeds: only the success remains.
+    const mixed = bulkResults(
+      await postBulk(
+        server,
+        bulkRequest([
+          { method: 'PATCH', path: groupPath, data: patchBody({ op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: [{ value: 'no-such-user' }] }) },
+          { method: 'PATCH', path: groupPath, data: patchBody({ op: 'replace', path: 'displayName', value: 'Bulk Rollback Renamed' }) },
+        ]),
+      ),
+    );
+    expectOperationError(mixed[0], 400, 'invalidValue');
+    expect(mixed[1]).toMatchObject({ status: '200' });
+    const after = expectStatus(await server.request({ method: 'GET', url: `/scim/v2${groupPath}` }), 200);
+    expect(after['displayName']).toBe('Bulk Rollback Renamed');
+    expect((after['members'] as Json[]).map((entry) => entry['value'])).toEqual([member['id']]);
+  });
+
   describe('malformed requests are refused whole, before any operation runs', () => {
     const valid = { method: 'POST', path: '/Users', bulkId: 'would-be-created', data: userBody('would-be-created') };
     it.each([

@@ -281,6 +281,46 @@ describe('/Groups', () => {
     });
   });
 
+  describe('PATCH /Groups/{id}: all or nothing, also after rows were written (RFC 7644 §3.5.2)', () => {
+    // Membership operations are row writes applied in order, so in each case
+    // below an earlier operation has already changed group_members when a
+    // later one fails: only the transaction's rollback puts the rows back.
+    async function expectRolledBack(groupId: string, operations: Json[]): Promise<void> {
+      const before = await server.rawTables();
+      const groupBefore = await getGroup(groupId);
+      expectScimError(await server.request({ method: 'PATCH', url: `/scim/v2/Groups/${groupId}`, body: patchBody(...operations) }), 400, 'invalidValue');
+      expect(await server.rawTables()).toEqual(before);
+      expect(await getGroup(groupId)).toEqual(groupBefore);
+    }
+
+    it('a member removed, then an unknown id added: the removal is undone', async () => {
+      const group = await createGroup(server, 'Rollback Removal', [ann['id'], bob['id']]);
+      await expectRolledBack(group['id'] as string, [
+        { op: 'remove', path: `members[value eq "${ann['id'] as string}"]` },
+        { op: 'add', path: 'members', value: [{ value: 'no-such-member' }] },
+      ]);
+      expect(groupIds(await getUser(ann['id'] as string))).toContain(group['id']);
+    });
+
+    it('a member added, then an unknown id added in a later operation: the first add is undone', async () => {
+      const group = await createGroup(server, 'Rollback Add', [ann['id']]);
+      await expectRolledBack(group['id'] as string, [
+        { op: 'add', path: 'members', value: [{ value: cat['id'] }] },
+        { op: 'replace', path: 'displayName', value: 'Rollback Add Renamed' },
+        { op: 'add', path: 'members', value: [{ value: 'no-such-member' }] },
+      ]);
+      expect(groupIds(await getUser(cat['id'] as string))).not.toContain(group['id']);
+    });
+
+    it('every member removed, then the group added as its own member: the members come back', async () => {
+      const group = await createGroup(server, 'Rollback Remove All', [ann['id'], bob['id'], cat['id']]);
+      await expectRolledBack(group['id'] as string, [
+        { op: 'remove', path: 'members' },
+        { op: 'add', path: 'members', value: [{ value: group['id'] }] },
+      ]);
+    });
+  });
+
   describe('DELETE', () => {
     it('deleting a user removes it from its groups (RFC 7644 §3.6)', async () => {
       const user = await createUser(server, 'leaver');

@@ -513,3 +513,48 @@ describe('page size limits', () => {
     expect(body['startIndex']).toBe(3);
   });
 });
+
+/**
+ * The two wrong answers an audit found in the SQL path, as a client sees
+ * them (RFC 7644 §3.4.2.2): `addresses pr` matched nobody (a complex
+ * attribute without `value` was tested as a scalar), and `emails.type ne
+ * "home"` missed a user with a work and a home email (read as `not (eq)`).
+ */
+describe('filters on multi-valued attributes: pr without value, and ne on any element', () => {
+  let server: TestServer;
+  const id: Record<string, string> = {};
+  beforeAll(async () => {
+    server = await build();
+    id['both'] = (await createUser(server, 'mv-both', {
+      emails: [
+        { value: 'both@example.com', type: 'work' },
+        { value: 'both@example.org', type: 'home' },
+      ],
+      addresses: [{ type: 'work', locality: 'Paris' }],
+    }))['id'] as string;
+    id['home'] = (await createUser(server, 'mv-home', { emails: [{ value: 'home@example.org', type: 'home' }] }))['id'] as string;
+    id['none'] = (await createUser(server, 'mv-none'))['id'] as string;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function matching(filter: string): Promise<string[]> {
+    return ids(expectStatus(await server.request({ method: 'GET', url: `/scim/v2/Users?${query({ filter })}` }), 200)).sort();
+  }
+  const users = (...names: string[]) => names.map((name) => id[name]!).sort();
+
+  it('addresses pr matches the user with an address; eq null and not (pr) the others', async () => {
+    expect(await matching('addresses pr')).toEqual(users('both'));
+    expect(await matching('addresses ne null')).toEqual(users('both'));
+    expect(await matching('addresses eq null')).toEqual(users('home', 'none'));
+    expect(await matching('not (addresses pr)')).toEqual(users('home', 'none'));
+  });
+
+  it('emails.type ne "home" matches a user with any email not of type home, as emails[type ne "home"] does', async () => {
+    expect(await matching('emails.type ne "home"')).toEqual(users('both'));
+    expect(await matching('emails[type ne "home"]')).toEqual(users('both'));
+    // The negation is another filter: no email of type home, which a user without emails meets.
+    expect(await matching('not (emails.type eq "home")')).toEqual(users('none'));
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { scimErrors } from '../../src/core/errors/scim-error.js';
 import { build, type TestServer } from '../helpers/build.js';
 import {
   createGroup,
@@ -545,5 +546,52 @@ describe('PATCH', () => {
       expectScimError(await patch('/Users/no-such-user', patchBody({ op: 'replace', path: 'active', value: false })), 404);
       expectScimError(await patch('/Groups/no-such-group', patchBody({ op: 'replace', path: 'displayName', value: 'x' })), 404);
     });
+  });
+});
+
+/**
+ * A PATCH of a User is applied in memory and written once, so a failure
+ * that comes after the write is one the database or the app raises inside
+ * the transaction: here, the app's inTransaction hook vetoing the change
+ * (src/events/hooks.ts) once the user row, its email rows and the event are
+ * written. Only the rollback undoes them.
+ */
+describe('PATCH of a User vetoed after it was written', () => {
+  const VETOED_TITLE = 'Vetoed by the app';
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await build(
+      {},
+      {
+        hooks: {
+          inTransaction: (events) => {
+            for (const event of events) {
+              if (event.data.resource['title'] === VETOED_TITLE) throw scimErrors.forbidden(`The app does not allow the title "${VETOED_TITLE}"`);
+            }
+          },
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('rolls back every operation already written: user row, email rows, event (all or nothing)', async () => {
+    const user = await createUser(server, 'veto-patch', { emails: [{ value: 'veto@example.com', type: 'work', primary: true }], active: true });
+    const url = `/scim/v2/Users/${user['id'] as string}`;
+    const before = await server.rawTables();
+    const response = await server.request({
+      method: 'PATCH',
+      url,
+      body: patchBody(
+        { op: 'replace', path: 'emails', value: [{ value: 'other@example.com', type: 'home' }] },
+        { op: 'replace', path: 'active', value: false },
+        { op: 'add', path: 'title', value: VETOED_TITLE },
+      ),
+    });
+    expectScimError(response, 403);
+    expect(await server.rawTables()).toEqual(before);
+    expect(expectStatus(await server.request({ method: 'GET', url }), 200)).toEqual(user);
   });
 });

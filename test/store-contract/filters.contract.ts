@@ -104,8 +104,12 @@ const semanticFilters: readonly (readonly [string, readonly string[]])[] = [
   ['not (title pr)', ['u-home', 'u-intern', 'u-jdoe', 'u-omalley', 'u-split']],
   ['title eq null', ['u-home', 'u-intern', 'u-jdoe', 'u-omalley', 'u-split']],
   ['title ne null', ['u-bjensen', 'u-jsmith']],
-  // Multi-valued "ne": true only when no element equals.
-  ['emails.type ne "work"', ['u-intern', 'u-jsmith']],
+  // Multi-valued "ne" (RFC 7644 §3.4.2.2: "matches if any of the values …
+  // match"): some element differs, as in emails[type ne "work"]; without
+  // emails there is no value to match. "not (eq)" is the negation.
+  ['emails.type ne "work"', ['u-bjensen', 'u-jsmith', 'u-split']],
+  ['emails[type ne "work"]', ['u-bjensen', 'u-jsmith', 'u-split']],
+  ['not (emails.type eq "work")', ['u-intern', 'u-jsmith']],
   ['emails pr', ['u-bjensen', 'u-home', 'u-jdoe', 'u-jsmith', 'u-omalley', 'u-split']],
   ['not (emails[type eq "work"])', ['u-intern', 'u-jsmith']],
   // caseExact: id and externalId compare exactly; userName, emails and types do not.

@@ -122,6 +122,26 @@ export function describeMemberContract(openStore: OpenStore): void {
       expect(await idsMatching(store, 'User', 'groups eq "g-staff"')).toEqual(['u-jsmith']);
     });
 
+    it('reads ne on members and groups as "some member (group) differs", and pr/eq null over the elements (RFC 7644 §3.4.2.2)', async () => {
+      // g-admins: u-babs and g-staff; g-staff: u-jsmith; g-all: nobody.
+      await add('g-admins', { value: 'u-babs', type: 'User' }, { value: 'g-staff', type: 'Group' });
+      await add('g-staff', { value: 'u-jsmith', type: 'User' });
+      expect(await idsMatching(store, 'Group', 'members.value ne "u-babs"')).toEqual(['g-admins', 'g-staff']);
+      expect(await idsMatching(store, 'Group', 'members ne "u-jsmith"')).toEqual(['g-admins']);
+      expect(await idsMatching(store, 'Group', 'members[value ne "u-jsmith"]')).toEqual(['g-admins']);
+      expect(await idsMatching(store, 'Group', 'members.type ne "User"')).toEqual(['g-admins']);
+      expect(await idsMatching(store, 'Group', 'not (members.type eq "User")')).toEqual(['g-all']);
+      expect(await idsMatching(store, 'Group', 'members eq null')).toEqual(['g-all']);
+      expect(await idsMatching(store, 'Group', 'members ne null')).toEqual(['g-admins', 'g-staff']);
+      // u-babs is in g-admins only; u-jsmith in g-staff and, through it, g-admins.
+      expect(await idsMatching(store, 'User', 'groups.value ne "g-admins"')).toEqual(['u-jsmith']);
+      expect(await idsMatching(store, 'User', 'groups[value ne "g-admins"]')).toEqual(['u-jsmith']);
+      expect(await idsMatching(store, 'User', 'not (groups.value eq "g-admins")')).toEqual([]);
+      expect(await idsMatching(store, 'User', 'groups.display ne "staff"')).toEqual(['u-babs', 'u-jsmith']);
+      expect(await idsMatching(store, 'User', 'groups pr')).toEqual(['u-babs', 'u-jsmith']);
+      expect(await idsMatching(store, 'User', 'groups eq null')).toEqual([]);
+    });
+
     it('never crosses tenants', async () => {
       await add('g-admins', { value: 'u-babs', type: 'User' });
       expect(await store.reader.listMembers(OTHER_TENANT, 'g-admins')).toEqual([]);

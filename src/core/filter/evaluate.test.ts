@@ -223,12 +223,26 @@ describe('evaluateFilter: missing, null, empty and multi-valued rules', () => {
     expect(matches('phoneNumbers.type pr', hollow)).toBe(true);
   });
 
-  it('on a multi-valued attribute: any element for eq/co/…, no element for ne', () => {
+  it('on a multi-valued attribute: any element, for ne as for eq/co/… (RFC 7644 §3.4.2.2)', () => {
     expect(matches('emails.type eq "home"', babsJensen)).toBe(true);
-    expect(matches('emails.type ne "work"', babsJensen)).toBe(false);
+    // Babs has a work and a home email: the home one is "ne work".
+    expect(matches('emails.type ne "work"', babsJensen)).toBe(true);
+    expect(matches('emails[type ne "work"]', babsJensen)).toBe(true);
+    expect(matches('not (emails.type eq "work")', babsJensen)).toBe(false);
     expect(matches('emails.type ne "other"', babsJensen)).toBe(true);
     expect(matches('emails eq "babs@jensen.org"', babsJensen)).toBe(true);
-    expect(matches('emails ne "babs@jensen.org"', babsJensen)).toBe(false);
+    expect(matches('emails ne "babs@jensen.org"', babsJensen)).toBe(true);
+    const onlyWork = { ...minimalUser, emails: [{ value: 'w@example.com', type: 'work' }] };
+    expect(matches('emails.type ne "work"', onlyWork)).toBe(false);
+    expect(matches('emails[type ne "work"]', onlyWork)).toBe(false);
+    // No email, no value to match; the negation of eq is another filter.
+    expect(matches('emails.type ne "work"', minimalUser)).toBe(false);
+    expect(matches('emails[type ne "work"]', minimalUser)).toBe(false);
+    expect(matches('not (emails.type eq "work")', minimalUser)).toBe(true);
+    // An email without a type is "ne work", in both spellings.
+    const untyped = { ...minimalUser, emails: [{ value: 'u@example.com' }] };
+    expect(matches('emails.type ne "work"', untyped)).toBe(true);
+    expect(matches('emails[type ne "work"]', untyped)).toBe(true);
     expect(matches('emails pr', babsJensen)).toBe(true);
     expect(matches('emails pr', minimalUser)).toBe(false);
     expect(matches('addresses pr', babsJensen)).toBe(true);
@@ -240,7 +254,9 @@ describe('evaluateFilter: missing, null, empty and multi-valued rules', () => {
     expect(matches('schemas ew "enterprise:2.0:User"', babsJensen)).toBe(false);
     const tagged = { ...minimalUser, [GAME]: { tags: ['red', 'Blue'] } };
     expect(matches(`${GAME}:tags eq "blue"`, tagged)).toBe(true);
-    expect(matches(`${GAME}:tags ne "red"`, tagged)).toBe(false);
+    expect(matches(`${GAME}:tags ne "red"`, tagged)).toBe(true);
+    expect(matches(`${GAME}:tags ne "red"`, { ...minimalUser, [GAME]: { tags: ['Red'] } })).toBe(false);
+    expect(matches(`${GAME}:tags ne "red"`, minimalUser)).toBe(false);
     expect(matches(`${GAME}:tags sw "gr"`, tagged)).toBe(false);
   });
 

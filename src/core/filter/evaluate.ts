@@ -20,17 +20,33 @@
  * Rules, for a path whose values are V (possibly empty):
  * - `pr`: true iff some value in V is present. A value is present unless it
  *   is "", an empty array, or an object none of whose members is present.
- *   (RFC 7643 §2.5 treats unassigned, null and [] alike.)
+ *   (RFC 7643 §2.5 treats unassigned, null and [] alike.) RFC 7644
+ *   §3.4.2.2: "If the attribute has a non-empty value, or if it contains a
+ *   non-empty node for complex attributes, there is a match": so a complex
+ *   attribute without a `value` sub-attribute (`addresses`, `name`) is
+ *   present when one of its elements (or the object itself) holds a present
+ *   sub-attribute; `addresses: [{}]` and `name: {"givenName": ""}` are not.
+ *   Elements of a multi-valued complex attribute that are not objects never
+ *   count, as in value filters.
  * - `eq null`: exactly `not (path pr)` — true when the attribute is absent,
  *   null, "", [] or {}.
  * - `ne null`: exactly `path pr`.
  * - `eq v`, `co`, `sw`, `ew`, `gt`, `ge`, `lt`, `le` with v not null: true
  *   iff SOME value in V satisfies it. Missing attribute (V empty): false.
  *   A multi-valued attribute matches when any element matches.
- * - `ne v` with v not null: exactly `not (path eq v)`. So a missing attribute
- *   is `ne` anything, and a multi-valued attribute is `ne v` only when NO
- *   element equals v (`emails.type ne "work"` is false for a user with one
- *   work and one home email).
+ * - `ne v` with v not null, single-valued attribute (or a sub-attribute
+ *   inside a value filter): exactly `not (path eq v)`, so an absent value is
+ *   `ne` anything.
+ * - `ne v` with v not null, multi-valued attribute: RFC 7644 §3.4.2.2, "If
+ *   the specified attribute in a filter expression is a multi-valued
+ *   attribute, the filter matches if any of the values of the specified
+ *   attribute match the specified criterion". So `emails.type ne "home"`
+ *   holds when SOME element's type is not "home" by the single-valued rule,
+ *   exactly as `emails[type ne "home"]` does: a user with a work and a home
+ *   email matches, and so does one with an email that has no type. A user
+ *   with no emails has no value to match, and does not match (as with every
+ *   other comparison operator). `not (emails.type eq "home")` remains the
+ *   negation: no email has type "home", which a user without emails meets.
  * - `and`, `or`, `not` are boolean operators over these results (two-valued
  *   logic: there is no "unknown").
  * - `attr[filter]`: true iff ONE AND THE SAME element of `attr` satisfies
@@ -98,12 +114,11 @@ function compileNode(node: FilterNode, schemas: ResourceSchemas, parent: Resolve
     comparison: (comparison) => {
       const resolved = resolveFilterAttribute(comparison.path, schemas, parent);
       checkComparison(comparison, resolved);
-      return compileComparison(comparison, resolved, relativePath(resolved, parent));
+      return compileComparison(comparison, resolved, relativePath(resolved, parent), parent !== undefined);
     },
     present: (present) => {
       const resolved = resolveFilterAttribute(present.path, schemas, parent);
-      const path = relativePath(resolved, parent);
-      return (subject) => valuesAt(subject, path).some(isPresent);
+      return presence(resolved, relativePath(resolved, parent));
     },
     logical: (logical) => {
       const left = compileNode(logical.left, schemas, parent);
@@ -130,18 +145,36 @@ function relativePath(resolved: ResolvedAttribute, parent: ResolvedAttribute | u
   return parent === undefined ? resolved.jsonPath : resolved.jsonPath.slice(parent.jsonPath.length);
 }
 
-function compileComparison(comparison: ComparisonNode, resolved: ResolvedAttribute, path: readonly string[]): Matcher {
+function compileComparison(comparison: ComparisonNode, resolved: ResolvedAttribute, path: readonly string[], insideValueFilter: boolean): Matcher {
   const { operator, value } = comparison;
   if (value === null) {
-    const present: Matcher = (subject) => valuesAt(subject, path).some(isPresent);
+    const present = presence(resolved, path);
     return operator === 'eq' ? (subject) => !present(subject) : present;
   }
   if (operator === 'ne') {
     const equals = valueTest(resolved.leaf, 'eq', value);
-    return (subject) => !valuesAt(subject, path).some(equals);
+    // Inside a value filter `path` is relative to one element, and what it
+    // names is single-valued there (RFC 7643 §2.3.8: sub-attributes are not multi-valued).
+    if (!resolved.attribute.multiValued || insideValueFilter) return (subject) => !valuesAt(subject, path).some(equals);
+    // Some element whose value (the element itself, or its sub-attribute) is not v.
+    if (resolved.subAttribute === undefined) return (subject) => valuesAt(subject, path).some((element) => !equals(element));
+    const elementsPath = path.slice(0, -1);
+    const memberPath = path.slice(-1);
+    return (subject) => valuesAt(subject, elementsPath).some((element) => isRecord(element) && !valuesAt(element, memberPath).some(equals));
   }
   const test = valueTest(resolved.leaf, operator, value);
   return (subject) => valuesAt(subject, path).some(test);
+}
+
+/**
+ * `pr` of the attribute at `path`. The elements of a multi-valued complex
+ * attribute named as a whole (`addresses`, which has no `value` to stand
+ * for it) count only when they are objects.
+ */
+function presence(resolved: ResolvedAttribute, path: readonly string[]): Matcher {
+  const wholeComplexElements = resolved.attribute.multiValued && resolved.attribute.type === 'complex' && resolved.subAttribute === undefined;
+  if (wholeComplexElements) return (subject) => valuesAt(subject, path).some((element) => isRecord(element) && isPresent(element));
+  return (subject) => valuesAt(subject, path).some(isPresent);
 }
 
 type ValueTest = (candidate: unknown) => boolean;

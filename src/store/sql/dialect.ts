@@ -56,6 +56,12 @@ export interface SqlDialect {
   elementScalar(alias: string, type: SqlScalarType): TypedValue;
   /** Whether a scalar element is present (neither null nor ""). */
   elementScalarPresent(alias: string): SqlFragment;
+  /**
+   * Whether the element (of the array in `source`) is present as
+   * `jsonPresent` defines it, whatever its JSON type: an object element is
+   * present when some member is.
+   */
+  elementPresent(source: SqlFragment, alias: string): SqlFragment;
   /** Member `key` of the element (from the array in `source`); absent when the element is not an object. */
   elementField(source: SqlFragment, alias: string, key: string, type: SqlScalarType): TypedValue;
   /** Whether member `key` of the element is present, as `jsonPresent` defines it. */

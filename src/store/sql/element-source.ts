@@ -117,11 +117,15 @@ class JsonElementSource implements ElementSource {
     const { dialect } = this.context;
     const definition = resolved.leaf;
     const common = { folded: undefined, exact: false, guardIsNullCheck: false, definition, canonicalPath: resolved.canonicalPath };
+    const document = rawSql(`${ROW_ALIAS}.attributes`);
     if (resolved.subAttribute === undefined) {
-      return { ...common, ...dialect.elementScalar(this.alias, sqlScalarType(definition)), present: dialect.elementScalarPresent(this.alias) };
+      // A complex element named as a whole (`addresses pr`, which has no
+      // `value` to stand for it) is present when it holds a present
+      // sub-attribute (RFC 7644 §3.4.2.2 "a non-empty node"); it is no scalar.
+      const present = definition.type === 'complex' ? dialect.elementPresent(document, this.alias) : dialect.elementScalarPresent(this.alias);
+      return { ...common, ...dialect.elementScalar(this.alias, sqlScalarType(definition)), present };
     }
     const key = resolved.subAttribute.name;
-    const document = rawSql(`${ROW_ALIAS}.attributes`);
     return {
       ...common,
       ...dialect.elementField(document, this.alias, key, sqlScalarType(definition)),

@@ -117,10 +117,10 @@ describe('filter compiler (SQLite dialect)', () => {
       );
     });
 
-    it('ne on a multi-valued attribute holds when no element equals', () => {
+    it('ne on a multi-valued attribute holds when some element differs (RFC 7644 §3.4.2.2: any value)', () => {
       pin(
         'emails.type ne "work"',
-        'NOT (r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = ? AND (t1.type_ci IS NOT NULL AND t1.type_ci = ?)))',
+        'r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = ? AND NOT ((t1.type_ci IS NOT NULL AND t1.type_ci = ?)))',
         ['acme', 'work'],
       );
     });
@@ -186,6 +186,14 @@ describe('filter compiler (SQLite dialect)', () => {
     it('pr on JSON looks for a present scalar at any depth', () => {
       pin('title pr', `EXISTS (SELECT 1 FROM json_tree(r.attributes, '$."title"') AS p WHERE p.atom IS NOT NULL AND p.atom <> '')`, []);
       pin('name pr', `EXISTS (SELECT 1 FROM json_tree(r.attributes, '$."name"') AS p WHERE p.atom IS NOT NULL AND p.atom <> '')`, []);
+    });
+
+    it('pr on a multi-valued complex attribute without value walks each object element (RFC 7644 §3.4.2.2 "non-empty node")', () => {
+      pin(
+        'addresses pr',
+        "EXISTS (SELECT 1 FROM json_each(r.attributes, '$.\"addresses\"') AS e1 WHERE e1.type = 'object' AND EXISTS (SELECT 1 FROM json_tree(r.attributes, e1.fullkey) AS p WHERE p.atom IS NOT NULL AND p.atom <> ''))",
+        [],
+      );
     });
 
     it('"and" binds tighter than "or"; not wraps its operand', () => {

@@ -8,7 +8,12 @@
  * (validate.ts), and each rule is mirrored here:
  * - a comparison holds when SOME value of the path satisfies it; absent
  *   values satisfy nothing;
- * - `ne v` is `not (eq v)`, `eq null` is `not pr`, `ne null` is `pr`;
+ * - `ne v` is `not (eq v)` on a single value (a single-valued attribute, or
+ *   a sub-attribute inside a value filter); on a multi-valued attribute it
+ *   holds when SOME element is `ne v` (RFC 7644 §3.4.2.2: "the filter
+ *   matches if any of the values of the specified attribute match"), so
+ *   `emails.type ne "home"` means `emails[type ne "home"]`;
+ * - `eq null` is `not pr`, `ne null` is `pr`;
  * - `attr[filter]` holds when one and the same element satisfies the whole filter.
  * Every predicate is two-valued (SQL NULL never escapes a leaf), so `NOT`
  * and `OR` behave like their JavaScript counterparts.
@@ -51,7 +56,13 @@ class FilterSqlCompiler implements FilterVisitor<SqlFragment> {
       const present = this.presence(target);
       return operator === 'eq' ? sql`NOT (${present})` : present;
     }
-    if (operator === 'ne') return sql`NOT (${this.some(target, comparisonPredicate(this.context.dialect, target.operand, 'eq', value))})`;
+    if (operator === 'ne') {
+      // Per element: a JSON null element would count as differing here, where
+      // the evaluator drops it; stored resources never hold one (attribute-value.ts
+      // stores null as absence), so the two agree on every stored resource.
+      const differs = sql`NOT (${comparisonPredicate(this.context.dialect, target.operand, 'eq', value)})`;
+      return target.kind === 'scalar' ? differs : target.source.some(differs);
+    }
     return this.some(target, comparisonPredicate(this.context.dialect, target.operand, operator, value));
   }
 

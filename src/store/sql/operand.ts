@@ -113,7 +113,7 @@ function dateTimePredicate(dialect: SqlDialect, operand: ScalarOperand, operator
 /**
  * `value <operator> comparand` for one value, false when it is absent or of
  * another type (RFC 7644 §3.4.2.2, Table 3). `ne` is not handled here: it is
- * the negation of `eq` over the whole attribute (see the filter compiler).
+ * the negation of `eq` on one value (see the filter compiler).
  */
 export function comparisonPredicate(
   dialect: SqlDialect,

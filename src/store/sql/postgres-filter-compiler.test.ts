@@ -143,10 +143,10 @@ describe('filter compiler (PostgreSQL dialect)', () => {
       );
     });
 
-    it('ne on a multi-valued attribute holds when no element equals', () => {
+    it('ne on a multi-valued attribute holds when some element differs (RFC 7644 §3.4.2.2: any value)', () => {
       pin(
         'emails.type ne "work"',
-        'NOT (r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = $1 AND (t1.type_ci IS NOT NULL AND t1.type_ci = $2)))',
+        'r.id IN (SELECT t1.user_id FROM user_emails AS t1 WHERE t1.tenant_id = $1 AND NOT ((t1.type_ci IS NOT NULL AND t1.type_ci = $2)))',
         ['acme', 'work'],
       );
     });
@@ -235,6 +235,14 @@ describe('filter compiler (PostgreSQL dialect)', () => {
     it('pr on JSON looks for a present scalar at any depth', () => {
       pin('title pr', `r.attributes @? '$."title"${PRESENT}'`, []);
       pin('name pr', `r.attributes @? '$."name"${PRESENT}'`, []);
+    });
+
+    it('pr on a multi-valued complex attribute without value walks each object element (RFC 7644 §3.4.2.2 "non-empty node")', () => {
+      pin(
+        'addresses pr',
+        `EXISTS (SELECT 1 FROM jsonb_path_query(r.attributes, '$."addresses"[*]') WITH ORDINALITY AS e1(value, position) WHERE jsonb_typeof(e1.value) = 'object' AND e1.value @? '$${PRESENT}')`,
+        [],
+      );
     });
 
     it('"and" binds tighter than "or"; not wraps its operand', () => {

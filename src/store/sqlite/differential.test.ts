@@ -3,23 +3,21 @@
  * for each filter, the ids SQLite returns from real rows must be exactly the
  * ids of the resources `evaluateFilter` accepts. Users are generated with a
  * seeded generator: emails, phone numbers, the enterprise extension, absent
- * and empty values, mixed case and non-ASCII text.
+ * and empty values, mixed case and non-ASCII text; and users with none, one
+ * and several elements of every multi-valued attribute (multiValuedUsers).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAgreementOnGeneratedFilters, fullResource, generateUsers, handWrittenFilters, INSTANTS, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
-import { ScimError } from '../../core/errors/scim-error.js';
+import { differentialRegistry, equivalentSpellings, expectAgreementOnGeneratedDirectories, expectAgreementOnGeneratedFilters, filterOutcomes, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
 import type { FilterNode } from '../../core/filter/ast.js';
-import { evaluateFilter } from '../../core/filter/evaluate.js';
 import { parseFilter } from '../../core/filter/parser.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
 import type { StoredResource } from '../store.js';
 import { openSqliteStore, type SqliteStore } from './index.js';
 
 const TENANT = 'differential';
-const registry = createDefaultRegistry();
+const registry = differentialRegistry();
 const schemas = registry.forResourceType('User');
 
 /** The text the users are drawn from and the generated filters compare against. */
@@ -37,7 +35,7 @@ describe('SQL filters agree with the in-memory evaluator (differential)', () => 
     await store.tenants.ensureTenant(TENANT, 'Differential', INSTANTS[0] ?? '');
     const stored = await store.transaction(async (writer) => {
       const inserted: StoredResource[] = [];
-      for (const seed of generateUsers(30, WORDS)) {
+      for (const seed of [...generateUsers(30, WORDS), ...multiValuedUsers()]) {
         inserted.push(await writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: seed.id, attributes: seed.attributes, passwordHash: undefined, now: seed.now }));
       }
       return inserted;
@@ -51,24 +49,8 @@ describe('SQL filters agree with the in-memory evaluator (differential)', () => 
   });
 
   /** The outcome of running `filter` both ways: matching ids, or the error's scimType. */
-  async function bothWays(filter: FilterNode): Promise<FilterOutcomes> {
-    let memory: string[] | string;
-    try {
-      memory = resources.filter((resource) => evaluateFilter(filter, resource, schemas)).map((resource) => String(resource['id']));
-    } catch (error) {
-      if (!(error instanceof ScimError)) throw error;
-      memory = `error ${error.scimType ?? error.status}`;
-    }
-    let sql: string[] | string;
-    try {
-      const result = await store.reader.listResources(TENANT, 'User', { filter, sort: undefined, startIndex: 1, count: 1000 });
-      expect(result.totalResults).toBe(result.resources.length);
-      sql = result.resources.map((resource) => resource.id);
-    } catch (error) {
-      if (!(error instanceof ScimError)) throw error;
-      sql = `error ${error.scimType ?? error.status}`;
-    }
-    return { sql, memory };
+  function bothWays(filter: FilterNode): Promise<FilterOutcomes> {
+    return filterOutcomes(store, TENANT, resources, schemas, filter);
   }
 
   it('generates users that exercise the filters (sanity check of the fixture)', async () => {
@@ -83,7 +65,20 @@ describe('SQL filters agree with the in-memory evaluator (differential)', () => 
     });
   }
 
+  for (const [flat, bracketed] of equivalentSpellings()) {
+    it(`selects the same users for ${flat} and ${bracketed}, both ways`, async () => {
+      const [flatOutcomes, bracketedOutcomes] = [await bothWays(parseFilter(flat)), await bothWays(parseFilter(bracketed))];
+      expect(flatOutcomes.sql).toEqual(flatOutcomes.memory);
+      expect(bracketedOutcomes.sql).toEqual(flatOutcomes.sql);
+      expect(bracketedOutcomes.memory).toEqual(flatOutcomes.memory);
+    });
+  }
+
   it('agrees on generated filters (fast-check)', async () => {
     await expectAgreementOnGeneratedFilters(WORDS, bothWays);
   });
+
+  it('agrees on random directories × random filters (fast-check)', async () => {
+    await expectAgreementOnGeneratedDirectories(store, schemas);
+  }, 120_000);
 });

@@ -130,6 +130,7 @@ export function createPostgresDialect(caseFolding: PostgresCaseFolding): SqlDial
       const name = checkedAlias(alias);
       return rawSql(`(jsonb_typeof(${name}.value) IN ('string', 'number', 'boolean') AND ${name}.value <> '""')`);
     },
+    elementPresent: (_source: SqlFragment, alias: string) => presentAt(rawSql(`${checkedAlias(alias)}.value`), []),
     // The member is read from the element itself; `source` (the document) is what SQLite needs.
     elementField: (_source: SqlFragment, alias: string, key: string, type: SqlScalarType): TypedValue => elementMember(alias, key, type),
     elementFieldPresent: (_source: SqlFragment, alias: string, key: string) => presentAt(rawSql(`${checkedAlias(alias)}.value`), [key]),

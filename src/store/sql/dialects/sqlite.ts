@@ -94,6 +94,9 @@ export const sqliteDialect: SqlDialect = Object.freeze({
     const name = checkedAlias(alias);
     return rawSql(`(${name}.atom IS NOT NULL AND ${name}.atom <> '')`);
   },
+  // json_each's atom is NULL for an object or array element, so the element is walked from its place in the document.
+  elementPresent: (source: SqlFragment, alias: string) =>
+    sql`EXISTS (SELECT 1 FROM json_tree(${source}, ${rawSql(`${checkedAlias(alias)}.fullkey`)}) AS p WHERE ${rawSql(PRESENT_LEAF)})`,
   elementField: (source: SqlFragment, alias: string, key: string, type: SqlScalarType): TypedValue => {
     const path = rawSql(elementMemberPath(alias, key));
     return { value: sql`json_extract(${source}, ${path})`, guard: typeGuard(sql`json_type(${source}, ${path})`, type) };
