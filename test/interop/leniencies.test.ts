@@ -382,3 +382,61 @@ describe('Entra\'s aadOptscim062020 flag carried on request URLs', () => {
     expect((await server.request({ method: 'DELETE', url })).statusCode).toBe(204);
   });
 });
+
+describe('`manager` in a filter (Entra, tutorial Example 4)', () => {
+  it('reads a bare "manager" as the enterprise manager.value, on Users', async () => {
+    const manager = await createUser();
+    const other = await createUser();
+    const report = await createUser({ [ENTERPRISE]: { manager: { value: manager['id'] } } });
+    const check = (managerId: string) =>
+      get(`/Users?filter=${encodeURIComponent(`id eq "${report['id']}" and manager eq "${managerId}"`)}&attributes=id`);
+    const found = await check(manager['id']);
+    expect(found['totalResults']).toBe(1);
+    expect((found['Resources'] as Json[]).map((user) => Object.keys(user).sort())).toEqual([['id', 'schemas']]);
+    expect(found['Resources'][0]['id']).toBe(report['id']);
+    expect((await check(other['id']))['totalResults']).toBe(0);
+    const reports = await get(`/Users?filter=${encodeURIComponent(`manager eq "${manager['id']}" or manager pr`)}`);
+    expect((reports['Resources'] as Json[]).map((user) => user['id'])).toContain(report['id']);
+  });
+
+  it('stays an unknown attribute on Groups, and a sub-attribute of it still names nothing', async () => {
+    const onGroups = body(await server.request({ method: 'GET', url: `${SCIM}/Groups?filter=${encodeURIComponent('manager eq "x"')}` }), 400);
+    expect(onGroups).toMatchObject({ scimType: 'invalidFilter', detail: expect.stringMatching(/Unknown attribute "manager"/) });
+    const sub = body(await server.request({ method: 'GET', url: `${SCIM}/Users?filter=${encodeURIComponent('manager.value eq "x"')}` }), 400);
+    expect(sub['scimType']).toBe('invalidFilter');
+  });
+});
+
+describe('members carrying extra sub-attributes (Microsoft\'s reference tests: "displayName")', () => {
+  it('accepts a member\'s displayName in POST, PUT and a PATCH add, and does not store it', async () => {
+    const alice = await createUser({ displayName: 'Alice' });
+    const bob = await createUser({ displayName: 'Bob' });
+    const created = await createGroup([], { members: [{ value: alice['id'], displayName: 'Somebody else' }] });
+    expect(created['members']).toEqual([expect.objectContaining({ value: alice['id'], display: 'Alice' })]);
+    const replaced = body(
+      await server.request({
+        method: 'PUT',
+        url: `${SCIM}/Groups/${created['id']}`,
+        body: { schemas: [GROUP], displayName: created['displayName'], members: [{ value: bob['id'], displayName: 'Bob', type: 'User' }] },
+      }),
+      200,
+    );
+    expect(memberIds(replaced)).toEqual([bob['id']]);
+    expect(body(await patch('Groups', created['id'], { op: 'add', path: 'members', value: [{ displayName: 'new User', value: alice['id'] }] }), 204)).toEqual({});
+    const group = await get(`/Groups/${created['id']}`);
+    expect(memberIds(group)).toEqual([alice['id'], bob['id']].sort());
+    expect(JSON.stringify(group)).not.toContain('new User');
+  });
+
+  it('keeps refusing what could change the meaning: a type that contradicts the member, an unknown key, a non-string name', async () => {
+    const alice = await createUser();
+    const group = await createGroup([]);
+    const wrongType = body(await patch('Groups', group['id'], { op: 'add', path: 'members', value: [{ value: alice['id'], displayName: 'A', type: 'Group' }] }), 400);
+    expect(wrongType['scimType']).toBe('invalidValue');
+    const unknown = body(await patch('Groups', group['id'], { op: 'add', path: 'members', value: [{ value: alice['id'], role: 'owner' }] }), 400);
+    expect(unknown).toMatchObject({ scimType: 'invalidSyntax', detail: expect.stringMatching(/members\.role/) });
+    const notAString = body(await patch('Groups', group['id'], { op: 'add', path: 'members', value: [{ value: alice['id'], displayName: 7 }] }), 400);
+    expect(notAString['scimType']).toBe('invalidValue');
+    expect(memberIds(await get(`/Groups/${group['id']}`))).toEqual([]);
+  });
+});

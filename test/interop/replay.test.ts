@@ -14,7 +14,7 @@ import { parseFixture, type ReplayFixture } from './replay/fixture.js';
 import { replay } from './replay/replay.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const PROVIDERS = ['okta', 'entra-id', 'google-workspace', 'onelogin', 'jumpcloud'] as const;
+const PROVIDERS = ['okta', 'entra-id', 'google-workspace', 'onelogin', 'jumpcloud', 'authentik', 'pingfederate', 'rippling', 'sailpoint', 'cyberark'] as const;
 const PUBLIC_BASE = 'https://scim.example.com/scim/v2';
 
 interface LoadedFixture {

@@ -368,3 +368,17 @@ describe('evaluateElementFilter', () => {
     expect(() => evaluateElementFilter(parseFilter('givenName eq "x"'), {}, givenName, users)).toThrow(TypeError);
   });
 });
+
+describe('filter attribute aliases (docs/interop.md, "`manager` in a filter")', () => {
+  it('reads a bare "manager" on Users as the enterprise manager.value, as Entra\'s tutorial Example 4 sends it', () => {
+    const managerId = (babsJensenEnterprise['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] as { manager: { value: string } }).manager.value;
+    expect(matches(`manager eq "${managerId}"`, babsJensenEnterprise)).toBe(true);
+    expect(matches(`MANAGER eq "${managerId}"`, babsJensenEnterprise)).toBe(true);
+    expect(matches('manager eq "someone-else"', babsJensenEnterprise)).toBe(false);
+    expect(matches(`manager eq "${managerId}"`, babsJensen)).toBe(false);
+  });
+
+  it('has no alias on Groups: "manager" stays unknown there', () => {
+    expect(() => evaluateFilter(parseFilter('manager eq "x"'), { displayName: 'G' }, groups)).toThrow(/Unknown attribute "manager"/);
+  });
+});

@@ -18,4 +18,5 @@ export {
   type ResourceMatcher,
   type ElementMatcher,
 } from './evaluate.js';
+export { FILTER_ATTRIBUTE_ALIASES, filterAttributeAlias } from './filter-aliases.js';
 export { dateTimeInstant, foldCase, compareCodePoints } from './compare.js';

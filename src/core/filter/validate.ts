@@ -12,6 +12,7 @@ import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
 import { attributePathText, visitFilter, type AttributePathNode, type ComparisonNode, type ComparisonOperator, type FilterNode } from './ast.js';
 import { dateTimeInstant } from './compare.js';
+import { filterAttributeAlias } from './filter-aliases.js';
 
 /**
  * `schemas` (RFC 7643 §3) is no schema's attribute, yet §3.4.2.2 filters on
@@ -180,6 +181,8 @@ function resolveFromRoot(path: AttributePathNode, schemas: ResourceSchemas): Res
   }
   const resolved = schemas.resolve(path);
   if (resolved) return resolved;
+  const aliased = resolveAlias(path, schemas);
+  if (aliased) return aliased;
   if (path.schema !== undefined && schemas.schema(path.schema) === undefined) {
     throw scimErrors.invalidFilter(`Unknown schema "${path.schema}" for ${schemas.resourceType.name} resources (at column ${path.position})`);
   }
@@ -191,6 +194,19 @@ function resolveFromRoot(path: AttributePathNode, schemas: ResourceSchemas): Res
   throw scimErrors.invalidFilter(
     `Unknown sub-attribute "${path.subAttribute ?? ''}" of "${top.canonicalPath}" (at column ${subAttributeColumn(path)})`,
   );
+}
+
+/**
+ * A bare name that the resource type's alias table maps to a full path
+ * (`manager` → `urn:…:enterprise:2.0:User:manager.value` on Users). Only
+ * consulted when the name is no attribute of its own, so an alias never
+ * shadows a real attribute; it resolves only while the aliased schema is
+ * one of the resource type's.
+ */
+function resolveAlias(path: AttributePathNode, schemas: ResourceSchemas): ResolvedAttribute | undefined {
+  if (path.schema !== undefined || path.subAttribute !== undefined) return undefined;
+  const target = filterAttributeAlias(schemas.resourceType.name, path.name);
+  return target === undefined ? undefined : schemas.resolvePath(target);
 }
 
 function resolveInsideValueFilter(path: AttributePathNode, schemas: ResourceSchemas, parent: ResolvedAttribute): ResolvedAttribute {

@@ -20,6 +20,24 @@ export type ValueCompleteness = 'complete' | 'partial';
 
 const groupMembersAttribute = groupSchema.attributes.find((candidate) => candidate.name === 'members');
 
+/**
+ * Keys that clients put in an element of a complex attribute although the
+ * attribute has no such sub-attribute, and which only restate what the
+ * server already knows: they are accepted if they are strings and not
+ * stored. Microsoft's reference test collection (AzureAD/SCIMReferenceCode,
+ * PostmanCollection.json, "Patch add user4 to group1") adds members as
+ * `{"displayName": "…", "value": "…"}`: the member's name, spelled as the
+ * Group and enterprise `manager` spell it instead of `display` (RFC 7643
+ * §2.4), which Scimitar reads from the member resource itself. Keys not
+ * listed here stay `400 invalidSyntax`, since they might carry meaning.
+ * See docs/interop.md, "Members carrying extra sub-attributes".
+ */
+const RESTATING_KEYS: ReadonlyMap<AttributeDefinition | undefined, ReadonlySet<string>> = new Map([[groupMembersAttribute, new Set(['displayname'])]]);
+
+function isRestatingKey(definition: AttributeDefinition, key: string): boolean {
+  return RESTATING_KEYS.get(definition)?.has(key.toLowerCase()) ?? false;
+}
+
 /** Group `members`: its elements are identified by `value`, a resource id compared exactly. */
 export function isGroupMembers(definition: AttributeDefinition): boolean {
   return definition === groupMembersAttribute;
@@ -173,6 +191,10 @@ function normalizeComplexValue(definition: AttributeDefinition, value: unknown, 
   const seen = new Set<string>();
   for (const [key, member] of Object.entries(source as JsonObject)) {
     const subAttribute = findSubAttribute(definition, key);
+    if (!subAttribute && isRestatingKey(definition, key)) {
+      if (member !== null && typeof member !== 'string') throw scimErrors.invalidValue(`Attribute "${path}.${key}" must be a string, not ${describeJsonValue(member)}`);
+      continue;
+    }
     if (!subAttribute) throw scimErrors.invalidSyntax(`Unknown attribute "${path}.${key}"`);
     if (seen.has(subAttribute.name)) throw scimErrors.invalidSyntax(`Attribute "${path}.${subAttribute.name}" is given more than once`);
     seen.add(subAttribute.name);

@@ -183,6 +183,11 @@ describe('filter compiler (SQLite dialect)', () => {
       pin(`${ENTERPRISE}:manager.value eq "26118915"`, `(${guard} AND ${folded} = ?)`, ['26118915']);
     });
 
+    it('a bare "manager" (Entra\'s manager check) compiles to the enterprise manager.value clause', () => {
+      const { guard, folded } = jsonText(`$."${ENTERPRISE}"."manager"."value"`);
+      pin('manager eq "26118915"', `(${guard} AND ${folded} = ?)`, ['26118915']);
+    });
+
     it('pr on JSON looks for a present scalar at any depth', () => {
       pin('title pr', `EXISTS (SELECT 1 FROM json_tree(r.attributes, '$."title"') AS p WHERE p.atom IS NOT NULL AND p.atom <> '')`, []);
       pin('name pr', `EXISTS (SELECT 1 FROM json_tree(r.attributes, '$."name"') AS p WHERE p.atom IS NOT NULL AND p.atom <> '')`, []);

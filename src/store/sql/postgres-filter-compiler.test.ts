@@ -232,6 +232,11 @@ describe('filter compiler (PostgreSQL dialect)', () => {
       pin(`${ENTERPRISE}:manager.value eq "26118915"`, `(${guard} AND ${folded} = $1)`, ['26118915']);
     });
 
+    it('a bare "manager" (Entra\'s manager check) compiles to the enterprise manager.value clause', () => {
+      const { guard, folded } = jsonText(`{"${ENTERPRISE}","manager","value"}`);
+      pin('manager eq "26118915"', `(${guard} AND ${folded} = $1)`, ['26118915']);
+    });
+
     it('pr on JSON looks for a present scalar at any depth', () => {
       pin('title pr', `r.attributes @? '$."title"${PRESENT}'`, []);
       pin('name pr', `r.attributes @? '$."name"${PRESENT}'`, []);
