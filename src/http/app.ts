@@ -21,8 +21,21 @@ export interface HttpAppOptions {
   readonly admin: AdminPluginOptions | undefined;
   readonly store: Store;
   readonly logLevel: string;
-  readonly trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-* headers to believe: false (none), a number of proxy
+   * hops, or proxy addresses / CIDR ranges. `request.ip` is then the address
+   * the nearest untrusted hop connected from; never pass `true`, which would
+   * make it the left-most X-Forwarded-For entry, written by the client.
+   */
+  readonly trustProxy: false | number | readonly string[];
   readonly bodyLimit: number;
+}
+
+/** Fastify's form of the setting: hop 0 is the socket's peer, hop 1 the right-most X-Forwarded-For entry, and so on. */
+function fastifyTrustProxy(trusted: HttpAppOptions['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trusted === false) return false;
+  if (typeof trusted === 'number') return (_address, hop) => hop < trusted;
+  return [...trusted];
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -32,7 +45,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       // Tokens must never reach the logs.
       redact: ['req.headers.authorization'],
     },
-    trustProxy: options.trustProxy,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     bodyLimit: options.bodyLimit,
     // Stop reading slow bodies and idle sockets instead of holding them forever.
     requestTimeout: 60_000,
