@@ -210,7 +210,7 @@ function trustProxySetting(settings: RawSettings): TrustedProxies {
     .map((range) => range.trim())
     .filter((range) => range !== '');
   for (const range of ranges) {
-    if (!PROXY_RANGE_NAMES.includes(range) && !ipaddr.isValid(range) && !isCidr(range)) {
+    if (!PROXY_RANGE_NAMES.includes(range) && !ipaddr.isValid(range) && !ipaddr.isValidCIDR(range)) {
       throw new ConfigError(
         'SCIMITAR_TRUST_PROXY',
         `"${range}" is neither a number of proxy hops nor an IP address or CIDR range: use e.g. 1, or 10.0.0.0/8,127.0.0.1`,
@@ -218,15 +218,6 @@ function trustProxySetting(settings: RawSettings): TrustedProxies {
     }
   }
   return ranges;
-}
-
-function isCidr(text: string): boolean {
-  try {
-    ipaddr.parseCIDR(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
