@@ -39,6 +39,8 @@ export interface ScimitarConfig {
    */
   readonly trustProxy: TrustedProxies;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log request URLs whole; by default query values that may hold directory data are redacted. */
+  readonly logFullUrls: boolean;
   /** Largest request body accepted, in bytes (the Bulk route has its own, bulk.maxPayloadSize). */
   readonly bodyLimit: number;
   readonly defaultPageSize: number;
@@ -108,6 +110,7 @@ const SETTINGS = [
   'SCIMITAR_PUBLIC_URL',
   'SCIMITAR_TRUST_PROXY',
   'SCIMITAR_LOG_LEVEL',
+  'SCIMITAR_LOG_FULL_URLS',
   'SCIMITAR_BODY_LIMIT',
   'SCIMITAR_DEFAULT_PAGE_SIZE',
   'SCIMITAR_MAX_PAGE_SIZE',
@@ -289,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     publicUrl: publicUrlSetting(settings),
     trustProxy: trustProxySetting(settings),
     logLevel: logLevel as ScimitarConfig['logLevel'],
+    logFullUrls: booleanSetting(settings, 'SCIMITAR_LOG_FULL_URLS', false),
     bodyLimit: integerSetting(settings, 'SCIMITAR_BODY_LIMIT', 1_048_576, 1024, 256 * 1_048_576),
     defaultPageSize,
     maxPageSize,
