@@ -9,6 +9,7 @@ import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { Store } from '../store/store.js';
 import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
+import { clientErrorAnswerer } from './client-errors.js';
 import { redactUrlForLog } from './log-url.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
@@ -75,6 +76,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Schemas validate only the admin API; there an unknown property is a mistake to report
     // (400), not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
+    // Requests the HTTP parser refuses (431, a control character in a header): SCIM errors on SCIM paths too.
+    clientErrorHandler: clientErrorAnswerer(ADMIN_PREFIX),
     // Errors the router raises before any route context exists (bad percent-encoding,
     // an over-long id) would otherwise bypass the SCIM error handler and echo the URL.
     frameworkErrors: (error, _request, reply) => {
