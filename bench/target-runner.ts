@@ -35,12 +35,19 @@ async function runScenario(server: RunningServer, scenario: Scenario, spec: Targ
     const first = await timedOperation(server, target, prepared.source.next());
     const problem = prepared.check(first.responses);
     if (problem !== undefined) return { ...base, ...note, status: 'check-failed', reason: problem };
-    const result =
-      first.seconds > SLOW_OPERATION_SECONDS
-        ? await runSequentially(server, target, prepared.source, first)
-        : await runLoad(server, target, prepared.source, options.settings);
+    prepared.background?.start();
+    let result;
+    let backgroundSummary: string | undefined;
+    try {
+      result =
+        first.seconds > SLOW_OPERATION_SECONDS
+          ? await runSequentially(server, target, prepared.source, first)
+          : await runLoad(server, target, prepared.source, options.settings);
+    } finally {
+      backgroundSummary = await prepared.background?.stop();
+    }
     const rateOfErrors = errorRate(result);
-    const notes = [prepared.note, prepared.afterRun?.()].filter((text) => text !== undefined);
+    const notes = [prepared.note, prepared.afterRun?.(), backgroundSummary].filter((text) => text !== undefined);
     return {
       ...base,
       ...(notes.length > 0 ? { note: notes.join('; ') } : {}),

@@ -7,6 +7,7 @@ import { bulkCreateScenario } from './bulk-create.js';
 import { cursorEndScenario, cursorStartScenario } from './cursor-page.js';
 import { cursorEndDuringWritesScenario, cursorStartDuringWritesScenario } from './cursor-page-during-writes.js';
 import { filterLookupScenario } from './filter-lookup.js';
+import { getDuringBulkScenario } from './get-during-bulk.js';
 import { getUserScenario } from './get-user.js';
 import { groupGetScenario } from './group-get.js';
 import { listEndScenario, listStartScenario } from './list-page.js';
@@ -33,4 +34,5 @@ export const SCENARIOS: readonly Scenario[] = [
   memberAddSmallScenario,
   memberAddBigScenario,
   bulkCreateScenario,
+  getDuringBulkScenario,
 ];

@@ -34,6 +34,14 @@ export interface PreparedScenario {
   readonly note?: string;
   /** Something to report once the run is over (e.g. how much the groups grew). */
   afterRun?(): string;
+  /** Other work kept going on the server while the load runs (warm-up and measured run); its summary joins the notes. */
+  readonly background?: BackgroundWork;
+}
+
+export interface BackgroundWork {
+  start(): void;
+  /** Stops after the call in flight and says what was done. */
+  stop(): Promise<string>;
 }
 
 export interface Scenario {

@@ -19,17 +19,24 @@ const CODES: Readonly<Record<number, string>> = {
   405: 'method_not_allowed',
   409: 'conflict',
   410: 'gone',
+  408: 'request_timeout',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
+  431: 'header_fields_too_large',
   500: 'internal_error',
 };
 
-export function sendAdminError(reply: FastifyReply, status: number, message: string): FastifyReply {
+/** The body of an admin error with this status (an unknown one is answered as 400 or 500). */
+export function adminErrorBody(status: number, message: string): AdminErrorBody {
   const known = CODES[status] !== undefined ? status : status >= 500 ? 500 : 400;
-  if (known === 401) reply.header('WWW-Authenticate', 'Bearer realm="scimitar-admin"');
-  const body: AdminErrorBody = { status: known, code: CODES[known] ?? 'bad_request', message };
-  return reply.code(known).type('application/json; charset=utf-8').send(body);
+  return { status: known, code: CODES[known] ?? 'bad_request', message };
+}
+
+export function sendAdminError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  const body = adminErrorBody(status, message);
+  if (body.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="scimitar-admin"');
+  return reply.code(body.status).type('application/json; charset=utf-8').send(body);
 }
 
 export function adminErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -113,6 +113,8 @@ export interface ScimitarOverrides {
   readonly now?: () => Date;
   /** In-process hooks on every change (src/events/hooks.ts): after commit, or inside the transaction to veto. */
   readonly hooks?: EventHooks;
+  /** Where the HTTP server's log lines go (default: standard output). */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
@@ -160,6 +162,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const app = await buildHttpApp({
       store,
       logLevel: config.logLevel,
+      logFullUrls: config.logFullUrls,
+      ...(overrides.logStream !== undefined ? { logStream: overrides.logStream } : {}),
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
       scim: {

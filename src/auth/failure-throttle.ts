@@ -6,12 +6,15 @@
  *   the window, everything it sends is answered 429 until the window ends,
  *   before its credentials are even looked at. Guessing from one address is
  *   slowed to `limit` attempts per window.
- * - per tenant named in the URL (/t/{tenant}/…), for failures only: further
- *   bad credentials on that URL get 429 instead of 401, but a valid token of
- *   the tenant still passes. Refusing valid tokens too would let anyone who
- *   knows a tenant's slug lock its identity provider out.
+ * - per URL the credentials were presented to — a tenant's (/t/{tenant}/…)
+ *   or /scim/v2, where the token alone chooses the tenant — for failures
+ *   only: further bad credentials on that URL get 429 instead of 401, but a
+ *   valid token still passes. Refusing valid tokens too would let anyone who
+ *   knows a tenant's slug lock its identity provider out. Counting /scim/v2
+ *   keeps a weak fixed SCIMITAR_TOKEN from being guessed there from many
+ *   addresses.
  *
- * The tenant counter is keyed by the URL's text, whether or not such a
+ * The URL counter is keyed by the URL's text, whether or not such a
  * tenant exists, so its answers say nothing about existence. Both maps are
  * bounded: at capacity, expired windows are swept, then the oldest dropped.
  */
@@ -75,7 +78,7 @@ class FailureCounter {
 
 export class AuthFailureThrottle {
   private readonly addresses: FailureCounter;
-  private readonly tenants: FailureCounter;
+  private readonly urls: FailureCounter;
 
   constructor(
     settings: FailureThrottleSettings,
@@ -86,7 +89,7 @@ export class AuthFailureThrottle {
     }
     const maxKeys = settings.maxTrackedKeys ?? 10_000;
     this.addresses = new FailureCounter(settings, maxKeys);
-    this.tenants = new FailureCounter(settings, maxKeys);
+    this.urls = new FailureCounter(settings, maxKeys);
   }
 
   /** Checked before any credential: seconds the address must wait, or undefined. */
@@ -96,15 +99,17 @@ export class AuthFailureThrottle {
 
   /**
    * Records a failed attempt (bad, unknown, revoked, expired credentials, or
-   * a token used on another tenant's URL). Returns the seconds to put in
-   * Retry-After when the URL's tenant is already over its limit, else undefined (answer 401).
+   * a token used on another tenant's URL) from `address` on the SCIM URL
+   * identified by `urlKey` (undefined: count the address only). Returns the
+   * seconds to put in Retry-After when that URL is already over its limit,
+   * else undefined (answer 401).
    */
-  recordFailure(address: string, urlTenant: string | undefined): number | undefined {
+  recordFailure(address: string, urlKey: string | undefined): number | undefined {
     const now = this.clock().getTime();
     this.addresses.record(address, now);
-    if (urlTenant === undefined) return undefined;
-    const retryAfter = this.tenants.retryAfter(urlTenant, now);
-    if (retryAfter === undefined) this.tenants.record(urlTenant, now);
+    if (urlKey === undefined) return undefined;
+    const retryAfter = this.urls.retryAfter(urlKey, now);
+    if (retryAfter === undefined) this.urls.record(urlKey, now);
     return retryAfter;
   }
 }

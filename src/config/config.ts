@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 export type DatabaseConfig =
   | {
@@ -30,9 +31,16 @@ export interface ScimitarConfig {
   readonly token: string | undefined;
   /** Absolute public URL of the server (no trailing slash), used for meta.location; undefined → from the request. */
   readonly publicUrl: string | undefined;
-  /** Trust X-Forwarded-* headers (behind a reverse proxy). */
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-* headers to believe: none (false), those written by the
+   * nearest `n` proxies (a number), or by proxies at these addresses / CIDR
+   * ranges. The client address is then the right-most hop no trusted proxy
+   * wrote, never a value the client chose.
+   */
+  readonly trustProxy: TrustedProxies;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Log request URLs whole; by default query values that may hold directory data are redacted. */
+  readonly logFullUrls: boolean;
   /** Largest request body accepted, in bytes (the Bulk route has its own, bulk.maxPayloadSize). */
   readonly bodyLimit: number;
   readonly defaultPageSize: number;
@@ -81,6 +89,9 @@ export interface WebhookSettings {
   readonly retryMaxMs: number;
 }
 
+/** false: no proxy; a number: that many proxy hops; a list: proxies at these addresses or CIDR ranges. */
+export type TrustedProxies = false | number | readonly string[];
+
 export class ConfigError extends Error {
   readonly setting: string;
   constructor(setting: string, message: string) {
@@ -99,6 +110,7 @@ const SETTINGS = [
   'SCIMITAR_PUBLIC_URL',
   'SCIMITAR_TRUST_PROXY',
   'SCIMITAR_LOG_LEVEL',
+  'SCIMITAR_LOG_FULL_URLS',
   'SCIMITAR_BODY_LIMIT',
   'SCIMITAR_DEFAULT_PAGE_SIZE',
   'SCIMITAR_MAX_PAGE_SIZE',
@@ -177,6 +189,40 @@ function booleanSetting(settings: RawSettings, name: SettingName, fallback: bool
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+/** proxy-addr's names for the loopback, link-local and unique-local ranges, accepted in a trusted list. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `true` means one proxy hop, not "believe every X-Forwarded-For entry": the
+ * left-most entry is written by the client, so trusting it would let anyone
+ * choose the address their failed authentications are counted against.
+ */
+function trustProxySetting(settings: RawSettings): TrustedProxies {
+  const raw = settings.SCIMITAR_TRUST_PROXY?.trim();
+  if (raw === undefined) return false;
+  const normalized = raw.toLowerCase();
+  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
+  if (['true', 'yes', 'on'].includes(normalized)) return 1;
+  if (/^\d+$/.test(normalized)) {
+    const hops = Number(normalized);
+    if (hops > 100) throw new ConfigError('SCIMITAR_TRUST_PROXY', `at most 100 proxy hops, got ${hops}`);
+    return hops;
+  }
+  const ranges = normalized
+    .split(',')
+    .map((range) => range.trim())
+    .filter((range) => range !== '');
+  for (const range of ranges) {
+    if (!PROXY_RANGE_NAMES.includes(range) && !ipaddr.isValid(range) && !ipaddr.isValidCIDR(range)) {
+      throw new ConfigError(
+        'SCIMITAR_TRUST_PROXY',
+        `"${range}" is neither a number of proxy hops nor an IP address or CIDR range: use e.g. 1, or 10.0.0.0/8,127.0.0.1`,
+      );
+    }
+  }
+  return ranges;
+}
+
 function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
   const raw = settings.DATABASE_URL ?? 'sqlite:./data/scimitar.db';
   if (raw.startsWith('sqlite:')) {
@@ -244,8 +290,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     database: databaseSetting(settings, cwd),
     token: tokenSetting(settings),
     publicUrl: publicUrlSetting(settings),
-    trustProxy: booleanSetting(settings, 'SCIMITAR_TRUST_PROXY', false),
+    trustProxy: trustProxySetting(settings),
     logLevel: logLevel as ScimitarConfig['logLevel'],
+    logFullUrls: booleanSetting(settings, 'SCIMITAR_LOG_FULL_URLS', false),
     bodyLimit: integerSetting(settings, 'SCIMITAR_BODY_LIMIT', 1_048_576, 1024, 256 * 1_048_576),
     defaultPageSize,
     maxPageSize,

@@ -4,11 +4,13 @@
  * tenant in the URL, which must be the token's) — and the admin API under
  * /admin/v1. Everything it serves comes from the services it is given.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { Store } from '../store/store.js';
 import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
+import { clientErrorAnswerer } from './client-errors.js';
+import { redactUrlForLog } from './log-url.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
@@ -21,8 +23,36 @@ export interface HttpAppOptions {
   readonly admin: AdminPluginOptions | undefined;
   readonly store: Store;
   readonly logLevel: string;
-  readonly trustProxy: boolean;
+  /** Log request URLs whole (SCIMITAR_LOG_FULL_URLS); by default query values are redacted (log-url.ts). */
+  readonly logFullUrls?: boolean;
+  /** Where log lines go (default: standard output), e.g. an embedding app's log pipeline. */
+  readonly logStream?: NodeJS.WritableStream;
+  /**
+   * Whose X-Forwarded-* headers to believe: false (none), a number of proxy
+   * hops, or proxy addresses / CIDR ranges. `request.ip` is then the address
+   * the nearest untrusted hop connected from; never pass `true`, which would
+   * make it the left-most X-Forwarded-For entry, written by the client.
+   */
+  readonly trustProxy: false | number | readonly string[];
   readonly bodyLimit: number;
+}
+
+/** Fastify's request log fields, with the URL redacted unless full URLs are asked for. */
+function requestForLog(logFullUrls: boolean) {
+  return (request: FastifyRequest) => ({
+    method: request.method,
+    url: logFullUrls ? request.url : redactUrlForLog(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  });
+}
+
+/** Fastify's form of the setting: hop 0 is the socket's peer, hop 1 the right-most X-Forwarded-For entry, and so on. */
+function fastifyTrustProxy(trusted: HttpAppOptions['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trusted === false) return false;
+  if (typeof trusted === 'number') return (_address, hop) => hop < trusted;
+  return [...trusted];
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -31,8 +61,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       level: options.logLevel,
       // Tokens must never reach the logs.
       redact: ['req.headers.authorization'],
+      serializers: { req: requestForLog(options.logFullUrls === true) },
+      ...(options.logStream !== undefined ? { stream: options.logStream } : {}),
     },
-    trustProxy: options.trustProxy,
+    trustProxy: fastifyTrustProxy(options.trustProxy),
     bodyLimit: options.bodyLimit,
     // Stop reading slow bodies and idle sockets instead of holding them forever.
     requestTimeout: 60_000,
@@ -44,6 +76,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Schemas validate only the admin API; there an unknown property is a mistake to report
     // (400), not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
+    // Requests the HTTP parser refuses (431, a control character in a header): SCIM errors on SCIM paths too.
+    clientErrorHandler: clientErrorAnswerer(ADMIN_PREFIX),
     // Errors the router raises before any route context exists (bad percent-encoding,
     // an over-long id) would otherwise bypass the SCIM error handler and echo the URL.
     frameworkErrors: (error, _request, reply) => {
@@ -53,6 +87,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       return sendScimError(reply, scimErrors.badRequest('The URL is not valid: check its percent-encoding'));
     },
   });
+
+  // Fastify's own 404 would log the whole URL ("Route GET:/x?filter=… not found") and echo it back.
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send({ error: 'Not Found', message: `No endpoint at ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 }),
+  );
 
   // Liveness stays cheap: it answers as long as the event loop does.
   app.get('/health/live', async () => ({ status: 'ok' }));

@@ -10,6 +10,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export interface AddressPolicy {
   /** Every address allowed (SCIMITAR_WEBHOOK_ALLOW_PRIVATE): a receiver on the same private network. */
@@ -21,109 +22,82 @@ export interface AddressPolicy {
 /** The error code of a refused address, for callers that tell it apart from network failures. */
 export const FORBIDDEN_ADDRESS = 'ERR_SCIMITAR_WEBHOOK_ADDRESS_FORBIDDEN';
 
-interface Range {
-  readonly prefix: readonly number[];
-  readonly bits: number;
-  readonly name: string;
-}
+/**
+ * The special-purpose ranges ipaddr.js names (the IANA IPv4 and IPv6
+ * special-purpose address registries, multicast, site-local), as a refusal
+ * names them. Every named range is refused — even the few the registry calls
+ * globally reachable (anycast relays, AS112 sinks), where no webhook receiver
+ * lives — and a name missing here (a newer library version) is refused under
+ * its own name: the guard fails closed.
+ */
+const RANGE_KINDS: Readonly<Record<string, string>> = {
+  unspecified: 'unspecified ("this network")',
+  broadcast: 'limited broadcast',
+  multicast: 'multicast',
+  linkLocal: 'link-local (incl. cloud metadata 169.254.169.254)',
+  loopback: 'loopback',
+  carrierGradeNat: 'carrier-grade NAT (100.64.0.0/10)',
+  private: 'private (RFC 1918)',
+  reserved: 'reserved (IETF assignments, documentation, benchmarking or future use)',
+  as112: 'AS112 DNS sink',
+  amt: 'AMT relay anycast',
+  uniqueLocal: 'unique-local (fc00::/7)',
+  deprecatedSiteLocal: 'site-local (fec0::/10)',
+  discard: 'discard-only (100::/64)',
+  rfc6145: 'IPv4-translated (::ffff:0:0:0/96)',
+  rfc6052: 'local-use NAT64 (64:ff9b:1::/48)',
+  '6to4': '6to4 (2002::/16)',
+  teredo: 'Teredo (2001::/32)',
+  benchmarking: 'benchmarking',
+  as112v6: 'AS112 DNS sink',
+  deprecatedOrchid: 'ORCHID (deprecated)',
+  orchid2: 'ORCHIDv2',
+  droneRemoteIdProtocolEntityTags: 'drone remote ID entity tags',
+  segmentRouting: 'segment routing SIDs (5f00::/16)',
+};
 
-function ipv4Range(cidr: string, name: string): Range {
-  const [address, bits] = cidr.split('/');
-  return { prefix: parseIpv4(address!)!, bits: Number(bits), name };
-}
-
-function ipv6Range(cidr: string, name: string): Range {
-  const [address, bits] = cidr.split('/');
-  return { prefix: parseIpv6(address!)!, bits: Number(bits), name };
-}
-
-/** Not the public internet: where a webhook must not reach unless allowed. */
-const FORBIDDEN_IPV4: readonly Range[] = [
-  ipv4Range('0.0.0.0/8', '"this network" (0.0.0.0/8)'),
-  ipv4Range('10.0.0.0/8', 'private (RFC 1918)'),
-  ipv4Range('100.64.0.0/10', 'carrier-grade NAT (100.64.0.0/10)'),
-  ipv4Range('127.0.0.0/8', 'loopback'),
-  ipv4Range('169.254.0.0/16', 'link-local (incl. cloud metadata 169.254.169.254)'),
-  ipv4Range('172.16.0.0/12', 'private (RFC 1918)'),
-  ipv4Range('192.0.0.0/24', 'IETF protocol assignments (192.0.0.0/24)'),
-  ipv4Range('192.0.2.0/24', 'documentation (TEST-NET-1)'),
-  ipv4Range('192.168.0.0/16', 'private (RFC 1918)'),
-  ipv4Range('198.18.0.0/15', 'benchmarking (198.18.0.0/15)'),
-  ipv4Range('198.51.100.0/24', 'documentation (TEST-NET-2)'),
-  ipv4Range('203.0.113.0/24', 'documentation (TEST-NET-3)'),
-  ipv4Range('224.0.0.0/4', 'multicast'),
-  ipv4Range('240.0.0.0/4', 'reserved (incl. broadcast)'),
+/** IANA registry entries ipaddr.js does not name, with the deprecated IPv4-compatible block. */
+const MORE_IPV6_RANGES: readonly (readonly [ipaddr.IPv6, number, string])[] = [
+  [...(ipaddr.IPv6.parseCIDR('100:0:0:1::/64') as [ipaddr.IPv6, number]), 'dummy prefix (100:0:0:1::/64)'],
+  [...(ipaddr.IPv6.parseCIDR('::/96') as [ipaddr.IPv6, number]), 'IPv4-compatible (deprecated, ::/96)'],
 ];
 
-const FORBIDDEN_IPV6: readonly Range[] = [
-  ipv6Range('::/128', 'unspecified (::)'),
-  ipv6Range('::1/128', 'loopback (::1)'),
-  ipv6Range('100::/64', 'discard-only (100::/64)'),
-  ipv6Range('2001:db8::/32', 'documentation (2001:db8::/32)'),
-  ipv6Range('fc00::/7', 'unique-local (fc00::/7)'),
-  ipv6Range('fe80::/10', 'link-local (fe80::/10)'),
-  ipv6Range('fec0::/10', 'site-local (fec0::/10)'),
-  ipv6Range('ff00::/8', 'multicast (ff00::/8)'),
-];
+/**
+ * IPv6 forms whose packets reach the IPv4 address in their last 32 bits:
+ * judged by that address, so a public host behind NAT64 (what DNS64 answers
+ * on an IPv6-only network) stays reachable and a private one does not.
+ */
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
 
-/** IPv6 prefixes that embed an IPv4 address in their last 32 bits: the embedded address is what is reached. */
-const EMBEDDING_IPV4: readonly Range[] = [
-  ipv6Range('::ffff:0:0/96', 'IPv4-mapped'),
-  ipv6Range('64:ff9b::/96', 'NAT64'),
-  ipv6Range('::/96', 'IPv4-compatible'),
-];
-
-function parseIpv4(text: string): number[] | undefined {
-  if (!isIPv4(text)) return undefined;
-  return text.split('.').map(Number);
+function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4 {
+  const [high, low] = address.parts.slice(6) as [number, number];
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
-/** The 16 bytes of an IPv6 address (zone id ignored; a trailing dotted quad accepted). */
-function parseIpv6(text: string): number[] | undefined {
-  const address = text.split('%')[0]!;
-  if (!isIPv6(address)) return undefined;
-  let head = address;
-  let tail: number[] = [];
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (dotted) {
-    const v4 = parseIpv4(dotted[1]!);
-    if (v4 === undefined) return undefined;
-    tail = v4;
-    head = address.slice(0, -dotted[1]!.length);
-    if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
+function ipv4Kind(address: ipaddr.IPv4): string | undefined {
+  const range = address.range();
+  return range === 'unicast' ? undefined : (RANGE_KINDS[range] ?? range);
+}
+
+function ipv6Kind(address: ipaddr.IPv6): string | undefined {
+  const range = address.range();
+  if (range === 'ipv4Mapped' || (range === 'rfc6052' && address.match(NAT64_WELL_KNOWN))) {
+    const kind = ipv4Kind(embeddedIpv4(address));
+    return kind === undefined ? undefined : `${range === 'ipv4Mapped' ? 'IPv4-mapped' : 'NAT64'} ${kind}`;
   }
-  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
-  const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
-  const leftGroups = groupsOf(left ?? '');
-  const rightGroups = right === undefined ? [] : groupsOf(right);
-  const missing = 8 - tail.length / 2 - leftGroups.length - rightGroups.length;
-  const groups = [...leftGroups, ...(right === undefined ? [] : Array<number>(missing).fill(0)), ...rightGroups];
-  const bytes = groups.flatMap((group) => [group >> 8, group & 0xff]);
-  return [...bytes, ...tail];
-}
-
-function inRange(bytes: readonly number[], range: Range): boolean {
-  let bits = range.bits;
-  for (let index = 0; bits > 0; index += 1, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((bytes[index]! & mask) !== (range.prefix[index]! & mask)) return false;
-  }
-  return true;
+  if (range !== 'unicast') return RANGE_KINDS[range] ?? range;
+  return MORE_IPV6_RANGES.find(([network, bits]) => address.match(network, bits))?.[2];
 }
 
 /** What kind of non-public address this is, or undefined for a public one (or text that is no IP address). */
 export function forbiddenAddressKind(address: string): string | undefined {
-  const v4 = parseIpv4(address);
-  if (v4 !== undefined) return FORBIDDEN_IPV4.find((range) => inRange(v4, range))?.name;
-  const v6 = parseIpv6(address);
-  if (v6 === undefined) return undefined;
-  // :: and ::1 also lie in ::/96; they are judged as IPv6 addresses below.
-  const embedding = v6.slice(0, 15).every((byte) => byte === 0) ? undefined : EMBEDDING_IPV4.find((range) => inRange(v6, range));
-  if (embedding !== undefined) {
-    const kind = FORBIDDEN_IPV4.find((range) => inRange(v6.slice(12), range))?.name;
-    if (kind !== undefined) return `${embedding.name} ${kind}`;
-  }
-  return FORBIDDEN_IPV6.find((range) => inRange(v6, range))?.name;
+  // node:net decides what is an address (the forms a socket connects to); ipaddr.js alone also reads "127.1".
+  if (isIPv4(address)) return ipv4Kind(ipaddr.IPv4.parse(address));
+  const withoutZone = address.split('%')[0]!;
+  if (!isIPv6(withoutZone)) return undefined;
+  // The URL standard's serialisation first: ipaddr.js reads any "::a.b.c.d" as IPv4-mapped,
+  // though "::127.0.0.1" is the IPv4-compatible ::7f00:1.
+  return ipv6Kind(ipaddr.IPv6.parse(new URL(`http://[${withoutZone}]/`).hostname.slice(1, -1)));
 }
 
 export class ForbiddenAddressError extends Error {

@@ -5,7 +5,7 @@
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { build, type TestServer } from '../helpers/build.js';
+import { build, TEST_TOKEN, type TestServer } from '../helpers/build.js';
 import { expectScimError } from '../http/support.js';
 import { createTenant, SECOND, TestClock, type TenantClient } from './support.js';
 
@@ -69,8 +69,21 @@ describe('failed-authentication throttling', () => {
     expectScimError(throttled, 429);
     expect(retryAfter(throttled)).toBeGreaterThan(0);
     expect((await attempt(`${acme.base}/Users`, acme.token, '192.0.2.201')).statusCode).toBe(200);
-    // The /scim/v2 URL names no tenant: bad tokens there are counted per address only.
+    // /scim/v2 has a counter of its own: acme's failures do not spend it.
     expectScimError(await attempt('/scim/v2/Users', 'scim_wrong-guess-00000000', '192.0.2.202'), 401);
+  });
+
+  it('throttles guessing on /scim/v2 from many addresses, where the token alone chooses the tenant', async () => {
+    for (let failure = 0; failure < LIMIT; failure += 1) {
+      expectScimError(await attempt('/scim/v2/Users', `weak-token-guess-${failure}-0000`, `192.0.2.${failure + 1}`), 401);
+    }
+    const throttled = await attempt('/scim/v2/Users', 'weak-token-guess-next-0000', '192.0.2.100');
+    expectScimError(throttled, 429);
+    expect(retryAfter(throttled)).toBe(WINDOW_SECONDS);
+    // The fixed token and tenants' own tokens still pass there, and tenant URLs are not affected.
+    expect((await attempt('/scim/v2/Users', TEST_TOKEN, '192.0.2.101')).statusCode).toBe(200);
+    expect((await attempt('/scim/v2/Users', acme.token, '192.0.2.102')).statusCode).toBe(200);
+    expectScimError(await attempt(`${acme.base}/Users`, 'weak-token-guess-next-0000', '192.0.2.103'), 401);
   });
 
   it('behaves identically for an existing and a non-existent tenant', async () => {
@@ -83,6 +96,60 @@ describe('failed-authentication throttling', () => {
       return answers;
     };
     expect(await run('acme', '192.0.2')).toEqual(await run('no-such-tenant', '198.51.100'));
+  });
+});
+
+describe('the client address behind trusted proxies', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  /** One bad guess per tenant URL, so only the address counter can ever answer 429. */
+  const guess = (target: TestServer, attemptNumber: number, forwardedFor: string, proxyAddress: string) =>
+    target.scimitar.app.inject({
+      method: 'GET',
+      url: `/t/guess-${attemptNumber}/scim/v2/Users`,
+      remoteAddress: proxyAddress,
+      headers: { authorization: 'Bearer scim_wrong-guess-00000000', 'x-forwarded-for': forwardedFor },
+    });
+
+  it.each([
+    ['true (one hop)', 'true', '10.0.0.2', (spoofed: string) => `${spoofed}, 203.0.113.50`],
+    ['a number of hops', '2', '10.0.0.2', (spoofed: string) => `${spoofed}, 203.0.113.50, 10.0.0.9`],
+    ['trusted ranges', '10.0.0.0/8,127.0.0.1', '10.0.0.2', (spoofed: string) => `${spoofed}, 203.0.113.50, 10.0.0.9`],
+  ])(
+    'with SCIMITAR_TRUST_PROXY as %s, 300 bad tokens with a rotating X-Forwarded-For are counted against the address the proxy saw',
+    async (_form, setting, proxyAddress, forwardedFor) => {
+      server = await build({ SCIMITAR_TRUST_PROXY: setting, SCIMITAR_AUTH_FAILURE_LIMIT: '20' });
+      const statuses: number[] = [];
+      for (let attemptNumber = 0; attemptNumber < 300; attemptNumber += 1) {
+        const spoofed = `198.18.${attemptNumber >> 8}.${attemptNumber & 0xff}`;
+        statuses.push((await guess(server, attemptNumber, forwardedFor(spoofed), proxyAddress)).statusCode);
+      }
+      expect(statuses.filter((status) => status === 401)).toHaveLength(20);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(280);
+      // The throttled client is refused even with the right token; another client behind the same proxy is not.
+      const fromClient = (clientAddress: string) =>
+        server!.scimitar.app.inject({
+          method: 'GET',
+          url: '/scim/v2/Users',
+          remoteAddress: proxyAddress,
+          headers: { authorization: `Bearer ${TEST_TOKEN}`, 'x-forwarded-for': forwardedFor(clientAddress).replace('203.0.113.50', clientAddress) },
+        });
+      expectScimError(await fromClient('203.0.113.50'), 429);
+      expect((await fromClient('203.0.113.51')).statusCode).toBe(200);
+    },
+  );
+
+  it('ignores X-Forwarded-For from a peer outside the trusted ranges', async () => {
+    server = await build({ SCIMITAR_TRUST_PROXY: '10.0.0.0/8', SCIMITAR_AUTH_FAILURE_LIMIT: '20' });
+    const statuses: number[] = [];
+    for (let attemptNumber = 0; attemptNumber < 30; attemptNumber += 1) {
+      statuses.push((await guess(server, attemptNumber, `198.18.0.${attemptNumber}`, '203.0.113.60')).statusCode);
+    }
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
   });
 });
 

@@ -25,6 +25,8 @@ describe('the SCIM error catalogue (RFC 7644 §3.12)', () => {
     preconditionFailed: [412, undefined],
     payloadTooLarge: [413, undefined],
     unsupportedMediaType: [415, undefined],
+    requestTimeout: [408, undefined],
+    headerFieldsTooLarge: [431, undefined],
     tooManyRequests: [429, undefined],
     notImplemented: [501, undefined],
     internal: [500, undefined],

@@ -24,8 +24,8 @@ export type ScimType =
   | 'expiredCursor'
   | 'invalidCount';
 
-/** The HTTP statuses a SCIM error may carry (RFC 7644 §3.12, Table 8, plus 405/413/415/429 used by §3.7 and HTTP). */
-export type ScimErrorStatus = 304 | 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 429 | 500 | 501 | 503;
+/** The HTTP statuses a SCIM error may carry (RFC 7644 §3.12, Table 8, plus 405/408/413/415/429/431 used by §3.7 and HTTP). */
+export type ScimErrorStatus = 304 | 400 | 401 | 403 | 404 | 405 | 408 | 409 | 412 | 413 | 415 | 429 | 431 | 500 | 501 | 503;
 
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -104,6 +104,10 @@ export const scimErrors = {
   /** §3.7.4: the request body exceeded the advertised maximum payload size. */
   payloadTooLarge: (detail: string) => new ScimError(413, undefined, detail),
   unsupportedMediaType: (detail: string) => new ScimError(415, undefined, detail),
+  /** RFC 9110 §15.5.9: the request was not received in time. */
+  requestTimeout: (detail: string) => new ScimError(408, undefined, detail),
+  /** RFC 6585 §5: the request line or header fields are larger than the server reads. */
+  headerFieldsTooLarge: (detail: string) => new ScimError(431, undefined, detail),
   tooManyRequests: (detail: string) => new ScimError(429, undefined, detail),
   /** §3.2: the operation is not supported by this service provider. */
   notImplemented: (detail: string) => new ScimError(501, undefined, detail),

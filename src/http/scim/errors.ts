@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isScimError, ScimError, scimErrors } from '../../core/errors/scim-error.js';
+import { lingerOverOversizedBody } from '../oversized-body.js';
 import { SCIM_CONTENT_TYPE } from './media.js';
 
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {
@@ -39,9 +40,12 @@ export function toScimError(error: FastifyError | Error): ScimError | undefined 
   return undefined;
 }
 
-export function scimErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export async function scimErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const scimError = toScimError(error);
-  if (scimError) return sendScimError(reply, scimError);
+  if (scimError) {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await lingerOverOversizedBody(request, reply);
+    return sendScimError(reply, scimError);
+  }
   request.log.error({ err: error }, 'unexpected error while handling a SCIM request');
   return sendScimError(reply, scimErrors.internal('An unexpected error occurred on the server; it has been logged. Retry the request later.'));
 }

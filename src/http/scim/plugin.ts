@@ -99,6 +99,12 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   /** The tenant the URL names, if this mount has one in its prefix. */
   const urlTenant = (request: FastifyRequest): string | undefined =>
     addressedByTenant ? String((request.params as Record<string, unknown>)[TENANT_PARAM] ?? '') : undefined;
+  /**
+   * What failed authentications are counted against besides the address:
+   * the tenant's URL, or this mount's own when the token alone chooses the
+   * tenant. The two forms cannot collide: a mount prefix starts with a slash.
+   */
+  const failureUrlKey = (tenantInUrl: string | undefined): string => (tenantInUrl === undefined ? prefix : `tenant:${tenantInUrl}`);
   const context: ScimRouteContext = {
     options,
     // meta.location and $ref use the URL the client used; past authentication the URL's tenant is the token's.
@@ -137,7 +143,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
     if (!client || (tenantInUrl !== undefined && tenantInUrl !== client.tenantId)) {
       // A request without credentials is not a guess; only presented credentials count as failures.
       if (request.headers.authorization !== undefined) {
-        const retryAfter = options.authFailures.recordFailure(request.ip, tenantInUrl);
+        const retryAfter = options.authFailures.recordFailure(request.ip, failureUrlKey(tenantInUrl));
         if (retryAfter !== undefined) {
           return sendTooManyRequests(reply, retryAfter, `Too many failed authentication attempts; retry after ${seconds(retryAfter)}`);
         }

@@ -8,6 +8,7 @@ import { scimErrors } from '../../../core/errors/scim-error.js';
 import type { BulkService } from '../../../services/bulk/index.js';
 import { scimErrorHandler, sendScimError } from '../errors.js';
 import { SCIM_CONTENT_TYPE } from '../media.js';
+import { lingerOverOversizedBody } from '../../oversized-body.js';
 import { registerMethodNotAllowed, type ScimRouteContext } from '../plugin.js';
 
 export interface ScimBulkOptions {
@@ -23,8 +24,9 @@ export function registerBulkRoute(fastify: FastifyInstance, context: ScimRouteCo
     bodyLimit: bulk.maxPayloadSize,
     // §3.7.4: over a limit "the service provider MUST return HTTP response code 413 …
     // The returned response MUST specify the limit exceeded in the body of the error response."
-    errorHandler: (error: FastifyError, request, reply) => {
+    errorHandler: async (error: FastifyError, request, reply) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        await lingerOverOversizedBody(request, reply);
         return sendScimError(reply, scimErrors.payloadTooLarge(`The size of the bulk request exceeds maxPayloadSize (${bulk.maxPayloadSize} bytes)`));
       }
       return scimErrorHandler(error, request, reply);
