@@ -31,7 +31,7 @@ export function formatReport(report: CheckReport): string {
   if (report.interrupted) lines.push('Interrupted.');
   const { userNames, leftBehind } = report.cleanup;
   if (leftBehind.length > 0) lines.push(`Clean-up FAILED: delete ${leftBehind.join(', ')} by hand.`);
-  else if (userNames.length > 0) lines.push(`Clean-up: no throwaway user left behind (${userNames.join(', ')}).`);
+  else if (userNames.length > 0) lines.push(`Clean-up: no throwaway user known to be left behind (${userNames.join(', ')}).`);
   lines.push(report.ok ? 'Result: PASS' : 'Result: FAIL');
   return lines.join('\n');
 }
