@@ -2,13 +2,12 @@
  * One HTTP request of `scimitar check`, sent the way an identity provider
  * sends it. node:http(s) rather than fetch, for three reasons: fetch always
  * adds a User-Agent (a request WITHOUT one, which some WAFs block, could not
- * be sent), it hides the TLS socket (the negotiated protocol is what the TLS
- * diagnosis reads), and here nothing is ever followed: a redirect is an
- * answer to report, because the identity providers do not follow it.
+ * be sent), it may add or change headers of its own, and here nothing is
+ * ever followed: a redirect is an answer to report, because the identity
+ * providers do not follow it. (The TLS version is read by tls-probe.ts.)
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { TLSSocket } from 'node:tls';
 
 /** Bodies larger than this are cut: a report needs the start of a body, not all of it. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,8 +30,6 @@ export interface ProbeResponse {
   readonly bodyText: string;
   /** The parsed body when it is JSON, else undefined. */
   readonly json: unknown;
-  /** For https URLs: the TLS protocol negotiated (`TLSv1.3`, `TLSv1.2`, …). */
-  readonly tlsProtocol: string | undefined;
 }
 
 export class ProbeFailed extends Error {
@@ -56,9 +53,6 @@ export function sendProbe(request: ProbeRequest): Promise<ProbeResponse> {
     headers,
     // A fresh connection per request: the TLS protocol is read from each, and nothing lingers after the run.
     agent: false,
-    // Accept old protocols on purpose, so that a server stuck on TLS 1.0/1.1 is
-    // REPORTED as such instead of failing with an opaque handshake error.
-    ...(secure ? { minVersion: 'TLSv1' as const } : {}),
   };
   return new Promise<ProbeResponse>((resolve, reject) => {
     if (request.signal?.aborted) {
@@ -83,7 +77,6 @@ export function sendProbe(request: ProbeRequest): Promise<ProbeResponse> {
           headers: responseHeaders,
           bodyText,
           json: parseJson(bodyText),
-          tlsProtocol: secure ? ((response.socket as TLSSocket).getProtocol?.() ?? undefined) : undefined,
         });
       });
     });

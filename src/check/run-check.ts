@@ -20,6 +20,7 @@ import {
 } from './diagnoses.js';
 import { ProbeFailed, sendProbe, type ProbeRequest, type ProbeResponse } from './http-probe.js';
 import { IDP_PROFILES, type IdpName, type IdpProfile } from './idp-profiles.js';
+import { probeTlsVersion } from './tls-probe.js';
 
 export type StepOutcome = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -129,10 +130,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   };
 
   try {
-    // The transport first: reachability, redirects and TLS, with a neutral request.
-    const transport = await step(undefined, 'Reach the base URL (a neutral request, no redirect followed)', { method: 'GET', path: '/Users?startIndex=1&count=1', headers: { ...REFERENCE_HEADERS, ...authorization } }, [200], (response) =>
-      response.tlsProtocol !== undefined && /^TLSv1(\.[01])?$/.test(response.tlsProtocol) ? [tlsBelow12(response.tlsProtocol)] : [],
-    );
+    // The transport first: the TLS version, then reachability and redirects with a neutral request.
+    if (new URL(baseUrl).protocol === 'https:') await tlsStep();
+    const transport = await step(undefined, 'Reach the base URL (a neutral request, no redirect followed)', { method: 'GET', path: '/Users?startIndex=1&count=1', headers: { ...REFERENCE_HEADERS, ...authorization } }, [200]);
     if (transport !== undefined) await compareHeaders(transport);
     for (const idp of options.idps) await providerChecks(IDP_PROFILES[idp]);
   } catch (error) {
@@ -153,6 +153,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     cleanup: { userNames: createdUserNames, leftBehind },
     interrupted,
   };
+
+  /** Okta and Entra require TLS 1.2 or later. */
+  async function tlsStep(): Promise<void> {
+    const url = new URL(baseUrl);
+    const name = 'TLS handshake (best version the server offers)';
+    const path = `${url.host}:${url.port || '443'}`;
+    try {
+      const { protocol } = await probeTlsVersion(url, timeoutMs, options.signal);
+      const old = protocol === undefined || /^TLSv1(\.[01])?$/.test(protocol);
+      record({ idp: undefined, name: `${name}: ${protocol ?? 'unknown'}`, method: 'TLS', path, status: undefined, outcome: old ? 'fail' : 'pass', diagnoses: old ? [tlsBelow12(protocol ?? 'an unknown protocol')] : [] });
+    } catch (error) {
+      if (options.signal?.aborted) throw new Interrupted();
+      record({ idp: undefined, name, method: 'TLS', path, status: undefined, outcome: 'fail', diagnoses: [unreachable((error as Error).message)] });
+    }
+  }
 
   /**
    * A WAF's rules show as the same request answered differently: the neutral
