@@ -14,7 +14,7 @@ import { cliSandbox, type CliSandbox } from '../cli/support.js';
 import { build, TEST_TOKEN, type TestServer } from '../helpers/build.js';
 import { json } from '../http/support.js';
 
-type Misbehaviour = 'none' | 'strip-path' | 'block-without-user-agent' | 'block-scim-json' | 'redirect-to-https';
+type Misbehaviour = 'none' | 'strip-path' | 'block-without-user-agent' | 'block-okta-user-agent' | 'block-scim-json' | 'redirect-to-https' | 'text-plain';
 
 describe('scimitar check through a misbehaving proxy', () => {
   let server: TestServer;
@@ -36,13 +36,17 @@ describe('scimitar check through a misbehaving proxy', () => {
       response.writeHead(403, { 'Content-Type': 'text/html' }).end('<html><body>Request blocked by policy</body></html>');
       return;
     }
+    if (misbehaviour === 'block-okta-user-agent' && /okta/i.test(headers['user-agent'] ?? '')) {
+      response.writeHead(403, { 'Content-Type': 'text/plain' }).end('Bot traffic is not allowed');
+      return;
+    }
     if (misbehaviour === 'block-scim-json' && /scim\+json/.test(`${headers.accept ?? ''} ${headers['content-type'] ?? ''}`)) {
       response.writeHead(403, { 'Content-Type': 'text/html' }).end('<html><body>Unsupported media type blocked</body></html>');
       return;
     }
     const path = misbehaviour === 'strip-path' ? request.url!.replace(/^\/scim\/v2/, '') : request.url!;
     const forwarded = http.request(`${upstream}${path}`, { method: request.method, headers: { ...headers, host: new URL(upstream).host } }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      response.writeHead(answer.statusCode ?? 502, misbehaviour === 'text-plain' ? { ...answer.headers, 'content-type': 'text/plain' } : answer.headers);
       answer.pipe(response);
     });
     forwarded.on('error', () => response.writeHead(502).end());
@@ -114,6 +118,24 @@ describe('scimitar check through a misbehaving proxy', () => {
     const blocked = report.steps.find((step) => step.diagnoses.some((diagnosis) => diagnosis.code === 'blocked-without-user-agent'))!;
     expect(blocked.status).toBe(403);
     expect(report.diagnoses[0]!.finding).toMatch(/Request blocked by policy/);
+    expect(await usersLeft()).toBe(0);
+  });
+
+  it('diagnoses a WAF that blocks Okta\'s User-Agent while Entra\'s requests pass', async () => {
+    misbehaviour = 'block-okta-user-agent';
+    const report = await check();
+    expect(codes(report)).toEqual(['blocked-user-agent']);
+    expect(report.steps.filter((step) => step.idp === 'okta').every((step) => step.outcome === 'fail')).toBe(true);
+    expect(report.steps.filter((step) => step.idp === 'entra').every((step) => step.outcome === 'pass')).toBe(true);
+    expect(await usersLeft()).toBe(0);
+  });
+
+  it('diagnoses a proxy that replaces the SCIM content type', async () => {
+    misbehaviour = 'text-plain';
+    const report = await check();
+    expect(report.ok).toBe(false);
+    expect(codes(report)).toEqual(['wrong-content-type']);
+    expect(report.diagnoses[0]!.finding).toBe('Content-Type is text/plain, not application/scim+json');
     expect(await usersLeft()).toBe(0);
   });
 
