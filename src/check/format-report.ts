@@ -2,7 +2,7 @@
 import { IDP_PROFILES } from './idp-profiles.js';
 import type { CheckReport, CheckStep } from './run-check.js';
 
-const MARKS = { pass: 'ok  ', warn: 'warn', fail: 'FAIL', skip: 'skip' } as const;
+const MARKS = { pass: 'ok  ', fail: 'FAIL' } as const;
 
 /** One progress line per step (stderr while the check runs). */
 export function formatStep(step: CheckStep): string {

@@ -22,7 +22,7 @@ import { ProbeFailed, sendProbe, type ProbeRequest, type ProbeResponse } from '.
 import { IDP_PROFILES, type IdpName, type IdpProfile } from './idp-profiles.js';
 import { probeTlsVersion } from './tls-probe.js';
 
-export type StepOutcome = 'pass' | 'warn' | 'fail' | 'skip';
+export type StepOutcome = 'pass' | 'fail';
 
 export interface CheckStep {
   /** Which provider's way of calling; undefined for the provider-neutral probes. */
@@ -124,7 +124,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       return undefined;
     }
     const found = [...(response.bodyText === '' ? [] : [contentTypeProblem(response)].filter((d): d is Diagnosis => d !== undefined)), ...inspect(response)];
-    const outcome: StepOutcome = found.length === 0 ? 'pass' : found.some((d) => d.code === 'wrong-content-type' || d.code === 'unexpected-answer') ? 'fail' : 'warn';
+    // Every finding fails the step, a wrong meta.location included: a CI gate must not pass a deployment whose links point elsewhere.
+    const outcome: StepOutcome = found.length === 0 ? 'pass' : 'fail';
     record({ idp, name, method: request.method, path: request.path, status: response.status, outcome, diagnoses: found });
     return response;
   };

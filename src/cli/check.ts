@@ -27,6 +27,8 @@ function parseBaseUrl(value: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${url.protocol} URLs cannot be checked: use http or https`);
   if (url.search !== '' || url.hash !== '') throw new UsageError('Give the SCIM base URL without a query or fragment');
+  // The URL is printed in the report; credentials belong in --token.
+  if (url.username !== '' || url.password !== '') throw new UsageError('Give the SCIM base URL without a user name or password; the token goes in --token');
   return url.toString();
 }
 
