@@ -217,10 +217,17 @@ describe('scimitar check through a misbehaving proxy', () => {
       expect(result.stdout).toContain('Result: FAIL');
     });
 
-    it('exits 2 without a token', async () => {
-      const result = await sandbox.run(['check', `${proxyOrigin}/scim/v2`]);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('--token');
+    it('exits 2 on bad usage: no token, an unknown --idp, a URL carrying credentials, a non-http URL', async () => {
+      const [noToken, unknownIdp, credentials, ftp] = await Promise.all([
+        sandbox.run(['check', `${proxyOrigin}/scim/v2`]),
+        sandbox.run(['check', `${proxyOrigin}/scim/v2`, '--token', TEST_TOKEN, '--idp', 'onelogin']),
+        sandbox.run(['check', `http://user:secret@127.0.0.1:1/scim/v2`, '--token', TEST_TOKEN]),
+        sandbox.run(['check', 'ftp://127.0.0.1/scim/v2', '--token', TEST_TOKEN]),
+      ]);
+      for (const result of [noToken, unknownIdp, credentials, ftp]) expect(result.code, result.stderr).toBe(2);
+      expect(noToken.stderr).toContain('--token');
+      expect(credentials.stderr).toContain('without a user name or password');
+      expect(credentials.stderr).not.toContain('secret');
     });
   });
 });
