@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { isScimError } from '../core/errors/scim-error.js';
 import { registerAdminKeyCommands } from './admin-keys.js';
+import { registerCheckCommand } from './check.js';
 import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
 import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
@@ -44,6 +45,7 @@ registerWebhookCommands(program);
 registerDirectoryCommands(program);
 registerAdminKeyCommands(program);
 registerSeedCommand(program);
+registerCheckCommand(program);
 
 function fail(message: string, exitCode: number): void {
   process.stderr.write(`scimitar: ${message}\n`);
