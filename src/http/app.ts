@@ -9,6 +9,7 @@ import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { Store } from '../store/store.js';
 import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
+import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
@@ -32,6 +33,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       // Tokens must never reach the logs.
       redact: ['req.headers.authorization'],
     },
+    // The id is ours to validate: Fastify would take the header as it comes (see request-id.ts).
+    requestIdHeader: false,
+    genReqId: generateRequestId,
     trustProxy: options.trustProxy,
     bodyLimit: options.bodyLimit,
     // Stop reading slow bodies and idle sockets instead of holding them forever.
@@ -46,12 +50,18 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     ajv: { customOptions: { removeAdditional: false } },
     // Errors the router raises before any route context exists (bad percent-encoding,
     // an over-long id) would otherwise bypass the SCIM error handler and echo the URL.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
         return sendScimError(reply, scimErrors.notFound('No resource has an id this long; check the URL'));
       }
       return sendScimError(reply, scimErrors.badRequest('The URL is not valid: check its percent-encoding'));
     },
+  });
+
+  // Every answer names its request: SCIM, admin, errors and 404s alike.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
 
   // Liveness stays cheap: it answers as long as the event loop does.

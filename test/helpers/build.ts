@@ -21,6 +21,8 @@ export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789abcdef';
 export const SCIM = '/scim/v2';
 export const SCIM_JSON = 'application/scim+json';
 
+const REQUEST_LOG_TABLE = 'request_log';
+
 export type TestStoreKind = 'sqlite' | 'postgres';
 
 /** Which store this run of the suite uses (vitest.config.ts runs the HTTP suites once per store). */
@@ -33,8 +35,12 @@ export interface TestServer {
   readonly storeKind: TestStoreKind;
   /** inject() with the bearer token and SCIM content type already set. */
   request(options: InjectOptions & { readonly body?: unknown }): Promise<LightMyRequestResponse>;
-  /** Every row of every table, as sorted JSON lines per table: for "nothing changed" checks below the API. */
-  rawTables(): Promise<Record<string, string[]>>;
+  /**
+   * Every row of every table, as sorted JSON lines per table: for "nothing
+   * changed" checks below the API. The request log records every request,
+   * failed ones included, so it is left out unless asked for.
+   */
+  rawTables(options?: { readonly requestLog?: boolean }): Promise<Record<string, string[]>>;
   close(): Promise<void>;
 }
 
@@ -145,7 +151,12 @@ export async function build(env: Record<string, string> = {}, overrides: Scimita
         ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       } as InjectOptions);
     },
-    rawTables: () => database.rawTables(),
+    async rawTables(options = {}) {
+      if (options.requestLog === true) await scimitar.requestLogRecorder.flush();
+      const tables = await database.rawTables();
+      if (options.requestLog !== true) delete tables[REQUEST_LOG_TABLE];
+      return tables;
+    },
     async close() {
       await scimitar.close();
       await database.drop();

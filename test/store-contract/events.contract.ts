@@ -14,6 +14,7 @@ function newEvent(tenant: string, resourceId: string, timestamp = NOW): NewEvent
     resourceType: 'User',
     resourceId,
     externalId: null,
+    requestId: null,
     data: { resource: { id: resourceId }, changedAttributes: ['displayName'] },
   };
 }
