@@ -13,6 +13,7 @@ import { registerAdminKeyCommands } from './admin-keys.js';
 import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
 import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
+import { registerRequestLogCommands } from './requests.js';
 import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
 import { registerTenantCommands } from './tenants.js';
@@ -42,6 +43,7 @@ registerTenantCommands(program);
 registerTokenCommands(program);
 registerWebhookCommands(program);
 registerDirectoryCommands(program);
+registerRequestLogCommands(program);
 registerAdminKeyCommands(program);
 registerSeedCommand(program);
 

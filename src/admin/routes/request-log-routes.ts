@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import type { StoredRequestLogEntry } from '../../request-log/entry.js';
+import { entryView } from '../../request-log/entry-view.js';
 import type { RequestLogFilters } from '../../request-log/request-log-service.js';
 import type { AdminContext } from '../admin-context.js';
 import type { AdminRoute } from '../admin-route.js';
@@ -18,12 +18,6 @@ export const NDJSON = 'application/x-ndjson';
 type ListRequest = FastifyRequest<{ Params: { tenant: string }; Querystring: RequestLogFilters & { format?: 'json' | 'ndjson' } }>;
 type EntryRequest = FastifyRequest<{ Params: { tenant: string; requestId: string } }>;
 type HistoryRequest = FastifyRequest<{ Params: { tenant: string; id: string }; Querystring: { after: number; limit: number } }>;
-
-/** An entry as the API shows it (the stored position stays internal: cursors carry it). */
-export function entryView(entry: StoredRequestLogEntry, withBodies: boolean): Record<string, unknown> {
-  const { position: _position, tenantId, requestBody, responseBody, ...rest } = entry;
-  return { ...rest, tenant: tenantId, ...(withBodies ? { requestBody, responseBody } : {}) };
-}
 
 function wantsNdjson(request: ListRequest): boolean {
   if (request.query.format !== undefined) return request.query.format === 'ndjson';
