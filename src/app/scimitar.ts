@@ -222,6 +222,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       logger: app.log,
     });
     webhookDispatcher.start();
+    let closing: Promise<void> | undefined;
     return {
       ...services,
       app,
@@ -233,14 +234,18 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       registry,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
-      async close() {
-        await app.close();
-        // After the server stopped answering: the last requests are queued, and written now.
-        await requestLogRecorder.stop();
-        await webhookDispatcher.stop();
-        await retention.stop();
-        await hooks.idle();
-        await store.close();
+      close() {
+        // Once: a second call waits for the same shutdown.
+        closing ??= (async () => {
+          await app.close();
+          // After the server stopped answering: the last requests are queued, and written now.
+          await requestLogRecorder.stop();
+          await webhookDispatcher.stop();
+          await retention.stop();
+          await hooks.idle();
+          await store.close();
+        })();
+        return closing;
       },
     };
   } catch (error) {

@@ -41,12 +41,15 @@ export interface TestServer {
    * failed ones included, so it is left out unless asked for.
    */
   rawTables(options?: { readonly requestLog?: boolean }): Promise<Record<string, string[]>>;
+  /** Runs SQL on the database behind the server's back: for tests of a damaged database. */
+  execute(statement: string): Promise<void>;
   close(): Promise<void>;
 }
 
 interface TestDatabase {
   readonly env: Record<string, string>;
   rawTables(): Promise<Record<string, string[]>>;
+  execute(statement: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -65,6 +68,14 @@ function sqliteDatabase(): TestDatabase {
           tables[name] = rows.map((row) => JSON.stringify(row)).sort();
         }
         return tables;
+      } finally {
+        database.close();
+      }
+    },
+    async execute(statement) {
+      const database = new Database(filename, { fileMustExist: true, timeout: 5000 });
+      try {
+        database.exec(statement);
       } finally {
         database.close();
       }
@@ -101,6 +112,15 @@ async function postgresDatabase(): Promise<TestDatabase> {
           tables[tablename] = rows.rows.map((row: unknown) => JSON.stringify(row)).sort();
         }
         return tables;
+      } finally {
+        await client.end();
+      }
+    },
+    async execute(statement) {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        await client.query(statement);
       } finally {
         await client.end();
       }
@@ -157,6 +177,7 @@ export async function build(env: Record<string, string> = {}, overrides: Scimita
       if (options.requestLog !== true) delete tables[REQUEST_LOG_TABLE];
       return tables;
     },
+    execute: (statement) => database.execute(statement),
     async close() {
       await scimitar.close();
       await database.drop();
