@@ -4,7 +4,7 @@
  * with their reason, request ids on every response and in the events, read
  * back through the admin API. Runs on SQLite and on PostgreSQL.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { build, SCIM, TEST_TOKEN, type TestServer } from '../helpers/build.js';
 import { adminClient, expectAdminError, expectJson, type AdminClient } from '../admin/support.js';
 import { json, PATCH_OP_SCHEMA, USER_SCHEMA, type Json } from '../http/support.js';
