@@ -80,6 +80,7 @@ export class RequestLogRecorder {
   private readonly redaction: Redaction;
   private readonly batchSize: number;
   private readonly queueCapacity: number;
+  private readonly identityProviders = new Map<string, string | null>();
 
   constructor(
     private readonly store: RequestLogStore,
@@ -184,11 +185,23 @@ export class RequestLogRecorder {
       latencyMs: Math.round(capture.latencyMs * 1000) / 1000,
       clientAddress: capture.clientAddress ?? null,
       userAgent: capture.userAgent === undefined ? null : capture.userAgent.slice(0, 512),
-      idp: identityProviderOf(capture.userAgent),
+      idp: this.identityProvider(capture.userAgent),
       resourceId: capture.resourceId ?? null,
       requestBody: this.requestBodyOf(capture),
       responseBody: this.responseBodyOf(capture),
     };
+  }
+
+  /** An IdP sends the same User-Agent on every request: the match is remembered (a few hundred agents at most). */
+  private identityProvider(userAgent: string | undefined): string | null {
+    if (userAgent === undefined) return null;
+    let known = this.identityProviders.get(userAgent);
+    if (known === undefined) {
+      known = identityProviderOf(userAgent);
+      if (this.identityProviders.size >= 256) this.identityProviders.clear();
+      this.identityProviders.set(userAgent, known);
+    }
+    return known;
   }
 
   private requestBodyOf(capture: CapturedRequest): string | null {
@@ -201,6 +214,10 @@ export class RequestLogRecorder {
   private responseBodyOf(capture: CapturedRequest): string | null {
     const body = capture.responseBody;
     if (body === undefined || body === '') return null;
+    // A successful read answers with what the directory holds: keeping it would make reads —
+    // most of an IdP's traffic — most of the log's volume and cost, and tell nothing the
+    // resource does not. Writes and errors keep theirs: there the answer is the evidence.
+    if (capture.status < 400 && (capture.method === 'GET' || capture.method === 'HEAD')) return null;
     if (body === 'streamed') return '[a streamed response, not kept]';
     const max = this.settings.maxBodyBytes;
     if (body.length > max * SERIALISE_FACTOR) return `[a body of ${Buffer.byteLength(body)} bytes, not kept]`;
