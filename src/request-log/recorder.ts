@@ -214,10 +214,7 @@ export class RequestLogRecorder {
   private responseBodyOf(capture: CapturedRequest): string | null {
     const body = capture.responseBody;
     if (body === undefined || body === '') return null;
-    // A successful read answers with what the directory holds: keeping it would make reads —
-    // most of an IdP's traffic — most of the log's volume and cost, and tell nothing the
-    // resource does not. Writes and errors keep theirs: there the answer is the evidence.
-    if (capture.status < 400 && (capture.method === 'GET' || capture.method === 'HEAD')) return null;
+    if (!keepsResponseBody(capture.method, capture.status)) return null;
     if (body === 'streamed') return '[a streamed response, not kept]';
     const max = this.settings.maxBodyBytes;
     if (body.length > max * SERIALISE_FACTOR) return `[a body of ${Buffer.byteLength(body)} bytes, not kept]`;
@@ -229,6 +226,15 @@ export class RequestLogRecorder {
       return '[a response that is not JSON, not kept]';
     }
   }
+}
+
+/**
+ * A successful read answers with what the directory holds: keeping it would make reads — most
+ * of an IdP's traffic — most of the log's volume and cost, and tell nothing the resource does
+ * not. Writes and errors keep their answers: there the answer is the evidence.
+ */
+export function keepsResponseBody(method: string, status: number): boolean {
+  return status >= 400 || (method !== 'GET' && method !== 'HEAD');
 }
 
 /** The scimType and detail of a SCIM error body (RFC 7644 §3.12). */

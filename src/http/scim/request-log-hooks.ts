@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailureReason } from '../../request-log/entry.js';
-import type { RequestLogRecorder } from '../../request-log/recorder.js';
+import { keepsResponseBody, type RequestLogRecorder } from '../../request-log/recorder.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +40,10 @@ export function registerRequestLogHooks(fastify: FastifyInstance, options: Reque
   fastify.decorateRequest('scimAuthFailure', undefined);
   fastify.decorateRequest('scimResponseBody', undefined);
 
-  fastify.addHook('onSend', async (request, _reply, payload) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    // A successful read's answer is not kept (see RequestLogRecorder.responseBodyOf); not even
+    // referenced, so it does not outlive the request until the next flush (and the young generation).
+    if (!keepsResponseBody(request.method, reply.statusCode)) return payload;
     request.scimResponseBody = typeof payload === 'string' ? payload : payload === null || payload === undefined ? undefined : 'streamed';
     return payload;
   });

@@ -14,7 +14,8 @@ export interface SqlExecutor {
   /**
    * A statement that changes rows, in a transaction of its own (on SQLite,
    * queued behind the running write like every other write). Returns the
-   * number of rows it changed.
+   * number of rows it changed. Callers keep the set of distinct texts small: a driver
+   * may keep each text's prepared statement.
    */
   change(statement: SqlFragment): Promise<number>;
 }

@@ -71,10 +71,10 @@ export class SqliteStore implements Store {
         const { text, parameters } = renderSql(statement, sqliteDialect);
         return this.openConnection(this.readerConnection).listingStatement(text).all(...parameters) as Row[];
       },
-      // Prepared each time: a multi-row INSERT's text varies with its row count, and would crowd the list statements out of their cache.
+      // The writer's cache of fixed statements: the callers' texts are few (see SqlExecutor.change).
       change: (statement: SqlFragment) => {
         const { text, parameters } = renderSql(statement, sqliteDialect);
-        return this.serialisedWrite((writer) => writer.db.prepare(text).run(...parameters).changes);
+        return this.serialisedWrite((writer) => writer.statement(text).run(...parameters).changes);
       },
     };
     this.requestLog = new SqlRequestLogStore(executor);
