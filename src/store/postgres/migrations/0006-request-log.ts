@@ -12,18 +12,18 @@ CREATE TABLE request_log (
   request_id text COLLATE "C" NOT NULL,
   method text COLLATE "C" NOT NULL,
   path text COLLATE "C" NOT NULL,
-  query text,
+  query text COLLATE "C",
   status integer NOT NULL,
-  scim_type text,
-  detail text,
-  auth_failure text,
+  scim_type text COLLATE "C",
+  detail text COLLATE "C",
+  auth_failure text COLLATE "C",
   latency_ms double precision NOT NULL,
-  client_address text,
-  user_agent text,
+  client_address text COLLATE "C",
+  user_agent text COLLATE "C",
   idp text COLLATE "C",
   resource_id text COLLATE "C",
-  request_body text,
-  response_body text
+  request_body text COLLATE "C",
+  response_body text COLLATE "C"
 );
 CREATE INDEX request_log_tenant ON request_log (tenant_id, id);
 CREATE INDEX request_log_request_id ON request_log (tenant_id, request_id);
