@@ -5,6 +5,7 @@ import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { ListSettings } from '../core/list/index.js';
 import type { EventFeed } from '../events/feed.js';
+import type { RequestLogService } from '../request-log/request-log-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
@@ -15,6 +16,8 @@ export interface AdminPluginOptions {
   readonly resources: ResourceService;
   /** The tenants' event feeds (GET /tenants/{tenant}/events). */
   readonly events: EventFeed;
+  /** The tenants' request logs and users' histories. */
+  readonly requestLog: RequestLogService;
   /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
   readonly webhooks: WebhookService;
   readonly authenticator: AdminKeyAuthenticator;

@@ -21,7 +21,7 @@ export interface AdminRoute {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks';
+  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks' | 'Requests';
   /** false only for the OpenAPI document itself. */
   readonly authenticated: boolean;
   readonly schema: AdminRouteSchema;

@@ -92,6 +92,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
       { name: 'Tokens', description: 'Bearer tokens of identity providers' },
       { name: 'Directory', description: "Read-only views of a tenant's users and groups" },
       { name: 'Events', description: "A tenant's changes in commit order (the event feed)" },
+      { name: 'Requests', description: "A tenant's request log (what its identity provider sent and was answered) and users' histories" },
       { name: 'Webhooks', description: "Signed POSTs of a tenant's events to the host app, with deliveries and replay" },
       { name: 'Documentation', description: 'This document' },
     ],

@@ -241,6 +241,10 @@ export const eventSchema: JsonSchema = {
         },
       },
     },
+    requestId: {
+      type: ['string', 'null'],
+      description: 'The X-Request-Id of the SCIM request that made the change (see its entry at /tenants/{tenant}/requests/{requestId}); null for changes made outside HTTP. Absent on events recorded before request ids were kept.',
+    },
   },
 };
 

@@ -22,6 +22,8 @@ import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
 import { ResourceService } from '../services/resources/resource-service.js';
 import type { Store } from '../store/store.js';
+import { RequestLogRecorder } from '../request-log/recorder.js';
+import { RequestLogService } from '../request-log/request-log-service.js';
 import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
@@ -41,6 +43,8 @@ export interface ScimitarServices {
   readonly adminKeys: AdminKeyService;
   /** Tenants' webhooks and their deliveries. */
   readonly webhooks: WebhookService;
+  /** Reading tenants' request logs and users' histories. */
+  readonly requestLog: RequestLogService;
   /** Keys the hashes of tokens and admin keys with the server secret. */
   readonly hasher: KeyedHasher;
 }
@@ -85,6 +89,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
       urlPolicy: dependencies.webhookSettings ?? { allowHttp: false, allowPrivate: false, allowedHosts: [] },
       now,
     }),
+    requestLog: new RequestLogService({ requestLog: store.requestLog, history: store.eventHistory, reader: store.reader, now }),
     hasher,
   };
 }
@@ -101,6 +106,8 @@ export interface Scimitar extends ScimitarServices {
   readonly notifier: EventNotifier;
   /** Resolves when the after-commit hooks of every change made so far have run. */
   hooksIdle(): Promise<void>;
+  /** Records SCIM requests in the request log (flushed in batches; `stats()` counts written and dropped entries). */
+  readonly requestLogRecorder: RequestLogRecorder;
   /** Sends the outbox's events to tenants' webhooks (started with the server, stopped by close). */
   readonly webhookDispatcher: WebhookDispatcher;
   close(): Promise<void>;
@@ -159,6 +166,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     };
     const list = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
     const throttleSettings = { limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 };
+    // Until the HTTP app exists, failures go to stderr; then to its logger.
+    let logRequestLogFailure = (error: unknown, what: 'write' | 'prune'): void => {
+      process.stderr.write(`request log ${what} failed: ${String(error)}\n`);
+    };
+    const requestLogRecorder = new RequestLogRecorder(store.requestLog, config.requestLog, now, (error, what) => logRequestLogFailure(error, what));
     const app = await buildHttpApp({
       store,
       logLevel: config.logLevel,
@@ -175,6 +187,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         serviceProvider,
         list,
         publicUrl: config.publicUrl,
+        requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
         bulk: {
           service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
           maxPayloadSize: config.bulk.maxPayloadSize,
@@ -185,6 +198,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         tokens: services.tokens,
         resources: services.resources,
         webhooks: services.webhooks,
+        requestLog: services.requestLog,
         events: new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays }),
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
@@ -195,6 +209,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
+    logRequestLogFailure = (error, what) => {
+      // Entries are dropped and counted (stats()); a failing disk must not also flood the log.
+      if (what === 'prune' || requestLogRecorder.stats().failedWrites % 100 === 1) app.log.warn({ err: error, requestLog: requestLogRecorder.stats() }, `request log ${what} failed`);
+    };
+    requestLogRecorder.start();
     const retention = new EventRetention(store.events, config.events, now, (error) => app.log.error({ err: error }, 'pruning old events failed'));
     retention.start();
     const webhookDispatcher = createWebhookDispatcher({
@@ -207,6 +226,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       logger: app.log,
     });
     webhookDispatcher.start();
+    let closing: Promise<void> | undefined;
     return {
       ...services,
       app,
@@ -214,15 +234,22 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooksIdle: () => hooks.idle(),
       webhookDispatcher,
+      requestLogRecorder,
       registry,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
-      async close() {
-        await app.close();
-        await webhookDispatcher.stop();
-        await retention.stop();
-        await hooks.idle();
-        await store.close();
+      close() {
+        // Once: a second call waits for the same shutdown.
+        closing ??= (async () => {
+          await app.close();
+          // After the server stopped answering: the last requests are queued, and written now.
+          await requestLogRecorder.stop();
+          await webhookDispatcher.stop();
+          await retention.stop();
+          await hooks.idle();
+          await store.close();
+        })();
+        return closing;
       },
     };
   } catch (error) {

@@ -5,6 +5,7 @@
  * nothing to brute-force, and the key keeps a leaked table useless.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { AuthFailureReason } from '../request-log/entry.js';
 import type { StoredToken, TenantStore } from '../store/store.js';
 import { sameKeyedHash, type KeyedHasher } from './keyed-hash.js';
 import type { AuthenticatedTokenCache } from './token-cache.js';
@@ -62,6 +63,11 @@ export interface AuthenticatedClient {
   readonly tokenId: string | undefined;
 }
 
+/** A credential's check: the client, or why it was refused (and the tenant a known token belongs to). */
+export type AuthenticationOutcome =
+  | { readonly client: AuthenticatedClient }
+  | { readonly failure: Exclude<AuthFailureReason, 'wrong_tenant' | 'throttled'>; readonly tenantId: string | undefined };
+
 /** Whether a stored token may authenticate at `now`. */
 export function tokenIsUsable(token: Pick<StoredToken, 'revokedAt' | 'expiresAt'>, now: Date): boolean {
   if (token.revokedAt !== undefined) return false;
@@ -107,33 +113,45 @@ export class TokenAuthenticator {
 
   /** undefined for a missing, malformed, unknown, revoked or expired credential: callers cannot tell which. */
   async authenticate(authorization: string | undefined): Promise<AuthenticatedClient | undefined> {
+    const outcome = await this.check(authorization);
+    return 'client' in outcome ? outcome.client : undefined;
+  }
+
+  /**
+   * The same check, telling why it failed: for the request log, never for
+   * the client (which always gets the same 401). A revoked or expired
+   * token names its tenant, so the failure lands in that tenant's log.
+   */
+  async check(authorization: string | undefined): Promise<AuthenticationOutcome> {
+    if (authorization === undefined || authorization === '') return { failure: 'missing', tenantId: undefined };
     const token = parseBearer(authorization);
-    if (token === undefined) return undefined;
+    if (token === undefined) return { failure: 'malformed', tenantId: undefined };
     const hash = this.hasher.hash(token);
     if (this.fixedTokenHash !== undefined && sameKeyedHash(hash, this.fixedTokenHash)) {
-      return { tenantId: this.defaultTenantId, tokenId: undefined };
+      return { client: { tenantId: this.defaultTenantId, tokenId: undefined } };
     }
     if (this.cache !== undefined) {
       const now = this.clock();
       const cached = this.cache.get(hash, now.getTime());
       if (cached !== undefined) {
         this.recordUse(cached.tokenId, now);
-        return { tenantId: cached.tenantId, tokenId: cached.tokenId };
+        return { client: { tenantId: cached.tenantId, tokenId: cached.tokenId } };
       }
     }
     const cacheVersion = this.cache?.version();
     const stored = await this.tenants.findTokenByHash(hash);
     // The store looked the row up by hash; checking it again in constant time
     // keeps an adapter's lookup quirk (collation, case folding) from ever letting a near-miss in.
-    if (!stored || !sameKeyedHash(hash, stored.hash)) return undefined;
+    if (!stored || !sameKeyedHash(hash, stored.hash)) return { failure: 'unknown', tenantId: undefined };
     const now = this.clock();
-    if (!tokenIsUsable(stored, now)) return undefined;
+    if (stored.revokedAt !== undefined) return { failure: 'revoked', tenantId: stored.tenantId };
+    if (!tokenIsUsable(stored, now)) return { failure: 'expired', tenantId: stored.tenantId };
     if (this.cache !== undefined && cacheVersion !== undefined) {
       const expiresAtMs = stored.expiresAt === undefined ? undefined : Date.parse(stored.expiresAt);
       this.cache.set(hash, { tenantId: stored.tenantId, tokenId: stored.id, expiresAtMs }, now.getTime(), cacheVersion);
     }
     this.recordUse(stored.id, now);
-    return { tenantId: stored.tenantId, tokenId: stored.id };
+    return { client: { tenantId: stored.tenantId, tokenId: stored.id } };
   }
 
   private recordUse(tokenId: string, now: Date): void {

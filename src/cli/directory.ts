@@ -10,6 +10,7 @@ import type { ResourceTypeName } from '../core/schema/attribute.js';
 import { tenantScimBaseUrl } from '../tenancy/tenant-urls.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
 import { withCliContext, type CliContext } from './cli-context.js';
+import { registerUserHistoryCommand } from './requests.js';
 import { flattenResource, formatFields, formatTable, formatTimestamp, plural, print, printJson, type Column } from './output.js';
 
 type Resource = Record<string, unknown>;
@@ -61,7 +62,7 @@ async function requestContext(context: CliContext, tenantId: string) {
   return { tenantId, baseUrl: tenantScimBaseUrl(context.origin, tenantId) };
 }
 
-function registerResourceCommands(program: Command, type: ResourceTypeName, name: 'users' | 'groups'): void {
+function registerResourceCommands(program: Command, type: ResourceTypeName, name: 'users' | 'groups'): Command {
   const typePlural = `${type}s`;
   const group = program.command(name).description(`Read a tenant's ${typePlural} (read-only; identity providers write them over SCIM)`);
 
@@ -109,9 +110,10 @@ function registerResourceCommands(program: Command, type: ResourceTypeName, name
         print(formatFields(flattenResource(response.resource)));
       }),
     );
+  return group;
 }
 
 export function registerDirectoryCommands(program: Command): void {
-  registerResourceCommands(program, 'User', 'users');
+  registerUserHistoryCommand(registerResourceCommands(program, 'User', 'users'));
   registerResourceCommands(program, 'Group', 'groups');
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import type { RequestLogSettings } from '../request-log/recorder.js';
 
 export type DatabaseConfig =
   | {
@@ -65,6 +66,8 @@ export interface ScimitarConfig {
   readonly events: { readonly retentionDays: number };
   /** Webhook delivery of the outbox's events (docs/webhooks.md). */
   readonly webhooks: WebhookSettings;
+  /** The per-tenant request log (docs/request-log.md). */
+  readonly requestLog: RequestLogSettings;
 }
 
 export interface WebhookSettings {
@@ -134,6 +137,11 @@ const SETTINGS = [
   'SCIMITAR_WEBHOOK_CONCURRENCY',
   'SCIMITAR_WEBHOOK_RETRY_BASE_MS',
   'SCIMITAR_WEBHOOK_RETRY_MAX_MS',
+  'SCIMITAR_REQUEST_LOG',
+  'SCIMITAR_REQUEST_LOG_RETENTION_DAYS',
+  'SCIMITAR_REQUEST_LOG_MAX_ROWS_PER_TENANT',
+  'SCIMITAR_REQUEST_LOG_MAX_BODY_BYTES',
+  'SCIMITAR_REQUEST_LOG_REDACT',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -314,7 +322,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       retentionDays: integerSetting(settings, 'SCIMITAR_EVENT_RETENTION_DAYS', 7, 1, 3650),
     },
     webhooks: webhookSettings(settings),
+    requestLog: {
+      enabled: booleanSetting(settings, 'SCIMITAR_REQUEST_LOG', true),
+      retentionDays: integerSetting(settings, 'SCIMITAR_REQUEST_LOG_RETENTION_DAYS', 30, 1, 3650),
+      maxRowsPerTenant: integerSetting(settings, 'SCIMITAR_REQUEST_LOG_MAX_ROWS_PER_TENANT', 100_000, 100, 100_000_000),
+      maxBodyBytes: integerSetting(settings, 'SCIMITAR_REQUEST_LOG_MAX_BODY_BYTES', 8192, 0, 1_048_576),
+      redact: redactSetting(settings),
+    },
   };
+}
+
+/** Comma-separated attribute names masked in the request log besides secrets (`filter` masks list filters). */
+function redactSetting(settings: RawSettings): readonly string[] {
+  const raw = settings.SCIMITAR_REQUEST_LOG_REDACT;
+  if (raw === undefined) return [];
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of names) {
+    if (!/^[A-Za-z][A-Za-z0-9_$-]*$/.test(name)) throw new ConfigError('SCIMITAR_REQUEST_LOG_REDACT', `"${name}" is not an attribute name: list names such as emails,phoneNumbers,name`);
+  }
+  return names;
 }
 
 function webhookSettings(settings: RawSettings): WebhookSettings {

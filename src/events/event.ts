@@ -64,6 +64,11 @@ export interface ScimitarEvent {
   readonly resourceId: string;
   readonly externalId: string | null;
   readonly data: EventData;
+  /**
+   * The `X-Request-Id` of the HTTP request that made the change (its entry
+   * in the tenant's request log); null for changes made outside HTTP.
+   */
+  readonly requestId: string | null;
 }
 
 /** An event before the store gives it its sequence. */

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
 import { clientErrorAnswerer } from './client-errors.js';
 import { redactUrlForLog } from './log-url.js';
+import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
@@ -64,6 +65,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       serializers: { req: requestForLog(options.logFullUrls === true) },
       ...(options.logStream !== undefined ? { stream: options.logStream } : {}),
     },
+    // The id is ours to validate: Fastify would take the header as it comes (see request-id.ts).
+    requestIdHeader: false,
+    genReqId: generateRequestId,
     trustProxy: fastifyTrustProxy(options.trustProxy),
     bodyLimit: options.bodyLimit,
     // Stop reading slow bodies and idle sockets instead of holding them forever.
@@ -80,7 +84,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     clientErrorHandler: clientErrorAnswerer(ADMIN_PREFIX),
     // Errors the router raises before any route context exists (bad percent-encoding,
     // an over-long id) would otherwise bypass the SCIM error handler and echo the URL.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
         return sendScimError(reply, scimErrors.notFound('No resource has an id this long; check the URL'));
       }
@@ -92,6 +97,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ error: 'Not Found', message: `No endpoint at ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 }),
   );
+  // Every answer names its request: SCIM, admin, errors and 404s alike.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
 
   // Liveness stays cheap: it answers as long as the event loop does.
   app.get('/health/live', async () => ({ status: 'ok' }));

@@ -23,6 +23,8 @@ export function numberEvents(events: readonly NewEvent[], firstSequence: number)
       resourceId: event.resourceId,
       externalId: event.externalId,
       data: event.data,
+      // Last: events written before request ids were kept lack it, and readers of either kind see one order.
+      requestId: event.requestId,
     };
     return { event: numbered, payload: JSON.stringify(numbered) };
   });

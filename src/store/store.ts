@@ -10,6 +10,7 @@ import type { FilterNode } from '../core/filter/ast.js';
 import type { ResolvedAttribute } from '../core/schema/registry.js';
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
+import type { RequestLogStore } from '../request-log/entry.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -207,11 +208,26 @@ export interface EventStore {
   prune(before: string): Promise<number>;
 }
 
+/** A change to a resource as its history lists it: the event, and the request that caused it. */
+export interface HistoryRecord {
+  readonly event: ScimitarEvent;
+  /** The id of the HTTP request that wrote the event; null for changes made outside HTTP (the CLI, an embedding app). */
+  readonly requestId: string | null;
+}
+
+/** A resource's past from the outbox: every retained event about it, in sequence order, with the request id each was written under. */
+export interface EventHistoryStore {
+  history(tenantId: string, resourceId: string, afterSequence: number, limit: number): Promise<readonly HistoryRecord[]>;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   readonly reader: StoreReader;
   readonly tenants: TenantStore;
   readonly events: EventStore;
+  /** The per-tenant request log (src/request-log). */
+  readonly requestLog: RequestLogStore;
+  readonly eventHistory: EventHistoryStore;
   readonly webhooks: WebhookStore;
   /** The schema migrations: those this open applied, and the version the database is now at. */
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };

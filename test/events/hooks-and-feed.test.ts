@@ -87,7 +87,7 @@ describe('the event feed (GET /admin/v1/tenants/{tenant}/events)', () => {
     const empty = await feed(`?after=${second.body['nextCursor']}`);
     expect(empty.body).toEqual({ events: [], nextCursor: second.body['nextCursor'] });
     // The whole event, as webhooks deliver it.
-    expect(Object.keys(first.body['events'][0])).toEqual(['id', 'type', 'timestamp', 'tenant', 'sequence', 'resourceType', 'resourceId', 'externalId', 'data']);
+    expect(Object.keys(first.body['events'][0])).toEqual(['id', 'type', 'timestamp', 'tenant', 'sequence', 'resourceType', 'resourceId', 'externalId', 'data', 'requestId']);
   });
 
   it('long-polls: a read with wait= answers as soon as a change commits', async () => {

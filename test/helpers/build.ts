@@ -21,6 +21,8 @@ export const TEST_SECRET = 'test-secret-0123456789abcdef-0123456789abcdef';
 export const SCIM = '/scim/v2';
 export const SCIM_JSON = 'application/scim+json';
 
+const REQUEST_LOG_TABLE = 'request_log';
+
 export type TestStoreKind = 'sqlite' | 'postgres';
 
 /** Which store this run of the suite uses (vitest.config.ts runs the HTTP suites once per store). */
@@ -33,14 +35,21 @@ export interface TestServer {
   readonly storeKind: TestStoreKind;
   /** inject() with the bearer token and SCIM content type already set. */
   request(options: InjectOptions & { readonly body?: unknown }): Promise<LightMyRequestResponse>;
-  /** Every row of every table, as sorted JSON lines per table: for "nothing changed" checks below the API. */
-  rawTables(): Promise<Record<string, string[]>>;
+  /**
+   * Every row of every table, as sorted JSON lines per table: for "nothing
+   * changed" checks below the API. The request log records every request,
+   * failed ones included, so it is left out unless asked for.
+   */
+  rawTables(options?: { readonly requestLog?: boolean }): Promise<Record<string, string[]>>;
+  /** Runs SQL on the database behind the server's back: for tests of a damaged database. */
+  execute(statement: string): Promise<void>;
   close(): Promise<void>;
 }
 
 interface TestDatabase {
   readonly env: Record<string, string>;
   rawTables(): Promise<Record<string, string[]>>;
+  execute(statement: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -59,6 +68,14 @@ function sqliteDatabase(): TestDatabase {
           tables[name] = rows.map((row) => JSON.stringify(row)).sort();
         }
         return tables;
+      } finally {
+        database.close();
+      }
+    },
+    async execute(statement) {
+      const database = new Database(filename, { fileMustExist: true, timeout: 5000 });
+      try {
+        database.exec(statement);
       } finally {
         database.close();
       }
@@ -95,6 +112,15 @@ async function postgresDatabase(): Promise<TestDatabase> {
           tables[tablename] = rows.rows.map((row: unknown) => JSON.stringify(row)).sort();
         }
         return tables;
+      } finally {
+        await client.end();
+      }
+    },
+    async execute(statement) {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        await client.query(statement);
       } finally {
         await client.end();
       }
@@ -145,7 +171,13 @@ export async function build(env: Record<string, string> = {}, overrides: Scimita
         ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       } as InjectOptions);
     },
-    rawTables: () => database.rawTables(),
+    async rawTables(options = {}) {
+      if (options.requestLog === true) await scimitar.requestLogRecorder.flush();
+      const tables = await database.rawTables();
+      if (options.requestLog !== true) delete tables[REQUEST_LOG_TABLE];
+      return tables;
+    },
+    execute: (statement) => database.execute(statement),
     async close() {
       await scimitar.close();
       await database.drop();

@@ -9,6 +9,7 @@ import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
 import { describeListingContract } from './listing.contract.js';
 import { describeMemberContract } from './members.contract.js';
+import { describeRequestLogContract } from './request-log.contract.js';
 import { describeResourceContract } from './resources.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
@@ -25,5 +26,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeListingContract(open);
     describeTenantContract(open);
     describeEventContract(open);
+    describeRequestLogContract(open);
   });
 }

@@ -14,6 +14,7 @@ function newEvent(tenant: string, resourceId: string, timestamp = NOW): NewEvent
     resourceType: 'User',
     resourceId,
     externalId: null,
+    requestId: null,
     data: { resource: { id: resourceId }, changedAttributes: ['displayName'] },
   };
 }
@@ -46,7 +47,7 @@ export function describeEventContract(openStore: OpenStore): void {
       const [recorded] = await store.transaction((writer) => writer.appendEvents([newEvent(TENANT, 'u1')]));
       const [listed] = await store.events.listEvents(TENANT, 0, 1);
       expect(JSON.stringify(listed)).toBe(JSON.stringify(recorded));
-      expect(Object.keys(listed!)).toEqual(['id', 'type', 'timestamp', 'tenant', 'sequence', 'resourceType', 'resourceId', 'externalId', 'data']);
+      expect(Object.keys(listed!)).toEqual(['id', 'type', 'timestamp', 'tenant', 'sequence', 'resourceType', 'resourceId', 'externalId', 'data', 'requestId']);
     });
 
     it('records nothing and uses no sequence number when the transaction rolls back', async () => {

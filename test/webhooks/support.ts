@@ -96,6 +96,7 @@ export async function commitEvents(store: Store, specs: readonly EventSpec[], te
       resourceType,
       resourceId,
       externalId: null,
+      requestId: null,
       data: { resource: { id: resourceId, schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${resourceId}@example.com` } },
     };
   });

@@ -10,17 +10,19 @@
  * never tells whether the named tenant exists. The same plugin serves both
  * prefixes: one code path.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ServiceProviderSettings } from '../../core/discovery/index.js';
 import type { ListSettings } from '../../core/list/index.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { AuthFailureThrottle } from '../../auth/failure-throttle.js';
 import type { AuthenticatedClient, TokenAuthenticator } from '../../auth/tokens.js';
-import type { ResourceService } from '../../services/resources/resource-service.js';
+import type { RequestContext, ResourceService } from '../../services/resources/resource-service.js';
 import type { TenantRateLimiter } from '../../tenancy/tenant-rate-limiter.js';
 import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
+import type { AuthFailureReason } from '../../request-log/entry.js';
 import { scimBaseUrl } from './base-url.js';
+import { registerRequestLogHooks, type RequestLogHookOptions } from './request-log-hooks.js';
 import { scimErrorHandler, sendScimError } from './errors.js';
 import { ACCEPTED_REQUEST_TYPES } from './media.js';
 import { registerBulkRoute, type ScimBulkOptions } from './routes/bulk.js';
@@ -53,6 +55,8 @@ export interface ScimPluginOptions {
    * group, and identity providers expect 204 for groups.
    */
   readonly groupPatchResponse?: 'no-content' | 'resource';
+  /** The per-tenant request log; left out, requests are not recorded. */
+  readonly requestLog?: RequestLogHookOptions;
   /** SCIM Bulk (RFC 7644 §3.7); left out, /Bulk answers 501 and ServiceProviderConfig should say bulk.supported false. */
   readonly bulk?: ScimBulkOptions;
 }
@@ -62,6 +66,8 @@ export interface ScimRouteContext {
   readonly options: ScimPluginOptions;
   baseUrl(request: FastifyRequest): string;
   tenantId(request: FastifyRequest): string;
+  /** What the services need of the request: tenant, SCIM root and request id (which the change's events carry). */
+  requestContext(request: FastifyRequest): RequestContext;
 }
 
 const ALL_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -92,6 +98,18 @@ function sendTooManyRequests(reply: FastifyReply, retryAfterSeconds: number, det
   return sendScimError(reply, scimErrors.tooManyRequests(detail));
 }
 
+/** Adds the tenant to the request's log bindings (pino's setBindings; a child logger for a logger without it). */
+function bindTenant(request: FastifyRequest, reply: FastifyReply, tenantId: string): void {
+  const log = request.log as FastifyBaseLogger & { setBindings?: (bindings: Record<string, unknown>) => void };
+  if (typeof log.setBindings === 'function') {
+    log.setBindings({ tenant: tenantId });
+    return;
+  }
+  const child = request.log.child({ tenant: tenantId });
+  request.log = child;
+  reply.log = child;
+}
+
 export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify, options) => {
   const prefix = fastify.prefix;
   const tenantSegment = `:${TENANT_PARAM}`;
@@ -114,6 +132,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
       if (!request.scimClient) throw new TypeError('SCIM route reached without an authenticated client');
       return request.scimClient.tenantId;
     },
+    requestContext: (request) => ({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request), requestId: request.id }),
   };
 
   fastify.setErrorHandler(scimErrorHandler);
@@ -133,14 +152,24 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   });
 
   fastify.decorateRequest('scimClient', undefined);
+  if (options.requestLog !== undefined) registerRequestLogHooks(fastify, options.requestLog, urlTenant);
+  /** Notes why authentication failed, for the request log; the client's answer is the same 401 whatever the reason. */
+  const noteFailure = (request: FastifyRequest, reason: AuthFailureReason, tenantId: string | undefined): void => {
+    if (options.requestLog?.recorder.enabled === true) request.scimAuthFailure = { reason, tenantId };
+  };
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenantInUrl = urlTenant(request);
     const throttled = options.authFailures.addressRetryAfter(request.ip);
     if (throttled !== undefined) {
+      noteFailure(request, 'throttled', tenantInUrl);
       return sendTooManyRequests(reply, throttled, `Too many failed authentication attempts; retry after ${seconds(throttled)}`);
     }
-    const client = await options.authenticator.authenticate(request.headers.authorization);
-    const tenantInUrl = urlTenant(request);
+    const outcome = await options.authenticator.check(request.headers.authorization);
+    const client = 'client' in outcome ? outcome.client : undefined;
     if (!client || (tenantInUrl !== undefined && tenantInUrl !== client.tenantId)) {
+      // A token of another tenant is logged in the tenant whose URL it was used on.
+      if ('failure' in outcome) noteFailure(request, outcome.failure, tenantInUrl ?? outcome.tenantId);
+      else noteFailure(request, 'wrong_tenant', tenantInUrl);
       // A request without credentials is not a guess; only presented credentials count as failures.
       if (request.headers.authorization !== undefined) {
         const retryAfter = options.authFailures.recordFailure(request.ip, failureUrlKey(tenantInUrl));
@@ -150,8 +179,12 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
       }
       return sendScimError(reply, scimErrors.unauthorized(UNAUTHORIZED_DETAIL));
     }
+    // Every log line of the request from here on names its tenant. The request's logger is
+    // already its own child (it carries reqId): adding a binding costs less than another child.
+    bindTenant(request, reply, client.tenantId);
     const wait = options.rateLimiter.take(client.tenantId);
     if (wait !== undefined) {
+      request.scimClient = client;
       return sendTooManyRequests(reply, wait, `This tenant's request rate limit is exceeded; retry after ${seconds(wait)}`);
     }
     request.scimClient = client;

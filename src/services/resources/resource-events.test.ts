@@ -10,7 +10,7 @@ const registry = createDefaultRegistry();
 const users = registry.forResourceType('User');
 const groups = registry.forResourceType('Group');
 let next = 0;
-const origin: EventOrigin = { tenantId: 'acme', baseUrl: 'https://scim.example.com/scim/v2', newId: () => `evt-${(next += 1)}`, timestamp: '2026-01-01T00:00:00.000Z' };
+const origin: EventOrigin = { tenantId: 'acme', baseUrl: 'https://scim.example.com/scim/v2', newId: () => `evt-${(next += 1)}`, timestamp: '2026-01-01T00:00:00.000Z', requestId: null };
 
 function stored(resourceType: 'User' | 'Group', attributes: Record<string, unknown>, version = 1): StoredResource {
   return { tenantId: 'acme', resourceType, id: 'r1', attributes, created: origin.timestamp, lastModified: origin.timestamp, version };

@@ -17,6 +17,8 @@ export interface EventOrigin {
   readonly newId: () => string;
   /** The change's time (ISO 8601), the same for all its events. */
   readonly timestamp: string;
+  /** The HTTP request making the change, if any: each event names it. */
+  readonly requestId: string | null;
 }
 
 function event(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, stored: StoredResource, extra: Omit<EventData, 'resource'> = {}): NewEvent {
@@ -29,6 +31,7 @@ function event(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, s
     resourceType: schemas.resourceType.name,
     resourceId: stored.id,
     externalId: typeof externalId === 'string' ? externalId : null,
+    requestId: origin.requestId,
     // Without computed attributes: a Group's members come as member events, a User's groups are not read for every write.
     data: { resource: renderResource(stored, schemas, origin.baseUrl), ...extra },
   };

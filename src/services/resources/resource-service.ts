@@ -31,6 +31,8 @@ export interface RequestContext {
   readonly tenantId: string;
   /** Absolute URL of the SCIM root, without trailing slash, e.g. https://host/scim/v2. */
   readonly baseUrl: string;
+  /** The HTTP request's id (X-Request-Id), recorded with the change's events; absent outside HTTP. */
+  readonly requestId?: string;
 }
 
 export interface ResourceServiceDependencies {
@@ -371,7 +373,7 @@ export class ResourceService {
 
   private origin(context: RequestContext, timestamp: string): EventOrigin {
     // Event ids are always random: an injected `newId` names resources only.
-    return { tenantId: context.tenantId, baseUrl: context.baseUrl, newId: randomUUID, timestamp };
+    return { tenantId: context.tenantId, baseUrl: context.baseUrl, newId: randomUUID, timestamp, requestId: context.requestId ?? null };
   }
 
   /** Reads the resource inside the write transaction and checks If-Match against it. */

@@ -5,7 +5,11 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
-import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { RequestLogStore } from '../../request-log/entry.js';
+import type { SqlExecutor } from '../sql/executor.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
+import type { EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
@@ -64,6 +68,8 @@ export class PostgresStore implements Store {
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  readonly requestLog: RequestLogStore;
+  readonly eventHistory: EventHistoryStore;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
   readonly caseFolding: PostgresCaseFolding;
@@ -100,6 +106,20 @@ export class PostgresStore implements Store {
     this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements() ?? this.pooled);
     this.events = new PostgresEventStore(() => this.pooled);
     this.webhooks = new PostgresWebhookStore(pool, this.pooled);
+    const dialect = this.sqlDialect;
+    const executor: SqlExecutor = {
+      dialect,
+      select: async <Row>(statement: SqlFragment) => {
+        const { text, parameters } = renderSql(statement, dialect);
+        return (await this.pooled.query<Row & QueryResultRow>(text, parameters)).rows;
+      },
+      change: async (statement: SqlFragment) => {
+        const { text, parameters } = renderSql(statement, dialect);
+        return (await this.pooled.query(text, parameters)).rowCount ?? 0;
+      },
+    };
+    this.requestLog = new SqlRequestLogStore(executor);
+    this.eventHistory = new SqlEventHistoryStore(executor);
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {

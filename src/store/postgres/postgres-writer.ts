@@ -106,9 +106,9 @@ const COUNT_CHANGED = `
 INSERT INTO resource_counts AS c (tenant_id, resource_type, count) VALUES ($1, $2, $3)
 ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = c.count + EXCLUDED.count`;
 const INSERT_EVENTS = `
-INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload)
-SELECT $1, e.sequence, e.id, e.type, e.resource_type, e.resource_id, e.occurred_at, e.payload
-FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS e(sequence, id, type, resource_type, resource_id, occurred_at, payload)`;
+INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id)
+SELECT $1, e.sequence, e.id, e.type, e.resource_type, e.resource_id, e.occurred_at, e.payload, e.request_id
+FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS e(sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id)`;
 
 function byMemberId(a: MemberRef, b: MemberRef): number {
   return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
@@ -367,6 +367,7 @@ export class PostgresWriter extends PostgresReader implements StoreWriter {
       numbered.map(({ event }) => event.resourceId),
       numbered.map(({ event }) => canonicalTimestamp(event.timestamp)),
       numbered.map(({ payload }) => payload),
+      numbered.map(({ event }) => event.requestId),
     ]);
     return numbered.map(({ event }) => event);
   }

@@ -29,7 +29,7 @@ describe('SQLite migrations', () => {
     expect(migrateSqlite(db)).toEqual(history);
     expect(migrateSqlite(db)).toEqual([]);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['admin_keys', 'event_sequences', 'events', 'group_members', 'groups', 'resource_counts', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
+    expect(tables).toEqual(['admin_keys', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
     const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
     expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);

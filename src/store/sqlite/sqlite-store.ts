@@ -3,7 +3,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
-import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { RequestLogStore } from '../../request-log/entry.js';
+import { sqliteDialect } from '../sql/dialects/sqlite.js';
+import type { SqlExecutor } from '../sql/executor.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
+import type { EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './connection.js';
 import { migrateSqlite } from './migrate.js';
@@ -35,6 +40,8 @@ export class SqliteStore implements Store {
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  readonly requestLog: RequestLogStore;
+  readonly eventHistory: EventHistoryStore;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
@@ -58,6 +65,20 @@ export class SqliteStore implements Store {
     this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.events = new SqliteEventStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.webhooks = new SqliteWebhookStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+    const executor: SqlExecutor = {
+      dialect: sqliteDialect,
+      select: async <Row>(statement: SqlFragment) => {
+        const { text, parameters } = renderSql(statement, sqliteDialect);
+        return this.openConnection(this.readerConnection).listingStatement(text).all(...parameters) as Row[];
+      },
+      // The writer's cache of fixed statements: the callers' texts are few (see SqlExecutor.change).
+      change: (statement: SqlFragment) => {
+        const { text, parameters } = renderSql(statement, sqliteDialect);
+        return this.serialisedWrite((writer) => writer.statement(text).run(...parameters).changes);
+      },
+    };
+    this.requestLog = new SqlRequestLogStore(executor);
+    this.eventHistory = new SqlEventHistoryStore(executor);
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {

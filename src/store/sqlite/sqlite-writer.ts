@@ -68,7 +68,7 @@ RETURNING last_sequence`;
 /** Adds a transaction's inserts minus deletes to the tenant's count of the type (migration 0005-resource-counts). */
 const COUNT_CHANGED =
   'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = count + excluded.count';
-const INSERT_EVENT = 'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_EVENT = 'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Writes inside one transaction on the writer connection; reads through it
@@ -221,7 +221,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     const { last_sequence: last } = connection.statement(RESERVE_EVENT_SEQUENCE).get(tenantId, events.length) as { last_sequence: number };
     const insert = connection.statement(INSERT_EVENT);
     return numberEvents(events, last - events.length + 1).map(({ event, payload }) => {
-      insert.run(tenantId, event.sequence, event.id, event.type, event.resourceType, event.resourceId, canonicalTimestamp(event.timestamp), payload);
+      insert.run(tenantId, event.sequence, event.id, event.type, event.resourceType, event.resourceId, canonicalTimestamp(event.timestamp), payload, event.requestId);
       return event;
     });
   }

@@ -32,7 +32,7 @@ export function registerBulkRoute(fastify: FastifyInstance, context: ScimRouteCo
       return scimErrorHandler(error, request, reply);
     },
     handler: async (request, reply) => {
-      const response = await bulk.service.execute({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, request.body, {
+      const response = await bulk.service.execute(context.requestContext(request), request.body, {
         onUnexpectedError: (error, operation) =>
           request.log.error({ err: error, bulkOperation: operation.index, method: operation.method }, 'unexpected error in a Bulk operation'),
       });

@@ -43,7 +43,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   const schemas = resources.schemasFor(type);
 
   const sendList = async (request: FastifyRequest, reply: FastifyReply, listRequest: ListRequest) => {
-    const page = await resources.list({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, listRequest);
+    const page = await resources.list(context.requestContext(request), type, listRequest);
     return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page.resources, page.totalResults, page.cursors ?? listRequest.startIndex));
   };
 
@@ -51,7 +51,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
 
   fastify.post(endpoint, async (request: QueryRequest, reply) => {
     const projection = parseProjectionQuery(request.query, schemas);
-    const response = await resources.create({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.body, projection);
+    const response = await resources.create(context.requestContext(request), type, request.body, projection);
     return sendResource(reply, response, 201);
   });
   registerMethodNotAllowed(fastify, endpoint, ['GET', 'POST']);
@@ -64,7 +64,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   const byId = `${endpoint}/:id`;
   fastify.get(byId, async (request: IdRequest, reply) => {
     const projection = parseProjectionQuery(request.query, schemas);
-    const response = await resources.get({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.params.id, projection, {
+    const response = await resources.get(context.requestContext(request), type, request.params.id, projection, {
       streamLargeGroups: true,
     });
     const ifNoneMatch = singleHeader(request, 'if-none-match');
@@ -80,7 +80,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   fastify.put(byId, async (request: IdRequest, reply) => {
     const projection = parseProjectionQuery(request.query, schemas);
     const response = await resources.replace(
-      { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) },
+      context.requestContext(request),
       type,
       request.params.id,
       request.body,
@@ -98,7 +98,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
       prefer === 'minimal' ||
       (prefer === undefined && type === 'Group' && context.options.groupPatchResponse !== 'resource' && !hasProjectionParameters(request.query));
     const response = await resources.patch(
-      { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) },
+      context.requestContext(request),
       type,
       request.params.id,
       request.body,
@@ -111,7 +111,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   });
 
   fastify.delete(byId, async (request: IdRequest, reply) => {
-    await resources.delete({ tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) }, type, request.params.id, singleHeader(request, 'if-match'));
+    await resources.delete(context.requestContext(request), type, request.params.id, singleHeader(request, 'if-match'));
     return reply.code(204).send();
   });
   registerMethodNotAllowed(fastify, byId, ['GET', 'PUT', 'PATCH', 'DELETE']);

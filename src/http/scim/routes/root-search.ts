@@ -32,7 +32,7 @@ export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimR
     if ([...requests.values()].some((typeRequest) => typeRequest.cursor !== undefined)) {
       throw scimErrors.invalidValue('cursor paging is available on /Users/.search and /Groups/.search, not on the root /.search, which spans both resource types');
     }
-    const requestContext = { tenantId: context.tenantId(request), baseUrl: context.baseUrl(request) };
+    const requestContext = context.requestContext(request);
     const first = [...requests.values()][0]!;
     // The page is a window [offset, offset + count) over Users followed by Groups.
     let offset = first.startIndex - 1;
