@@ -76,5 +76,15 @@ export function createPool(settings: PoolSettings): Pool {
   // on the pool (unhandled, it would crash the process). pg-pool has already
   // removed it; the next query opens a new connection.
   pool.on('error', () => undefined);
+  // A connection that is checked out (a transaction, a query under way) has
+  // no pool listener: when the server restarts, it emits 'error' itself
+  // ("Connection terminated unexpectedly", 57P01), and an 'error' event
+  // nobody listens to ends the process. Every connection gets a listener of
+  // its own for its whole life: the statement under way fails with the same
+  // error (and becomes StoreUnavailableError), and pg-pool discards a
+  // connection that is no longer queryable when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }

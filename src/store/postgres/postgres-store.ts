@@ -10,7 +10,7 @@ import type { WebhookStore } from '../webhook-store.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type Queryable } from './pool.js';
-import { isRetryableTransactionError } from './postgres-errors.js';
+import { isRetryableTransactionError, translateConnectionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
@@ -93,7 +93,11 @@ export class PostgresStore implements Store {
     this.pooled = {
       query: <Row extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> => {
         this.assertUsable();
-        return this.track(this.pool.query<Row>(text, values as unknown[] | undefined));
+        return this.track(
+          this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => {
+            throw translateConnectionError(error);
+          }),
+        );
       },
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
@@ -108,7 +112,12 @@ export class PostgresStore implements Store {
     }
     // Once close() has begun no transaction starts: as in SQLite, where it would queue behind the close.
     if (this.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
-    return this.track(this.runWithRetries(work));
+    return this.track(
+      this.runWithRetries(work).catch((error: unknown) => {
+        // A connection lost mid-transaction took the transaction with it: nothing was committed, unless COMMIT itself was cut off.
+        throw translateConnectionError(error);
+      }),
+    );
   }
 
   /** See PostgresReader.explainList: the plans of a list request's statements, for index checks. */
