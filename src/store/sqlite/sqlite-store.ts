@@ -5,7 +5,7 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
-import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './connection.js';
+import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
@@ -21,6 +21,8 @@ export interface SqliteStoreOptions {
   readonly registry: SchemaRegistry;
   /** Bound of the cache of prepared list statements (default 200). */
   readonly listStatementCacheSize?: number;
+  /** Whether a commit waits for the disk (default `full`: acknowledged writes survive a power cut; see connection.ts). */
+  readonly synchronous?: SqliteSynchronous;
 }
 
 /**
@@ -141,7 +143,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     throw new TypeError('openSqliteStore needs the path of a database file');
   }
   mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
-  const writerDb = openWriterDatabase(filename);
+  const writerDb = openWriterDatabase(filename, options.synchronous);
   let readerDb;
   let applied: number[];
   try {
