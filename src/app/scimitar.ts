@@ -156,6 +156,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
     };
     const list = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
+    const eventFeed = new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays });
     const throttleSettings = { limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 };
     const app = await buildHttpApp({
       store,
@@ -181,7 +182,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         tokens: services.tokens,
         resources: services.resources,
         webhooks: services.webhooks,
-        events: new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays }),
+        events: eventFeed,
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
         list,
@@ -214,6 +215,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       generatedToken,
       secret: { source: secret.source, file: secret.file },
       async close() {
+        // Long-polls answer now, or app.close() would wait for them (up to a minute).
+        eventFeed.close();
         await app.close();
         await webhookDispatcher.stop();
         await retention.stop();
