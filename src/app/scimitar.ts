@@ -124,8 +124,9 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
   try {
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
     const notifier = new EventNotifier();
-    // Revocations made through this process hold from the next request; made elsewhere (another instance, the CLI), within its time to live.
-    const tokenCache = new AuthenticatedTokenCache();
+    // Only where the store signals credential changes made anywhere (PostgreSQL): a revocation then holds on
+    // every instance within milliseconds. Elsewhere (SQLite) each request reads its token row, which costs microseconds.
+    const tokenCache = store.credentialChanges === undefined ? undefined : new AuthenticatedTokenCache({ changes: store.credentialChanges });
     // Until the HTTP app exists, hook failures go to stderr; then to its logger.
     let logHookFailure = (failure: { error: unknown; hook: string }): void => {
       process.stderr.write(`event hook ${failure.hook} failed: ${String(failure.error)}\n`);
@@ -140,7 +141,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooks,
       webhookSettings: config.webhooks,
-      tokenCache,
+      ...(tokenCache !== undefined ? { tokenCache } : {}),
     });
     let generatedToken: string | undefined;
     if (config.token === undefined && (await store.tenants.listTokens(DEFAULT_TENANT_ID)).length === 0) {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { assertIfMatch } from '../../core/etag/etag.js';
-import { scimErrors } from '../../core/errors/scim-error.js';
+import { isScimError, scimErrors } from '../../core/errors/scim-error.js';
 import { encodeCursor, type CursorPage, type ListRequest } from '../../core/list/index.js';
 import { applyPatch, parsePatchRequest, planMembershipPatch, type PatchOperation } from '../../core/patch/index.js';
 import { projectionIncludes, projectResource, type Projection } from '../../core/projection/index.js';
@@ -15,7 +15,7 @@ import { assertImmutableUnchanged, normalizeResource } from '../../core/resource
 import { jsonEqual } from '../../core/resource/json-value.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry.js';
-import type { NewEvent } from '../../events/event.js';
+import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
 import type { GroupMembership, ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
@@ -355,18 +355,36 @@ export class ResourceService {
    * commit, the notifier and the after-commit hooks.
    */
   private async write<T>(context: RequestContext, work: (writer: StoreWriter) => Promise<Outcome<T>>): Promise<T> {
-    const { result, recorded } = await this.store.transaction(async (writer) => {
-      const outcome = await work(writer);
-      const recorded = await writer.appendEvents(outcome.events);
-      await this.hooks.inTransaction(recorded);
-      return { result: outcome.result, recorded };
-    });
+    let committed: { result: T; recorded: readonly ScimitarEvent[] };
+    try {
+      committed = await this.store.transaction(async (writer) => {
+        const outcome = await work(writer);
+        const recorded = await writer.appendEvents(outcome.events);
+        await this.hooks.inTransaction(recorded);
+        return { result: outcome.result, recorded };
+      });
+    } catch (error) {
+      throw await this.unlessTenantGone(context, error);
+    }
+    const { result, recorded } = committed;
     const last = recorded.at(-1);
     if (last !== undefined) {
       this.notifier.committed(context.tenantId, last.sequence);
       this.hooks.afterCommit(recorded);
     }
     return result;
+  }
+
+  /**
+   * A tenant deleted while one of its requests was under way (its token was
+   * valid when the request began) makes that request's write fail on the
+   * tenant's foreign key. The tenant, and with it the token, no longer
+   * exists: the answer is the 401 any later request gets, not a 500.
+   */
+  private async unlessTenantGone(context: RequestContext, error: unknown): Promise<unknown> {
+    if (isScimError(error) || !(error instanceof TypeError)) return error;
+    const tenant = await this.store.tenants.getTenant(context.tenantId).catch(() => 'unknown' as const);
+    return tenant === undefined ? scimErrors.unauthorized('Missing or invalid bearer token; send "Authorization: Bearer <token>"') : error;
   }
 
   private origin(context: RequestContext, timestamp: string): EventOrigin {

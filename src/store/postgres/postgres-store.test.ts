@@ -366,3 +366,60 @@ describe('PostgreSQL connection errors', () => {
     }
   });
 });
+
+describe.skipIf(!available)('PostgreSQL signal of credential changes', () => {
+  let schema: string;
+  let watching: PostgresStore;
+  let changing: PostgresStore;
+  const watchingName = `scimitar-watch-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  beforeEach(async () => {
+    schema = await createTestSchema();
+    // The URL's application_name names this store's connections (its listening one too), apart from every other test's.
+    const url = new URL(postgresTestUrl());
+    url.searchParams.set('application_name', watchingName);
+    watching = await openPostgresStore({ url: url.toString(), registry, schema, poolSize: 1 });
+    changing = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 1 });
+    for (const tenant of [TENANT, 'doomed']) await changing.tenants.ensureTenant(tenant, tenant, NOW);
+  });
+
+  afterEach(async () => {
+    await watching.close();
+    await changing.close();
+    await dropTestSchema(schema);
+  });
+
+  it("is live once open, and tells one store of another's token revocation, expiry change and tenant deletion at their commit", async () => {
+    expect(watching.credentialChanges.live).toBe(true);
+    const token = { id: 't1', tenantId: TENANT, name: 'okta', prefix: 'scim_abc', hash: 'h1', createdAt: NOW, expiresAt: undefined };
+    await changing.tenants.insertToken(token);
+    const signals = (change: () => Promise<unknown>) =>
+      new Promise<void>((resolve) => {
+        const unsubscribe = watching.credentialChanges.subscribe(() => {
+          unsubscribe();
+          resolve();
+        });
+        void change();
+      });
+    await signals(() => changing.tenants.expireToken(TENANT, 't1', '2030-01-01T00:00:00.000Z'));
+    await signals(() => changing.tenants.revokeToken(TENANT, 't1', NOW));
+    await signals(() => changing.tenants.deleteTenant('doomed'));
+    // What the statements report is unchanged by the notice they carry.
+    expect(await changing.tenants.revokeToken(TENANT, 'no-such-token', NOW)).toBe(false);
+    expect(await changing.tenants.deleteTenant('doomed')).toBe(false);
+  });
+
+  it('turns not-live when its listening connection is cut, then listens again by itself', async () => {
+    const admin = new pg.Client({ connectionString: postgresTestUrl() });
+    await admin.connect();
+    try {
+      const changes: boolean[] = [];
+      watching.credentialChanges.subscribe(() => changes.push(watching.credentialChanges.live));
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [watchingName]);
+      await expect.poll(() => changes.includes(false), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => watching.credentialChanges.live, { timeout: 10_000 }).toBe(true);
+    } finally {
+      await admin.end();
+    }
+  });
+});

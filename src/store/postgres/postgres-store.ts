@@ -5,11 +5,12 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
-import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { CredentialChanges, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
-import { createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type Queryable } from './pool.js';
+import { PostgresCredentialWatch } from './credential-watch.js';
+import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { isRetryableTransactionError, translateConnectionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { PostgresReader } from './postgres-reader.js';
@@ -64,6 +65,7 @@ export class PostgresStore implements Store {
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  readonly credentialChanges: CredentialChanges;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
   readonly caseFolding: PostgresCaseFolding;
@@ -78,13 +80,21 @@ export class PostgresStore implements Store {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
   private readonly pooled: Queryable;
+  private readonly credentialWatch: PostgresCredentialWatch;
 
   constructor(
     pool: Pool,
     registry: SchemaRegistry,
-    settings: { readonly schema: string; readonly caseFolding: PostgresCaseFolding; readonly migrations: { readonly applied: readonly number[]; readonly version: number } },
+    settings: {
+      readonly schema: string;
+      readonly caseFolding: PostgresCaseFolding;
+      readonly migrations: { readonly applied: readonly number[]; readonly version: number };
+      readonly credentialWatch: PostgresCredentialWatch;
+    },
   ) {
     this.pool = pool;
+    this.credentialWatch = settings.credentialWatch;
+    this.credentialChanges = settings.credentialWatch;
     this.registry = registry;
     this.schema = settings.schema;
     this.caseFolding = settings.caseFolding;
@@ -139,6 +149,7 @@ export class PostgresStore implements Store {
     this.state = 'closing';
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.state = 'closed';
+    await this.credentialWatch.close();
     await this.pool.end();
   }
 
@@ -220,12 +231,13 @@ async function detectCaseFolding(queryable: Queryable): Promise<PostgresCaseFold
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  const pool = createPool({
+  const poolSettings: PoolSettings = {
     url: options.url,
     schema,
     poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
     statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-  });
+  };
+  const pool = createPool(poolSettings);
   try {
     const client = await pool.connect();
     let applied: number[];
@@ -238,7 +250,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     client.release();
     const caseFolding = await detectCaseFolding(pool);
     const version = postgresMigrations.at(-1)?.version ?? 0;
-    return new PostgresStore(pool, options.registry, { schema, caseFolding, migrations: { applied, version } });
+    const credentialWatch = new PostgresCredentialWatch(() => createListenerClient(poolSettings));
+    await credentialWatch.start();
+    return new PostgresStore(pool, options.registry, { schema, caseFolding, migrations: { applied, version }, credentialWatch });
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;

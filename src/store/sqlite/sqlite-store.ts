@@ -37,6 +37,8 @@ export class SqliteStore implements Store {
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  /** None: another process on the same file (the CLI, a second instance) sends no signal, so tokens are read on every request (an indexed read of microseconds here). */
+  readonly credentialChanges = undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
