@@ -139,7 +139,7 @@ export class ResourceService {
     const schemas = this.schemasFor(type);
     const reader = this.store.reader;
     const stored = await reader.getResource(context.tenantId, type, id);
-    if (!stored) throw notFound(schemas, id);
+    if (!stored) throw await this.unlessTenantGone(context, notFound(schemas, id));
     if (options.streamLargeGroups === true && type === 'Group' && projectionIncludes(projection, schemas, 'members')) {
       // One more than a page tells whether the group is larger than one.
       const firstPage = await reader.listMembersPage(context.tenantId, id, '', this.memberPageSize + 1);
@@ -243,6 +243,8 @@ export class ResourceService {
       count: request.count,
       ...(cursor !== undefined ? { keyset: { position: cursor.position } } : {}),
     });
+    // An empty directory may be a tenant deleted while this request was under way: that is a 401, not an empty list.
+    if (result.totalResults === 0) await this.assertTenantExists(context);
     // A page's groups in one statement, not one per User.
     const groupsOf =
       type === 'User' && result.resources.length > 1 && projectionIncludes(request.projection, schemas, 'groups')
@@ -378,13 +380,20 @@ export class ResourceService {
   /**
    * A tenant deleted while one of its requests was under way (its token was
    * valid when the request began) makes that request's write fail on the
-   * tenant's foreign key. The tenant, and with it the token, no longer
-   * exists: the answer is the 401 any later request gets, not a 500.
+   * tenant's foreign key, and its reads find nothing. The tenant, and with
+   * it the token, no longer exists: the answer is the 401 any later request
+   * gets, not a 500 or a 404. Only such failures (a TypeError from the store,
+   * a 404) cost the extra read of the tenant.
    */
   private async unlessTenantGone(context: RequestContext, error: unknown): Promise<unknown> {
-    if (isScimError(error) || !(error instanceof TypeError)) return error;
+    const ownFailure = isScimError(error) ? error.status !== 404 : !(error instanceof TypeError);
+    if (ownFailure) return error;
     const tenant = await this.store.tenants.getTenant(context.tenantId).catch(() => 'unknown' as const);
-    return tenant === undefined ? scimErrors.unauthorized('Missing or invalid bearer token; send "Authorization: Bearer <token>"') : error;
+    return tenant === undefined ? tenantGone() : error;
+  }
+
+  private async assertTenantExists(context: RequestContext): Promise<void> {
+    if ((await this.store.tenants.getTenant(context.tenantId)) === undefined) throw tenantGone();
   }
 
   private origin(context: RequestContext, timestamp: string): EventOrigin {
@@ -442,6 +451,11 @@ export class ResourceService {
     const full = renderResource(stored, schemas, context.baseUrl, { members, groups });
     return projectResource(full, schemas, projection);
   }
+}
+
+/** The answer for a tenant that no longer exists: its tokens went with it, so the request is unauthenticated. */
+function tenantGone() {
+  return scimErrors.unauthorized('Missing or invalid bearer token; send "Authorization: Bearer <token>"');
 }
 
 function notFound(schemas: ResourceSchemas, id: string) {

@@ -24,6 +24,8 @@ export class PostgresCredentialWatch implements CredentialChanges {
   private client: pg.Client | undefined;
   private listening = false;
   private closed = false;
+  /** Cuts short the pause between reconnection attempts when the store closes. */
+  private readonly closing = new AbortController();
   private running: Promise<void> | undefined;
   /** Resolves when the current connection ends, so the loop reconnects. */
   private lost: (() => void) | undefined;
@@ -56,6 +58,7 @@ export class PostgresCredentialWatch implements CredentialChanges {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     this.setListening(false);
     this.lost?.();
     const client = this.client;
@@ -93,7 +96,7 @@ export class PostgresCredentialWatch implements CredentialChanges {
         pauseMs = FIRST_RECONNECT_PAUSE_MS;
         continue;
       }
-      await delay(pauseMs);
+      await delay(pauseMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
       if (this.closed) return;
       try {
         await this.listen();
