@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { defineConfig, type ViteUserConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 
 /** Where the PostgreSQL runs of the suites connect (a reachable local server by default). */
 const postgresUrl = process.env['SCIMITAR_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -18,6 +18,13 @@ async function postgresReachable(): Promise<boolean> {
     await client.end().catch(() => undefined);
   }
 }
+
+/**
+ * Suites that restart the shared PostgreSQL server: they would break every
+ * other PostgreSQL suite running at the same time, so `npm test` leaves them
+ * out and `npm run test:db-restart` runs them alone (vitest.db-restart.config.ts).
+ */
+export const DATABASE_RESTART_SUITES = ['test/db-restart/**/*.test.ts'];
 
 /** The suites that run once per store: the same tests, parametrised by SCIMITAR_TEST_STORE (see test/helpers/build.ts). */
 const SUITES_ON_EVERY_STORE = [
@@ -51,7 +58,10 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       hookTimeout: 60_000,
       env: { SCIMITAR_TEST_DATABASE_URL: postgresUrl, ...(withPostgres ? { SCIMITAR_TEST_POSTGRES: '1' } : {}) },
       projects: [
-        { extends: true as const, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'] } },
+        {
+          extends: true as const,
+          test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'], exclude: [...configDefaults.exclude, ...DATABASE_RESTART_SUITES] },
+        },
         ...(withPostgres
           ? [{ extends: true as const, test: { name: 'http-on-postgres', include: SUITES_ON_EVERY_STORE, env: { SCIMITAR_TEST_STORE: 'postgres' } } }]
           : []),

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isScimError } from '../core/errors/scim-error.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../store/store-unavailable.js';
 
 export interface AdminErrorBody {
   readonly status: number;
@@ -25,6 +26,7 @@ const CODES: Readonly<Record<number, string>> = {
   429: 'too_many_requests',
   431: 'header_fields_too_large',
   500: 'internal_error',
+  503: 'service_unavailable',
 };
 
 /** The body of an admin error with this status (an unknown one is answered as 400 or 500). */
@@ -44,6 +46,12 @@ export function adminErrorHandler(error: FastifyError, request: FastifyRequest, 
   if (error.validation) return sendAdminError(reply, 400, `Invalid request: ${error.message}`);
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) return sendAdminError(reply, status, error.message);
+  if (isStoreUnavailable(error)) {
+    // Nothing was committed; the same request may succeed once the database is back.
+    request.log.warn({ err: error.cause ?? error }, 'the database is unreachable; answered 503');
+    reply.header('Retry-After', String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS));
+    return sendAdminError(reply, 503, `The database is unreachable at the moment; nothing was saved. Retry in ${STORE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`);
+  }
   request.log.error({ err: error }, 'unexpected error while handling an admin API request');
   return sendAdminError(reply, 500, 'An unexpected error occurred on the server; it has been logged');
 }

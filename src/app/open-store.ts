@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 export async function openStore(database: DatabaseConfig, registry: SchemaRegistry): Promise<Store> {
   switch (database.kind) {
     case 'sqlite':
-      return openSqliteStore({ filename: database.filename, registry });
+      return openSqliteStore({ filename: database.filename, registry, synchronous: database.synchronous });
     case 'postgres':
       return openPostgresStore({
         url: database.url,

@@ -133,8 +133,9 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
   try {
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
     const notifier = new EventNotifier();
-    // Revocations made through this process hold from the next request; made elsewhere (another instance, the CLI), within its time to live.
-    const tokenCache = new AuthenticatedTokenCache();
+    // Only where the store signals credential changes made anywhere (PostgreSQL): a revocation then holds on
+    // every instance within milliseconds. Elsewhere (SQLite) each request reads its token row, which costs microseconds.
+    const tokenCache = store.credentialChanges === undefined ? undefined : new AuthenticatedTokenCache({ changes: store.credentialChanges });
     // Until the HTTP app exists, hook failures go to stderr; then to its logger.
     let logHookFailure = (failure: { error: unknown; hook: string }): void => {
       process.stderr.write(`event hook ${failure.hook} failed: ${String(failure.error)}\n`);
@@ -149,7 +150,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooks,
       webhookSettings: config.webhooks,
-      tokenCache,
+      ...(tokenCache !== undefined ? { tokenCache } : {}),
     });
     let generatedToken: string | undefined;
     if (config.token === undefined && (await store.tenants.listTokens(DEFAULT_TENANT_ID)).length === 0) {
@@ -165,6 +166,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
     };
     const list = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
+    const eventFeed = new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays });
     const throttleSettings = { limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 };
     // Until the HTTP app exists, failures go to stderr; then to its logger.
     let logRequestLogFailure = (error: unknown, what: 'write' | 'prune'): void => {
@@ -199,7 +201,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         resources: services.resources,
         webhooks: services.webhooks,
         requestLog: services.requestLog,
-        events: new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays }),
+        events: eventFeed,
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
         list,
@@ -241,6 +243,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       close() {
         // Once: a second call waits for the same shutdown.
         closing ??= (async () => {
+          // Long-polls answer now, or app.close() would wait for them (up to a minute).
+          eventFeed.close();
           await app.close();
           // After the server stopped answering: the last requests are queued, and written now.
           await requestLogRecorder.stop();

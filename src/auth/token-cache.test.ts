@@ -1,8 +1,9 @@
 /**
  * The cache of authenticated tokens, on a real SQLite store: what it saves
  * (the row read), and that revocation, expiry, rotation and tenant deletion
- * still hold from the next request on this instance, and within the time to
- * live when made elsewhere. Time is the injected clock, never the wall clock.
+ * still hold from the next request on this instance, and at the store's
+ * signal when made elsewhere (test/tenancy/revocation-across-processes.test.ts
+ * drives the real one across processes). Time is the injected clock, never the wall clock.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultRegistry } from '../core/schema/registry.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
+import type { CredentialChanges } from '../store/store.js';
 import { createKeyedHasher } from './keyed-hash.js';
 import { AuthenticatedTokenCache, DEFAULT_TOKEN_CACHE_TTL_MS } from './token-cache.js';
 import { TokenService } from './token-service.js';
@@ -26,11 +28,29 @@ class TestClock {
   }
 }
 
+/** The store's signal of credential changes, raised by the test where PostgreSQL's NOTIFY would raise it. */
+class ChangeSignal implements CredentialChanges {
+  live = true;
+  private readonly listeners = new Set<() => void>();
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  raise(): void {
+    for (const listener of this.listeners) listener();
+  }
+  setLive(live: boolean): void {
+    this.live = live;
+    this.raise();
+  }
+}
+
 describe('authenticated token cache', () => {
   let directory: string;
   let store: SqliteStore;
   let clock: TestClock;
   let cache: AuthenticatedTokenCache;
+  let changes: ChangeSignal;
   let tokens: TokenService;
   let authenticator: TokenAuthenticator;
   let rowReads: () => number;
@@ -43,7 +63,8 @@ describe('authenticated token cache', () => {
     store = await openSqliteStore({ filename: path.join(directory, 'scimitar.db'), registry: createDefaultRegistry() });
     clock = new TestClock();
     for (const tenant of ['default', 'acme', 'globex']) await store.tenants.ensureTenant(tenant, tenant, clock.now().toISOString());
-    cache = new AuthenticatedTokenCache();
+    changes = new ChangeSignal();
+    cache = new AuthenticatedTokenCache({ changes });
     tokens = new TokenService({ tenants: store.tenants, hasher, now: clock.now, cache });
     authenticator = new TokenAuthenticator(store.tenants, hasher, 'default', FIXED_TOKEN, clock.now, { cache });
     const reads = vi.spyOn(store.tenants, 'findTokenByHash');
@@ -102,15 +123,29 @@ describe('authenticated token cache', () => {
     expect(await authenticator.authenticate(bearer(globex.token))).toBeDefined();
   });
 
-  it('sees a revocation made by another instance within the time to live, and not later', async () => {
+  it('sees a revocation made by another instance as soon as the store signals a change', async () => {
     const { token, summary } = await tokens.create('acme', { name: 'okta' });
     expect(await authenticator.authenticate(bearer(token))).toBeDefined();
-    // Another instance (or the CLI) revokes through the shared database: this process's cache is not told.
+    // Another instance (or the CLI) revokes through the shared database; its commit raises the signal here.
     await store.tenants.revokeToken('acme', summary.id, clock.now().toISOString());
-    clock.advance(DEFAULT_TOKEN_CACHE_TTL_MS - 1);
-    expect(await authenticator.authenticate(bearer(token))).toBeDefined();
-    clock.advance(1);
+    changes.raise();
+    expect(cache.size).toBe(0);
     expect(await authenticator.authenticate(bearer(token))).toBeUndefined();
+  });
+
+  it('answers nothing from the cache, and keeps nothing, while the signal is not live (changes could be missed)', async () => {
+    const { token } = await tokens.create('acme', { name: 'okta' });
+    await authenticator.authenticate(bearer(token));
+    changes.setLive(false);
+    const before = rowReads();
+    expect(await authenticator.authenticate(bearer(token))).toBeDefined();
+    expect(await authenticator.authenticate(bearer(token))).toBeDefined();
+    expect(rowReads() - before).toBe(2);
+    expect(cache.size).toBe(0);
+    changes.setLive(true);
+    await authenticator.authenticate(bearer(token));
+    await authenticator.authenticate(bearer(token));
+    expect(rowReads() - before).toBe(3);
   });
 
   it('does not keep a row read before a revocation that finished while the read was under way', async () => {
@@ -161,7 +196,7 @@ describe('authenticated token cache', () => {
   });
 
   it('keeps at most maxEntries tokens, dropping the oldest', async () => {
-    const small = new AuthenticatedTokenCache({ maxEntries: 2 });
+    const small = new AuthenticatedTokenCache({ changes, maxEntries: 2 });
     const bounded = new TokenAuthenticator(store.tenants, hasher, 'default', undefined, clock.now, { cache: small });
     const created = [];
     for (const name of ['a', 'b', 'c']) created.push(await tokens.create('acme', { name }));
@@ -175,7 +210,7 @@ describe('authenticated token cache', () => {
   });
 
   it('refuses settings that would not bound anything', () => {
-    expect(() => new AuthenticatedTokenCache({ ttlMs: -1 })).toThrow(TypeError);
-    expect(() => new AuthenticatedTokenCache({ maxEntries: 0 })).toThrow(TypeError);
+    expect(() => new AuthenticatedTokenCache({ changes, ttlMs: -1 })).toThrow(TypeError);
+    expect(() => new AuthenticatedTokenCache({ changes, maxEntries: 0 })).toThrow(TypeError);
   });
 });

@@ -13,6 +13,8 @@ export type DatabaseConfig =
       readonly kind: 'sqlite';
       /** Absolute path of the SQLite file. */
       readonly filename: string;
+      /** `full`: acknowledged writes survive a power cut; `normal`: faster, may lose the last commits on power loss. */
+      readonly synchronous: 'full' | 'normal';
     }
   | {
       readonly kind: 'postgres';
@@ -119,6 +121,7 @@ const SETTINGS = [
   'SCIMITAR_MAX_PAGE_SIZE',
   'SCIMITAR_DB_POOL_SIZE',
   'SCIMITAR_DB_STATEMENT_TIMEOUT_MS',
+  'SCIMITAR_SQLITE_SYNCHRONOUS',
   'SCIMITAR_SECRET',
   'SCIMITAR_RATE_LIMIT_PER_SECOND',
   'SCIMITAR_RATE_LIMIT_BURST',
@@ -231,13 +234,21 @@ function trustProxySetting(settings: RawSettings): TrustedProxies {
   return ranges;
 }
 
+function sqliteSynchronousSetting(settings: RawSettings): 'full' | 'normal' {
+  const raw = settings.SCIMITAR_SQLITE_SYNCHRONOUS;
+  if (raw === undefined) return 'full';
+  const normalized = raw.trim().toLowerCase();
+  if (normalized === 'full' || normalized === 'normal') return normalized;
+  throw new ConfigError('SCIMITAR_SQLITE_SYNCHRONOUS', `must be full (acknowledged writes survive a power cut) or normal (faster; a power cut may lose the last commits), got "${raw}"`);
+}
+
 function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
   const raw = settings.DATABASE_URL ?? 'sqlite:./data/scimitar.db';
   if (raw.startsWith('sqlite:')) {
     // sqlite:<path> and sqlite://<path> both name a file path; relative paths resolve from the working directory.
     const filePath = raw.slice('sqlite:'.length).replace(/^\/\//, '');
     if (filePath === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/scimitar.db');
-    return { kind: 'sqlite', filename: path.resolve(cwd, filePath) };
+    return { kind: 'sqlite', filename: path.resolve(cwd, filePath), synchronous: sqliteSynchronousSetting(settings) };
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
     try {

@@ -7,7 +7,8 @@
  * from its cursor never misses an event, also with several instances.
  * Long-polling: with `waitSeconds`, an empty read waits for the next commit
  * (woken at once by this instance's notifier, and polling the database for
- * other instances' commits) until the wait is over.
+ * other instances' commits) until the wait is over, the reader leaves, or
+ * the instance shuts down (`close`).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { scimErrors } from '../core/errors/scim-error.js';
@@ -47,6 +48,8 @@ export class ExpiredFeedCursorError extends Error {
 
 export class EventFeed {
   private readonly pollIntervalMs: number;
+  /** Aborted by `close`: every wait under way ends, and no new one begins. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly dependencies: EventFeedDependencies) {
     this.pollIntervalMs = dependencies.pollIntervalMs ?? 500;
@@ -69,16 +72,33 @@ export class EventFeed {
       const last = page.at(-1);
       if (last !== undefined) return { events: page, nextCursor: String(last.sequence) };
       const remaining = deadline - Date.now();
-      if (remaining <= 0 || signal?.aborted === true) return { events: [], nextCursor: String(after) };
+      if (remaining <= 0 || signal?.aborted === true || this.closing.signal.aborted) return { events: [], nextCursor: String(after) };
       await this.nextCommitOrPoll(tenantId, Math.min(remaining, this.pollIntervalMs), signal);
     }
   }
 
-  /** Resolves at this instance's next commit of the tenant's events, after `ms`, or when the reader goes away. */
+  /**
+   * For shutdown: long-polls under way answer at once with what they have
+   * (an empty page and the cursor they were given, so the reader continues
+   * where it was), and later reads do not wait. A SIGTERM drain then never
+   * waits for a long-poll, which may be asked to wait up to 60 s, longer
+   * than orchestrators' usual 30 s grace period.
+   */
+  close(): void {
+    this.closing.abort();
+  }
+
+  /** True once `close` was called. */
+  get closed(): boolean {
+    return this.closing.signal.aborted;
+  }
+
+  /** Resolves at this instance's next commit of the tenant's events, after `ms`, when the reader goes away, or at shutdown. */
   private async nextCommitOrPoll(tenantId: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
     const stop = new AbortController();
     const abort = () => stop.abort();
     signal?.addEventListener('abort', abort, { once: true });
+    this.closing.signal.addEventListener('abort', abort, { once: true });
     const unsubscribe = this.dependencies.notifier.subscribe((committedTenant) => {
       if (committedTenant === tenantId) stop.abort();
     });
@@ -89,6 +109,7 @@ export class EventFeed {
     } finally {
       unsubscribe();
       signal?.removeEventListener('abort', abort);
+      this.closing.signal.removeEventListener('abort', abort);
     }
   }
 }

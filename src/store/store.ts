@@ -237,9 +237,28 @@ export interface Store {
    * Transactions are serialised where the database needs it (SQLite).
    */
   transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T>;
+  /**
+   * Tells this process when tokens or tenants may have changed anywhere
+   * (another instance, the CLI), for caches of authenticated tokens.
+   * Undefined when the database gives no such signal: then nothing may be
+   * cached, and every request reads its token row.
+   */
+  readonly credentialChanges: CredentialChanges | undefined;
   /** Cheap round trip to the database, for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A signal that credentials changed. While `live` is false (not yet, or no
+ * longer, listening) changes may be missed, so a cache must not answer;
+ * `subscribe`'s listener is called at every change and whenever `live`
+ * changes, and after it a cache must forget everything.
+ */
+export interface CredentialChanges {
+  readonly live: boolean;
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: () => void): () => void;
 }
 
 /** A bearer token as stored: only a hash of the secret, never the secret itself. */

@@ -114,3 +114,19 @@ describe('the event feed (GET /admin/v1/tenants/{tenant}/events)', () => {
     expect(ADMIN).toBe('/admin/v1');
   });
 });
+
+describe('the event feed at shutdown', () => {
+  it('answers a long-poll under way at once when the server closes (an empty page with its cursor), so a drain never waits for it', async () => {
+    const server = await build();
+    const admin = await adminClient(server);
+    const latest = JSON.parse((await admin.request('GET', '/tenants/default/events?after=latest')).body) as Json;
+    // wait=60 is longer than the test's own timeout: only the shutdown can end this read in time.
+    const waiting = admin.request('GET', `/tenants/default/events?after=${latest['nextCursor']}&wait=60`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const closed = server.close();
+    const answered = await waiting;
+    expect(answered.statusCode).toBe(200);
+    expect(JSON.parse(answered.body)).toEqual({ events: [], nextCursor: latest['nextCursor'] });
+    await closed;
+  });
+});

@@ -49,7 +49,11 @@ export function eventRoutes(context: AdminContext): AdminRoute[] {
         const gone = new AbortController();
         reply.raw.once('close', () => gone.abort());
         try {
-          return await context.events.read(tenant, { after: request.query.after, limit: request.query.limit, waitSeconds: request.query.wait }, gone.signal);
+          const page = await context.events.read(tenant, { after: request.query.after, limit: request.query.limit, waitSeconds: request.query.wait }, gone.signal);
+          // Answered because the instance is shutting down: the connection closes with the answer,
+          // or the idle keep-alive socket would hold the server's close (and the drain) open.
+          if (context.events.closed) reply.header('connection', 'close');
+          return page;
         } catch (error) {
           if (error instanceof ExpiredFeedCursorError) return sendAdminError(reply, 410, error.message);
           throw error;

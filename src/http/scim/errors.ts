@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isScimError, ScimError, scimErrors } from '../../core/errors/scim-error.js';
 import { lingerOverOversizedBody } from '../oversized-body.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../store/store-unavailable.js';
 import { SCIM_CONTENT_TYPE } from './media.js';
 
 export function sendScimError(reply: FastifyReply, error: ScimError): FastifyReply {
@@ -46,6 +47,24 @@ export async function scimErrorHandler(error: FastifyError, request: FastifyRequ
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') await lingerOverOversizedBody(request, reply);
     return sendScimError(reply, scimError);
   }
+  if (isStoreUnavailable(error)) return sendStoreUnavailable(request, reply, error);
   request.log.error({ err: error }, 'unexpected error while handling a SCIM request');
   return sendScimError(reply, scimErrors.internal('An unexpected error occurred on the server; it has been logged. Retry the request later.'));
+}
+
+/**
+ * The database is restarting or unreachable: nothing of the request was
+ * committed, so the client may send it again. RFC 9110 §15.6.4: a 503 "MAY
+ * send a Retry-After header field"; identity providers honour it.
+ */
+export function sendStoreUnavailable(request: FastifyRequest, reply: FastifyReply, error: Error): FastifyReply {
+  request.log.warn({ err: error.cause ?? error }, 'the database is unreachable; answered 503');
+  reply.header('Retry-After', String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS));
+  return sendScimError(reply, storeUnavailableError());
+}
+
+export function storeUnavailableError(): ScimError {
+  return scimErrors.serviceUnavailable(
+    `The database is unreachable at the moment; nothing of this request was saved. Retry in ${STORE_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
+  );
 }

@@ -25,6 +25,7 @@ import {
   type BulkStep,
 } from '../../core/bulk/index.js';
 import { alwaysReturnedOnly } from '../../core/projection/index.js';
+import { isStoreUnavailable } from '../../store/store-unavailable.js';
 import type { RequestContext, ResourceService } from '../resources/resource-service.js';
 import { resourceLocation } from '../resources/render.js';
 
@@ -151,6 +152,8 @@ export class BulkService {
 
   private asScimError(error: unknown, operation: BulkOperation, hooks: BulkExecutionHooks): ScimError {
     if (isScimError(error)) return error;
+    // The operation was not committed and may be sent again (in a new Bulk request) once the database is back.
+    if (isStoreUnavailable(error)) return scimErrors.serviceUnavailable('The database was unreachable; this operation was not saved. Retry it in a few seconds.');
     hooks.onUnexpectedError?.(error, operation);
     return scimErrors.internal('An unexpected error occurred while running this operation; it has been logged. Retry it later.');
   }

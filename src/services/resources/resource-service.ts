@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { assertIfMatch } from '../../core/etag/etag.js';
-import { scimErrors } from '../../core/errors/scim-error.js';
+import { isScimError, scimErrors } from '../../core/errors/scim-error.js';
 import { encodeCursor, type CursorPage, type ListRequest } from '../../core/list/index.js';
 import { applyPatch, parsePatchRequest, planMembershipPatch, type PatchOperation } from '../../core/patch/index.js';
 import { projectionIncludes, projectResource, type Projection } from '../../core/projection/index.js';
@@ -15,7 +15,7 @@ import { assertImmutableUnchanged, normalizeResource } from '../../core/resource
 import { jsonEqual } from '../../core/resource/json-value.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry.js';
-import type { NewEvent } from '../../events/event.js';
+import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
 import type { GroupMembership, ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
@@ -141,7 +141,7 @@ export class ResourceService {
     const schemas = this.schemasFor(type);
     const reader = this.store.reader;
     const stored = await reader.getResource(context.tenantId, type, id);
-    if (!stored) throw notFound(schemas, id);
+    if (!stored) throw await this.unlessTenantGone(context, notFound(schemas, id));
     if (options.streamLargeGroups === true && type === 'Group' && projectionIncludes(projection, schemas, 'members')) {
       // One more than a page tells whether the group is larger than one.
       const firstPage = await reader.listMembersPage(context.tenantId, id, '', this.memberPageSize + 1);
@@ -245,6 +245,8 @@ export class ResourceService {
       count: request.count,
       ...(cursor !== undefined ? { keyset: { position: cursor.position } } : {}),
     });
+    // An empty directory may be a tenant deleted while this request was under way: that is a 401, not an empty list.
+    if (result.totalResults === 0) await this.assertTenantExists(context);
     // A page's groups in one statement, not one per User.
     const groupsOf =
       type === 'User' && result.resources.length > 1 && projectionIncludes(request.projection, schemas, 'groups')
@@ -357,18 +359,43 @@ export class ResourceService {
    * commit, the notifier and the after-commit hooks.
    */
   private async write<T>(context: RequestContext, work: (writer: StoreWriter) => Promise<Outcome<T>>): Promise<T> {
-    const { result, recorded } = await this.store.transaction(async (writer) => {
-      const outcome = await work(writer);
-      const recorded = await writer.appendEvents(outcome.events);
-      await this.hooks.inTransaction(recorded);
-      return { result: outcome.result, recorded };
-    });
+    let committed: { result: T; recorded: readonly ScimitarEvent[] };
+    try {
+      committed = await this.store.transaction(async (writer) => {
+        const outcome = await work(writer);
+        const recorded = await writer.appendEvents(outcome.events);
+        await this.hooks.inTransaction(recorded);
+        return { result: outcome.result, recorded };
+      });
+    } catch (error) {
+      throw await this.unlessTenantGone(context, error);
+    }
+    const { result, recorded } = committed;
     const last = recorded.at(-1);
     if (last !== undefined) {
       this.notifier.committed(context.tenantId, last.sequence);
       this.hooks.afterCommit(recorded);
     }
     return result;
+  }
+
+  /**
+   * A tenant deleted while one of its requests was under way (its token was
+   * valid when the request began) makes that request's write fail on the
+   * tenant's foreign key, and its reads find nothing. The tenant, and with
+   * it the token, no longer exists: the answer is the 401 any later request
+   * gets, not a 500 or a 404. Only such failures (a TypeError from the store,
+   * a 404) cost the extra read of the tenant.
+   */
+  private async unlessTenantGone(context: RequestContext, error: unknown): Promise<unknown> {
+    const ownFailure = isScimError(error) ? error.status !== 404 : !(error instanceof TypeError);
+    if (ownFailure) return error;
+    const tenant = await this.store.tenants.getTenant(context.tenantId).catch(() => 'unknown' as const);
+    return tenant === undefined ? tenantGone() : error;
+  }
+
+  private async assertTenantExists(context: RequestContext): Promise<void> {
+    if ((await this.store.tenants.getTenant(context.tenantId)) === undefined) throw tenantGone();
   }
 
   private origin(context: RequestContext, timestamp: string): EventOrigin {
@@ -426,6 +453,11 @@ export class ResourceService {
     const full = renderResource(stored, schemas, context.baseUrl, { members, groups });
     return projectResource(full, schemas, projection);
   }
+}
+
+/** The answer for a tenant that no longer exists: its tokens went with it, so the request is unauthenticated. */
+function tenantGone() {
+  return scimErrors.unauthorized('Missing or invalid bearer token; send "Authorization: Bearer <token>"');
 }
 
 function notFound(schemas: ResourceSchemas, id: string) {

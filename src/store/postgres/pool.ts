@@ -3,7 +3,7 @@
  * PostgreSQL schema (search_path), under a statement timeout, and names
  * itself `scimitar` in pg_stat_activity.
  */
-import { escapeIdentifier, Pool, type QueryResult, type QueryResultRow } from 'pg';
+import { Client, escapeIdentifier, Pool, type QueryResult, type QueryResultRow } from 'pg';
 
 export const DEFAULT_POOL_SIZE = 10;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
@@ -41,12 +41,8 @@ function startupOptions(url: URL, schema: string): string {
   return own === null || own.trim() === '' ? searchPath : `${own} ${searchPath}`;
 }
 
-export function createPool(settings: PoolSettings): Pool {
-  checkSchemaName(settings.schema);
-  if (!Number.isInteger(settings.poolSize) || settings.poolSize < 1) throw new TypeError(`poolSize must be a positive integer, not ${settings.poolSize}`);
-  if (!Number.isInteger(settings.statementTimeoutMs) || settings.statementTimeoutMs < 1) {
-    throw new TypeError(`statementTimeoutMs must be a positive integer, not ${settings.statementTimeoutMs}`);
-  }
+/** The connection string (without its own `options`, merged into ours) and the startup options. */
+function connectionSettings(settings: PoolSettings): { connectionString: string; options: string } {
   let url: URL;
   try {
     url = new URL(settings.url);
@@ -60,6 +56,22 @@ export function createPool(settings: PoolSettings): Pool {
     url.searchParams.delete('options');
     connectionString = url.toString();
   }
+  return { connectionString, options };
+}
+
+/** A connection of its own, outside the pool, for LISTEN (credential-watch.ts); TCP keep-alive notices a silently dead peer. */
+export function createListenerClient(settings: PoolSettings): Client {
+  const { connectionString, options } = connectionSettings(settings);
+  return new Client({ connectionString, options, application_name: `${APPLICATION_NAME}-listen`, keepAlive: true, connectionTimeoutMillis: settings.statementTimeoutMs });
+}
+
+export function createPool(settings: PoolSettings): Pool {
+  checkSchemaName(settings.schema);
+  if (!Number.isInteger(settings.poolSize) || settings.poolSize < 1) throw new TypeError(`poolSize must be a positive integer, not ${settings.poolSize}`);
+  if (!Number.isInteger(settings.statementTimeoutMs) || settings.statementTimeoutMs < 1) {
+    throw new TypeError(`statementTimeoutMs must be a positive integer, not ${settings.statementTimeoutMs}`);
+  }
+  const { connectionString, options } = connectionSettings(settings);
   const pool = new Pool({
     connectionString,
     max: settings.poolSize,
@@ -76,5 +88,15 @@ export function createPool(settings: PoolSettings): Pool {
   // on the pool (unhandled, it would crash the process). pg-pool has already
   // removed it; the next query opens a new connection.
   pool.on('error', () => undefined);
+  // A connection that is checked out (a transaction, a query under way) has
+  // no pool listener: when the server restarts, it emits 'error' itself
+  // ("Connection terminated unexpectedly", 57P01), and an 'error' event
+  // nobody listens to ends the process. Every connection gets a listener of
+  // its own for its whole life: the statement under way fails with the same
+  // error (and becomes StoreUnavailableError), and pg-pool discards a
+  // connection that is no longer queryable when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }

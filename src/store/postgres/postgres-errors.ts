@@ -4,6 +4,7 @@
  */
 import { DatabaseError } from 'pg';
 import { scimErrors } from '../../core/errors/scim-error.js';
+import { StoreUnavailableError } from '../store-unavailable.js';
 
 export const SQLSTATE = Object.freeze({
   uniqueViolation: '23505',
@@ -52,4 +53,38 @@ export function translateConstraintError(error: unknown, userName: string | unde
 export function isRetryableTransactionError(error: unknown): boolean {
   const code = sqlState(error);
   return code === SQLSTATE.deadlockDetected || code === SQLSTATE.serializationFailure;
+}
+
+/**
+ * SQLSTATEs of a server that is going away or not yet back: class 08
+ * (connection exception) and 57P01–57P03 (admin_shutdown, crash_shutdown,
+ * cannot_connect_now: sent by a restarting server or one still recovering).
+ */
+const CONNECTION_LOSS_STATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03']);
+/** Socket errors of a connection refused, reset or cut on the way. */
+const CONNECTION_LOSS_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/**
+ * node-postgres reports a connection that ended under it, or a pool that
+ * could not open one in time, with plain Errors known only by their message.
+ */
+const CONNECTION_LOSS_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Connection terminated due to connection timeout',
+];
+
+/** Whether `error` says the database is unreachable rather than that the statement was wrong. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof DatabaseError) return typeof code === 'string' && CONNECTION_LOSS_STATES.has(code);
+  if (typeof code === 'string' && CONNECTION_LOSS_SOCKET_CODES.has(code)) return true;
+  return CONNECTION_LOSS_MESSAGES.some((message) => error.message.startsWith(message));
+}
+
+/** A connection loss becomes the store's StoreUnavailableError (503 + Retry-After over HTTP); anything else passes through. */
+export function translateConnectionError(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError || !isConnectionLoss(error)) return error;
+  return new StoreUnavailableError('The PostgreSQL database is unreachable at the moment (restarting, failing over, or the connection dropped)', { cause: error });
 }

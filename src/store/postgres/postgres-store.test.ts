@@ -6,8 +6,10 @@ import { ScimError } from '../../core/errors/scim-error.js';
 import { parseFilter } from '../../core/filter/parser.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import type { StoreWriter } from '../store.js';
+import { StoreUnavailableError } from '../store-unavailable.js';
 import { openPostgresStore, type PostgresStore } from './index.js';
 import { createPool } from './pool.js';
+import { isConnectionLoss, translateConnectionError } from './postgres-errors.js';
 
 const registry = createDefaultRegistry();
 const TENANT = 'acme';
@@ -287,5 +289,137 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       await admin.end();
     }
     store = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 1 });
+  });
+});
+
+describe.skipIf(!available)('PostgreSQL store when its connections are cut', () => {
+  let schema: string;
+  let store: PostgresStore;
+  let admin: pg.Client;
+  /** Tells this store's connections apart from every other test's in pg_stat_activity. */
+  const applicationName = `scimitar-cut-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  beforeEach(async () => {
+    schema = await createTestSchema();
+    const url = new URL(postgresTestUrl());
+    url.searchParams.set('application_name', applicationName);
+    store = await openPostgresStore({ url: url.toString(), registry, schema, poolSize: 2 });
+    await store.tenants.ensureTenant(TENANT, 'Acme', NOW);
+    admin = new pg.Client({ connectionString: postgresTestUrl() });
+    await admin.connect();
+  });
+
+  afterEach(async () => {
+    await admin.end();
+    await store.close();
+    await dropTestSchema(schema);
+  });
+
+  /** What an administrator's pg_terminate_backend, a restart or a failover does to this store's connections (SQLSTATE 57P01 on each). */
+  async function terminateConnections(): Promise<void> {
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+  }
+
+  it('fails a transaction whose connection is terminated with StoreUnavailableError, commits nothing of it, and serves the next one on a new connection', async () => {
+    const cut = store.transaction(async (writer) => {
+      await insertUser(writer, 'u1', 'cut@example.com');
+      await terminateConnections();
+      await insertUser(writer, 'u2', 'after-cut@example.com');
+    });
+    await expect(cut).rejects.toBeInstanceOf(StoreUnavailableError);
+    // The checked-out connection's 'error' event was handled: the process (this test worker) is still here, and the pool reconnects.
+    expect(await store.reader.getResource(TENANT, 'User', 'u1')).toBeUndefined();
+    await store.transaction((writer) => insertUser(writer, 'u3', 'next@example.com'));
+    expect(await store.reader.getResource(TENANT, 'User', 'u3')).toBeDefined();
+  });
+
+  it('serves reads again after its idle connections were terminated', async () => {
+    await store.reader.getResource(TENANT, 'User', 'none');
+    await terminateConnections();
+    // An idle connection that was cut is discarded; a read either gets a new one or reports the store unavailable, never a raw driver error.
+    const first = await store.reader.getResource(TENANT, 'User', 'none').then(
+      () => 'served',
+      (error: unknown) => error,
+    );
+    if (first !== 'served') expect(first).toBeInstanceOf(StoreUnavailableError);
+    expect(await store.reader.getResource(TENANT, 'User', 'none')).toBeUndefined();
+  });
+});
+
+describe('PostgreSQL connection errors', () => {
+  it('are told apart from statement errors: a lost connection makes the store unavailable, a bad statement does not', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const terminated = new Error('Connection terminated unexpectedly');
+    const shutdown = Object.assign(new pg.DatabaseError('terminating connection due to administrator command', 0, 'error'), { code: '57P01' });
+    const starting = Object.assign(new pg.DatabaseError('the database system is starting up', 0, 'error'), { code: '57P03' });
+    for (const error of [refused, terminated, shutdown, starting]) {
+      expect(isConnectionLoss(error)).toBe(true);
+      const translated = translateConnectionError(error);
+      expect(translated).toBeInstanceOf(StoreUnavailableError);
+      expect((translated as Error).cause).toBe(error);
+    }
+    const unique = Object.assign(new pg.DatabaseError('duplicate key value violates unique constraint', 0, 'error'), { code: '23505' });
+    const syntax = Object.assign(new pg.DatabaseError('syntax error at or near "SELEC"', 0, 'error'), { code: '42601' });
+    for (const error of [unique, syntax, new TypeError('a programming mistake')]) {
+      expect(isConnectionLoss(error)).toBe(false);
+      expect(translateConnectionError(error)).toBe(error);
+    }
+  });
+});
+
+describe.skipIf(!available)('PostgreSQL signal of credential changes', () => {
+  let schema: string;
+  let watching: PostgresStore;
+  let changing: PostgresStore;
+  const watchingName = `scimitar-watch-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  beforeEach(async () => {
+    schema = await createTestSchema();
+    // The URL's application_name names this store's connections (its listening one too), apart from every other test's.
+    const url = new URL(postgresTestUrl());
+    url.searchParams.set('application_name', watchingName);
+    watching = await openPostgresStore({ url: url.toString(), registry, schema, poolSize: 1 });
+    changing = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 1 });
+    for (const tenant of [TENANT, 'doomed']) await changing.tenants.ensureTenant(tenant, tenant, NOW);
+  });
+
+  afterEach(async () => {
+    await watching.close();
+    await changing.close();
+    await dropTestSchema(schema);
+  });
+
+  it("is live once open, and tells one store of another's token revocation, expiry change and tenant deletion at their commit", async () => {
+    expect(watching.credentialChanges.live).toBe(true);
+    const token = { id: 't1', tenantId: TENANT, name: 'okta', prefix: 'scim_abc', hash: 'h1', createdAt: NOW, expiresAt: undefined };
+    await changing.tenants.insertToken(token);
+    const signals = (change: () => Promise<unknown>) =>
+      new Promise<void>((resolve) => {
+        const unsubscribe = watching.credentialChanges.subscribe(() => {
+          unsubscribe();
+          resolve();
+        });
+        void change();
+      });
+    await signals(() => changing.tenants.expireToken(TENANT, 't1', '2030-01-01T00:00:00.000Z'));
+    await signals(() => changing.tenants.revokeToken(TENANT, 't1', NOW));
+    await signals(() => changing.tenants.deleteTenant('doomed'));
+    // What the statements report is unchanged by the notice they carry.
+    expect(await changing.tenants.revokeToken(TENANT, 'no-such-token', NOW)).toBe(false);
+    expect(await changing.tenants.deleteTenant('doomed')).toBe(false);
+  });
+
+  it('turns not-live when its listening connection is cut, then listens again by itself', async () => {
+    const admin = new pg.Client({ connectionString: postgresTestUrl() });
+    await admin.connect();
+    try {
+      const changes: boolean[] = [];
+      watching.credentialChanges.subscribe(() => changes.push(watching.credentialChanges.live));
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [watchingName]);
+      await expect.poll(() => changes.includes(false), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => watching.credentialChanges.live, { timeout: 10_000 }).toBe(true);
+    } finally {
+      await admin.end();
+    }
   });
 });

@@ -9,12 +9,13 @@ import type { RequestLogStore } from '../../request-log/entry.js';
 import type { SqlExecutor } from '../sql/executor.js';
 import { renderSql, type SqlFragment } from '../sql/fragment.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import type { EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
+import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
-import { createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type Queryable } from './pool.js';
-import { isRetryableTransactionError } from './postgres-errors.js';
+import { PostgresCredentialWatch } from './credential-watch.js';
+import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
+import { isRetryableTransactionError, translateConnectionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
@@ -70,6 +71,7 @@ export class PostgresStore implements Store {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly credentialChanges: CredentialChanges;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
   readonly caseFolding: PostgresCaseFolding;
@@ -84,13 +86,21 @@ export class PostgresStore implements Store {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
   private readonly pooled: Queryable;
+  private readonly credentialWatch: PostgresCredentialWatch;
 
   constructor(
     pool: Pool,
     registry: SchemaRegistry,
-    settings: { readonly schema: string; readonly caseFolding: PostgresCaseFolding; readonly migrations: { readonly applied: readonly number[]; readonly version: number } },
+    settings: {
+      readonly schema: string;
+      readonly caseFolding: PostgresCaseFolding;
+      readonly migrations: { readonly applied: readonly number[]; readonly version: number };
+      readonly credentialWatch: PostgresCredentialWatch;
+    },
   ) {
     this.pool = pool;
+    this.credentialWatch = settings.credentialWatch;
+    this.credentialChanges = settings.credentialWatch;
     this.registry = registry;
     this.schema = settings.schema;
     this.caseFolding = settings.caseFolding;
@@ -99,7 +109,11 @@ export class PostgresStore implements Store {
     this.pooled = {
       query: <Row extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> => {
         this.assertUsable();
-        return this.track(this.pool.query<Row>(text, values as unknown[] | undefined));
+        return this.track(
+          this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => {
+            throw translateConnectionError(error);
+          }),
+        );
       },
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
@@ -128,7 +142,12 @@ export class PostgresStore implements Store {
     }
     // Once close() has begun no transaction starts: as in SQLite, where it would queue behind the close.
     if (this.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
-    return this.track(this.runWithRetries(work));
+    return this.track(
+      this.runWithRetries(work).catch((error: unknown) => {
+        // A connection lost mid-transaction took the transaction with it: nothing was committed, unless COMMIT itself was cut off.
+        throw translateConnectionError(error);
+      }),
+    );
   }
 
   /** See PostgresReader.explainList: the plans of a list request's statements, for index checks. */
@@ -150,6 +169,7 @@ export class PostgresStore implements Store {
     this.state = 'closing';
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     this.state = 'closed';
+    await this.credentialWatch.close();
     await this.pool.end();
   }
 
@@ -231,12 +251,13 @@ async function detectCaseFolding(queryable: Queryable): Promise<PostgresCaseFold
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  const pool = createPool({
+  const poolSettings: PoolSettings = {
     url: options.url,
     schema,
     poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
     statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-  });
+  };
+  const pool = createPool(poolSettings);
   try {
     const client = await pool.connect();
     let applied: number[];
@@ -249,7 +270,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     client.release();
     const caseFolding = await detectCaseFolding(pool);
     const version = postgresMigrations.at(-1)?.version ?? 0;
-    return new PostgresStore(pool, options.registry, { schema, caseFolding, migrations: { applied, version } });
+    const credentialWatch = new PostgresCredentialWatch(() => createListenerClient(poolSettings));
+    await credentialWatch.start();
+    return new PostgresStore(pool, options.registry, { schema, caseFolding, migrations: { applied, version }, credentialWatch });
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;

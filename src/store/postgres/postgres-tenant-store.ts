@@ -9,6 +9,7 @@ import type { NewAdminKey, NewToken, StoredAdminKey, StoredTenant, StoredToken, 
 import { ADMIN_KEY_COLUMNS, TOKEN_COLUMNS, adminKeyFromRow, tenantFromRow, tokenFromRow, type AdminKeyRow, type TenantRow, type TokenRow } from '../tenant-rows.js';
 import type { Queryable } from './pool.js';
 import { translateConstraintError } from './postgres-errors.js';
+import { CREDENTIALS_CHANNEL } from './credential-watch.js';
 import { canonicalTimestamp, hasNul } from './resource-rows.js';
 
 /** Text to be written: U+0000 cannot be stored in PostgreSQL, and in these values it is the caller's mistake. */
@@ -53,7 +54,7 @@ export class PostgresTenantStore implements TenantStore {
   async deleteTenant(tenantId: string): Promise<boolean> {
     const queryable = this.queryable();
     if (hasNul(tenantId)) return false;
-    return ((await queryable.query('DELETE FROM tenants WHERE id = $1', [tenantId])).rowCount ?? 0) > 0;
+    return changedAndNotified(await queryable.query(withCredentialsNotice('DELETE FROM tenants WHERE id = $1'), [tenantId]));
   }
 
   async countResources(tenantId: string): Promise<{ readonly users: number; readonly groups: number }> {
@@ -107,16 +108,16 @@ export class PostgresTenantStore implements TenantStore {
     const revokedAt = canonicalTimestamp(now);
     const queryable = this.queryable();
     if (hasNul(tenantId, tokenId)) return false;
-    const result = await queryable.query('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE tenant_id = $2 AND id = $3', [revokedAt, tenantId, tokenId]);
-    return (result.rowCount ?? 0) > 0;
+    return changedAndNotified(
+      await queryable.query(withCredentialsNotice('UPDATE tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE tenant_id = $2 AND id = $3'), [revokedAt, tenantId, tokenId]),
+    );
   }
 
   async expireToken(tenantId: string, tokenId: string, expiresAt: string): Promise<boolean> {
     const at = canonicalTimestamp(expiresAt);
     const queryable = this.queryable();
     if (hasNul(tenantId, tokenId)) return false;
-    const result = await queryable.query('UPDATE tokens SET expires_at = $1 WHERE tenant_id = $2 AND id = $3', [at, tenantId, tokenId]);
-    return (result.rowCount ?? 0) > 0;
+    return changedAndNotified(await queryable.query(withCredentialsNotice('UPDATE tokens SET expires_at = $1 WHERE tenant_id = $2 AND id = $3'), [at, tenantId, tokenId]));
   }
 
   async markTokenUsed(tokenId: string, now: string): Promise<void> {
@@ -164,4 +165,19 @@ export class PostgresTenantStore implements TenantStore {
     if (hasNul(keyId)) return;
     await queryable.query('UPDATE admin_keys SET last_used_at = $1 WHERE id = $2', [usedAt, keyId]);
   }
+}
+
+/**
+ * The statement `change` (an UPDATE or DELETE of credentials) with a
+ * NOTIFY on CREDENTIALS_CHANNEL in the same statement, hence the same
+ * transaction: PostgreSQL delivers the notice when, and only if, the change
+ * commits, to every instance listening (credential-watch.ts), which then
+ * drops its cache of authenticated tokens.
+ */
+function withCredentialsNotice(change: string): string {
+  return `WITH changed AS (${change} RETURNING 1) SELECT (SELECT count(*) FROM changed) AS changed, pg_notify('${CREDENTIALS_CHANNEL}', '') AS notified`;
+}
+
+function changedAndNotified(result: { rows: { changed?: unknown }[] }): boolean {
+  return Number(result.rows[0]?.changed ?? 0) > 0;
 }

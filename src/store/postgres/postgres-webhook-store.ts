@@ -48,7 +48,7 @@ import type {
   WebhookStore,
 } from '../webhook-store.js';
 import type { Queryable } from './pool.js';
-import { isRetryableTransactionError } from './postgres-errors.js';
+import { isRetryableTransactionError, translateConnectionError } from './postgres-errors.js';
 import { canonicalTimestamp, hasNul } from './resource-rows.js';
 
 const MAX_TRANSACTION_ATTEMPTS = 4;
@@ -325,7 +325,7 @@ export class PostgresWebhookStore implements WebhookStore {
       try {
         return await this.transactionOnce(work);
       } catch (error) {
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw translateConnectionError(error);
         await delay(2 ** attempt * (5 + Math.random() * 10));
       }
     }

@@ -20,12 +20,24 @@ describe('SQLite connections', () => {
     fs.rmSync(directory, { recursive: true, force: true });
   });
 
-  it('opens the writer in WAL mode with NORMAL synchronous writes and foreign keys on', () => {
+  it('opens the writer in WAL mode with FULL synchronous writes (an acknowledged commit survives a power cut) and foreign keys on', () => {
     const { db } = connection;
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    // PRAGMA synchronous answers 2 for FULL.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+  });
+
+  it('opens the writer with NORMAL synchronous writes when asked (SCIMITAR_SQLITE_SYNCHRONOUS=normal), and refuses any other setting', () => {
+    const relaxed = openWriterDatabase(path.join(directory, 'relaxed.db'), 'normal');
+    try {
+      expect(relaxed.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(relaxed.pragma('synchronous', { simple: true })).toBe(1);
+    } finally {
+      relaxed.close();
+    }
+    expect(() => openWriterDatabase(path.join(directory, 'off.db'), 'off' as 'full')).toThrow(TypeError);
   });
 
   it('folds case like JavaScript, including non-ASCII text, in the scim_lower function of both connections', () => {

@@ -11,6 +11,18 @@ import { SQLITE_CASE_FOLD_FUNCTION } from '../sql/dialects/sqlite.js';
 export const DEFAULT_LIST_STATEMENT_CACHE_SIZE = 200;
 const BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * How hard a commit waits for the disk (PRAGMA synchronous, in WAL mode):
+ * - `full` (the default): the WAL is synced at every commit, so a write that
+ *   was acknowledged survives a power cut or an operating-system crash;
+ * - `normal`: the WAL is synced only at checkpoints. A crash of the process
+ *   loses nothing, but a power cut or OS crash may lose the last commits
+ *   (already acknowledged to clients and to webhooks) — faster writes for
+ *   deployments that accept that.
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'full';
+
 export class SqliteConnection {
   readonly db: Database.Database;
   private readonly fixed = new Map<string, Database.Statement>();
@@ -74,15 +86,15 @@ function configure(db: Database.Database): void {
 }
 
 /** The writer: WAL so the reader sees committed data while a write is under way. */
-export function openWriterDatabase(filename: string): Database.Database {
+export function openWriterDatabase(filename: string, synchronous: SqliteSynchronous = DEFAULT_SQLITE_SYNCHRONOUS): Database.Database {
   const db = new Database(filename);
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (typeof mode !== 'string' || mode.toLowerCase() !== 'wal') {
       throw new TypeError(`SQLite could not switch ${filename} to WAL mode (got ${String(mode)})`);
     }
-    // NORMAL is durable in WAL mode except for the last commits before a power loss.
-    db.pragma('synchronous = NORMAL');
+    if (synchronous !== 'full' && synchronous !== 'normal') throw new TypeError(`Invalid SQLite synchronous setting: ${String(synchronous)} (use full or normal)`);
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     configure(db);
     return db;
   } catch (error) {

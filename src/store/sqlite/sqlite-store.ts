@@ -10,7 +10,7 @@ import { renderSql, type SqlFragment } from '../sql/fragment.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
 import type { EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
-import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './connection.js';
+import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
@@ -26,6 +26,8 @@ export interface SqliteStoreOptions {
   readonly registry: SchemaRegistry;
   /** Bound of the cache of prepared list statements (default 200). */
   readonly listStatementCacheSize?: number;
+  /** Whether a commit waits for the disk (default `full`: acknowledged writes survive a power cut; see connection.ts). */
+  readonly synchronous?: SqliteSynchronous;
 }
 
 /**
@@ -42,6 +44,8 @@ export class SqliteStore implements Store {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  /** None: another process on the same file (the CLI, a second instance) sends no signal, so tokens are read on every request (an indexed read of microseconds here). */
+  readonly credentialChanges = undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
@@ -162,7 +166,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     throw new TypeError('openSqliteStore needs the path of a database file');
   }
   mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
-  const writerDb = openWriterDatabase(filename);
+  const writerDb = openWriterDatabase(filename, options.synchronous);
   let readerDb;
   let applied: number[];
   try {
