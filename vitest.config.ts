@@ -30,6 +30,7 @@ const SUITES_ON_EVERY_STORE = [
   'test/cursor/**/*.test.ts',
   'test/bulk/**/*.test.ts',
   'test/events/**/*.test.ts',
+  'test/reports/**/*.test.ts',
   // The other webhook suites open both stores themselves.
   'test/webhooks/admin-api.test.ts',
 ];

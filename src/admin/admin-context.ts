@@ -5,6 +5,7 @@ import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { ListSettings } from '../core/list/index.js';
 import type { EventFeed } from '../events/feed.js';
+import type { AccessReportService } from '../reports/access-report.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
@@ -17,6 +18,8 @@ export interface AdminPluginOptions {
   readonly events: EventFeed;
   /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
   readonly webhooks: WebhookService;
+  /** The access report (GET /tenants/{tenant}/access-report). */
+  readonly accessReports: AccessReportService;
   readonly authenticator: AdminKeyAuthenticator;
   /** Failed admin authentication, counted apart from SCIM clients'. */
   readonly authFailures: AuthFailureThrottle;

@@ -11,6 +11,7 @@ import type { AdminRoute } from './admin-route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -52,7 +53,7 @@ function register(fastify: FastifyInstance, route: AdminRoute): void {
 
 /** The routes of the admin API, as data (registered below, described by the OpenAPI document). */
 export function adminRoutes(context: AdminContext): AdminRoute[] {
-  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...webhookRoutes(context)].map(withCommonResponses);
+  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...webhookRoutes(context), ...reportRoutes(context)].map(withCommonResponses);
   const openApi: AdminRoute = {
     method: 'GET',
     url: '/openapi.json',

@@ -20,6 +20,7 @@ import { EventRetention } from '../events/retention.js';
 import { buildHttpApp } from '../http/app.js';
 import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
+import { AccessReportService } from '../reports/access-report.js';
 import { ResourceService } from '../services/resources/resource-service.js';
 import type { Store } from '../store/store.js';
 import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
@@ -43,6 +44,8 @@ export interface ScimitarServices {
   readonly webhooks: WebhookService;
   /** Keys the hashes of tokens and admin keys with the server secret. */
   readonly hasher: KeyedHasher;
+  /** Who has access to what in a tenant, streamed from one snapshot. */
+  readonly accessReports: AccessReportService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -86,6 +89,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
       now,
     }),
     hasher,
+    accessReports: new AccessReportService({ sql: store.sql, now }),
   };
 }
 
@@ -181,6 +185,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         tokens: services.tokens,
         resources: services.resources,
         webhooks: services.webhooks,
+        accessReports: services.accessReports,
         events: new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays }),
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),

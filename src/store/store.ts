@@ -10,6 +10,7 @@ import type { FilterNode } from '../core/filter/ast.js';
 import type { ResolvedAttribute } from '../core/schema/registry.js';
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
+import type { SqlReadAccess } from './sql/read-access.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -213,6 +214,8 @@ export interface Store {
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
+  readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   /**

@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { DatabaseError, type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
+import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
 import type { EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
@@ -12,6 +13,7 @@ import { postgresMigrations } from './migrations/index.js';
 import { createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type Queryable } from './pool.js';
 import { isRetryableTransactionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
+import { postgresErrorKind, postgresReadAccess } from './postgres-read-access.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
 import { PostgresWebhookStore } from './postgres-webhook-store.js';
@@ -68,6 +70,8 @@ export class PostgresStore implements Store {
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
   readonly caseFolding: PostgresCaseFolding;
   readonly schema: string;
+  readonly sql: SqlReadAccess;
+  private readonly statementErrors = new StatementErrorTally();
   private readonly pool: Pool;
   private readonly registry: SchemaRegistry;
   private readonly sqlDialect: SqlDialect;
@@ -93,13 +97,25 @@ export class PostgresStore implements Store {
     this.pooled = {
       query: <Row extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> => {
         this.assertUsable();
-        return this.track(this.pool.query<Row>(text, values as unknown[] | undefined));
+        const running = this.pool.query<Row>(text, values as unknown[] | undefined);
+        running.catch((error: unknown) => this.statementErrors.record(postgresErrorKind(error)));
+        return this.track(running);
       },
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
     this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements() ?? this.pooled);
     this.events = new PostgresEventStore(() => this.pooled);
     this.webhooks = new PostgresWebhookStore(pool, this.pooled);
+    this.sql = postgresReadAccess({
+      pool,
+      pooled: this.pooled,
+      dialect: this.sqlDialect,
+      errors: this.statementErrors,
+      track: (whileOpen) => {
+        if (this.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
+        void this.track(whileOpen);
+      },
+    });
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
@@ -138,6 +154,8 @@ export class PostgresStore implements Store {
       try {
         return await this.runOnce(work);
       } catch (error) {
+        // Errors the writer turned into client answers (a taken userName) are no longer DatabaseErrors and not counted.
+        if (error instanceof DatabaseError) this.statementErrors.record(postgresErrorKind(error));
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         await delay(retryDelayMs(attempt));
       }

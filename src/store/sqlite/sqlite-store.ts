@@ -9,7 +9,9 @@ import { openReaderDatabase, openWriterDatabase, SqliteConnection } from './conn
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
+import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { sqliteErrorKind, sqliteReadAccess } from './sqlite-read-access.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTenantStore } from './sqlite-tenant-store.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
@@ -36,6 +38,8 @@ export class SqliteStore implements Store {
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
+  readonly sql: SqlReadAccess;
+  private readonly statementErrors = new StatementErrorTally();
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
   private readonly registry: SchemaRegistry;
@@ -58,6 +62,7 @@ export class SqliteStore implements Store {
     this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.events = new SqliteEventStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.webhooks = new SqliteWebhookStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+    this.sql = sqliteReadAccess(() => this.openConnection(this.readerConnection), this.statementErrors);
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
@@ -80,6 +85,7 @@ export class SqliteStore implements Store {
         return result;
       } catch (error) {
         writer.end();
+        if (sqliteErrorKind(error) !== 'other') this.statementErrors.record(sqliteErrorKind(error));
         // SQLite may already have rolled back (e.g. on SQLITE_FULL).
         if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
