@@ -9,6 +9,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { isScimError } from '../core/errors/scim-error.js';
+import { registerAccessReportCommand } from './access-report.js';
 import { registerAdminKeyCommands } from './admin-keys.js';
 import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
 import { registerDirectoryCommands } from './directory.js';
@@ -44,6 +45,7 @@ registerWebhookCommands(program);
 registerDirectoryCommands(program);
 registerAdminKeyCommands(program);
 registerSeedCommand(program);
+registerAccessReportCommand(program);
 
 function fail(message: string, exitCode: number): void {
   process.stderr.write(`scimitar: ${message}\n`);
