@@ -5,6 +5,7 @@ import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { ListSettings } from '../core/list/index.js';
 import type { EventFeed } from '../events/feed.js';
+import type { RequestObserver } from '../metrics/observers.js';
 import type { AccessReportService } from '../reports/access-report.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
@@ -23,6 +24,8 @@ export interface AdminPluginOptions {
   readonly authenticator: AdminKeyAuthenticator;
   /** Failed admin authentication, counted apart from SCIM clients'. */
   readonly authFailures: AuthFailureThrottle;
+  /** Told of refused credentials and throttled addresses (metrics); default: nobody. */
+  readonly observer?: RequestObserver;
   readonly list: ListSettings;
   /** Configured public URL (no trailing slash); undefined → derived from each request. */
   readonly publicUrl: string | undefined;

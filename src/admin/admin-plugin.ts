@@ -5,6 +5,7 @@
  * only in tokens, so neither opens the other's API.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { NO_OBSERVER, type AuthApi } from '../metrics/observers.js';
 import { adminErrorHandler, sendAdminError } from './admin-errors.js';
 import type { AdminContext, AdminPluginOptions } from './admin-context.js';
 import type { AdminRoute } from './admin-route.js';
@@ -69,6 +70,31 @@ export function adminRoutes(context: AdminContext): AdminRoute[] {
   return all;
 }
 
+/**
+ * The admin-key check as an onRequest hook, shared by the admin API and
+ * GET /metrics on the main port: throttled addresses get 429, anything but
+ * a valid admin key 401 in the admin error format.
+ */
+export function adminKeyAuthentication(
+  options: Pick<AdminPluginOptions, 'authenticator' | 'authFailures' | 'observer'>,
+  api: AuthApi,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  const observer = options.observer ?? NO_OBSERVER;
+  return async (request, reply) => {
+    const throttled = options.authFailures.addressRetryAfter(request.ip);
+    if (throttled !== undefined) {
+      observer.rateLimited(api, 'auth_failures');
+      reply.header('Retry-After', String(throttled));
+      return sendAdminError(reply, 429, `Too many failed authentication attempts; retry after ${throttled} second${throttled === 1 ? '' : 's'}`);
+    }
+    const key = await options.authenticator.authenticate(request.headers.authorization);
+    if (key) return undefined;
+    observer.authFailed(api, request.headers.authorization === undefined ? 'missing' : 'invalid');
+    if (request.headers.authorization !== undefined) options.authFailures.recordFailure(request.ip, undefined);
+    return sendAdminError(reply, 401, 'Missing or invalid admin key; send "Authorization: Bearer <admin key>" (create one with `scimitar admin-keys create`)');
+  };
+}
+
 export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (fastify, options) => {
   const context: AdminContext = {
     ...options,
@@ -83,17 +109,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (fastif
 
   // The authenticated routes live in a child context, so the hook cannot reach the public document.
   await fastify.register(async (authenticated) => {
-    authenticated.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      const throttled = options.authFailures.addressRetryAfter(request.ip);
-      if (throttled !== undefined) {
-        reply.header('Retry-After', String(throttled));
-        return sendAdminError(reply, 429, `Too many failed authentication attempts; retry after ${throttled} second${throttled === 1 ? '' : 's'}`);
-      }
-      const key = await options.authenticator.authenticate(request.headers.authorization);
-      if (key) return undefined;
-      if (request.headers.authorization !== undefined) options.authFailures.recordFailure(request.ip, undefined);
-      return sendAdminError(reply, 401, 'Missing or invalid admin key; send "Authorization: Bearer <admin key>" (create one with `scimitar admin-keys create`)');
-    });
+    authenticated.addHook('onRequest', adminKeyAuthentication(options, 'admin'));
     for (const route of routes.filter((candidate) => candidate.authenticated)) register(authenticated, route);
   });
 };

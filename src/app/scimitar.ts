@@ -20,6 +20,9 @@ import { EventRetention } from '../events/retention.js';
 import { buildHttpApp } from '../http/app.js';
 import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
+import { NO_OBSERVER } from '../metrics/observers.js';
+import { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import { AccessReportService } from '../reports/access-report.js';
 import { ResourceService } from '../services/resources/resource-service.js';
 import type { Store } from '../store/store.js';
@@ -105,6 +108,13 @@ export interface Scimitar extends ScimitarServices {
   readonly notifier: EventNotifier;
   /** Resolves when the after-commit hooks of every change made so far have run. */
   hooksIdle(): Promise<void>;
+  /** This instance's metrics (undefined with SCIMITAR_METRICS=off): other components add theirs with metrics.counter/gauge/histogram. */
+  readonly metrics: ScimitarMetrics | undefined;
+  /**
+   * Opens the unauthenticated metrics listener of SCIMITAR_METRICS_PORT, if
+   * configured (start does, after the main port); returns its address.
+   */
+  listenMetrics(): Promise<string | undefined>;
   /** Sends the outbox's events to tenants' webhooks (started with the server, stopped by close). */
   readonly webhookDispatcher: WebhookDispatcher;
   close(): Promise<void>;
@@ -159,6 +169,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       // RFC 9865: keyset cursors hold a position, not server state, so they never expire (no cursorTimeout).
       pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
     };
+    const metrics = config.metrics.enabled ? new ScimitarMetrics({ tenantLabelLimit: config.metrics.tenantLabelLimit }, { sql: store.sql }) : undefined;
+    const observer = metrics ?? NO_OBSERVER;
     const list = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
     const throttleSettings = { limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 };
     const app = await buildHttpApp({
@@ -166,6 +178,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
+      ...(metrics !== undefined ? { metrics } : {}),
       scim: {
         resources: services.resources,
         registry,
@@ -175,6 +188,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         serviceProvider,
         list,
         publicUrl: config.publicUrl,
+        observer,
         bulk: {
           service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
           maxPayloadSize: config.bulk.maxPayloadSize,
@@ -189,6 +203,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         events: new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays }),
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
+        observer,
         list,
         publicUrl: config.publicUrl,
       },
@@ -206,8 +221,10 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       retentionDays: config.events.retentionDays,
       now,
       logger: app.log,
+      observer,
     });
     webhookDispatcher.start();
+    let metricsServer: MetricsServer | undefined;
     return {
       ...services,
       app,
@@ -218,7 +235,14 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       registry,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
+      metrics,
+      async listenMetrics() {
+        if (metrics === undefined || config.metrics.listen === undefined) return undefined;
+        metricsServer ??= await startMetricsServer(metrics, config.metrics.listen);
+        return metricsServer.address;
+      },
       async close() {
+        await metricsServer?.close();
         await app.close();
         await webhookDispatcher.stop();
         await retention.stop();

@@ -57,6 +57,17 @@ export interface ScimitarConfig {
   readonly events: { readonly retentionDays: number };
   /** Webhook delivery of the outbox's events (docs/webhooks.md). */
   readonly webhooks: WebhookSettings;
+  /** Prometheus metrics (docs/operations.md). */
+  readonly metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** Collect metrics and serve GET /metrics (behind an admin key on the main port). */
+  readonly enabled: boolean;
+  /** Also serve GET /metrics without authentication on this address (a private network); undefined: no such listener. */
+  readonly listen: { readonly host: string; readonly port: number } | undefined;
+  /** Tenants with per-tenant series of their own; later ones share the label `_other`. */
+  readonly tenantLabelLimit: number;
 }
 
 export interface WebhookSettings {
@@ -122,6 +133,10 @@ const SETTINGS = [
   'SCIMITAR_WEBHOOK_CONCURRENCY',
   'SCIMITAR_WEBHOOK_RETRY_BASE_MS',
   'SCIMITAR_WEBHOOK_RETRY_MAX_MS',
+  'SCIMITAR_METRICS',
+  'SCIMITAR_METRICS_PORT',
+  'SCIMITAR_METRICS_HOST',
+  'SCIMITAR_METRICS_TENANT_LIMIT',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -267,6 +282,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       retentionDays: integerSetting(settings, 'SCIMITAR_EVENT_RETENTION_DAYS', 7, 1, 3650),
     },
     webhooks: webhookSettings(settings),
+    metrics: metricsSettings(settings),
+  };
+}
+
+function metricsSettings(settings: RawSettings): MetricsConfig {
+  const enabled = booleanSetting(settings, 'SCIMITAR_METRICS', true);
+  const port = settings.SCIMITAR_METRICS_PORT === undefined ? undefined : integerSetting(settings, 'SCIMITAR_METRICS_PORT', 0, 0, 65_535);
+  if (port !== undefined && !enabled) throw new ConfigError('SCIMITAR_METRICS_PORT', 'is set while SCIMITAR_METRICS is off; remove one of them');
+  return {
+    enabled,
+    // Loopback by default: an unauthenticated listener is opened wider only on purpose.
+    listen: port === undefined ? undefined : { host: settings.SCIMITAR_METRICS_HOST ?? '127.0.0.1', port },
+    tenantLabelLimit: integerSetting(settings, 'SCIMITAR_METRICS_TENANT_LIMIT', 100, 0, 100_000),
   };
 }
 

@@ -5,8 +5,9 @@
  * /admin/v1. Everything it serves comes from the services it is given.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
+import { adminKeyAuthentication, adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
+import type { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import type { Store } from '../store/store.js';
 import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
 import { sendScimError } from './scim/errors.js';
@@ -14,6 +15,7 @@ import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 export const ADMIN_PREFIX = '/admin/v1';
+export const METRICS_PATH = '/metrics';
 
 export interface HttpAppOptions {
   readonly scim: ScimPluginOptions;
@@ -23,6 +25,8 @@ export interface HttpAppOptions {
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly bodyLimit: number;
+  /** Request metrics and GET /metrics (behind the admin keys); left out, neither. */
+  readonly metrics?: ScimitarMetrics;
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
@@ -54,6 +58,31 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     },
   });
 
+  const { metrics, admin } = options;
+  if (metrics !== undefined) {
+    // On the root context, so it sees every request (SCIM, admin, health, unmatched), labelled by route template, never by URL.
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.requestFinished({
+        route: request.routeOptions.url,
+        method: request.method,
+        statusCode: reply.statusCode,
+        seconds: reply.elapsedTime / 1000,
+        tenantId: request.scimClient?.tenantId,
+      });
+      done();
+    });
+    if (admin !== undefined) {
+      // On the main port the metrics need an admin key: they name tenants and routes.
+      await app.register(async (scope) => {
+        scope.addHook('onRequest', adminKeyAuthentication(admin, 'metrics'));
+        scope.get(METRICS_PATH, async (_request, reply) => {
+          const { contentType, text } = await metrics.exposition();
+          return reply.header('content-type', contentType).header('cache-control', 'no-store').send(text);
+        });
+      });
+    }
+  }
+
   // Liveness stays cheap: it answers as long as the event loop does.
   app.get('/health/live', async () => ({ status: 'ok' }));
   app.get('/health/ready', async (_request, reply) => {
@@ -67,6 +96,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 
   await app.register(scimPlugin, { ...options.scim, prefix: SCIM_PREFIX });
   await app.register(scimPlugin, { ...options.scim, prefix: TENANT_SCIM_PREFIX });
-  if (options.admin !== undefined) await app.register(adminPlugin, { ...options.admin, prefix: ADMIN_PREFIX });
+  if (admin !== undefined) await app.register(adminPlugin, { ...admin, prefix: ADMIN_PREFIX });
   return app;
 }

@@ -19,6 +19,7 @@ import type { AuthFailureThrottle } from '../../auth/failure-throttle.js';
 import type { AuthenticatedClient, TokenAuthenticator } from '../../auth/tokens.js';
 import type { ResourceService } from '../../services/resources/resource-service.js';
 import type { TenantRateLimiter } from '../../tenancy/tenant-rate-limiter.js';
+import { NO_OBSERVER, type RequestObserver } from '../../metrics/observers.js';
 import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
 import { scimBaseUrl } from './base-url.js';
 import { scimErrorHandler, sendScimError } from './errors.js';
@@ -53,6 +54,8 @@ export interface ScimPluginOptions {
    * group, and identity providers expect 204 for groups.
    */
   readonly groupPatchResponse?: 'no-content' | 'resource';
+  /** Told of refused credentials and rate-limited requests (metrics); default: nobody. */
+  readonly observer?: RequestObserver;
   /** SCIM Bulk (RFC 7644 §3.7); left out, /Bulk answers 501 and ServiceProviderConfig should say bulk.supported false. */
   readonly bulk?: ScimBulkOptions;
 }
@@ -127,18 +130,22 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   });
 
   fastify.decorateRequest('scimClient', undefined);
+  const observer = options.observer ?? NO_OBSERVER;
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const throttled = options.authFailures.addressRetryAfter(request.ip);
     if (throttled !== undefined) {
+      observer.rateLimited('scim', 'auth_failures');
       return sendTooManyRequests(reply, throttled, `Too many failed authentication attempts; retry after ${seconds(throttled)}`);
     }
     const client = await options.authenticator.authenticate(request.headers.authorization);
     const tenantInUrl = urlTenant(request);
     if (!client || (tenantInUrl !== undefined && tenantInUrl !== client.tenantId)) {
+      observer.authFailed('scim', request.headers.authorization === undefined ? 'missing' : client ? 'wrong_tenant' : 'invalid');
       // A request without credentials is not a guess; only presented credentials count as failures.
       if (request.headers.authorization !== undefined) {
         const retryAfter = options.authFailures.recordFailure(request.ip, tenantInUrl);
         if (retryAfter !== undefined) {
+          observer.rateLimited('scim', 'auth_failures');
           return sendTooManyRequests(reply, retryAfter, `Too many failed authentication attempts; retry after ${seconds(retryAfter)}`);
         }
       }
@@ -146,6 +153,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
     }
     const wait = options.rateLimiter.take(client.tenantId);
     if (wait !== undefined) {
+      observer.rateLimited('scim', 'tenant_rate');
       return sendTooManyRequests(reply, wait, `This tenant's request rate limit is exceeded; retry after ${seconds(wait)}`);
     }
     request.scimClient = client;
