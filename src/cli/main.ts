@@ -11,6 +11,7 @@ import { ConfigError } from '../config/config.js';
 import { isScimError } from '../core/errors/scim-error.js';
 import { registerAccessReportCommand } from './access-report.js';
 import { registerAdminKeyCommands } from './admin-keys.js';
+import { registerBackupCommand } from './backup.js';
 import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
 import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
@@ -46,6 +47,7 @@ registerDirectoryCommands(program);
 registerAdminKeyCommands(program);
 registerSeedCommand(program);
 registerAccessReportCommand(program);
+registerBackupCommand(program);
 
 function fail(message: string, exitCode: number): void {
   process.stderr.write(`scimitar: ${message}\n`);

@@ -1,9 +1,11 @@
 /**
  * `scimitar access-report` as an operator runs it: the report on standard
  * output or in a file, progress and the event sequence on standard error,
- * exit codes for an unknown tenant and a bad format.
+ * exit codes for an unknown tenant and a bad format. And `scimitar backup`
+ * of the same live database.
  */
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,5 +50,27 @@ describe('scimitar access-report', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No tenant "nobody"/);
     expect((await cli.run(['access-report', '--format', 'xlsx'])).code).toBe(2);
+  });
+
+  it('backup copies the database while a server has it open; the copy opens and holds every user', async () => {
+    const server = await cli.server();
+    try {
+      const directory = path.dirname(cli.databaseUrl.slice('sqlite:'.length));
+      const file = path.join(directory, 'backup.db');
+      const result = await cli.run(['backup', file]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^Copied .* to .*backup\.db in [\d.]+ s\.\nKeep .*\.secret with it/);
+      const copy = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect((copy.prepare("SELECT COUNT(*) AS n FROM users WHERE tenant_id = 'default'").get() as { n: number }).n).toBe(30);
+      } finally {
+        copy.close();
+      }
+      // An existing file is never overwritten.
+      expect((await cli.run(['backup', file])).code).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 });
