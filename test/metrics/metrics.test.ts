@@ -5,6 +5,9 @@
  * rate-limited calls and webhook deliveries that feed it. Runs on SQLite
  * and on PostgreSQL (vitest.config.ts).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, SCIM, TEST_TOKEN, type TestServer } from '../helpers/build.js';
 import { adminClient, expectAdminError, type AdminClient } from '../admin/support.js';
@@ -15,6 +18,8 @@ import { familyType, histogramCount, labelValues, parseScrape, sampleValue, type
 function getMetrics(server: TestServer, admin: AdminClient) {
   return server.scimitar.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${admin.key}` } });
 }
+
+const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function scrapeOf(server: TestServer, admin: AdminClient): Promise<Scrape> {
   const response = await getMetrics(server, admin);
@@ -191,6 +196,40 @@ describe('metrics switched off', () => {
       expect((await getMetrics(server, admin)).statusCode).toBe(404);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('docs/operations.md and the Grafana dashboard', () => {
+  let server: TestServer;
+  let admin: AdminClient;
+
+  beforeAll(async () => {
+    server = await build();
+    admin = await adminClient(server);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** The metric families a PromQL text names (histogram series reduced to their family). */
+  function metricNames(text: string): string[] {
+    const names = [...text.matchAll(/\b(?:scimitar|process|nodejs)_[a-z0-9_]+/g)].map((match) => match[0].replace(/_(?:bucket|sum|count)$/, ''));
+    return [...new Set(names)].sort();
+  }
+
+  it('query only metrics that exist: the dashboard is valid JSON, every panel expression and alert rule names real families', async () => {
+    const scraped = await scrapeOf(server, admin);
+    const dashboard = JSON.parse(readFileSync(path.join(REPOSITORY, 'docs/grafana/scimitar-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const expressions = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
+    expect(expressions.length).toBeGreaterThanOrEqual(10);
+    const operations = readFileSync(path.join(REPOSITORY, 'docs/operations.md'), 'utf8');
+    const alertRules = /```yaml\ngroups:[\s\S]*?```/.exec(operations)?.[0] ?? '';
+    expect(alertRules).toContain('alert: ScimitarWebhookDeliveryLag');
+    // The example of adding a metric names ones a future component would add.
+    const withoutExample = operations.replace(/```ts\n[\s\S]*?```/g, '');
+    for (const name of [...metricNames(expressions.join('\n')), ...metricNames(alertRules), ...metricNames(withoutExample)]) {
+      expect(familyType(scraped, name), name).toBeDefined();
     }
   });
 });
