@@ -19,6 +19,7 @@ import {
 } from 'prom-client';
 import type { SqlReadAccess } from '../store/sql/read-access.js';
 import { CachedProbe } from './cached-probe.js';
+import { DeferredCounts } from './deferred-counter.js';
 import type { AuthApi, AuthFailureReason, DeliveryObserver, DeliveryOutcome, RateLimitKind, RequestObserver } from './observers.js';
 import { outboxBacklog, type OutboxBacklog } from './outbox-backlog.js';
 import { TenantLabels } from './tenant-labels.js';
@@ -63,10 +64,10 @@ function statusClass(statusCode: number): string {
 export class ScimitarMetrics implements RequestObserver, DeliveryObserver {
   readonly registry = new Registry();
   private readonly tenantLabels: TenantLabels;
-  private readonly requests: Counter<'route' | 'method' | 'status'>;
+  private readonly requests = new DeferredCounts<'route' | 'method' | 'status'>();
   private readonly latency: Histogram<'route' | 'method'>;
-  private readonly tenantRequests: Counter<'tenant'>;
-  private readonly tenantErrors: Counter<'tenant' | 'status_class'>;
+  private readonly tenantRequests = new DeferredCounts<'tenant'>();
+  private readonly tenantErrors = new DeferredCounts<'tenant' | 'status_class'>();
   private readonly authFailures: Counter<'api' | 'reason'>;
   private readonly rateLimits: Counter<'api' | 'kind'>;
   private readonly deliveries: Counter<'outcome'>;
@@ -75,18 +76,36 @@ export class ScimitarMetrics implements RequestObserver, DeliveryObserver {
   constructor(settings: MetricsSettings, sources: MetricsSources) {
     this.tenantLabels = new TenantLabels(settings.tenantLabelLimit);
     collectDefaultMetrics({ register: this.registry });
-    this.requests = this.counter({ name: 'scimitar_http_requests_total', help: 'HTTP requests answered, by route template, method and status code', labelNames: ['route', 'method', 'status'] });
+    const { requests, tenantRequests, tenantErrors } = this;
+    this.counter({
+      name: 'scimitar_http_requests_total',
+      help: 'HTTP requests answered, by route template, method and status code',
+      labelNames: ['route', 'method', 'status'],
+      collect() {
+        requests.flushInto(this);
+      },
+    });
     this.latency = this.histogram({
       name: 'scimitar_http_request_duration_seconds',
       help: 'Time from receiving a request to finishing its answer, by route template and method',
       labelNames: ['route', 'method'],
       buckets: LATENCY_BUCKETS,
     });
-    this.tenantRequests = this.counter({ name: 'scimitar_tenant_requests_total', help: 'Authenticated SCIM requests per tenant (bounded: see docs/operations.md)', labelNames: ['tenant'] });
-    this.tenantErrors = this.counter({
+    this.counter({
+      name: 'scimitar_tenant_requests_total',
+      help: 'Authenticated SCIM requests per tenant (bounded: see docs/operations.md)',
+      labelNames: ['tenant'],
+      collect() {
+        tenantRequests.flushInto(this);
+      },
+    });
+    this.counter({
       name: 'scimitar_tenant_errors_total',
       help: 'Authenticated SCIM requests per tenant answered 4xx or 5xx (bounded: see docs/operations.md)',
       labelNames: ['tenant', 'status_class'],
+      collect() {
+        tenantErrors.flushInto(this);
+      },
     });
     this.authFailures = this.counter({ name: 'scimitar_auth_failures_total', help: 'Requests refused 401, by API and reason', labelNames: ['api', 'reason'] });
     this.rateLimits = this.counter({ name: 'scimitar_rate_limited_total', help: 'Requests refused 429, by API and limit', labelNames: ['api', 'kind'] });
@@ -107,12 +126,16 @@ export class ScimitarMetrics implements RequestObserver, DeliveryObserver {
   requestFinished(request: FinishedRequest): void {
     const route = request.route ?? UNMATCHED_ROUTE;
     const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
-    this.requests.inc({ route, method, status: String(request.statusCode) });
+    const { statusCode } = request;
+    this.requests.increment(`${route} ${method} ${statusCode}`, () => ({ route, method, status: String(statusCode) }));
     this.latency.observe({ route, method }, request.seconds);
     if (request.tenantId !== undefined) {
       const tenant = this.tenantLabels.labelOf(request.tenantId);
-      this.tenantRequests.inc({ tenant });
-      if (request.statusCode >= 400) this.tenantErrors.inc({ tenant, status_class: statusClass(request.statusCode) });
+      this.tenantRequests.increment(tenant, () => ({ tenant }));
+      if (statusCode >= 400) {
+        const status_class = statusClass(statusCode);
+        this.tenantErrors.increment(`${tenant} ${status_class}`, () => ({ tenant, status_class }));
+      }
     }
   }
 
