@@ -38,6 +38,8 @@ const SUITES_ON_EVERY_STORE = [
   'test/bulk/**/*.test.ts',
   'test/events/**/*.test.ts',
   'test/request-log/**/*.test.ts',
+  'test/reports/**/*.test.ts',
+  'test/metrics/**/*.test.ts',
   // The other webhook suites open both stores themselves.
   'test/webhooks/admin-api.test.ts',
 ];

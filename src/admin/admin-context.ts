@@ -6,6 +6,8 @@ import type { TokenService } from '../auth/token-service.js';
 import type { ListSettings } from '../core/list/index.js';
 import type { EventFeed } from '../events/feed.js';
 import type { RequestLogService } from '../request-log/request-log-service.js';
+import type { RequestObserver } from '../metrics/observers.js';
+import type { AccessReportService } from '../reports/access-report.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
@@ -20,9 +22,13 @@ export interface AdminPluginOptions {
   readonly requestLog: RequestLogService;
   /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
   readonly webhooks: WebhookService;
+  /** The access report (GET /tenants/{tenant}/access-report). */
+  readonly accessReports: AccessReportService;
   readonly authenticator: AdminKeyAuthenticator;
   /** Failed admin authentication, counted apart from SCIM clients'. */
   readonly authFailures: AuthFailureThrottle;
+  /** Told of refused credentials and throttled addresses (metrics); default: nobody. */
+  readonly observer?: RequestObserver;
   readonly list: ListSettings;
   /** Configured public URL (no trailing slash); undefined → derived from each request. */
   readonly publicUrl: string | undefined;

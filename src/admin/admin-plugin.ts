@@ -5,6 +5,7 @@
  * only in tokens, so neither opens the other's API.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { NO_OBSERVER, type AuthApi } from '../metrics/observers.js';
 import { adminErrorHandler, sendAdminError } from './admin-errors.js';
 import type { AdminContext, AdminPluginOptions } from './admin-context.js';
 import type { AdminRoute } from './admin-route.js';
@@ -12,6 +13,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { requestLogRoutes } from './routes/request-log-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -53,7 +55,7 @@ function register(fastify: FastifyInstance, route: AdminRoute): void {
 
 /** The routes of the admin API, as data (registered below, described by the OpenAPI document). */
 export function adminRoutes(context: AdminContext): AdminRoute[] {
-  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...requestLogRoutes(context), ...webhookRoutes(context)].map(withCommonResponses);
+  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...requestLogRoutes(context), ...webhookRoutes(context), ...reportRoutes(context)].map(withCommonResponses);
   const openApi: AdminRoute = {
     method: 'GET',
     url: '/openapi.json',
@@ -67,6 +69,31 @@ export function adminRoutes(context: AdminContext): AdminRoute[] {
   const all = [...routes, openApi];
   const document = buildOpenApiDocument(all, context.prefix);
   return all;
+}
+
+/**
+ * The admin-key check as an onRequest hook, shared by the admin API and
+ * GET /metrics on the main port: throttled addresses get 429, anything but
+ * a valid admin key 401 in the admin error format.
+ */
+export function adminKeyAuthentication(
+  options: Pick<AdminPluginOptions, 'authenticator' | 'authFailures' | 'observer'>,
+  api: AuthApi,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  const observer = options.observer ?? NO_OBSERVER;
+  return async (request, reply) => {
+    const throttled = options.authFailures.addressRetryAfter(request.ip);
+    if (throttled !== undefined) {
+      observer.rateLimited(api, 'auth_failures');
+      reply.header('Retry-After', String(throttled));
+      return sendAdminError(reply, 429, `Too many failed authentication attempts; retry after ${throttled} second${throttled === 1 ? '' : 's'}`);
+    }
+    const key = await options.authenticator.authenticate(request.headers.authorization);
+    if (key) return undefined;
+    observer.authFailed(api, request.headers.authorization === undefined ? 'missing' : 'invalid');
+    if (request.headers.authorization !== undefined) options.authFailures.recordFailure(request.ip, undefined);
+    return sendAdminError(reply, 401, 'Missing or invalid admin key; send "Authorization: Bearer <admin key>" (create one with `scimitar admin-keys create`)');
+  };
 }
 
 export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (fastify, options) => {
@@ -83,17 +110,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (fastif
 
   // The authenticated routes live in a child context, so the hook cannot reach the public document.
   await fastify.register(async (authenticated) => {
-    authenticated.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      const throttled = options.authFailures.addressRetryAfter(request.ip);
-      if (throttled !== undefined) {
-        reply.header('Retry-After', String(throttled));
-        return sendAdminError(reply, 429, `Too many failed authentication attempts; retry after ${throttled} second${throttled === 1 ? '' : 's'}`);
-      }
-      const key = await options.authenticator.authenticate(request.headers.authorization);
-      if (key) return undefined;
-      if (request.headers.authorization !== undefined) options.authFailures.recordFailure(request.ip, undefined);
-      return sendAdminError(reply, 401, 'Missing or invalid admin key; send "Authorization: Bearer <admin key>" (create one with `scimitar admin-keys create`)');
-    });
+    authenticated.addHook('onRequest', adminKeyAuthentication(options, 'admin'));
     for (const route of routes.filter((candidate) => candidate.authenticated)) register(authenticated, route);
   });
 };

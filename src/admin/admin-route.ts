@@ -21,7 +21,17 @@ export interface AdminRoute {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks' | 'Requests';
+  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks' | 'Requests' | 'Reports';
+  /**
+   * A streamed answer that is not JSON (a report as CSV or JSON Lines):
+   * its status maps to null in `schema.response` (no serializer) and this
+   * says what the OpenAPI document lists for it.
+   */
+  readonly streamed?: {
+    readonly status: number;
+    readonly content: Readonly<Record<string, { readonly schema: JsonSchema }>>;
+    readonly headers?: Readonly<Record<string, { readonly description: string; readonly schema: JsonSchema }>>;
+  };
   /** false only for the OpenAPI document itself. */
   readonly authenticated: boolean;
   readonly schema: AdminRouteSchema;

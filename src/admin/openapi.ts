@@ -45,11 +45,13 @@ function responses(route: AdminRoute): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(route.schema.response)) {
     const description = STATUS_DESCRIPTIONS[Number(status)] ?? 'Response';
-    const headers = Number(status) === 429 ? { 'Retry-After': { description: 'Whole seconds to wait', schema: { type: 'integer' } } } : undefined;
+    const streamed = route.streamed?.status === Number(status) ? route.streamed : undefined;
+    const headers = Number(status) === 429 ? { 'Retry-After': { description: 'Whole seconds to wait', schema: { type: 'integer' } } } : streamed?.headers;
+    const content = streamed !== undefined ? streamed.content : schema === null ? undefined : { 'application/json': { schema } };
     result[status] = {
       description,
       ...(headers !== undefined ? { headers } : {}),
-      ...(schema === null ? {} : { content: { 'application/json': { schema } } }),
+      ...(content !== undefined ? { content } : {}),
     };
   }
   return result;
@@ -94,6 +96,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
       { name: 'Events', description: "A tenant's changes in commit order (the event feed)" },
       { name: 'Requests', description: "A tenant's request log (what its identity provider sent and was answered) and users' histories" },
       { name: 'Webhooks', description: "Signed POSTs of a tenant's events to the host app, with deliveries and replay" },
+      { name: 'Reports', description: "Exports of a tenant's directory at one point in time (the access report)" },
       { name: 'Documentation', description: 'This document' },
     ],
     components: {

@@ -18,6 +18,11 @@ import { EventHookRunner, type EventHooks } from '../events/hooks.js';
 import { EventNotifier } from '../events/notifier.js';
 import { EventRetention } from '../events/retention.js';
 import { buildHttpApp } from '../http/app.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
+import { NO_OBSERVER } from '../metrics/observers.js';
+import { registerRequestLogMetrics } from '../metrics/request-log-metrics.js';
+import { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
+import { AccessReportService } from '../reports/access-report.js';
 import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
 import { ResourceService } from '../services/resources/resource-service.js';
@@ -47,6 +52,8 @@ export interface ScimitarServices {
   readonly requestLog: RequestLogService;
   /** Keys the hashes of tokens and admin keys with the server secret. */
   readonly hasher: KeyedHasher;
+  /** Who has access to what in a tenant, streamed from one snapshot. */
+  readonly accessReports: AccessReportService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -91,6 +98,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     }),
     requestLog: new RequestLogService({ requestLog: store.requestLog, history: store.eventHistory, reader: store.reader, now }),
     hasher,
+    accessReports: new AccessReportService({ sql: store.sql, now }),
   };
 }
 
@@ -108,6 +116,13 @@ export interface Scimitar extends ScimitarServices {
   hooksIdle(): Promise<void>;
   /** Records SCIM requests in the request log (flushed in batches; `stats()` counts written and dropped entries). */
   readonly requestLogRecorder: RequestLogRecorder;
+  /** This instance's metrics (undefined with SCIMITAR_METRICS=off): other components add theirs with metrics.counter/gauge/histogram. */
+  readonly metrics: ScimitarMetrics | undefined;
+  /**
+   * Opens the unauthenticated metrics listener of SCIMITAR_METRICS_PORT, if
+   * configured (start does, after the main port); returns its address.
+   */
+  listenMetrics(): Promise<string | undefined>;
   /** Sends the outbox's events to tenants' webhooks (started with the server, stopped by close). */
   readonly webhookDispatcher: WebhookDispatcher;
   close(): Promise<void>;
@@ -165,6 +180,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       // RFC 9865: keyset cursors hold a position, not server state, so they never expire (no cursorTimeout).
       pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize },
     };
+    const metrics = config.metrics.enabled ? new ScimitarMetrics({ tenantLabelLimit: config.metrics.tenantLabelLimit }, { sql: store.sql }) : undefined;
+    const observer = metrics ?? NO_OBSERVER;
     const list = { defaultPageSize: config.defaultPageSize, maxPageSize: config.maxPageSize };
     const eventFeed = new EventFeed({ events: store.events, notifier, retentionDays: config.events.retentionDays });
     const throttleSettings = { limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 };
@@ -173,6 +190,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       process.stderr.write(`request log ${what} failed: ${String(error)}\n`);
     };
     const requestLogRecorder = new RequestLogRecorder(store.requestLog, config.requestLog, now, (error, what) => logRequestLogFailure(error, what));
+    if (metrics !== undefined) registerRequestLogMetrics(metrics, () => requestLogRecorder.stats());
     const app = await buildHttpApp({
       store,
       logLevel: config.logLevel,
@@ -180,6 +198,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       ...(overrides.logStream !== undefined ? { logStream: overrides.logStream } : {}),
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
+      ...(metrics !== undefined ? { metrics } : {}),
       scim: {
         resources: services.resources,
         registry,
@@ -190,6 +209,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         list,
         publicUrl: config.publicUrl,
         requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
+        observer,
         bulk: {
           service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
           maxPayloadSize: config.bulk.maxPayloadSize,
@@ -202,8 +222,10 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         webhooks: services.webhooks,
         requestLog: services.requestLog,
         events: eventFeed,
+        accessReports: services.accessReports,
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
+        observer,
         list,
         publicUrl: config.publicUrl,
       },
@@ -226,9 +248,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       retentionDays: config.events.retentionDays,
       now,
       logger: app.log,
+      observer,
     });
     webhookDispatcher.start();
     let closing: Promise<void> | undefined;
+    let metricsServer: MetricsServer | undefined;
     return {
       ...services,
       app,
@@ -240,11 +264,18 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       registry,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
+      metrics,
+      async listenMetrics() {
+        if (metrics === undefined || config.metrics.listen === undefined) return undefined;
+        metricsServer ??= await startMetricsServer(metrics, config.metrics.listen);
+        return metricsServer.address;
+      },
       close() {
         // Once: a second call waits for the same shutdown.
         closing ??= (async () => {
           // Long-polls answer now, or app.close() would wait for them (up to a minute).
           eventFeed.close();
+          await metricsServer?.close();
           await app.close();
           // After the server stopped answering: the last requests are queued, and written now.
           await requestLogRecorder.stop();

@@ -9,8 +9,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { isScimError } from '../core/errors/scim-error.js';
+import { registerAccessReportCommand } from './access-report.js';
 import { registerAdminKeyCommands } from './admin-keys.js';
 import { registerCheckCommand } from './check.js';
+import { registerBackupCommand } from './backup.js';
 import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-errors.js';
 import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
@@ -48,6 +50,8 @@ registerRequestLogCommands(program);
 registerAdminKeyCommands(program);
 registerSeedCommand(program);
 registerCheckCommand(program);
+registerAccessReportCommand(program);
+registerBackupCommand(program);
 
 function fail(message: string, exitCode: number): void {
   process.stderr.write(`scimitar: ${message}\n`);

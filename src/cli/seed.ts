@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
-import type { MemberRef } from '../store/store.js';
+import type { MemberRef, Store } from '../store/store.js';
 import { parseTenantId } from './arguments.js';
 import { UsageError } from './cli-errors.js';
 import { withCliContext } from './cli-context.js';
@@ -41,6 +41,73 @@ export interface SeedSummary {
   readonly seconds: number;
 }
 
+export interface SeedRequest {
+  readonly tenant: string;
+  readonly users: number;
+  readonly groups: number;
+  readonly groupSize: number;
+  /** created and lastModified of every resource. */
+  readonly now: string;
+}
+
+/** Writes the generated resources through the store, in batches of BATCH_SIZE per transaction (also the test suites' way to fill a large tenant). */
+export async function seedTenant(store: Store, options: SeedRequest): Promise<{ readonly prefix: string; readonly userIds: readonly string[]; readonly memberships: number }> {
+  const prefix = `seed-${randomBytes(3).toString('hex')}`;
+  const now = options.now;
+  const userIds: string[] = [];
+  for (let from = 0; from < options.users; from += BATCH_SIZE) {
+    const to = Math.min(from + BATCH_SIZE, options.users);
+    await store.transaction(async (writer) => {
+      for (let index = from; index < to; index += 1) {
+        const id = randomUUID();
+        const number = String(index + 1).padStart(String(options.users).length, '0');
+        await writer.insertResource({
+          tenantId: options.tenant,
+          resourceType: 'User',
+          id,
+          attributes: {
+            schemas: [USER_SCHEMA],
+            userName: `${prefix}-user-${number}`,
+            name: { givenName: 'Seed', familyName: `User ${number}` },
+            displayName: `Seed User ${number}`,
+            emails: [{ value: `${prefix}-user-${number}@example.com`, type: 'work', primary: true }],
+            active: true,
+          },
+          passwordHash: undefined,
+          now,
+        });
+        userIds.push(id);
+      }
+    });
+  }
+  let memberships = 0;
+  const groupsPerBatch = Math.max(1, Math.floor(BATCH_SIZE / Math.max(1, options.groupSize)));
+  for (let from = 0; from < options.groups; from += groupsPerBatch) {
+    const to = Math.min(from + groupsPerBatch, options.groups);
+    await store.transaction(async (writer) => {
+      for (let index = from; index < to; index += 1) {
+        const id = randomUUID();
+        await writer.insertResource({
+          tenantId: options.tenant,
+          resourceType: 'Group',
+          id,
+          attributes: { schemas: [GROUP_SCHEMA], displayName: `${prefix}-group-${index + 1}` },
+          passwordHash: undefined,
+          now,
+        });
+        // Members are the new Users in turn, wrapping around, so groups overlap evenly.
+        const members: MemberRef[] = [];
+        const size = Math.min(options.groupSize, userIds.length);
+        for (let offset = 0; offset < size; offset += 1) {
+          members.push({ value: userIds[(index * size + offset) % userIds.length]!, type: 'User' });
+        }
+        if (members.length > 0) memberships += (await writer.addMembers(options.tenant, id, members)).length;
+      }
+    });
+  }
+  return { prefix, userIds, memberships };
+}
+
 export function registerSeedCommand(program: Command): void {
   program
     .command('seed')
@@ -56,59 +123,7 @@ export function registerSeedCommand(program: Command): void {
         // An unknown tenant is refused, as by every other command.
         await context.services.tenants.get(options.tenant);
         const started = performance.now();
-        const prefix = `seed-${randomBytes(3).toString('hex')}`;
-        const now = context.now().toISOString();
-        const userIds: string[] = [];
-        for (let from = 0; from < options.users; from += BATCH_SIZE) {
-          const to = Math.min(from + BATCH_SIZE, options.users);
-          await context.store.transaction(async (writer) => {
-            for (let index = from; index < to; index += 1) {
-              const id = randomUUID();
-              const number = String(index + 1).padStart(String(options.users).length, '0');
-              await writer.insertResource({
-                tenantId: options.tenant,
-                resourceType: 'User',
-                id,
-                attributes: {
-                  schemas: [USER_SCHEMA],
-                  userName: `${prefix}-user-${number}`,
-                  name: { givenName: 'Seed', familyName: `User ${number}` },
-                  displayName: `Seed User ${number}`,
-                  emails: [{ value: `${prefix}-user-${number}@example.com`, type: 'work', primary: true }],
-                  active: true,
-                },
-                passwordHash: undefined,
-                now,
-              });
-              userIds.push(id);
-            }
-          });
-        }
-        let memberships = 0;
-        const groupsPerBatch = Math.max(1, Math.floor(BATCH_SIZE / Math.max(1, options.groupSize)));
-        for (let from = 0; from < options.groups; from += groupsPerBatch) {
-          const to = Math.min(from + groupsPerBatch, options.groups);
-          await context.store.transaction(async (writer) => {
-            for (let index = from; index < to; index += 1) {
-              const id = randomUUID();
-              await writer.insertResource({
-                tenantId: options.tenant,
-                resourceType: 'Group',
-                id,
-                attributes: { schemas: [GROUP_SCHEMA], displayName: `${prefix}-group-${index + 1}` },
-                passwordHash: undefined,
-                now,
-              });
-              // Members are the new Users in turn, wrapping around, so groups overlap evenly.
-              const members: MemberRef[] = [];
-              const size = Math.min(options.groupSize, userIds.length);
-              for (let offset = 0; offset < size; offset += 1) {
-                members.push({ value: userIds[(index * size + offset) % userIds.length]!, type: 'User' });
-              }
-              if (members.length > 0) memberships += (await writer.addMembers(options.tenant, id, members)).length;
-            }
-          });
-        }
+        const { prefix, memberships } = await seedTenant(context.store, { tenant: options.tenant, users: options.users, groups: options.groups, groupSize: options.groupSize, now: context.now().toISOString() });
         const seconds = Math.round((performance.now() - started) / 10) / 100;
         return { tenant: options.tenant, users: options.users, groups: options.groups, memberships, prefix, seconds } satisfies SeedSummary;
       });

@@ -17,6 +17,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
   const scimitar = await createScimitar(config);
   const address = await scimitar.app.listen({ port: config.port, host: config.host });
   const listeningPort = new URL(address).port || String(config.port);
+  const metricsAddress = await scimitar.listenMetrics();
   const scimUrl = config.publicUrl !== undefined ? `${config.publicUrl}${SCIM_PREFIX}` : `http://localhost:${listeningPort}${SCIM_PREFIX}`;
 
   const lines = [
@@ -24,6 +25,7 @@ export async function startCommand(options: StartOptions): Promise<void> {
     `Scimitar is serving SCIM 2.0 at ${scimUrl}`,
     `Database: ${describeDatabase(config.database)}`,
   ];
+  if (metricsAddress !== undefined) lines.push(`Prometheus metrics (no authentication: keep this address private): ${metricsAddress}/metrics`);
   if (scimitar.generatedToken !== undefined) {
     lines.push(
       '',

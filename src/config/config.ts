@@ -70,6 +70,17 @@ export interface ScimitarConfig {
   readonly webhooks: WebhookSettings;
   /** The per-tenant request log (docs/request-log.md). */
   readonly requestLog: RequestLogSettings;
+  /** Prometheus metrics (docs/operations.md). */
+  readonly metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** Collect metrics and serve GET /metrics (behind an admin key on the main port). */
+  readonly enabled: boolean;
+  /** Also serve GET /metrics without authentication on this address (a private network); undefined: no such listener. */
+  readonly listen: { readonly host: string; readonly port: number } | undefined;
+  /** Tenants with per-tenant series of their own; later ones share the label `_other`. */
+  readonly tenantLabelLimit: number;
 }
 
 export interface WebhookSettings {
@@ -145,6 +156,10 @@ const SETTINGS = [
   'SCIMITAR_REQUEST_LOG_MAX_ROWS_PER_TENANT',
   'SCIMITAR_REQUEST_LOG_MAX_BODY_BYTES',
   'SCIMITAR_REQUEST_LOG_REDACT',
+  'SCIMITAR_METRICS',
+  'SCIMITAR_METRICS_PORT',
+  'SCIMITAR_METRICS_HOST',
+  'SCIMITAR_METRICS_TENANT_LIMIT',
 ] as const;
 type SettingName = (typeof SETTINGS)[number];
 type RawSettings = Partial<Record<SettingName, string>>;
@@ -340,6 +355,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       maxBodyBytes: integerSetting(settings, 'SCIMITAR_REQUEST_LOG_MAX_BODY_BYTES', 8192, 0, 1_048_576),
       redact: redactSetting(settings),
     },
+    metrics: metricsSettings(settings),
+  };
+}
+
+function metricsSettings(settings: RawSettings): MetricsConfig {
+  const enabled = booleanSetting(settings, 'SCIMITAR_METRICS', true);
+  const port = settings.SCIMITAR_METRICS_PORT === undefined ? undefined : integerSetting(settings, 'SCIMITAR_METRICS_PORT', 0, 0, 65_535);
+  if (port !== undefined && !enabled) throw new ConfigError('SCIMITAR_METRICS_PORT', 'is set while SCIMITAR_METRICS is off; remove one of them');
+  return {
+    enabled,
+    // Loopback by default: an unauthenticated listener is opened wider only on purpose.
+    listen: port === undefined ? undefined : { host: settings.SCIMITAR_METRICS_HOST ?? '127.0.0.1', port },
+    tenantLabelLimit: integerSetting(settings, 'SCIMITAR_METRICS_TENANT_LIMIT', 100, 0, 100_000),
   };
 }
 

@@ -5,8 +5,9 @@
  * /admin/v1. Everything it serves comes from the services it is given.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
+import { adminKeyAuthentication, adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
+import type { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import type { Store } from '../store/store.js';
 import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
 import { clientErrorAnswerer } from './client-errors.js';
@@ -17,6 +18,7 @@ import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 export const ADMIN_PREFIX = '/admin/v1';
+export const METRICS_PATH = '/metrics';
 
 export interface HttpAppOptions {
   readonly scim: ScimPluginOptions;
@@ -36,6 +38,8 @@ export interface HttpAppOptions {
    */
   readonly trustProxy: false | number | readonly string[];
   readonly bodyLimit: number;
+  /** Request metrics and GET /metrics (behind the admin keys); left out, neither. */
+  readonly metrics?: ScimitarMetrics;
 }
 
 /** Fastify's request log fields, with the URL redacted unless full URLs are asked for. */
@@ -101,6 +105,30 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  const { metrics, admin } = options;
+  if (metrics !== undefined) {
+    // On the root context, so it sees every request (SCIM, admin, health, unmatched), labelled by route template, never by URL.
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.requestFinished({
+        route: request.routeOptions.url,
+        method: request.method,
+        statusCode: reply.statusCode,
+        seconds: reply.elapsedTime / 1000,
+        tenantId: request.scimClient?.tenantId,
+      });
+      done();
+    });
+    if (admin !== undefined) {
+      // On the main port the metrics need an admin key: they name tenants and routes.
+      await app.register(async (scope) => {
+        scope.addHook('onRequest', adminKeyAuthentication(admin, 'metrics'));
+        scope.get(METRICS_PATH, async (_request, reply) => {
+          const { contentType, text } = await metrics.exposition();
+          return reply.header('content-type', contentType).header('cache-control', 'no-store').send(text);
+        });
+      });
+    }
+  }
 
   // Liveness stays cheap: it answers as long as the event loop does.
   app.get('/health/live', async () => ({ status: 'ok' }));
@@ -115,6 +143,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 
   await app.register(scimPlugin, { ...options.scim, prefix: SCIM_PREFIX });
   await app.register(scimPlugin, { ...options.scim, prefix: TENANT_SCIM_PREFIX });
-  if (options.admin !== undefined) await app.register(adminPlugin, { ...options.admin, prefix: ADMIN_PREFIX });
+  if (admin !== undefined) await app.register(adminPlugin, { ...admin, prefix: ADMIN_PREFIX });
   return app;
 }

@@ -1,6 +1,7 @@
 /** Builds an instance's webhook dispatcher from the configuration: the composition root's one call. */
 import type { WebhookSettings } from '../config/config.js';
 import type { EventNotifier } from '../events/notifier.js';
+import type { DeliveryObserver } from '../metrics/observers.js';
 import type { WebhookStore } from '../store/webhook-store.js';
 import { webhookUserAgent } from './delivery-attempt.js';
 import { WebhookDispatcher, type DispatcherLogger } from './dispatcher.js';
@@ -22,6 +23,8 @@ export interface WebhookDispatcherOptions {
   readonly retentionDays: number;
   readonly now: () => Date;
   readonly logger: DispatcherLogger;
+  /** Told of every recorded attempt (metrics). */
+  readonly observer?: DeliveryObserver;
   /** Jitter source of retry waits (default Math.random). */
   readonly random?: () => number;
 }
@@ -41,6 +44,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     webhooks: options.webhooks,
     notifier: options.notifier,
     logger: options.logger,
+    ...(options.observer !== undefined ? { observer: options.observer } : {}),
     attempt: {
       secrets: new SecretBox(options.serverSecret),
       send: {

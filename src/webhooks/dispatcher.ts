@@ -21,7 +21,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ScimitarEvent } from '../events/event.js';
 import type { EventNotifier } from '../events/notifier.js';
+import type { DeliveryObserver } from '../metrics/observers.js';
 import type { ClaimedDelivery, WebhookStore } from '../store/webhook-store.js';
 import { attemptDelivery, type AttemptSettings } from './delivery-attempt.js';
 import { enqueueNewEvents } from './enqueuer.js';
@@ -50,6 +52,8 @@ export interface DispatcherDependencies {
   readonly attempt: AttemptSettings;
   readonly settings: DispatcherSettings;
   readonly logger: DispatcherLogger;
+  /** Told of every recorded attempt (metrics); default: nobody. */
+  readonly observer?: DeliveryObserver;
 }
 
 interface InFlight {
@@ -61,6 +65,13 @@ interface InFlight {
 const PRUNE_EVERY_MS = 3_600_000;
 /** The least time between the starts of two passes: what a delivery may wait, at most, for a burst to coalesce. */
 const MIN_PASS_INTERVAL_MS = 25;
+
+/** From the event's timestamp (taken in the transaction that committed it) to now. */
+function commitLagSeconds(delivery: ClaimedDelivery, now: Date): number | undefined {
+  const { timestamp } = JSON.parse(delivery.payload) as Pick<ScimitarEvent, 'timestamp'>;
+  const committedAt = Date.parse(timestamp);
+  return Number.isNaN(committedAt) ? undefined : (now.getTime() - committedAt) / 1000;
+}
 
 export class WebhookDispatcher {
   private readonly inFlight = new Map<string, InFlight>();
@@ -200,6 +211,7 @@ export class WebhookDispatcher {
         return;
       }
       await webhooks.recordAttempt(record);
+      this.dependencies.observer?.deliveryAttempted(record.outcome.kind, record.outcome.kind === 'succeeded' ? commitLagSeconds(delivery, attempt.now()) : undefined);
       if (record.disableWebhook !== undefined) logger.warn({ webhookId: delivery.webhookId }, record.disableWebhook);
     } catch (error) {
       // Not recorded: the lease runs out and the delivery is tried again (at least once, never lost).

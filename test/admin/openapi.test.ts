@@ -60,6 +60,7 @@ describe('admin API OpenAPI document', () => {
       events: new EventFeed({ events: scimitar.store.events, notifier: scimitar.notifier, retentionDays: 7 }),
       webhooks: scimitar.webhooks,
       requestLog: scimitar.requestLog,
+      accessReports: scimitar.accessReports,
       authenticator: new AdminKeyAuthenticator(scimitar.store.tenants, scimitar.hasher, () => new Date()),
       authFailures: new AuthFailureThrottle({ limit: 10, windowMs: 60_000 }, () => new Date()),
       list: { defaultPageSize: 100, maxPageSize: 1000 },
@@ -97,6 +98,7 @@ describe('admin API OpenAPI document', () => {
         `GET ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}`,
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}/replay`,
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/replay-failed`,
+        `GET ${ADMIN}/tenants/{tenant}/access-report`,
       ].sort(),
     );
   });
@@ -108,7 +110,9 @@ describe('admin API OpenAPI document', () => {
       const [method, template] = operation.split(' ') as [string, string];
       const url = template.replace('{tenant}', 'docs').replace('{tokenId}', 'no-such-token').replace('{id}', 'no-such-id').replace('{webhookId}', 'no-such-webhook').replace('{deliveryId}', 'no-such-delivery').slice(ADMIN.length);
       const response = await admin.request(method as 'GET', url, method === 'POST' ? {} : undefined);
-      const body = JSON.parse(response.body || '{}') as Json;
+      // Streamed reports answer CSV or JSON Lines; every other operation answers one JSON document.
+      const isJson = String(response.headers['content-type'] ?? 'application/json').startsWith('application/json');
+      const body = (isJson ? JSON.parse(response.body || '{}') : {}) as Json;
       // A 404 may only be about the tenant, token or resource, never "no such endpoint".
       if (response.statusCode === 404) expect(body['message'], operation).not.toMatch(/No admin API endpoint/);
       expect(response.statusCode, operation).toBeLessThan(500);
@@ -133,7 +137,10 @@ describe('admin API OpenAPI document', () => {
         expect(success.length, label).toBe(1);
         for (const [status, response] of Object.entries(responses)) {
           expect(response['description'], `${label} ${status}`).toEqual(expect.any(String));
-          if (status !== '204') expect(response['content']['application/json']['schema'], `${label} ${status}`).toEqual(expect.any(Object));
+          if (status === '204') continue;
+          const content = response['content'] as Record<string, Json>;
+          for (const mediaType of Object.keys(content)) expect(content[mediaType]!['schema'], `${label} ${status} ${mediaType}`).toEqual(expect.any(Object));
+          if (operation['operationId'] !== 'getAccessReport' || status !== '200') expect(content['application/json'], `${label} ${status}`).toBeDefined();
         }
         const authenticated = operation['security'] === undefined;
         if (authenticated) {

@@ -19,6 +19,7 @@ import type { AuthFailureThrottle } from '../../auth/failure-throttle.js';
 import type { AuthenticatedClient, TokenAuthenticator } from '../../auth/tokens.js';
 import type { RequestContext, ResourceService } from '../../services/resources/resource-service.js';
 import type { TenantRateLimiter } from '../../tenancy/tenant-rate-limiter.js';
+import { NO_OBSERVER, type RequestObserver } from '../../metrics/observers.js';
 import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
 import type { AuthFailureReason } from '../../request-log/entry.js';
 import { scimBaseUrl } from './base-url.js';
@@ -57,6 +58,8 @@ export interface ScimPluginOptions {
   readonly groupPatchResponse?: 'no-content' | 'resource';
   /** The per-tenant request log; left out, requests are not recorded. */
   readonly requestLog?: RequestLogHookOptions;
+  /** Told of refused credentials and rate-limited requests (metrics); default: nobody. */
+  readonly observer?: RequestObserver;
   /** SCIM Bulk (RFC 7644 §3.7); left out, /Bulk answers 501 and ServiceProviderConfig should say bulk.supported false. */
   readonly bulk?: ScimBulkOptions;
 }
@@ -157,11 +160,13 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   const noteFailure = (request: FastifyRequest, reason: AuthFailureReason, tenantId: string | undefined): void => {
     if (options.requestLog?.recorder.enabled === true) request.scimAuthFailure = { reason, tenantId };
   };
+  const observer = options.observer ?? NO_OBSERVER;
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const tenantInUrl = urlTenant(request);
     const throttled = options.authFailures.addressRetryAfter(request.ip);
     if (throttled !== undefined) {
       noteFailure(request, 'throttled', tenantInUrl);
+      observer.rateLimited('scim', 'auth_failures');
       return sendTooManyRequests(reply, throttled, `Too many failed authentication attempts; retry after ${seconds(throttled)}`);
     }
     const outcome = await options.authenticator.check(request.headers.authorization);
@@ -170,10 +175,12 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
       // A token of another tenant is logged in the tenant whose URL it was used on.
       if ('failure' in outcome) noteFailure(request, outcome.failure, tenantInUrl ?? outcome.tenantId);
       else noteFailure(request, 'wrong_tenant', tenantInUrl);
+      observer.authFailed('scim', 'failure' in outcome ? outcome.failure : 'wrong_tenant');
       // A request without credentials is not a guess; only presented credentials count as failures.
       if (request.headers.authorization !== undefined) {
         const retryAfter = options.authFailures.recordFailure(request.ip, failureUrlKey(tenantInUrl));
         if (retryAfter !== undefined) {
+          observer.rateLimited('scim', 'auth_failures');
           return sendTooManyRequests(reply, retryAfter, `Too many failed authentication attempts; retry after ${seconds(retryAfter)}`);
         }
       }
@@ -185,6 +192,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
     const wait = options.rateLimiter.take(client.tenantId);
     if (wait !== undefined) {
       request.scimClient = client;
+      observer.rateLimited('scim', 'tenant_rate');
       return sendTooManyRequests(reply, wait, `This tenant's request rate limit is exceeded; retry after ${seconds(wait)}`);
     }
     request.scimClient = client;

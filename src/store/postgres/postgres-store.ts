@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { DatabaseError, type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { SqlDialect } from '../sql/dialect.js';
+import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
 import type { SqlExecutor } from '../sql/executor.js';
@@ -17,6 +18,7 @@ import { PostgresCredentialWatch } from './credential-watch.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { isRetryableTransactionError, translateConnectionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
+import { postgresErrorKind, postgresReadAccess } from './postgres-read-access.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
 import { PostgresWebhookStore } from './postgres-webhook-store.js';
@@ -76,6 +78,8 @@ export class PostgresStore implements Store {
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
   readonly caseFolding: PostgresCaseFolding;
   readonly schema: string;
+  readonly sql: SqlReadAccess;
+  private readonly statementErrors = new StatementErrorTally();
   private readonly pool: Pool;
   private readonly registry: SchemaRegistry;
   private readonly sqlDialect: SqlDialect;
@@ -114,6 +118,9 @@ export class PostgresStore implements Store {
             throw translateConnectionError(error);
           }),
         );
+        const running = this.pool.query<Row>(text, values as unknown[] | undefined);
+        running.catch((error: unknown) => this.statementErrors.record(postgresErrorKind(error)));
+        return this.track(running);
       },
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
@@ -134,6 +141,16 @@ export class PostgresStore implements Store {
     };
     this.requestLog = new SqlRequestLogStore(executor);
     this.eventHistory = new SqlEventHistoryStore(executor);
+    this.sql = postgresReadAccess({
+      pool,
+      pooled: this.pooled,
+      dialect: this.sqlDialect,
+      errors: this.statementErrors,
+      track: (whileOpen) => {
+        if (this.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
+        void this.track(whileOpen);
+      },
+    });
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
@@ -178,6 +195,8 @@ export class PostgresStore implements Store {
       try {
         return await this.runOnce(work);
       } catch (error) {
+        // Errors the writer turned into client answers (a taken userName) are no longer DatabaseErrors and not counted.
+        if (error instanceof DatabaseError) this.statementErrors.record(postgresErrorKind(error));
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         await delay(retryDelayMs(attempt));
       }

@@ -14,7 +14,9 @@ import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSy
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
+import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { sqliteErrorKind, sqliteReadAccess } from './sqlite-read-access.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTenantStore } from './sqlite-tenant-store.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
@@ -47,6 +49,8 @@ export class SqliteStore implements Store {
   /** None: another process on the same file (the CLI, a second instance) sends no signal, so tokens are read on every request (an indexed read of microseconds here). */
   readonly credentialChanges = undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
+  readonly sql: SqlReadAccess;
+  private readonly statementErrors = new StatementErrorTally();
   private readonly writerConnection: SqliteConnection;
   private readonly readerConnection: SqliteConnection;
   private readonly registry: SchemaRegistry;
@@ -83,6 +87,7 @@ export class SqliteStore implements Store {
     };
     this.requestLog = new SqlRequestLogStore(executor);
     this.eventHistory = new SqlEventHistoryStore(executor);
+    this.sql = sqliteReadAccess(() => this.openConnection(this.readerConnection), this.statementErrors);
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
@@ -105,6 +110,7 @@ export class SqliteStore implements Store {
         return result;
       } catch (error) {
         writer.end();
+        if (sqliteErrorKind(error) !== 'other') this.statementErrors.record(sqliteErrorKind(error));
         // SQLite may already have rolled back (e.g. on SQLITE_FULL).
         if (db.inTransaction) db.exec('ROLLBACK');
         throw error;

@@ -1,0 +1,97 @@
+/**
+ * SqlReadAccess on PostgreSQL: statements through the pool, snapshots as a
+ * REPEATABLE READ READ ONLY transaction on a connection taken from the pool
+ * for as long as the snapshot is open.
+ */
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import type { SqlDialect } from '../sql/dialect.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import type { ReadSnapshot, SqlReadAccess, SqlReader, SqlRow, StatementErrorTally } from '../sql/read-access.js';
+import type { Queryable } from './pool.js';
+
+/**
+ * The SQLSTATE class of a server error (`23` integrity, `40` rollback, `57`
+ * operator intervention, … — a bounded set), or `connection` for errors
+ * raised before the server answered.
+ */
+export function postgresErrorKind(error: unknown): string {
+  if (error instanceof DatabaseError && typeof error.code === 'string') return `sqlstate_${error.code.slice(0, 2)}`;
+  return 'connection';
+}
+
+class PostgresSnapshot implements ReadSnapshot {
+  private open = true;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly dialect: SqlDialect,
+    private readonly errors: StatementErrorTally,
+    private readonly finished: () => void,
+  ) {}
+
+  async rows(statement: SqlFragment): Promise<readonly SqlRow[]> {
+    if (!this.open) throw new TypeError('The snapshot is closed');
+    const { text, parameters } = renderSql(statement, this.dialect);
+    try {
+      return (await this.client.query(text, parameters as unknown[])).rows as SqlRow[];
+    } catch (error) {
+      this.errors.record(postgresErrorKind(error));
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    let broken: Error | undefined;
+    try {
+      // Read only: COMMIT and ROLLBACK are the same; ROLLBACK also ends an aborted transaction.
+      await this.client.query('ROLLBACK');
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+    } finally {
+      this.client.release(broken);
+      this.finished();
+    }
+  }
+}
+
+export interface PostgresReadAccessDependencies {
+  readonly pool: Pool;
+  readonly pooled: Queryable;
+  readonly dialect: SqlDialect;
+  readonly errors: StatementErrorTally;
+  /** Keeps the store's close() waiting until the snapshot is closed. */
+  readonly track: (whileOpen: Promise<void>) => void;
+}
+
+export function postgresReadAccess(dependencies: PostgresReadAccessDependencies): SqlReadAccess {
+  const { pool, pooled, dialect, errors } = dependencies;
+  const committed: SqlReader = {
+    // The pooled queryable counts its own errors.
+    async rows(statement) {
+      const { text, parameters } = renderSql(statement, dialect);
+      return (await pooled.query(text, parameters)).rows as SqlRow[];
+    },
+  };
+  return {
+    dialect,
+    committed,
+    async openSnapshot() {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      } catch (error) {
+        errors.record(postgresErrorKind(error));
+        client.release(error instanceof Error ? error : undefined);
+        throw error;
+      }
+      let finished: () => void = () => undefined;
+      dependencies.track(new Promise<void>((resolve) => (finished = resolve)));
+      return new PostgresSnapshot(client, dialect, errors, () => finished());
+    },
+    decodeJson: (value) => value,
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    statementErrors: () => errors.snapshot(),
+  };
+}

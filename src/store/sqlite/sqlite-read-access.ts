@@ -1,0 +1,70 @@
+/**
+ * SqlReadAccess on SQLite: statements on the reader connection, and
+ * snapshots on a read-only connection of their own, so a long export never
+ * holds the shared reader in the past (every other read would see stale
+ * data) and never blocks the writer (WAL).
+ */
+import Database from 'better-sqlite3';
+import { sqliteDialect } from '../sql/dialects/sqlite.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import type { ReadSnapshot, SqlReadAccess, SqlReader, SqlRow, StatementErrorTally } from '../sql/read-access.js';
+import { openReaderDatabase, type SqliteConnection } from './connection.js';
+
+function runRows(db: Database.Database, statement: SqlFragment, errors: StatementErrorTally): SqlRow[] {
+  const { text, parameters } = renderSql(statement, sqliteDialect);
+  try {
+    return db.prepare(text).all(...parameters) as SqlRow[];
+  } catch (error) {
+    errors.record(sqliteErrorKind(error));
+    throw error;
+  }
+}
+
+/** The SQLite result code (SQLITE_BUSY, SQLITE_FULL, …) of a driver error. */
+export function sqliteErrorKind(error: unknown): string {
+  return error instanceof Database.SqliteError ? error.code : 'other';
+}
+
+class SqliteSnapshot implements ReadSnapshot {
+  private open = true;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly errors: StatementErrorTally,
+  ) {}
+
+  async rows(statement: SqlFragment): Promise<readonly SqlRow[]> {
+    if (!this.open) throw new TypeError('The snapshot is closed');
+    return runRows(this.db, statement, this.errors);
+  }
+
+  async close(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.close();
+  }
+}
+
+export function sqliteReadAccess(reader: () => SqliteConnection, errors: StatementErrorTally): SqlReadAccess {
+  const committed: SqlReader = { rows: async (statement) => runRows(reader().db, statement, errors) };
+  return {
+    dialect: sqliteDialect,
+    committed,
+    async openSnapshot() {
+      const db = openReaderDatabase(reader().db.name);
+      try {
+        // A deferred transaction starts reading at its first statement and
+        // keeps that view of the file until COMMIT.
+        db.exec('BEGIN');
+        return new SqliteSnapshot(db, errors);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    },
+    decodeJson: (value) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value),
+    poolUsage: () => undefined,
+    statementErrors: () => errors.snapshot(),
+  };
+}
