@@ -38,6 +38,27 @@ describe('SQLite store', () => {
     fs.rmSync(directory, { recursive: true, force: true });
   });
 
+  it('writes request log batches without a sync of their own, and leaves every other commit synced (synchronous=FULL)', async () => {
+    // The writer connection is private: the setting is per connection, so no probe can read it.
+    const writer = (store as unknown as { writerConnection: { db: Database.Database } }).writerConnection.db;
+    expect(writer.pragma('synchronous', { simple: true })).toBe(2);
+    const synchronousDuringWrites: unknown[] = [];
+    await store.requestLog.append([
+      {
+        tenantId: TENANT, occurredAt: NOW, requestId: 'req-1', method: 'GET', path: '/scim/v2/Users', query: null, status: 200, scimType: null, detail: null,
+        authFailure: null, latencyMs: 1, clientAddress: '127.0.0.1', userAgent: null, idp: null, resourceId: null, requestBody: null, responseBody: null,
+      },
+    ]);
+    expect(writer.pragma('synchronous', { simple: true })).toBe(2);
+    const logged = await store.requestLog.list(TENANT, { order: 'newest', limit: 10, withBodies: false });
+    expect(logged.map((row) => row.requestId)).toEqual(['req-1']);
+    // A resource write after it still commits with FULL.
+    await store.transaction(async () => {
+      synchronousDuringWrites.push(writer.pragma('synchronous', { simple: true }));
+    });
+    expect(synchronousDuringWrites).toEqual([2]);
+  });
+
   it('creates the missing parent directories and a WAL-mode database file', () => {
     expect(fs.existsSync(filename)).toBe(true);
     const probe = new Database(filename, { readonly: true });

@@ -52,6 +52,7 @@ export class SqliteStore implements Store {
   readonly sql: SqlReadAccess;
   private readonly statementErrors = new StatementErrorTally();
   private readonly writerConnection: SqliteConnection;
+  private readonly syncsEveryCommit: boolean;
   private readonly readerConnection: SqliteConnection;
   private readonly registry: SchemaRegistry;
   private readonly mutex = new AsyncMutex();
@@ -67,6 +68,8 @@ export class SqliteStore implements Store {
   ) {
     this.migrations = migrations;
     this.writerConnection = writer;
+    // PRAGMA synchronous: 2 is FULL (see connection.ts).
+    this.syncsEveryCommit = writer.db.pragma('synchronous', { simple: true }) === 2;
     this.readerConnection = reader;
     this.registry = registry;
     this.reader = new SqliteReader(reader, registry);
@@ -80,9 +83,11 @@ export class SqliteStore implements Store {
         return this.openConnection(this.readerConnection).listingStatement(text).all(...parameters) as Row[];
       },
       // The writer's cache of fixed statements: the callers' texts are few (see SqlExecutor.change).
+      // Only the request log writes through here: a diagnostic record, not a change anyone was
+      // told is done, so its batches do not wait for the disk (see serialisedWrite's `sync`).
       change: (statement: SqlFragment) => {
         const { text, parameters } = renderSql(statement, sqliteDialect);
-        return this.serialisedWrite((writer) => writer.statement(text).run(...parameters).changes);
+        return this.serialisedWrite((writer) => writer.statement(text).run(...parameters).changes, { sync: false });
       },
     };
     this.requestLog = new SqlRequestLogStore(executor);
@@ -141,13 +146,27 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Every write outside `transaction` (tenants, tokens) takes the same lock, or joins the caller's transaction. */
-  private async serialisedWrite<T>(write: (writer: SqliteConnection) => T): Promise<T> {
+  /**
+   * Every write outside `transaction` (tenants, tokens) takes the same lock, or joins the caller's transaction.
+   * `sync: false` commits without waiting for the disk even when every commit is synced
+   * (synchronous=FULL): under FULL each request log batch would block the event loop on an
+   * fsync. In WAL mode such a commit reaches the disk with the next synced commit or
+   * checkpoint; a power cut may lose it, and nothing else.
+   */
+  private async serialisedWrite<T>(write: (writer: SqliteConnection) => T, { sync = true }: { readonly sync?: boolean } = {}): Promise<T> {
     this.assertOpen();
     if (this.inTransaction.getStore() !== undefined) return write(this.writerConnection);
     return this.mutex.run(() => {
       this.assertOpen();
-      return this.writerConnection.db.transaction(() => write(this.writerConnection)).immediate();
+      const db = this.writerConnection.db;
+      const commit = () => db.transaction(() => write(this.writerConnection)).immediate();
+      if (sync || !this.syncsEveryCommit) return commit();
+      db.pragma('synchronous = NORMAL');
+      try {
+        return commit();
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
     });
   }
 
