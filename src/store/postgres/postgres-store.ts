@@ -138,6 +138,11 @@ export class PostgresStore implements Store {
         const { text, parameters } = renderSql(statement, dialect);
         return (await this.pooled.query(text, parameters)).rowCount ?? 0;
       },
+      changeEach: async (statements: readonly SqlFragment[]) => {
+        let changed = 0;
+        for (const statement of statements) changed += await executor.change(statement);
+        return changed;
+      },
     };
     this.requestLog = new SqlRequestLogStore(executor);
     this.eventHistory = new SqlEventHistoryStore(executor);

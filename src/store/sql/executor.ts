@@ -18,4 +18,10 @@ export interface SqlExecutor {
    * may keep each text's prepared statement.
    */
   change(statement: SqlFragment): Promise<number>;
+  /**
+   * Statements that change rows, run in order; returns the rows they changed. SQLite runs
+   * them in one transaction (one commit for a whole batch: a commit is most of the cost
+   * of a small insert there); PostgreSQL may run each in its own.
+   */
+  changeEach(statements: readonly SqlFragment[]): Promise<number>;
 }

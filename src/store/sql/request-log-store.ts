@@ -112,13 +112,15 @@ export class SqlRequestLogStore implements RequestLogStore {
   constructor(private readonly executor: SqlExecutor) {}
 
   async append(entries: readonly RequestLogEntry[]): Promise<void> {
+    const inserts: SqlFragment[] = [];
     let start = 0;
     while (start < entries.length) {
       const size = CHUNK_SIZES.find((candidate) => candidate <= entries.length - start)!;
       const rows = entries.slice(start, start + size).map(rowValues);
-      await this.executor.change(sql`INSERT INTO request_log (${rawSql(COLUMNS.join(', '))}) VALUES ${joinSql(rows, ', ')}`);
+      inserts.push(sql`INSERT INTO request_log (${rawSql(COLUMNS.join(', '))}) VALUES ${joinSql(rows, ', ')}`);
       start += size;
     }
+    await this.executor.changeEach(inserts);
   }
 
   async list(tenantId: string, query: RequestLogQuery): Promise<readonly StoredRequestLogEntry[]> {

@@ -85,10 +85,16 @@ export class SqliteStore implements Store {
       // The writer's cache of fixed statements: the callers' texts are few (see SqlExecutor.change).
       // Only the request log writes through here: a diagnostic record, not a change anyone was
       // told is done, so its batches do not wait for the disk (see serialisedWrite's `sync`).
-      change: (statement: SqlFragment) => {
-        const { text, parameters } = renderSql(statement, sqliteDialect);
-        return this.serialisedWrite((writer) => writer.statement(text).run(...parameters).changes, { sync: false });
-      },
+      change: (statement: SqlFragment) => executor.changeEach([statement]),
+      changeEach: (statements: readonly SqlFragment[]) =>
+        this.serialisedWrite(
+          (writer) =>
+            statements.reduce((changed, statement) => {
+              const { text, parameters } = renderSql(statement, sqliteDialect);
+              return changed + writer.statement(text).run(...parameters).changes;
+            }, 0),
+          { sync: false },
+        ),
     };
     this.requestLog = new SqlRequestLogStore(executor);
     this.eventHistory = new SqlEventHistoryStore(executor);
