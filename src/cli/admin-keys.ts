@@ -25,7 +25,7 @@ export function registerAdminKeyCommands(program: Command): void {
     .option('-n, --name <name>', 'a name to recognise the key by', 'admin key')
     .option('--json', 'print JSON for scripts')
     .action(async (options: { name: string; json?: boolean }) =>
-      withCliContext(async ({ services, origin }) => {
+      withCliContext(async ({ services, origin, originGuess }) => {
         const created = await services.adminKeys.create(options.name);
         if (options.json) return printJson({ ...adminKeyView(created.summary), key: created.key });
         print(`New admin key "${created.summary.name}" (shown only now; only its keyed hash is stored):`);
@@ -34,6 +34,8 @@ export function registerAdminKeyCommands(program: Command): void {
         print();
         print('Try it:');
         print(`  curl -H "Authorization: Bearer ${created.key}" ${origin}/admin/v1/tenants`);
+        // On a line of its own, so the command above still pastes as it is.
+        if (originGuess !== undefined) print(`  (the address is ${originGuess})`);
       }),
     );
 

@@ -399,6 +399,13 @@ describe('scimitar CLI without SCIMITAR_PUBLIC_URL', () => {
     }
   });
 
+  it('admin-keys create says the address in its curl example is a guess, on a line of its own', async () => {
+    const created = await cli.run(['admin-keys', 'create', '--name', 'ops']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(new RegExp(`curl -H "Authorization: Bearer scimadm_[A-Za-z0-9_-]+" http://127\\.0\\.0\\.1:${port}/admin/v1/tenants\\n`));
+    expect(created.stdout).toMatch(/\(the address is a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL/);
+  });
+
   it('with SCIMITAR_PUBLIC_URL the URL is stated plainly, with no caveat', async () => {
     const configured = cliSandbox({ HOST: '127.0.0.1', PORT: String(port) });
     try {
