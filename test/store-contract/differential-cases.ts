@@ -6,9 +6,10 @@
  * text where its lower() differs from JavaScript's.
  */
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { ScimError } from '../../src/core/errors/scim-error.js';
 import { filterNodes, type ComparisonOperator, type ComparisonValue, type FilterNode } from '../../src/core/filter/ast.js';
+import { parseFilter } from '../../src/core/filter/parser.js';
 import { printFilter } from '../../src/core/filter/print.js';
 import { attribute, complex, type SchemaDefinition } from '../../src/core/schema/attribute.js';
 import { createDefaultRegistry, type SchemaRegistry } from '../../src/core/schema/registry.js';
@@ -643,6 +644,22 @@ export const randomUserFilter: fc.Arbitrary<FilterNode> = (() => {
  * Runs 500 generated filters (fixed seed, so every run and both stores see
  * the same ones) and expects the store to select what the evaluator does.
  */
+/**
+ * `A.sub op v` and `A[sub op v]` select the same users (RFC 7644 §3.4.2.2: a
+ * multi-valued attribute matches when any value does), in SQL and in memory:
+ * comparing one path against the other cannot catch a reading both share.
+ */
+export function itSelectsTheSameUsersForBothSpellings(bothWays: (filter: FilterNode) => Promise<FilterOutcomes>): void {
+  for (const [flat, bracketed] of equivalentSpellings()) {
+    it(`selects the same users for ${flat} and ${bracketed}, both ways`, async () => {
+      const [flatOutcomes, bracketedOutcomes] = [await bothWays(parseFilter(flat)), await bothWays(parseFilter(bracketed))];
+      expect(flatOutcomes.sql).toEqual(flatOutcomes.memory);
+      expect(bracketedOutcomes.sql).toEqual(flatOutcomes.sql);
+      expect(bracketedOutcomes.memory).toEqual(flatOutcomes.memory);
+    });
+  }
+}
+
 export async function expectAgreementOnGeneratedFilters(filterWords: readonly string[], bothWays: (filter: FilterNode) => Promise<FilterOutcomes>): Promise<void> {
   await fc.assert(
     fc.asyncProperty(filterArbitrary(filterWords), async (filter) => {
