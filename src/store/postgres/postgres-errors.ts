@@ -88,3 +88,13 @@ export function translateConnectionError(error: unknown): unknown {
   if (error instanceof StoreUnavailableError || !isConnectionLoss(error)) return error;
   return new StoreUnavailableError('The PostgreSQL database is unreachable at the moment (restarting, failing over, or the connection dropped)', { cause: error });
 }
+
+/**
+ * The SQLSTATE class of a server error (`23` integrity, `40` rollback, `57`
+ * operator intervention, … — a bounded set), or `connection` for errors
+ * raised before the server answered.
+ */
+export function postgresErrorKind(error: unknown): string {
+  if (error instanceof DatabaseError && typeof error.code === 'string') return `sqlstate_${error.code.slice(0, 2)}`;
+  return 'connection';
+}

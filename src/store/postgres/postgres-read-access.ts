@@ -3,21 +3,12 @@
  * REPEATABLE READ READ ONLY transaction on a connection taken from the pool
  * for as long as the snapshot is open.
  */
-import { DatabaseError, type Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { SqlDialect } from '../sql/dialect.js';
 import { renderSql, type SqlFragment } from '../sql/fragment.js';
 import type { ReadSnapshot, SqlReadAccess, SqlReader, SqlRow, StatementErrorTally } from '../sql/read-access.js';
 import type { Queryable } from './pool.js';
-
-/**
- * The SQLSTATE class of a server error (`23` integrity, `40` rollback, `57`
- * operator intervention, … — a bounded set), or `connection` for errors
- * raised before the server answered.
- */
-export function postgresErrorKind(error: unknown): string {
-  if (error instanceof DatabaseError && typeof error.code === 'string') return `sqlstate_${error.code.slice(0, 2)}`;
-  return 'connection';
-}
+import { postgresErrorKind, translateConnectionError } from './postgres-errors.js';
 
 class PostgresSnapshot implements ReadSnapshot {
   private open = true;
@@ -36,7 +27,7 @@ class PostgresSnapshot implements ReadSnapshot {
       return (await this.client.query(text, parameters as unknown[])).rows as SqlRow[];
     } catch (error) {
       this.errors.record(postgresErrorKind(error));
-      throw error;
+      throw translateConnectionError(error);
     }
   }
 
@@ -78,13 +69,17 @@ export function postgresReadAccess(dependencies: PostgresReadAccessDependencies)
     dialect,
     committed,
     async openSnapshot() {
-      const client = await pool.connect();
+      // A lost connection is the store's StoreUnavailableError here too: a 503, like every other read.
+      const client = await pool.connect().catch((error: unknown) => {
+        errors.record(postgresErrorKind(error));
+        throw translateConnectionError(error);
+      });
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       } catch (error) {
         errors.record(postgresErrorKind(error));
         client.release(error instanceof Error ? error : undefined);
-        throw error;
+        throw translateConnectionError(error);
       }
       let finished: () => void = () => undefined;
       dependencies.track(new Promise<void>((resolve) => (finished = resolve)));

@@ -5,6 +5,7 @@ import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl
 import { ScimError } from '../../core/errors/scim-error.js';
 import { parseFilter } from '../../core/filter/parser.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
+import { sql } from '../sql/fragment.js';
 import type { StoreWriter } from '../store.js';
 import { StoreUnavailableError } from '../store-unavailable.js';
 import { openPostgresStore, type PostgresStore } from './index.js';
@@ -331,6 +332,22 @@ describe.skipIf(!available)('PostgreSQL store when its connections are cut', () 
     expect(await store.reader.getResource(TENANT, 'User', 'u1')).toBeUndefined();
     await store.transaction((writer) => insertUser(writer, 'u3', 'next@example.com'));
     expect(await store.reader.getResource(TENANT, 'User', 'u3')).toBeDefined();
+  });
+
+  it('counts a failed read by its SQLSTATE class (for metrics), and still answers with the database error', async () => {
+    const before = store.sql.statementErrors().get('sqlstate_42') ?? 0;
+    await expect(store.sql.committed.rows(sql`SELECT * FROM no_such_table`)).rejects.toMatchObject({ code: '42P01' });
+    expect(store.sql.statementErrors().get('sqlstate_42')).toBe(before + 1);
+  });
+
+  it('opens a read snapshot that reports a lost connection as StoreUnavailableError', async () => {
+    const snapshot = await store.sql.openSnapshot();
+    try {
+      await terminateConnections();
+      await expect(snapshot.rows(sql`SELECT 1 AS one`)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await snapshot.close().catch(() => undefined);
+    }
   });
 
   it('serves reads again after its idle connections were terminated', async () => {

@@ -16,9 +16,9 @@ import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
-import { isRetryableTransactionError, translateConnectionError } from './postgres-errors.js';
+import { isRetryableTransactionError, postgresErrorKind, translateConnectionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
-import { postgresErrorKind, postgresReadAccess } from './postgres-read-access.js';
+import { postgresReadAccess } from './postgres-read-access.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
 import { PostgresWebhookStore } from './postgres-webhook-store.js';
@@ -115,12 +115,11 @@ export class PostgresStore implements Store {
         this.assertUsable();
         return this.track(
           this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => {
+            // Counted as the database said it (metrics); answered as the store says it (a lost connection is a 503).
+            this.statementErrors.record(postgresErrorKind(error));
             throw translateConnectionError(error);
           }),
         );
-        const running = this.pool.query<Row>(text, values as unknown[] | undefined);
-        running.catch((error: unknown) => this.statementErrors.record(postgresErrorKind(error)));
-        return this.track(running);
       },
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
