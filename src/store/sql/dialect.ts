@@ -21,8 +21,17 @@ export interface TypedValue {
   readonly guard: SqlFragment;
 }
 
+/** Builds the assignments of an upsert from references to the existing row's and the proposed row's columns. */
+export type DuplicateAssignments = (existing: (column: string) => SqlFragment, proposed: (column: string) => SqlFragment) => SqlFragment;
+
 export interface SqlDialect {
-  readonly name: 'sqlite' | 'postgres';
+  readonly name: 'sqlite' | 'postgres' | 'mysql';
+  /**
+   * Whether INSERT, UPDATE and DELETE take a RETURNING clause (SQLite and
+   * PostgreSQL; not MySQL, and MariaDB not on UPDATE). Store logic without
+   * it changes rows, then reads them back in the same transaction.
+   */
+  readonly returning: boolean;
   /**
    * Whether text values (and text parameters) may contain U+0000. PostgreSQL
    * text and jsonb cannot, so no stored string holds one there and the
@@ -38,6 +47,27 @@ export interface SqlDialect {
    * already clamped, never client text.
    */
   rowLimit(count: number): SqlFragment;
+  /**
+   * The tail of an INSERT that, when a row with the same key exists,
+   * updates that row instead: `set` builds the assignments from references
+   * to the existing row's and the proposed row's columns
+   * (`ON CONFLICT (…) DO UPDATE SET …` / `ON DUPLICATE KEY UPDATE …`).
+   */
+  onDuplicateUpdate(table: string, conflictColumns: readonly string[], set: DuplicateAssignments): SqlFragment;
+  /** The tail of an INSERT that skips rows whose key exists (and only those: other errors still fail). */
+  onDuplicateIgnore(conflictColumns: readonly string[]): SqlFragment;
+  /**
+   * The row lock a SELECT inside a transaction takes, appended to it:
+   * `update` the lock an UPDATE of non-key columns takes, `keyShare` the
+   * lock a foreign key check takes (PostgreSQL FOR NO KEY UPDATE / FOR KEY
+   * SHARE; MySQL FOR UPDATE / LOCK IN SHARE MODE; SQLite nothing, its
+   * writer holds the whole database).
+   */
+  rowLock(mode: 'update' | 'keyShare'): SqlFragment;
+  /** A JSON column as the driver returns it (text or already parsed), parsed. */
+  decodeJson(value: unknown): unknown;
+  /** A boolean column as the driver returns it (1/0 or true/false). */
+  decodeBoolean(value: unknown): boolean | null;
   /** A constant condition, for predicates decided at compile time. */
   booleanLiteral(value: boolean): SqlFragment;
   /** The scalar at `keys` inside the JSON document `source`, read as `type`. */

@@ -1,4 +1,4 @@
-import type { SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
+import type { DuplicateAssignments, SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
 import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 function checkedRowLimit(count: number): number {
@@ -63,6 +63,16 @@ function elementMemberPath(alias: string, key: string): string {
 export const sqliteDialect: SqlDialect = Object.freeze({
   name: 'sqlite',
   textCanHoldNul: true,
+  returning: true,
+  onDuplicateUpdate: (table: string, conflictColumns: readonly string[], set: DuplicateAssignments) =>
+    sql` ON CONFLICT (${rawSql(conflictColumns.join(', '))}) DO UPDATE SET ${set(
+      (column: string) => rawSql(`${table}.${column}`),
+      (column: string) => rawSql(`excluded.${column}`),
+    )}`,
+  onDuplicateIgnore: (conflictColumns: readonly string[]) => rawSql(` ON CONFLICT (${conflictColumns.join(', ')}) DO NOTHING`),
+  rowLock: () => rawSql(''),
+  decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
+  decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === 1 || value === true),
   placeholder: () => '?',
   bindValue(value: SqlParameterValue): unknown {
     if (typeof value === 'boolean') return value ? 1 : 0;
