@@ -161,6 +161,12 @@ describe.skipIf(!available)('PostgreSQL driver (PostgresSessions)', () => {
     expect(sessions.failure(new RangeError('not a database error'))).toEqual({ kind: 'other' });
   });
 
+  it('answers a connection lost mid-transaction with StoreUnavailableError, and does not pool that connection again', async () => {
+    await expect(sessions.write((session) => session.run(sql`SELECT pg_terminate_backend(pg_backend_pid())`))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await sessions.write((session) => insertTenant(session, 'after'));
+    expect(await tenantIds(sessions.committed())).toEqual(['after']);
+  });
+
   it('runs the beforeCommit work last on the same connection', async () => {
     await sessions.write((session) => insertTenant(session, 'acme'), {
       beforeCommit: async (session) => {
