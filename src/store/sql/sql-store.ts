@@ -28,7 +28,11 @@ export interface SqlStoreReader extends StoreReader {
 
 /** The resource writer of one transaction. */
 export interface TransactionWriter extends StoreWriter {
-  /** Writes what the writer kept for the end of the transaction (the resource counts), just before COMMIT. */
+  /**
+   * Writes what the writer kept for the end of the transaction (the
+   * resource counts), just before COMMIT; throws instead the failure of an
+   * earlier statement of the writer, which the callback may have caught.
+   */
   flushCounts(): Promise<void> | void;
   /** The transaction has ended: the writer refuses every further call. */
   end(): void;
@@ -91,16 +95,17 @@ export class SqlStore implements Store {
     // A new writer per attempt: a transaction the database aborted is run again from scratch.
     const attempt: { writer?: TransactionWriter } = {};
     try {
-      return await this.driver.write(
-        async (session) => {
-          attempt.writer?.end();
-          const writer = this.parts.writer(session);
-          attempt.writer = writer;
-          return this.inTransaction.run(true, () => work(writer));
-        },
-        // The count rows last, so their row locks are held only for the commit.
-        { beforeCommit: async () => attempt.writer?.flushCounts() },
-      );
+      return await this.driver.write(async (session) => {
+        attempt.writer?.end();
+        const writer = this.parts.writer(session);
+        attempt.writer = writer;
+        const result = await this.inTransaction.run(true, () => work(writer));
+        // The count rows last, so their row locks are held only for the commit. A writer
+        // whose statement failed (the callback swallowed it) throws that failure here, as
+        // its caller was told it (a taken userName is a 409, not a database error).
+        await writer.flushCounts();
+        return result;
+      });
     } finally {
       attempt.writer?.end();
     }
