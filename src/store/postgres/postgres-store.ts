@@ -7,9 +7,9 @@ import type { SqlDialect } from '../sql/dialect.js';
 import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
-import type { SqlExecutor } from '../sql/executor.js';
-import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import { SqlEventStore } from '../sql/event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
+import { SqlTenantStore } from '../sql/tenant-store.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { migratePostgres } from './migrate.js';
@@ -17,10 +17,9 @@ import { postgresMigrations } from './migrations/index.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { isRetryableTransactionError, postgresErrorKind, translateConnectionError } from './postgres-errors.js';
-import { PostgresEventStore } from './postgres-event-store.js';
 import { postgresReadAccess } from './postgres-read-access.js';
 import { PostgresReader } from './postgres-reader.js';
-import { PostgresTenantStore } from './postgres-tenant-store.js';
+import { postgresSessions } from './postgres-sessions.js';
 import { PostgresWebhookStore } from './postgres-webhook-store.js';
 import { PostgresWriter } from './postgres-writer.js';
 
@@ -123,28 +122,17 @@ export class PostgresStore implements Store {
       },
     };
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
-    this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements() ?? this.pooled);
-    this.events = new PostgresEventStore(() => this.pooled);
+    const sessions = postgresSessions({
+      dialect: this.sqlDialect,
+      pooled: this.pooled,
+      transactionStatements: () => this.inTransaction.getStore()?.statements(),
+      transaction: (work) => this.transaction(work),
+    });
+    this.tenants = new SqlTenantStore(sessions);
+    this.events = new SqlEventStore(sessions);
     this.webhooks = new PostgresWebhookStore(pool, this.pooled);
-    const dialect = this.sqlDialect;
-    const executor: SqlExecutor = {
-      dialect,
-      select: async <Row>(statement: SqlFragment) => {
-        const { text, parameters } = renderSql(statement, dialect);
-        return (await this.pooled.query<Row & QueryResultRow>(text, parameters)).rows;
-      },
-      change: async (statement: SqlFragment) => {
-        const { text, parameters } = renderSql(statement, dialect);
-        return (await this.pooled.query(text, parameters)).rowCount ?? 0;
-      },
-      changeEach: async (statements: readonly SqlFragment[]) => {
-        let changed = 0;
-        for (const statement of statements) changed += await executor.change(statement);
-        return changed;
-      },
-    };
-    this.requestLog = new SqlRequestLogStore(executor);
-    this.eventHistory = new SqlEventHistoryStore(executor);
+    this.requestLog = new SqlRequestLogStore(sessions);
+    this.eventHistory = new SqlEventHistoryStore(sessions);
     this.sql = postgresReadAccess({
       pool,
       pooled: this.pooled,

@@ -5,9 +5,9 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
 import { sqliteDialect } from '../sql/dialects/sqlite.js';
-import type { SqlExecutor } from '../sql/executor.js';
-import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import { SqlEventStore } from '../sql/event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
+import { SqlTenantStore } from '../sql/tenant-store.js';
 import type { EventHistoryStore, EventStore, ListQuery, Store, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
@@ -15,12 +15,14 @@ import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { AsyncMutex } from './mutex.js';
 import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
-import { SqliteEventStore } from './sqlite-event-store.js';
 import { sqliteErrorKind, sqliteReadAccess } from './sqlite-read-access.js';
 import { SqliteReader } from './sqlite-reader.js';
-import { SqliteTenantStore } from './sqlite-tenant-store.js';
+import { sqliteSessions } from './sqlite-sessions.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteWriter } from './sqlite-writer.js';
+
+/** Runs a write on the writer connection, serialised with the store's transactions. */
+export type SerialisedWrite = <T>(write: (writer: SqliteConnection) => T) => Promise<T>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -73,31 +75,18 @@ export class SqliteStore implements Store {
     this.readerConnection = reader;
     this.registry = registry;
     this.reader = new SqliteReader(reader, registry);
-    this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
-    this.events = new SqliteEventStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+    const sessions = sqliteSessions({
+      reader: () => this.openConnection(this.readerConnection),
+      writer: () => this.openConnection(this.writerConnection),
+      mutex: this.mutex,
+      inTransaction: () => this.inTransaction.getStore() !== undefined,
+      syncsEveryCommit: this.syncsEveryCommit,
+    });
+    this.tenants = new SqlTenantStore(sessions);
+    this.events = new SqlEventStore(sessions);
     this.webhooks = new SqliteWebhookStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
-    const executor: SqlExecutor = {
-      dialect: sqliteDialect,
-      select: async <Row>(statement: SqlFragment) => {
-        const { text, parameters } = renderSql(statement, sqliteDialect);
-        return this.openConnection(this.readerConnection).listingStatement(text).all(...parameters) as Row[];
-      },
-      // The writer's cache of fixed statements: the callers' texts are few (see SqlExecutor.change).
-      // Only the request log writes through here: a diagnostic record, not a change anyone was
-      // told is done, so its batches do not wait for the disk (see serialisedWrite's `sync`).
-      change: (statement: SqlFragment) => executor.changeEach([statement]),
-      changeEach: (statements: readonly SqlFragment[]) =>
-        this.serialisedWrite(
-          (writer) =>
-            statements.reduce((changed, statement) => {
-              const { text, parameters } = renderSql(statement, sqliteDialect);
-              return changed + writer.statement(text).run(...parameters).changes;
-            }, 0),
-          { sync: false },
-        ),
-    };
-    this.requestLog = new SqlRequestLogStore(executor);
-    this.eventHistory = new SqlEventHistoryStore(executor);
+    this.requestLog = new SqlRequestLogStore(sessions);
+    this.eventHistory = new SqlEventHistoryStore(sessions);
     this.sql = sqliteReadAccess(() => this.openConnection(this.readerConnection), this.statementErrors);
   }
 
