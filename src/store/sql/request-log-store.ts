@@ -5,6 +5,7 @@
  */
 import type { CausedEvent, RequestLogEntry, RequestLogQuery, RequestLogStore, StoredRequestLogEntry } from '../../request-log/entry.js';
 import { eventFromRow } from '../event-rows.js';
+import type { SqlDialect } from './dialect.js';
 import type { EventHistoryStore, HistoryRecord } from '../store.js';
 import { joinSql, parameter, rawSql, sql, type SqlFragment } from './fragment.js';
 import type { SqlSessions } from './session.js';
@@ -62,25 +63,35 @@ interface RequestLogRow {
   readonly response_body?: string | null;
 }
 
-function rowValues(entry: RequestLogEntry): SqlFragment {
+/**
+ * The text of an entry as the database can hold it: where text cannot hold
+ * U+0000 (PostgreSQL), each becomes U+FFFD. An error detail may quote a
+ * client's value, and one such entry must not cost its whole batch.
+ */
+function storableText(value: string | null): string | null {
+  return value === null ? null : value.replaceAll('\u0000', '\ufffd');
+}
+
+function rowValues(entry: RequestLogEntry, dialect: SqlDialect): SqlFragment {
+  const text = dialect.textCanHoldNul ? (value: string | null) => value : storableText;
   const values = [
-    entry.tenantId,
-    entry.occurredAt,
-    entry.requestId,
-    entry.method,
-    entry.path,
-    entry.query,
+    text(entry.tenantId),
+    text(entry.occurredAt),
+    text(entry.requestId),
+    text(entry.method),
+    text(entry.path),
+    text(entry.query),
     entry.status,
-    entry.scimType,
-    entry.detail,
-    entry.authFailure,
+    text(entry.scimType),
+    text(entry.detail),
+    text(entry.authFailure),
     entry.latencyMs,
-    entry.clientAddress,
-    entry.userAgent,
-    entry.idp,
-    entry.resourceId,
-    entry.requestBody,
-    entry.responseBody,
+    text(entry.clientAddress),
+    text(entry.userAgent),
+    text(entry.idp),
+    text(entry.resourceId),
+    text(entry.requestBody),
+    text(entry.responseBody),
   ].map((value) => parameter(value));
   return sql`(${joinSql(values, ', ')})`;
 }
@@ -124,7 +135,7 @@ export class SqlRequestLogStore implements RequestLogStore {
     let start = 0;
     while (start < entries.length) {
       const size = CHUNK_SIZES.find((candidate) => candidate <= entries.length - start)!;
-      const rows = entries.slice(start, start + size).map(rowValues);
+      const rows = entries.slice(start, start + size).map((entry) => rowValues(entry, this.sessions.dialect));
       inserts.push(sql`INSERT INTO request_log (${rawSql(COLUMNS.join(', '))}) VALUES ${joinSql(rows, ', ')}`);
       start += size;
     }
