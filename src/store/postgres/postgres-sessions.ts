@@ -6,9 +6,9 @@
  */
 import { DatabaseError } from 'pg';
 import type { SqlDialect } from '../sql/dialect.js';
-import { quoteSqlString, rawSql, renderSql, type SqlFragment } from '../sql/fragment.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
 import type { SqlFailure, SqlRow, SqlSession, SqlSessions } from '../sql/session.js';
-import { CREDENTIALS_CHANNEL } from './credential-watch.js';
+import { CREDENTIALS_NOTICE } from './credential-watch.js';
 import type { Queryable } from './pool.js';
 import { SQLSTATE } from './postgres-errors.js';
 
@@ -42,12 +42,6 @@ export interface PostgresSessionSource {
   /** Runs `work` in a transaction of the store's own (BEGIN … COMMIT, retried on deadlock). */
   readonly transaction: <T>(work: () => Promise<T>) => Promise<T>;
 }
-
-/**
- * PostgreSQL delivers a NOTIFY when, and only if, its transaction commits,
- * to every instance listening (credential-watch.ts).
- */
-const CREDENTIALS_NOTICE = rawSql(`SELECT pg_notify(${quoteSqlString(CREDENTIALS_CHANNEL)}, '')`);
 
 export function postgresSessions(source: PostgresSessionSource): SqlSessions {
   const committed = new PostgresSession(source.dialect, () => source.pooled);
