@@ -86,46 +86,22 @@ export class SqlStore implements Store {
     if (this.inTransaction.getStore() !== undefined) {
       throw new TypeError('store.transaction was called inside a transaction; use the writer passed to the outer callback');
     }
-    let writer: TransactionWriter | undefined;
+    // A new writer per attempt: a transaction the database aborted is run again from scratch.
+    const attempt: { writer?: TransactionWriter } = {};
     try {
-      return await this.transactionAttempts(work, (attempt) => {
-        writer?.end();
-        writer = attempt;
-      }, () => writer);
-    } finally {
-      writer?.end();
-    }
-  }
-
-  private transactionAttempts<T>(
-    work: (writer: StoreWriter) => Promise<T>,
-    started: (writer: TransactionWriter) => void,
-    running: () => TransactionWriter | undefined,
-  ): Promise<T> {
-    return this.driver.write(
-      async (session) => {
-        // A new writer per attempt: a transaction the database aborted is run again from scratch.
-        const attempt = this.parts.writer(session);
-        started(attempt);
-        try {
-          return await this.inTransaction.run(true, () => work(attempt));
-        } catch (error) {
-          attempt.end();
-          throw error;
-        }
-      },
-      {
-        beforeCommit: async () => {
-          const attempt = running();
-          if (attempt === undefined) return;
-          try {
-            await attempt.flushCounts();
-          } finally {
-            attempt.end();
-          }
+      return await this.driver.write(
+        async (session) => {
+          attempt.writer?.end();
+          const writer = this.parts.writer(session);
+          attempt.writer = writer;
+          return this.inTransaction.run(true, () => work(writer));
         },
-      },
-    );
+        // The count rows last, so their row locks are held only for the commit.
+        { beforeCommit: async () => attempt.writer?.flushCounts() },
+      );
+    } finally {
+      attempt.writer?.end();
+    }
   }
 
   /** See SqlStoreReader.explainList. */
