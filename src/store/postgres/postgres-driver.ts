@@ -12,6 +12,7 @@ import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
 import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
+import { CREDENTIALS_NOTICE } from './credential-watch.js';
 import { isRetryableTransactionError, postgresErrorKind, SQLSTATE, translateConnectionError } from './postgres-errors.js';
 import type { Queryable } from './pool.js';
 import { openPostgresSnapshot } from './postgres-read-access.js';
@@ -65,6 +66,7 @@ export interface PostgresSessionsSettings {
  */
 export class PostgresSessions implements SqlDriver, Queryable {
   readonly dialect: SqlDialect;
+  readonly afterCredentialChange = CREDENTIALS_NOTICE;
   private readonly pool: Pool;
   private readonly errors: StatementErrorTally;
   private readonly pooled: PostgresSession;

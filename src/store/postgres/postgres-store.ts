@@ -3,16 +3,16 @@ import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { CredentialChanges } from '../store.js';
 import type { SqlDialect } from '../sql/dialect.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
+import { SqlEventStore } from '../sql/event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import { sessionsExecutor, SqlStore, type SqlStoreParts, type SqlStoreSettings, type TransactionWriter } from '../sql/sql-store.js';
+import { SqlTenantStore } from '../sql/tenant-store.js';
+import { SqlStore, type SqlStoreParts, type SqlStoreSettings, type TransactionWriter } from '../sql/sql-store.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { PostgresSessions } from './postgres-driver.js';
-import { PostgresEventStore } from './postgres-event-store.js';
 import { PostgresReader } from './postgres-reader.js';
-import { PostgresTenantStore } from './postgres-tenant-store.js';
 import { PostgresWebhookStore } from './postgres-webhook-store.js';
 import { PostgresWriter } from './postgres-writer.js';
 
@@ -88,15 +88,13 @@ function postgresWriter(sessions: PostgresSessions, registry: SchemaRegistry, di
 
 /** The store parts still written against node-postgres, wired to the driver's pool and transactions. */
 function postgresParts(sessions: PostgresSessions, pool: Pool, registry: SchemaRegistry, dialect: SqlDialect): SqlStoreParts {
-  const executor = sessionsExecutor(sessions);
   return {
     reader: new PostgresReader(() => sessions, registry, dialect),
-    // Tenant and token reads inside a transaction see its writes.
-    tenants: new PostgresTenantStore(() => sessions.transactionClient() ?? sessions),
-    events: new PostgresEventStore(() => sessions),
+    tenants: new SqlTenantStore(sessions),
+    events: new SqlEventStore(sessions),
     webhooks: new PostgresWebhookStore(pool, sessions),
-    requestLog: new SqlRequestLogStore(executor),
-    eventHistory: new SqlEventHistoryStore(executor),
+    requestLog: new SqlRequestLogStore(sessions),
+    eventHistory: new SqlEventHistoryStore(sessions),
     writer: () => postgresWriter(sessions, registry, dialect),
   };
 }

@@ -11,9 +11,7 @@ import type { RequestLogStore } from '../../request-log/entry.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
-import type { SqlExecutor } from './executor.js';
-import type { SqlFragment } from './fragment.js';
-import type { SqlDriver, SqlSession, SqlSessions } from './session.js';
+import type { SqlDriver, SqlSession } from './session.js';
 
 /** The query plans of a list request's statements, for index checks. */
 export interface ListPlans {
@@ -124,27 +122,4 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     return this.driver.close();
   }
-}
-
-/**
- * The request log's executor over sessions: reads of committed data, and
- * each batch of changes in one transaction that does not wait for the disk
- * (a diagnostic record nobody was told is durable; see WriteOptions.sync).
- */
-export function sessionsExecutor(sessions: SqlSessions): SqlExecutor {
-  const changeEach = (statements: readonly SqlFragment[]) =>
-    sessions.write(
-      async (session) => {
-        let changed = 0;
-        for (const statement of statements) changed += await session.run(statement);
-        return changed;
-      },
-      { sync: false },
-    );
-  return {
-    dialect: sessions.dialect,
-    select: <Row>(statement: SqlFragment) => sessions.committed().all<Row>(statement),
-    change: (statement) => changeEach([statement]),
-    changeEach,
-  };
 }

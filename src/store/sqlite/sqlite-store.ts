@@ -1,18 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
+import { SqlEventStore } from '../sql/event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import { sessionsExecutor, SqlStore, type SqlStoreParts } from '../sql/sql-store.js';
+import { SqlStore, type SqlStoreParts } from '../sql/sql-store.js';
+import { SqlTenantStore } from '../sql/tenant-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteSessions } from './sqlite-driver.js';
-import { SqliteEventStore } from './sqlite-event-store.js';
 import { SqliteReader } from './sqlite-reader.js';
-import type { SerialisedWrite } from './sqlite-tenant-store.js';
-import { SqliteTenantStore } from './sqlite-tenant-store.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteWriter } from './sqlite-writer.js';
+
+/** Runs a write on the writer connection, in the running transaction or one of its own. */
+export type SerialisedWrite = <T>(write: (writer: SqliteConnection) => T) => Promise<T>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -36,14 +38,13 @@ function sqliteParts(sessions: SqliteSessions, reader: SqliteConnection, registr
   const readerConnection = () => sessions.readerConnection();
   // Joins the running transaction, or runs one of its own, on the writer connection.
   const write: SerialisedWrite = (change) => sessions.write(async () => change(sessions.writerConnection()));
-  const executor = sessionsExecutor(sessions);
   return {
     reader: new SqliteReader(reader, registry),
-    tenants: new SqliteTenantStore(readerConnection, write),
-    events: new SqliteEventStore(readerConnection, write),
+    tenants: new SqlTenantStore(sessions),
+    events: new SqlEventStore(sessions),
     webhooks: new SqliteWebhookStore(readerConnection, write),
-    requestLog: new SqlRequestLogStore(executor),
-    eventHistory: new SqlEventHistoryStore(executor),
+    requestLog: new SqlRequestLogStore(sessions),
+    eventHistory: new SqlEventHistoryStore(sessions),
     writer: () => new SqliteWriter(sessions.writerConnection(), registry),
   };
 }
