@@ -21,7 +21,8 @@ import { PostgresEventStore } from './postgres-event-store.js';
 import { postgresReadAccess } from './postgres-read-access.js';
 import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
-import { PostgresWebhookStore } from './postgres-webhook-store.js';
+import { PostgresSessions } from './postgres-driver.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { PostgresWriter } from './postgres-writer.js';
 
 export interface PostgresStoreOptions {
@@ -125,7 +126,7 @@ export class PostgresStore implements Store {
     this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
     this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements() ?? this.pooled);
     this.events = new PostgresEventStore(() => this.pooled);
-    this.webhooks = new PostgresWebhookStore(pool, this.pooled);
+    this.webhooks = new SqlWebhookStore(new PostgresSessions({ pool, dialect: this.sqlDialect, errors: this.statementErrors }));
     const dialect = this.sqlDialect;
     const executor: SqlExecutor = {
       dialect,

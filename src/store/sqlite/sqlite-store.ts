@@ -19,8 +19,9 @@ import { SqliteEventStore } from './sqlite-event-store.js';
 import { sqliteErrorKind, sqliteReadAccess } from './sqlite-read-access.js';
 import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTenantStore } from './sqlite-tenant-store.js';
-import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteWriter } from './sqlite-writer.js';
+import { SqliteSessions } from './sqlite-driver.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -75,7 +76,7 @@ export class SqliteStore implements Store {
     this.reader = new SqliteReader(reader, registry);
     this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.events = new SqliteEventStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
-    this.webhooks = new SqliteWebhookStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
+    this.webhooks = new SqlWebhookStore(new SqliteSessions({ writer, reader, errors: this.statementErrors, writerLock: this.mutex }));
     const executor: SqlExecutor = {
       dialect: sqliteDialect,
       select: async <Row>(statement: SqlFragment) => {
