@@ -66,9 +66,14 @@ function* inChunks<T>(items: readonly T[]): Generator<readonly T[]> {
   for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) yield items.slice(start, start + ROWS_PER_STATEMENT);
 }
 
+/** Bound values, comma-separated. */
+function parameters(values: readonly SqlParameterValue[]): SqlFragment {
+  return joinSql(values.map(parameter), ', ');
+}
+
 /** `(?, ?, …)`: a row of bound values, or the list of an IN. */
 function valueList(values: readonly SqlParameterValue[]): SqlFragment {
-  return sql`(${joinSql(values.map(parameter), ', ')})`;
+  return sql`(${parameters(values)})`;
 }
 
 /**
@@ -91,7 +96,7 @@ ORDER BY d.next_attempt_at, d.sequence
 LIMIT ${dialect.rowLimit(limit)}`;
 }
 
-/** A tenant's last event sequence, for a webhook row `w` (0 before its first event). */
+/** The tenant's last event sequence, for a webhook row `w` (NULL before the tenant's first event: nothing to enqueue). */
 const TENANT_LAST_SEQUENCE = rawSql('(SELECT s.last_sequence FROM event_sequences s WHERE s.tenant_id = w.tenant_id)');
 
 /** A replay: pending again, due now, with a fresh retry budget; the attempts so far stay recorded. */
@@ -100,15 +105,11 @@ function replay(at: string): SqlFragment {
   retry_window_attempts = attempts, completed_at = NULL, claimed_until = NULL, claim_token = NULL`;
 }
 
+/** A new delivery's row, in DELIVERY_COLUMNS order and then claim_token. */
 function deliveryValues(delivery: NewDeliveryRow): SqlFragment {
-  // Columns in DELIVERY_COLUMNS order, then claim_token.
+  const { id, webhookId, tenantId, sequence, eventId, eventType, resourceType, resourceId, payload } = delivery;
   const now = parameter(delivery.now);
-  return sql`(${joinSql(
-    [delivery.id, delivery.webhookId, delivery.tenantId, delivery.sequence, delivery.eventId, delivery.eventType, delivery.resourceType, delivery.resourceId, delivery.payload].map(
-      parameter,
-    ),
-    ', ',
-  )}, 'pending', 0, ${now}, ${now}, 0, NULL, NULL, ${now}, NULL, NULL)`;
+  return sql`(${parameters([id, webhookId, tenantId, sequence, eventId, eventType, resourceType, resourceId, payload])}, 'pending', 0, ${now}, ${now}, 0, NULL, NULL, ${now}, NULL, NULL)`;
 }
 
 export class SqlWebhookStore implements WebhookStore {
@@ -146,15 +147,13 @@ export class SqlWebhookStore implements WebhookStore {
       // The start position is read in the insert itself: no event committed before it is delivered, none after it is missed.
       await session.run(
         sql`INSERT INTO webhooks (${rawSql(WEBHOOK_COLUMNS)})
-VALUES (${joinSql(
-          [webhook.id, webhook.tenantId, webhook.url, JSON.stringify(webhook.eventTypes), webhook.enabled, webhook.description, webhook.secret].map(parameter),
-          ', ',
-        )}, NULL, NULL, NULL, ${parameter(now)}, ${parameter(now)},
+VALUES (${parameters([webhook.id, webhook.tenantId, webhook.url, JSON.stringify(webhook.eventTypes), webhook.enabled, webhook.description, webhook.secret])},
+  NULL, NULL, NULL, ${parameter(now)}, ${parameter(now)},
   COALESCE((SELECT last_sequence FROM event_sequences WHERE tenant_id = ${parameter(webhook.tenantId)}), 0))`,
       );
       // Read back rather than RETURNING, which not every database has: one path for all.
       const stored = await this.webhookIn(session, webhook.id);
-      if (stored === undefined) throw new Error(`Webhook ${webhook.id} was not found right after its insert`);
+      if (stored === undefined) throw new TypeError(`Webhook ${webhook.id} is missing inside the transaction that inserted it`);
       return stored;
     });
   }
