@@ -81,13 +81,17 @@ function valueList(values: readonly SqlParameterValue[]): SqlFragment {
  * lease, of an enabled webhook, and with no earlier pending delivery of the
  * same resource (deliveries of one resource go out in order). The
  * 'pending' literals match the partial indexes (webhook_deliveries_due,
- * webhook_deliveries_resource_order).
+ * webhook_deliveries_resource_order). The webhook is read in a scalar
+ * subquery, not EXISTS: MariaDB turns EXISTS into a join, and a locking
+ * read then locks (and, skipping locked rows, skips) the webhook row too,
+ * so concurrent claims of one webhook's deliveries would shut each other
+ * out.
  */
 export function claimableDeliveries(dialect: SqlDialect, now: string, limit: number): SqlFragment {
   const at = parameter(now);
   return sql`SELECT d.id FROM webhook_deliveries d
 WHERE d.status = 'pending' AND d.next_attempt_at <= ${at} AND (d.claimed_until IS NULL OR d.claimed_until <= ${at})
-  AND EXISTS (SELECT 1 FROM webhooks w WHERE w.id = d.webhook_id AND w.enabled = ${dialect.booleanLiteral(true)})
+  AND (SELECT w.enabled FROM webhooks w WHERE w.id = d.webhook_id) = ${dialect.booleanLiteral(true)}
   AND NOT EXISTS (
     SELECT 1 FROM webhook_deliveries e
     WHERE e.webhook_id = d.webhook_id AND e.resource_type = d.resource_type AND e.resource_id = d.resource_id
