@@ -104,8 +104,6 @@ export interface SqliteSessionsSettings {
   readonly reader: SqliteConnection;
   /** Where failed statements are counted; a fresh tally when not given. */
   readonly errors?: StatementErrorTally;
-  /** The writer connection's lock, when other code also runs transactions on that connection (and so must take the same lock); a lock of its own when not given. */
-  readonly writerLock?: AsyncMutex;
 }
 
 /** The SQLite driver: SqlSessions over a writer and a reader connection to one database file in WAL mode. */
@@ -118,7 +116,7 @@ export class SqliteSessions implements SqlDriver {
   private readonly writerSession: SqliteSession;
   /** Whether every commit waits for the disk (synchronous=FULL), so a `sync: false` write has something to relax. */
   private readonly syncsEveryCommit: boolean;
-  private readonly mutex: AsyncMutex;
+  private readonly mutex = new AsyncMutex();
   private readonly transactions: TransactionRunner;
   private closing: Promise<void> | undefined;
   private closed = false;
@@ -127,7 +125,6 @@ export class SqliteSessions implements SqlDriver {
     this.writer = settings.writer;
     this.reader = settings.reader;
     this.errors = settings.errors ?? new StatementErrorTally();
-    this.mutex = settings.writerLock ?? new AsyncMutex();
     this.syncsEveryCommit = this.writer.db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL;
     this.readerSession = new SqliteSession(() => this.open(this.reader), this.errors);
     this.writerSession = new SqliteSession(() => this.open(this.writer), this.errors);
@@ -140,6 +137,16 @@ export class SqliteSessions implements SqlDriver {
 
   committed(): SqlSession {
     return this.readerSession;
+  }
+
+  /** The reader connection, for the store parts still written against connections. */
+  readerConnection(): SqliteConnection {
+    return this.open(this.reader);
+  }
+
+  /** The writer connection, for the store parts still written against connections: only inside `write`. */
+  writerConnection(): SqliteConnection {
+    return this.open(this.writer);
   }
 
   current(): SqlSession {
