@@ -7,13 +7,13 @@ import { SqlEventStore } from '../sql/event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
 import { SqlTenantStore } from '../sql/tenant-store.js';
 import { SqlStore, type SqlStoreParts, type SqlStoreSettings, type TransactionWriter } from '../sql/sql-store.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { PostgresSessions } from './postgres-driver.js';
 import { PostgresReader } from './postgres-reader.js';
-import { PostgresWebhookStore } from './postgres-webhook-store.js';
 import { PostgresWriter } from './postgres-writer.js';
 
 export { MAX_TRANSACTION_ATTEMPTS } from '../sql/transactions.js';
@@ -92,7 +92,7 @@ function postgresParts(sessions: PostgresSessions, pool: Pool, registry: SchemaR
     reader: new PostgresReader(() => sessions, registry, dialect),
     tenants: new SqlTenantStore(sessions),
     events: new SqlEventStore(sessions),
-    webhooks: new PostgresWebhookStore(pool, sessions),
+    webhooks: new SqlWebhookStore(sessions),
     requestLog: new SqlRequestLogStore(sessions),
     eventHistory: new SqlEventHistoryStore(sessions),
     writer: () => postgresWriter(sessions, registry, dialect),

@@ -5,12 +5,12 @@ import { SqlEventStore } from '../sql/event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
 import { SqlStore, type SqlStoreParts } from '../sql/sql-store.js';
 import { SqlTenantStore } from '../sql/tenant-store.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteSessions } from './sqlite-driver.js';
 import { SqliteReader } from './sqlite-reader.js';
-import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 import { SqliteWriter } from './sqlite-writer.js';
 
 /** Runs a write on the writer connection, in the running transaction or one of its own. */
@@ -42,7 +42,7 @@ function sqliteParts(sessions: SqliteSessions, reader: SqliteConnection, registr
     reader: new SqliteReader(reader, registry),
     tenants: new SqlTenantStore(sessions),
     events: new SqlEventStore(sessions),
-    webhooks: new SqliteWebhookStore(readerConnection, write),
+    webhooks: new SqlWebhookStore(sessions),
     requestLog: new SqlRequestLogStore(sessions),
     eventHistory: new SqlEventHistoryStore(sessions),
     writer: () => new SqliteWriter(sessions.writerConnection(), registry),
