@@ -59,7 +59,7 @@ function isWordChar(code: number): boolean {
   return isNameChar(code) || code === DOT || code === 0x3a || code === DOLLAR;
 }
 
-function isWhitespace(code: number): boolean {
+export function isWhitespace(code: number): boolean {
   // RFC 7644 writes SP between tokens; clients also send runs of spaces,
   // tabs and line breaks (pretty-printed filters), which mean the same thing.
   return code === SPACE || code === TAB || code === LINE_FEED || code === CARRIAGE_RETURN;
