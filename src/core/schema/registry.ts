@@ -185,14 +185,20 @@ export const groupResourceType: ResourceTypeDefinition = Object.freeze({
   schemaExtensions: Object.freeze([]),
 });
 
+/** An extension schema an embedding app adds to one resource type (RFC 7643 §3.3). */
+export interface SchemaExtensionDefinition {
+  readonly resourceType: ResourceTypeName;
+  readonly schema: SchemaDefinition;
+  /** Whether every resource of the type must carry it (default false). */
+  readonly required?: boolean;
+}
+
 /**
  * The registry with the RFC 7643 schemas: core User (+ Enterprise User
  * extension) and Group. Custom extensions are appended by passing their
  * schema definitions; they attach to the resource type they name.
  */
-export function createDefaultRegistry(
-  customExtensions: readonly { readonly resourceType: ResourceTypeName; readonly schema: SchemaDefinition; readonly required?: boolean }[] = [],
-): SchemaRegistry {
+export function createDefaultRegistry(customExtensions: readonly SchemaExtensionDefinition[] = []): SchemaRegistry {
   const extensionRefs = (name: ResourceTypeName) =>
     customExtensions.filter((ext) => ext.resourceType === name).map((ext) => ({ schema: ext.schema.id, required: ext.required ?? false }));
   const user: ResourceTypeDefinition = { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extensionRefs('User')] };

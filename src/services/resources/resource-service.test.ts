@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alwaysReturnedOnly, noProjection } from '../../core/projection/index.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
+import { sameSchemasForEveryTenant } from '../../core/schema/schema-resolver.js';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite/index.js';
 import type { Store, StoreWriter } from '../../store/store.js';
 import { createScryptHasher } from '../passwords.js';
@@ -45,7 +46,7 @@ describe('ResourceService: cost of a group member change', () => {
     await sqlite.tenants.ensureTenant(TENANT, 'Default', new Date().toISOString());
     const counting = countingMemberReads(sqlite);
     memberReads = counting.memberReads;
-    service = new ResourceService({ store: counting.store, registry: createDefaultRegistry(), passwords: createScryptHasher({ N: 1024, r: 8, p: 1 }) });
+    service = new ResourceService({ store: counting.store, schemas: sameSchemasForEveryTenant(createDefaultRegistry()), passwords: createScryptHasher({ N: 1024, r: 8, p: 1 }) });
     for (let index = 0; index < 3; index += 1) {
       const created = await service.create(context, 'User', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `member-${index}` }, alwaysReturnedOnly);
       userIds.push(String(created.resource['id']));
