@@ -54,7 +54,7 @@ async function withCliContext<T>(schemaOptions: SchemaOptions, work: (context: C
   }
 }
 
-export const ORIGIN_GUESS = 'a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL to the address identity providers reach';
+const ORIGIN_GUESS = 'a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL to the address identity providers reach';
 
 /**
  * Where a server started with this configuration listens, as seen from this

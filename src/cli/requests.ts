@@ -32,7 +32,7 @@ interface RequestsOptions {
 }
 
 /** One line per request, fixed fields first: the same shape in a listing and while following. */
-export function formatRequestLine(entry: StoredRequestLogEntry): string {
+function formatRequestLine(entry: StoredRequestLogEntry): string {
   const outcome = entry.authFailure !== null ? `auth: ${entry.authFailure}` : entry.detail !== null ? `${entry.scimType ?? 'error'}: ${entry.detail}` : '';
   const target = entry.query === null ? entry.path : `${entry.path}?${entry.query}`;
   return [
