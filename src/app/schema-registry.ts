@@ -10,8 +10,17 @@ import { createDefaultRegistry, type SchemaExtensionDefinition, type SchemaRegis
 export interface SchemaOptions {
   /** Extension schemas of the built-in resource types, for every tenant. */
   readonly schemaExtensions?: readonly SchemaExtensionDefinition[];
+  /**
+   * A registry the app built itself with createDefaultRegistry (its
+   * extensions and resource types of its own), instead of `schemaExtensions`.
+   */
+  readonly registry?: SchemaRegistry;
 }
 
 export function buildSchemaRegistry(options: SchemaOptions = {}): SchemaRegistry {
+  if (options.registry !== undefined) {
+    if (options.schemaExtensions !== undefined) throw new TypeError('Give schemaExtensions or a registry built with them, not both');
+    return options.registry;
+  }
   return createDefaultRegistry(options.schemaExtensions ?? []);
 }
