@@ -126,7 +126,7 @@ export class ResourceSchemas {
   }
 }
 
-/** All schemas and resource types the server knows; built once at start-up. */
+/** All schemas and resource types a server serves (app/schema-registry.ts builds it); requests reach theirs through a SchemaResolver. */
 export class SchemaRegistry {
   readonly schemas: readonly SchemaDefinition[];
   readonly resourceTypes: readonly ResourceTypeDefinition[];
