@@ -13,7 +13,10 @@ export { ResourceService, type RequestContext, type ResourceResponse } from './s
 export { createScryptHasher, type PasswordHasher } from './services/passwords.js';
 export { TokenAuthenticator, issueToken, hashToken } from './auth/tokens.js';
 export { ScimError, scimErrors, type ScimType } from './core/errors/scim-error.js';
-export { createDefaultRegistry, SchemaRegistry, ResourceSchemas } from './core/schema/registry.js';
+export { createDefaultRegistry, SchemaRegistry, ResourceSchemas, type SchemaExtensionDefinition } from './core/schema/registry.js';
+export type { SchemaResolver } from './core/schema/schema-resolver.js';
+export type { SchemaOptions } from './app/schema-registry.js';
+export { runCli, type CliOptions } from './cli/program.js';
 export { attribute, complex, multiValuedComplex, type AttributeDefinition, type SchemaDefinition } from './core/schema/attribute.js';
 export type { Store, StoreReader, StoreWriter, TenantStore, StoredResource } from './store/store.js';
 export { EVENT_TYPES, MAX_MEMBERS_PER_EVENT, type EventType, type ScimitarEvent, type EventData, type EventMember } from './events/event.js';

@@ -12,7 +12,7 @@ import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
-import { createDefaultRegistry, type SchemaRegistry } from '../core/schema/registry.js';
+import { sameSchemasForEveryTenant, type SchemaResolver } from '../core/schema/schema-resolver.js';
 import { EventFeed } from '../events/feed.js';
 import { EventHookRunner, type EventHooks } from '../events/hooks.js';
 import { EventNotifier } from '../events/notifier.js';
@@ -36,6 +36,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
+import { buildSchemaRegistry, type SchemaOptions } from './schema-registry.js';
 
 export const DEFAULT_TENANT_ID = 'default';
 export const DEFAULT_TENANT_NAME = 'Default directory';
@@ -58,7 +59,8 @@ export interface ScimitarServices {
 
 export interface ScimitarServiceDependencies {
   readonly store: Store;
-  readonly registry: SchemaRegistry;
+  /** Where each request's schemas come from (per tenant and resource type). */
+  readonly schemas: SchemaResolver;
   /** The server secret's value (loadServerSecret). */
   readonly secret: string;
   readonly passwords: PasswordHasher;
@@ -74,13 +76,13 @@ export interface ScimitarServiceDependencies {
 }
 
 export function createScimitarServices(dependencies: ScimitarServiceDependencies): ScimitarServices {
-  const { store, registry, now } = dependencies;
+  const { store, schemas, now } = dependencies;
   const hasher = createKeyedHasher(dependencies.secret);
   const tokens = new TokenService({ tenants: store.tenants, hasher, now, cache: dependencies.tokenCache });
   return {
     resources: new ResourceService({
       store,
-      registry,
+      schemas,
       passwords: dependencies.passwords,
       now,
       ...(dependencies.notifier !== undefined ? { notifier: dependencies.notifier } : {}),
@@ -105,7 +107,8 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
 export interface Scimitar extends ScimitarServices {
   readonly app: FastifyInstance;
   readonly store: Store;
-  readonly registry: SchemaRegistry;
+  /** Where each request's schemas come from. */
+  readonly schemas: SchemaResolver;
   /** Set on the very first start without SCIMITAR_TOKEN: the generated token, to show once. */
   readonly generatedToken: string | undefined;
   /** Where the server secret came from (never its value). */
@@ -128,8 +131,7 @@ export interface Scimitar extends ScimitarServices {
   close(): Promise<void>;
 }
 
-export interface ScimitarOverrides {
-  readonly registry?: SchemaRegistry;
+export interface ScimitarOverrides extends SchemaOptions {
   readonly passwords?: PasswordHasher;
   /** The clock of everything time-dependent: timestamps, token expiry, throttling, rate limits. */
   readonly now?: () => Date;
@@ -140,7 +142,8 @@ export interface ScimitarOverrides {
 }
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
-  const registry = overrides.registry ?? createDefaultRegistry();
+  const registry = buildSchemaRegistry(overrides);
+  const schemas = sameSchemasForEveryTenant(registry);
   const now = overrides.now ?? (() => new Date());
   // Before the store opens: with PostgreSQL and no SCIMITAR_SECRET this stops the start.
   const secret = loadServerSecret(config.secret, config.database);
@@ -158,7 +161,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const hooks = new EventHookRunner(overrides.hooks ?? {}, (failure) => logHookFailure(failure));
     const services = createScimitarServices({
       store,
-      registry,
+      schemas,
       secret: secret.value,
       passwords: overrides.passwords ?? createScryptHasher(),
       now,
@@ -201,7 +204,6 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       ...(metrics !== undefined ? { metrics } : {}),
       scim: {
         resources: services.resources,
-        registry,
         authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
         rateLimiter: new TenantRateLimiter(config.rateLimit, now),
@@ -261,7 +263,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       hooksIdle: () => hooks.idle(),
       webhookDispatcher,
       requestLogRecorder,
-      registry,
+      schemas,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
       metrics,

@@ -13,7 +13,7 @@ import { createDefaultRegistry } from '../core/schema/registry.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
 import type { CredentialChanges } from '../store/store.js';
 import { createKeyedHasher } from './keyed-hash.js';
-import { AuthenticatedTokenCache, DEFAULT_TOKEN_CACHE_TTL_MS } from './token-cache.js';
+import { AuthenticatedTokenCache } from './token-cache.js';
 import { TokenService } from './token-service.js';
 import { TokenAuthenticator } from './tokens.js';
 
@@ -83,7 +83,8 @@ describe('authenticated token cache', () => {
     expect(await authenticator.authenticate(bearer(token))).toEqual(expected);
     expect(await authenticator.authenticate(bearer(token))).toEqual(expected);
     expect(rowReads()).toBe(1);
-    clock.advance(DEFAULT_TOKEN_CACHE_TTL_MS);
+    // The default time to live: five seconds.
+    clock.advance(5_000);
     expect(await authenticator.authenticate(bearer(token))).toEqual(expected);
     expect(rowReads()).toBe(2);
   });

@@ -51,7 +51,7 @@ export interface AuthenticatedTokenCacheSettings {
   readonly maxEntries?: number;
 }
 
-export const DEFAULT_TOKEN_CACHE_TTL_MS = 5_000;
+const DEFAULT_TOKEN_CACHE_TTL_MS = 5_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 export class AuthenticatedTokenCache {

@@ -2,6 +2,7 @@
  * What a response tells about a deployment, in the words of a report: what
  * went wrong, what the identity provider concludes, and the likely fix.
  */
+import { SCIM_ERROR_SCHEMA } from '../core/errors/scim-error.js';
 import type { ProbeResponse } from './http-probe.js';
 
 export type DiagnosisCode =
@@ -27,7 +28,6 @@ export interface Diagnosis {
   readonly fix: string;
 }
 
-const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** Values in a report come from a remote server: cut and strip control characters. */
 export function excerpt(text: string, length = 120): string {

@@ -11,7 +11,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import { formatAccessReport, type AccessReportFormat } from '../reports/access-report-format.js';
 import { parseTenantId } from './arguments.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { plural } from './output.js';
 
 interface AccessReportOptions {
@@ -32,7 +32,7 @@ async function write(destination: Writable, chunk: string): Promise<void> {
   if (!destination.write(chunk)) await once(destination, 'drain');
 }
 
-export function registerAccessReportCommand(program: Command): void {
+export function registerAccessReportCommand(program: Command, { withCliContext }: CliContexts): void {
   program
     .command('access-report')
     .description('Export every User of a tenant with its state and groups (direct and inherited) at one point in time, as CSV or JSON Lines')

@@ -1,7 +1,7 @@
 /** `scimitar admin-keys create|list|revoke`: the operators' keys for the admin API (/admin/v1). */
 import type { Command } from 'commander';
 import type { AdminKeySummary } from '../auth/admin-keys.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { formatTable, formatTimestamp, print, printJson } from './output.js';
 
 function adminKeyView(key: AdminKeySummary) {
@@ -16,7 +16,7 @@ function adminKeyView(key: AdminKeySummary) {
   };
 }
 
-export function registerAdminKeyCommands(program: Command): void {
+export function registerAdminKeyCommands(program: Command, { withCliContext }: CliContexts): void {
   const keys = program.command('admin-keys').description('Manage admin keys: the credentials of the admin API (/admin/v1), apart from SCIM tokens');
 
   keys

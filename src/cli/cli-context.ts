@@ -8,7 +8,8 @@ import { openStore } from '../app/open-store.js';
 import { createScimitarServices, DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, type ScimitarServices } from '../app/scimitar.js';
 import { loadServerSecret } from '../auth/server-secret.js';
 import { loadConfig, type ScimitarConfig } from '../config/config.js';
-import { createDefaultRegistry } from '../core/schema/registry.js';
+import { buildSchemaRegistry, type SchemaOptions } from '../app/schema-registry.js';
+import { sameSchemasForEveryTenant } from '../core/schema/schema-resolver.js';
 import { createScryptHasher } from '../services/passwords.js';
 import type { Store } from '../store/store.js';
 
@@ -23,16 +24,28 @@ export interface CliContext {
   readonly now: () => Date;
 }
 
-export async function withCliContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
+/** How the commands of one run reach their context; the run's schema options go with it. */
+export interface CliContexts {
+  /** Opens the configured database, runs `work` with the services over it, and closes it. */
+  withCliContext<T>(work: (context: CliContext) => Promise<T>): Promise<T>;
+}
+
+/** The contexts of a run of the CLI with these schemas: an embedding app passes the options its server has. */
+export function cliContexts(schemaOptions: SchemaOptions): CliContexts {
+  return { withCliContext: (work) => withCliContext(schemaOptions, work) };
+}
+
+async function withCliContext<T>(schemaOptions: SchemaOptions, work: (context: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const now = () => new Date();
   const secret = loadServerSecret(config.secret, config.database);
-  const registry = createDefaultRegistry();
+  const registry = buildSchemaRegistry(schemaOptions);
   const store = await openStore(config.database, registry);
   try {
     // The server creates the default tenant on start; the CLI may run first.
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
-    const services = createScimitarServices({ store, registry, secret: secret.value, passwords: createScryptHasher(), now, webhookSettings: config.webhooks });
+    const schemas = sameSchemasForEveryTenant(registry);
+    const services = createScimitarServices({ store, schemas, secret: secret.value, passwords: createScryptHasher(), now, webhookSettings: config.webhooks });
     const origin = config.publicUrl ?? guessedOrigin(config);
     const originGuess = config.publicUrl === undefined ? ORIGIN_GUESS : undefined;
     return await work({ config, store, services, origin, originGuess, now });
@@ -41,7 +54,7 @@ export async function withCliContext<T>(work: (context: CliContext) => Promise<T
   }
 }
 
-export const ORIGIN_GUESS = 'a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL to the address identity providers reach';
+const ORIGIN_GUESS = 'a guess from HOST and PORT: set SCIMITAR_PUBLIC_URL to the address identity providers reach';
 
 /**
  * Where a server started with this configuration listens, as seen from this

@@ -9,7 +9,7 @@ import { listResponse, parseListQuery, parseProjectionQuery } from '../core/list
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import { tenantScimBaseUrl } from '../tenancy/tenant-urls.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
-import { withCliContext, type CliContext } from './cli-context.js';
+import type { CliContext, CliContexts } from './cli-context.js';
 import { registerUserHistoryCommand } from './requests.js';
 import { flattenResource, formatFields, formatTable, formatTimestamp, plural, print, printJson, type Column } from './output.js';
 
@@ -62,7 +62,7 @@ async function requestContext(context: CliContext, tenantId: string) {
   return { tenantId, baseUrl: tenantScimBaseUrl(context.origin, tenantId) };
 }
 
-function registerResourceCommands(program: Command, type: ResourceTypeName, name: 'users' | 'groups'): Command {
+function registerResourceCommands(program: Command, type: ResourceTypeName, name: 'users' | 'groups', { withCliContext }: CliContexts): Command {
   const typePlural = `${type}s`;
   const group = program.command(name).description(`Read a tenant's ${typePlural} (read-only; identity providers write them over SCIM)`);
 
@@ -79,7 +79,7 @@ function registerResourceCommands(program: Command, type: ResourceTypeName, name
     .action(async (options: ListOptions) =>
       withCliContext(async (context) => {
         const scimContext = await requestContext(context, options.tenant);
-        const schemas = context.services.resources.schemasFor(type);
+        const schemas = await context.services.resources.schemasFor(options.tenant, type);
         const listRequest = parseListQuery(
           { filter: options.filter, sortBy: options.sortBy, sortOrder: options.sortOrder, startIndex: options.startIndex, count: options.count },
           schemas,
@@ -104,7 +104,7 @@ function registerResourceCommands(program: Command, type: ResourceTypeName, name
     .action(async (id: string, options: { tenant: string; json?: boolean }) =>
       withCliContext(async (context) => {
         const scimContext = await requestContext(context, options.tenant);
-        const projection = parseProjectionQuery({}, context.services.resources.schemasFor(type));
+        const projection = parseProjectionQuery({}, await context.services.resources.schemasFor(options.tenant, type));
         const response = await context.services.resources.get(scimContext, type, id, projection);
         if (options.json) return printJson(response.resource);
         print(formatFields(flattenResource(response.resource)));
@@ -113,7 +113,7 @@ function registerResourceCommands(program: Command, type: ResourceTypeName, name
   return group;
 }
 
-export function registerDirectoryCommands(program: Command): void {
-  registerUserHistoryCommand(registerResourceCommands(program, 'User', 'users'));
-  registerResourceCommands(program, 'Group', 'groups');
+export function registerDirectoryCommands(program: Command, contexts: CliContexts): void {
+  registerUserHistoryCommand(registerResourceCommands(program, 'User', 'users', contexts), contexts);
+  registerResourceCommands(program, 'Group', 'groups', contexts);
 }

@@ -1,15 +1,15 @@
 import { describeDatabase, openStore } from '../app/open-store.js';
+import { buildSchemaRegistry, type SchemaOptions } from '../app/schema-registry.js';
 import { loadConfig } from '../config/config.js';
-import { createDefaultRegistry } from '../core/schema/registry.js';
 
 export interface MigrateOptions {
   readonly json?: boolean;
 }
 
 /** Applies pending schema migrations (opening the store applies them) and reports what it did. */
-export async function migrateCommand(options: MigrateOptions): Promise<void> {
+export async function migrateCommand(options: MigrateOptions, schemaOptions: SchemaOptions = {}): Promise<void> {
   const config = loadConfig();
-  const store = await openStore(config.database, createDefaultRegistry());
+  const store = await openStore(config.database, buildSchemaRegistry(schemaOptions));
   try {
     const { applied, version } = store.migrations;
     if (options.json) {

@@ -13,7 +13,7 @@ import type { StoredRequestLogEntry } from '../request-log/entry.js';
 import { entryView } from '../request-log/entry-view.js';
 import { encodeRequestLogCursor, type HistoryChange, type RequestLogFilters } from '../request-log/request-log-service.js';
 import { parseDuration, parsePositiveInteger, parseTenantId } from './arguments.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { formatFields, formatTable, formatTimestamp, print, printable, printJson, type Column } from './output.js';
 
 interface RequestsOptions {
@@ -32,7 +32,7 @@ interface RequestsOptions {
 }
 
 /** One line per request, fixed fields first: the same shape in a listing and while following. */
-export function formatRequestLine(entry: StoredRequestLogEntry): string {
+function formatRequestLine(entry: StoredRequestLogEntry): string {
   const outcome = entry.authFailure !== null ? `auth: ${entry.authFailure}` : entry.detail !== null ? `${entry.scimType ?? 'error'}: ${entry.detail}` : '';
   const target = entry.query === null ? entry.path : `${entry.path}?${entry.query}`;
   return [
@@ -68,7 +68,7 @@ const HISTORY_COLUMNS: readonly Column<HistoryChange>[] = [
   { header: 'REQUEST ID', value: (change) => change.requestId },
 ];
 
-export function registerRequestLogCommands(program: Command): void {
+export function registerRequestLogCommands(program: Command, { withCliContext }: CliContexts): void {
   program
     .command('requests')
     .description("A tenant's SCIM request log, newest last: what the identity provider sent and what it was answered")
@@ -139,7 +139,7 @@ async function follow(options: RequestsOptions, poll: (cursor: string) => Promis
 }
 
 /** `scimitar users history <id>`: added to the existing `users` command. */
-export function registerUserHistoryCommand(users: Command): void {
+export function registerUserHistoryCommand(users: Command, { withCliContext }: CliContexts): void {
   users
     .command('history')
     .description("A User's changes from the events, each with the request and identity provider that made it (\"why was Jane deactivated?\")")

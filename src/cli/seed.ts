@@ -10,7 +10,7 @@ import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import type { MemberRef, Store } from '../store/store.js';
 import { parseTenantId } from './arguments.js';
 import { UsageError } from './cli-errors.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { plural, print, printJson } from './output.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -108,7 +108,7 @@ export async function seedTenant(store: Store, options: SeedRequest): Promise<{ 
   return { prefix, userIds, memberships };
 }
 
-export function registerSeedCommand(program: Command): void {
+export function registerSeedCommand(program: Command, { withCliContext }: CliContexts): void {
   program
     .command('seed')
     .description('Create generated Users (and Groups with members) directly in the database, for tests and benchmarks')

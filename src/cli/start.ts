@@ -1,4 +1,5 @@
 import { describeDatabase } from '../app/open-store.js';
+import type { SchemaOptions } from '../app/schema-registry.js';
 import { createScimitar } from '../app/scimitar.js';
 import { loadConfig } from '../config/config.js';
 import { SCIM_PREFIX } from '../http/app.js';
@@ -8,13 +9,13 @@ export interface StartOptions {
   readonly host?: string;
 }
 
-export async function startCommand(options: StartOptions): Promise<void> {
+export async function startCommand(options: StartOptions, schemaOptions: SchemaOptions = {}): Promise<void> {
   const config = loadConfig({
     ...process.env,
     ...(options.port !== undefined ? { PORT: options.port } : {}),
     ...(options.host !== undefined ? { HOST: options.host } : {}),
   });
-  const scimitar = await createScimitar(config);
+  const scimitar = await createScimitar(config, schemaOptions);
   const address = await scimitar.app.listen({ port: config.port, host: config.host });
   const listeningPort = new URL(address).port || String(config.port);
   const metricsAddress = await scimitar.listenMetrics();

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { createdTenantView, tenantDetailsView, tenantView } from '../admin/views.js';
 import { parseTenantId } from './arguments.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { CommandFailed, UsageError } from './cli-errors.js';
 import { confirmByTyping, isInteractive } from './confirm.js';
 import { formatFields, formatTable, formatTimestamp, plural, print, printJson, printNote } from './output.js';
@@ -12,7 +12,7 @@ interface JsonOption {
   readonly json?: boolean;
 }
 
-export function registerTenantCommands(program: Command): void {
+export function registerTenantCommands(program: Command, { withCliContext }: CliContexts): void {
   const tenants = program
     .command('tenants')
     .description('Manage tenants: one customer directory each, with its own users, groups, tokens and SCIM URL');

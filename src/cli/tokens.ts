@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { issuedTokenView, rotatedTokenView, tokenView } from '../admin/views.js';
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import { formatDuration, parseDuration, parseTenantId, parseTimestamp } from './arguments.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { UsageError } from './cli-errors.js';
 import { formatTable, formatTimestamp, print, printJson, type Column } from './output.js';
 
@@ -52,7 +52,7 @@ function printSecret(heading: string, token: string): void {
   print();
 }
 
-export function registerTokenCommands(program: Command): void {
+export function registerTokenCommands(program: Command, { withCliContext }: CliContexts): void {
   const tokens = program.command('tokens').description("Manage a tenant's bearer tokens (the credentials of its identity provider)");
 
   const create = tokens.command('create').description('Create a bearer token and print it once');

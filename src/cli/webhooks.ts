@@ -8,7 +8,7 @@ import { deliveryDetailsView, deliveryPageView, deliveryView, createdWebhookView
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
-import { withCliContext } from './cli-context.js';
+import type { CliContexts } from './cli-context.js';
 import { UsageError } from './cli-errors.js';
 import { formatFields, formatTable, formatTimestamp, print, printJson, type Column } from './output.js';
 
@@ -85,7 +85,7 @@ function withTenantCheck(command: Command): Command {
   return command.option('-t, --tenant <tenant>', 'the tenant the webhook must belong to (found from the id otherwise)', parseTenantId).option('--json', 'print JSON for scripts');
 }
 
-export function registerWebhookCommands(program: Command): void {
+export function registerWebhookCommands(program: Command, { withCliContext }: CliContexts): void {
   const webhooks = program.command('webhooks').description("Manage tenants' webhooks: signed POSTs of every change to the host app (see docs/webhooks.md)");
 
   webhooks

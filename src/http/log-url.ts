@@ -6,6 +6,7 @@
  * other value becomes `[redacted]`. Full URLs are an operator's choice
  * (SCIMITAR_LOG_FULL_URLS), e.g. while debugging an identity provider.
  */
+import { REDACTED } from '../request-log/redaction.js';
 
 /**
  * Parameters whose values say how to page, sort or shape a response, never
@@ -18,8 +19,6 @@ const PARAMETERS_LOGGED_AS_IS: ReadonlySet<string> = new Set(
     name.toLowerCase(),
   ),
 );
-
-export const REDACTED = '[redacted]';
 
 /** The URL as the logs show it: the path, and the query with the values of any other parameter redacted. */
 export function redactUrlForLog(url: string): string {

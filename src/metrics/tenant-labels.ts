@@ -6,7 +6,7 @@
  * itself; the first N (the busiest ones in practice, since they show up
  * first) keep their own series and the totals stay exact.
  */
-export const OTHER_TENANTS_LABEL = '_other';
+const OTHER_TENANTS_LABEL = '_other';
 
 export class TenantLabels {
   private readonly admitted = new Set<string>();

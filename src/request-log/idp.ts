@@ -19,8 +19,6 @@ const IDENTITY_PROVIDERS: readonly { readonly name: string; readonly pattern: Re
   { name: 'Auth0', pattern: /auth0/i },
 ];
 
-export const KNOWN_IDENTITY_PROVIDERS: readonly string[] = IDENTITY_PROVIDERS.map((provider) => provider.name);
-
 export function identityProviderOf(userAgent: string | undefined): string | null {
   if (userAgent === undefined || userAgent === '') return null;
   return IDENTITY_PROVIDERS.find((provider) => provider.pattern.test(userAgent))?.name ?? null;

@@ -42,6 +42,11 @@ describe('request log redaction', () => {
     expect(JSON.parse(personal.body(patch, 10_000)).Operations.map((operation: { value: unknown }) => operation.value)).toEqual([REDACTED, REDACTED, REDACTED, false]);
   });
 
+  it('masks the value of a PATCH path it cannot read, which might name anything', () => {
+    const patch = { Operations: [{ op: 'replace', path: 'pass word', value: 'secret' }, { op: 'replace', path: 'emails[type eq', value: 'jane@example.com' }] };
+    expect(JSON.parse(secretsOnly.body(patch, 10_000)).Operations.map((operation: { value: unknown }) => operation.value)).toEqual([REDACTED, REDACTED]);
+  });
+
   it('masks secret query parameters always and the filter when configured', () => {
     expect(secretsOnly.query('filter=userName%20eq%20%22j%22&access_token=abc&count=10')).toBe('filter=userName+eq+%22j%22&access_token=%5Bredacted%5D&count=10');
     expect(personal.query('filter=userName%20eq%20%22j%22')).toBe('filter=%5Bredacted%5D');

@@ -9,6 +9,8 @@
  * SCIMITAR_REQUEST_LOG_REDACT; PATCH operations are redacted by their
  * `path` as well, since there the attribute name is a value, not a key.
  */
+import { isScimError } from '../core/errors/scim-error.js';
+import { parsePatchPath } from '../core/filter/parser.js';
 import { TRUNCATED_MARK } from './entry.js';
 
 export const REDACTED = '[redacted]';
@@ -29,11 +31,17 @@ export interface Redaction {
   mayHoldRedacted(json: string): boolean;
 }
 
-/** The attribute name a PATCH path addresses first (`emails[type eq "work"].value` → `emails`; `urn:…:User:manager` → `manager`). */
-function patchPathAttribute(path: string): string {
-  const beforeFilter = path.split('[')[0] ?? '';
-  const withoutUrn = beforeFilter.includes(':') ? beforeFilter.slice(beforeFilter.lastIndexOf(':') + 1) : beforeFilter;
-  return (withoutUrn.split('.')[0] ?? '').toLowerCase();
+/**
+ * The attribute name a PATCH path addresses first (`emails[type eq "work"].value` → `emails`;
+ * `urn:…:User:manager` → `manager`), read by the PATCH path grammar; undefined when the text is no path.
+ */
+function patchPathAttribute(path: string): string | undefined {
+  try {
+    return parsePatchPath(path).attribute.name.toLowerCase();
+  } catch (error) {
+    if (isScimError(error)) return undefined;
+    throw error;
+  }
 }
 
 export function createRedaction(personalAttributes: readonly string[]): Redaction {
@@ -45,6 +53,12 @@ export function createRedaction(personalAttributes: readonly string[]): Redactio
   };
   const needles = [...SECRET_KEYS, 'password', 'token', 'secret', ...personal];
 
+  /** A path that cannot be read might name anything: its value is masked too. */
+  const pathMayBePersonal = (path: string): boolean => {
+    const attributeName = patchPathAttribute(path);
+    return attributeName === undefined || isSecretKey(attributeName) || personal.has(attributeName);
+  };
+
   const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
     if (value === null || typeof value !== 'object') return value;
@@ -52,7 +66,7 @@ export function createRedaction(personalAttributes: readonly string[]): Redactio
     const copy: Record<string, unknown> = {};
     // A PATCH operation names its attribute in `path`: mask its value when the path is masked.
     const path = source['path'];
-    const pathMasked = typeof path === 'string' && 'value' in source && (isSecretKey(patchPathAttribute(path)) || personal.has(patchPathAttribute(path)));
+    const pathMasked = typeof path === 'string' && 'value' in source && pathMayBePersonal(path);
     for (const [key, inner] of Object.entries(source)) {
       copy[key] = masked(key) || (pathMasked && key === 'value') ? REDACTED : walk(inner);
     }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backoffBoundMs, decideRetry, DEFAULT_RETRY_SETTINGS } from './retry-policy.js';
+import { backoffBoundMs, decideRetry, type RetrySettings } from './retry-policy.js';
+
+/** The defaults of the configuration (SCIMITAR_WEBHOOK_* settings unset). */
+const DEFAULT_RETRY_SETTINGS: RetrySettings = { baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 20, maxAgeMs: 24 * 3_600_000 };
 
 const start = new Date('2030-01-01T00:00:00.000Z');
 

@@ -16,13 +16,6 @@ export interface RetrySettings {
   readonly maxAgeMs: number;
 }
 
-export const DEFAULT_RETRY_SETTINGS: RetrySettings = {
-  baseDelayMs: 5_000,
-  maxDelayMs: 3_600_000,
-  maxAttempts: 20,
-  maxAgeMs: 24 * 3_600_000,
-};
-
 export type RetryDecision = { readonly kind: 'retry'; readonly nextAttemptAt: Date } | { readonly kind: 'failed' };
 
 /** The upper bound of the wait after the `attempt`-th failure (1-based). */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { createScimitar, type Scimitar } from '../../src/app/scimitar.js';
+import { createScimitar, type Scimitar, type ScimitarOverrides } from '../../src/app/scimitar.js';
 import { loadConfig } from '../../src/config/config.js';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -58,10 +58,16 @@ export interface CliSandbox {
   readonly databaseUrl: string;
   readonly env: Record<string, string>;
   run(args: readonly string[], input?: string): Promise<CliResult>;
+  /**
+   * Runs another entry point of the built tree (relative to the directory
+   * holding src/), as an embedding app's own command would be: `source` is
+   * its JavaScript, written there first.
+   */
+  runEntry(entryName: string, source: string, args: readonly string[]): Promise<CliResult>;
   /** `run` then JSON.parse of stdout, expecting exit code 0. */
   json(args: readonly string[]): Promise<Json>;
   /** The server on the same database (and so the same key file), for checking what the CLI did. */
-  server(): Promise<Scimitar>;
+  server(overrides?: ScimitarOverrides): Promise<Scimitar>;
   remove(): void;
 }
 
@@ -79,30 +85,36 @@ export function cliSandbox(settings: Record<string, string | undefined> = {}): C
     cli,
     databaseUrl,
     env,
-    run(args, input) {
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [cli, ...args], {
-          cwd: REPOSITORY,
-          env: { PATH: process.env['PATH'] ?? '', HOME: directory, ...env },
-          stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(input ?? '');
-      });
+    run: (args, input) => runProcess(cli, args, input),
+    runEntry(entryName, source, args) {
+      const entry = path.join(path.dirname(cli), '..', '..', entryName);
+      writeFileSync(entry, source);
+      return runProcess(entry, args);
     },
     async json(args) {
       const result = await sandbox.run([...args, '--json']);
       if (result.code !== 0) throw new Error(`scimitar ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
       return JSON.parse(result.stdout) as Json;
     },
-    server: () => createScimitar(loadConfig(env)),
+    server: (overrides) => createScimitar(loadConfig(env), overrides),
     remove: () => rmSync(directory, { recursive: true, force: true }),
   };
+  function runProcess(entry: string, args: readonly string[], input?: string): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [entry, ...args], {
+        cwd: REPOSITORY,
+        env: { PATH: process.env['PATH'] ?? '', HOME: directory, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(input ?? '');
+    });
+  }
   return sandbox;
 }
 

@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attribute } from '../../src/core/schema/attribute.js';
-import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import { build, type TestServer } from '../helpers/build.js';
 import {
   createUser,
@@ -376,7 +375,7 @@ describe('/Users with an immutable extension attribute (RFC 7643 §2.2 mutabilit
   const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
   let server: TestServer;
   beforeAll(async () => {
-    const registry = createDefaultRegistry([
+    const schemaExtensions = [
       {
         resourceType: 'User',
         schema: {
@@ -386,8 +385,8 @@ describe('/Users with an immutable extension attribute (RFC 7643 §2.2 mutabilit
           attributes: [attribute('badgeId', 'string', { mutability: 'immutable', description: 'Badge printed at hire' })],
         },
       },
-    ]);
-    server = await build({}, { registry });
+    ] as const;
+    server = await build({}, { schemaExtensions });
   });
   afterAll(async () => {
     await server.close();

@@ -22,7 +22,6 @@ type ListRequest = FastifyRequest<{ Params: { tenant: string }; Querystring: Rec
 type ResourceRequest = FastifyRequest<{ Params: { tenant: string; id: string }; Querystring: Record<string, unknown> }>;
 
 function resourceRoutes(context: AdminContext, type: ResourceTypeName, segment: 'users' | 'groups'): AdminRoute[] {
-  const schemas = context.resources.schemasFor(type);
   const plural = `${type}s`;
   const requestContext = (request: FastifyRequest, tenantId: string) => ({ tenantId, baseUrl: tenantScimBaseUrl(context.origin(request), tenantId) });
   return [
@@ -36,7 +35,7 @@ function resourceRoutes(context: AdminContext, type: ResourceTypeName, segment: 
       schema: { params: tenantParamsSchema, querystring: scimListQuerySchema, response: { 200: scimListSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema } },
       handler: async (request: ListRequest) => {
         await context.tenants.get(request.params.tenant);
-        const listRequest = parseListQuery(request.query, schemas, context.list);
+        const listRequest = parseListQuery(request.query, await context.resources.schemasFor(request.params.tenant, type), context.list);
         const page = await context.resources.list(requestContext(request, request.params.tenant), type, listRequest);
         return listResponse(page.resources, page.totalResults, listRequest.startIndex);
       },
@@ -51,7 +50,7 @@ function resourceRoutes(context: AdminContext, type: ResourceTypeName, segment: 
       schema: { params: resourceParamsSchema, querystring: scimProjectionQuerySchema, response: { 200: scimResourceSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema } },
       handler: async (request: ResourceRequest) => {
         await context.tenants.get(request.params.tenant);
-        const projection = parseProjectionQuery(request.query, schemas);
+        const projection = parseProjectionQuery(request.query, await context.resources.schemasFor(request.params.tenant, type));
         return (await context.resources.get(requestContext(request, request.params.tenant), type, request.params.id, projection)).resource;
       },
     },

@@ -45,7 +45,7 @@ export function isAlpha(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
-export function isDigit(code: number): boolean {
+function isDigit(code: number): boolean {
   return code >= DIGIT_ZERO && code <= DIGIT_NINE;
 }
 
@@ -59,7 +59,7 @@ function isWordChar(code: number): boolean {
   return isNameChar(code) || code === DOT || code === 0x3a || code === DOLLAR;
 }
 
-function isWhitespace(code: number): boolean {
+export function isWhitespace(code: number): boolean {
   // RFC 7644 writes SP between tokens; clients also send runs of spaces,
   // tabs and line breaks (pretty-printed filters), which mean the same thing.
   return code === SPACE || code === TAB || code === LINE_FEED || code === CARRIAGE_RETURN;

@@ -13,7 +13,7 @@
  * insensitive"); attribute names keep the client's spelling in the AST and
  * are resolved case-insensitively against the schema later.
  */
-import { scimErrors, type ScimError } from '../errors/scim-error.js';
+import { isScimError, scimErrors, type ScimError } from '../errors/scim-error.js';
 import {
   filterNodes,
   type AttributePathNode,
@@ -22,7 +22,7 @@ import {
   type FilterNode,
   type PatchPathNode,
 } from './ast.js';
-import { Lexer, describeCharacter, isAlpha, isNameChar, type SyntaxErrorFactory, type Token } from './lexer.js';
+import { Lexer, describeCharacter, isAlpha, isNameChar, isWhitespace, type SyntaxErrorFactory, type Token } from './lexer.js';
 
 export interface FilterLimits {
   /** Longest accepted source text, in UTF-16 code units. */
@@ -53,14 +53,42 @@ export function parsePatchPath(text: string, limits: FilterLimits = defaultFilte
 
 /**
  * Parses one attribute path, as found in `sortBy` and in the `attributes` /
- * `excludedAttributes` lists (§3.4.2.3, §3.4.2.5). Surrounding whitespace is
- * ignored. Throws `invalidPath`; callers re-wrap it when their context calls
- * for another scimType.
+ * `excludedAttributes` lists (§3.4.2.3, §3.4.2.5): the same production that
+ * reads the paths of a filter, so all three agree on what a path is.
+ * Surrounding whitespace is ignored. Throws `invalidPath`, or the error
+ * `fail` makes when the caller's context calls for another scimType.
  */
-export function parseAttributePath(text: string): AttributePathNode {
-  const parser = new Parser(text, defaultFilterLimits, scimErrors.invalidPath, 'attribute path');
+export function parseAttributePath(text: string, fail: SyntaxErrorFactory = scimErrors.invalidPath): AttributePathNode {
+  const parser = new Parser(text, defaultFilterLimits, fail, 'attribute path');
   return parser.parseWholeAttributePath();
 }
+
+/**
+ * Reads text that may or may not be an attribute path, such as the keys of
+ * a resource body: the path, or undefined when the text is not exactly one
+ * (surrounding whitespace included: a JSON key is taken as written).
+ */
+export function readAttributePath(text: string): AttributePathNode | undefined {
+  const known = pathsRead.get(text);
+  if (known !== undefined) return known ?? undefined;
+  let path: AttributePathNode | undefined;
+  if (text.length > 0 && !isWhitespace(text.charCodeAt(0)) && !isWhitespace(text.charCodeAt(text.length - 1))) {
+    try {
+      path = parseAttributePath(text);
+    } catch (error) {
+      if (!isScimError(error)) throw error;
+    }
+  }
+  // Bodies repeat the same few keys on every request; a client sending
+  // endless new (or huge) ones only stops the memo from growing.
+  if (pathsRead.size < MAX_PATHS_REMEMBERED && text.length <= MAX_REMEMBERED_LENGTH) pathsRead.set(text, path ?? null);
+  return path;
+}
+
+/** The texts readAttributePath has read (null: not a path); its nodes are frozen, so they can be shared. */
+const pathsRead = new Map<string, AttributePathNode | null>();
+const MAX_PATHS_REMEMBERED = 1024;
+const MAX_REMEMBERED_LENGTH = 256;
 
 function checkLimits(limits: FilterLimits): void {
   for (const key of ['maxLength', 'maxDepth', 'maxTokens'] as const) {

@@ -1,5 +1,5 @@
 import { scimErrors } from '../errors/scim-error.js';
-import { parseAttributeReference } from '../projection/attribute-reference.js';
+import { parseAttributePath } from '../filter/parser.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
 import { quoteValue } from './parameters.js';
 
@@ -15,11 +15,10 @@ export interface ListSort {
  * so every sortBy problem is `400 invalidValue`.
  */
 function resolveSortAttribute(sortBy: string, schemas: ResourceSchemas): ResolvedAttribute {
-  const reference = parseAttributeReference(sortBy.trim());
-  if (reference === undefined) {
-    throw scimErrors.invalidValue(`sortBy ${quoteValue(sortBy)} is not an attribute name in standard attribute notation (RFC 7644 §3.10)`);
-  }
-  const resolved = schemas.resolve(reference);
+  const path = parseAttributePath(sortBy, (message) =>
+    scimErrors.invalidValue(`sortBy ${quoteValue(sortBy)} is not an attribute name in standard attribute notation (RFC 7644 §3.10): ${message}`),
+  );
+  const resolved = schemas.resolve(path);
   if (resolved === undefined) {
     throw scimErrors.invalidValue(`sortBy ${quoteValue(sortBy)} names no attribute of ${schemas.resourceType.name}`);
   }

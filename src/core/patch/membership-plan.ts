@@ -5,7 +5,9 @@
  * shapes identity providers use for membership are turned into steps the
  * store applies directly.
  */
+import { isScimError } from '../errors/scim-error.js';
 import type { FilterNode } from '../filter/ast.js';
+import { parsePatchPath, readAttributePath } from '../filter/parser.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
 import { isGroupMembers, normalizeAttributeValue, normalizeSingleValue } from '../resource/attribute-value.js';
 import { isJsonObject, setOwn, type JsonObject } from '../resource/json-value.js';
@@ -104,12 +106,11 @@ function planAttributeObject(
   const rest: JsonObject = {};
   for (const [key, member] of Object.entries(value)) {
     // Core attributes nested under the core URN: members there are left to applyPatch.
-    if (schemas.schema(key) === schemas.coreSchema && isJsonObject(member) && Object.keys(member).some((name) => /^members\b/i.test(name))) {
+    if (schemas.schema(key) === schemas.coreSchema && isJsonObject(member) && Object.keys(member).some((name) => keyTargets(name, members, schemas))) {
       return NOT_EXPRESSIBLE;
     }
     const resolved = key.includes('[') ? undefined : schemas.resolvePath(key);
-    const namesMembers = resolved?.attribute === members.attribute || /^members\s*\[/i.test(key);
-    if (!namesMembers) {
+    if (!keyTargets(key, members, schemas)) {
       setOwn(rest, key, member);
       continue;
     }
@@ -120,6 +121,26 @@ function planAttributeObject(
   }
   if (steps.length === 0) return { steps, rest: operation };
   return { steps, rest: Object.keys(rest).length === 0 ? undefined : { ...operation, value: rest } };
+}
+
+/**
+ * Whether a key of a no-path value names `attribute` (or some of its
+ * elements or sub-attributes), read as applyPatch reads it: a key with a
+ * value filter by the PATCH path grammar, any other as an attribute path.
+ * A key with a value filter that does not parse counts as naming it, so
+ * that applyPatch, on the whole resource, is the one to refuse it.
+ */
+function keyTargets(key: string, attribute: ResolvedAttribute, schemas: ResourceSchemas): boolean {
+  if (!key.includes('[')) {
+    const path = readAttributePath(key);
+    return path === undefined ? false : schemas.resolve(path)?.attribute === attribute.attribute;
+  }
+  try {
+    return schemas.resolve(parsePatchPath(key).attribute)?.attribute === attribute.attribute;
+  } catch (error) {
+    if (isScimError(error)) return true;
+    throw error;
+  }
 }
 
 function replaceStep(planned: readonly PlannedMember[]): MembershipStep {

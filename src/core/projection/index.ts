@@ -1,3 +1,2 @@
-export { parseAttributeReference } from './attribute-reference.js';
 export { alwaysReturnedOnly, noProjection, parseProjection, type Projection } from './projection.js';
 export { projectionIncludes, projectResource } from './project-resource.js';

@@ -1,6 +1,6 @@
 import { scimErrors } from '../errors/scim-error.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
-import { parseAttributeReference } from './attribute-reference.js';
+import { parseAttributePath } from '../filter/parser.js';
 
 /**
  * The effective `attributes` / `excludedAttributes` of a request
@@ -71,14 +71,13 @@ function parseList(parameter: string, value: string | readonly string[] | undefi
       if (!wholeSchemas.includes(schema.id)) wholeSchemas.push(schema.id);
       continue;
     }
-    const reference = parseAttributeReference(entry);
-    if (reference === undefined) {
-      throw scimErrors.invalidValue(`${parameter}: ${JSON.stringify(entry)} is not an attribute name in standard attribute notation (RFC 7644 §3.10)`);
-    }
+    const path = parseAttributePath(entry, (message) =>
+      scimErrors.invalidValue(`${parameter}: ${JSON.stringify(entry)} is not an attribute name in standard attribute notation (RFC 7644 §3.10): ${message}`),
+    );
     // RFC 7644 does not say what to do with names the server lacks; clients
     // routinely ask for attributes a given server does not have, so they are
     // ignored rather than failing the whole request.
-    const resolved = schemas.resolve(reference);
+    const resolved = schemas.resolve(path);
     if (resolved !== undefined) attributes.push(resolved);
   }
   return { attributes, schemas: wholeSchemas };

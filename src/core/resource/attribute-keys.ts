@@ -9,7 +9,8 @@
 import { scimErrors } from '../errors/scim-error.js';
 import type { SchemaDefinition } from '../schema/attribute.js';
 import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
-import { splitAttributePath, type AttributeReference, type ResolvedAttribute, type ResourceSchemas } from '../schema/registry.js';
+import { readAttributePath } from '../filter/parser.js';
+import type { AttributeReference, ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
 import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
 
 export type AttributeEntry =
@@ -33,7 +34,8 @@ export function resolveAttributeEntries(source: JsonObject, schemas: ResourceSch
       entries.push(...resolveSchemaObject(schema, value, schemas));
       continue;
     }
-    const target = resolveAttributeReference(schemas, splitAttributePath(key));
+    const path = readAttributePath(key);
+    const target = path === undefined ? undefined : resolveAttributeReference(schemas, path);
     if (!target) {
       const what = /^urn:/i.test(key) ? 'attribute or schema' : 'attribute';
       throw scimErrors.invalidSyntax(`Unknown ${what} "${key}" for resource type ${schemas.resourceType.name}`);
@@ -70,8 +72,8 @@ function resolveSchemaObject(schema: SchemaDefinition, value: unknown, schemas: 
   if (!isJsonObject(value)) throw scimErrors.invalidValue(`Schema "${schema.id}" must be an object of attributes, got ${describeJsonValue(value)}`);
   const entries: AttributeEntry[] = [];
   for (const [key, member] of Object.entries(value)) {
-    const reference = splitAttributePath(key);
-    const target = reference.schema === undefined ? schemas.resolve({ schema: schema.id, name: reference.name, subAttribute: reference.subAttribute }) : undefined;
+    const path = readAttributePath(key);
+    const target = path !== undefined && path.schema === undefined ? schemas.resolve({ schema: schema.id, name: path.name, subAttribute: path.subAttribute }) : undefined;
     if (!target) throw scimErrors.invalidSyntax(`Unknown attribute "${key}" in schema "${schema.id}"`);
     entries.push({ kind: 'attribute', target, value: member });
   }

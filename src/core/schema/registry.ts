@@ -1,10 +1,15 @@
+import { readAttributePath } from '../filter/parser.js';
 import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition } from './attribute.js';
 import { commonAttributes } from './common.js';
 import { ENTERPRISE_USER_SCHEMA, enterpriseUserSchema } from './enterprise-user.js';
 import { GROUP_SCHEMA, groupSchema } from './group.js';
 import { USER_SCHEMA, userSchema } from './user.js';
 
-/** An attribute reference as written by a client: `[urn:…:]name[.subAttribute]`. */
+/**
+ * An attribute reference as written by a client: `[urn:…:]name[.subAttribute]`.
+ * Text is read into one only by the filter grammar's attribute-path
+ * production (src/core/filter/parser.ts), whose AttributePathNode is one.
+ */
 export interface AttributeReference {
   /** Schema URN prefix, if the client wrote one (any case). */
   readonly schema?: string | undefined;
@@ -32,22 +37,6 @@ export interface ResolvedAttribute {
   readonly jsonPath: readonly string[];
   /** Canonical text form: 'name.givenName', 'urn:…:User:manager.value'. */
   readonly canonicalPath: string;
-}
-
-/** Splits `urn:a:b:2.0:User:name.givenName` into its schema URN, name and sub-attribute. */
-export function splitAttributePath(pathText: string): AttributeReference {
-  let schema: string | undefined;
-  let rest = pathText;
-  if (/^urn:/i.test(pathText)) {
-    // Attribute names cannot contain ':', so the last colon ends the URN
-    // (the URN itself may contain dots, as in "2.0").
-    const lastColon = pathText.lastIndexOf(':');
-    schema = pathText.slice(0, lastColon);
-    rest = pathText.slice(lastColon + 1);
-  }
-  const dot = rest.indexOf('.');
-  if (dot === -1) return { schema, name: rest };
-  return { schema, name: rest.slice(0, dot), subAttribute: rest.slice(dot + 1) };
 }
 
 function findByName(attributes: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
@@ -120,9 +109,15 @@ export class ResourceSchemas {
     return { schemaId, isExtension, attribute: top, subAttribute: sub, leaf: sub ?? top, jsonPath, canonicalPath };
   }
 
-  /** Resolves a textual path such as `name.givenName` or `urn:…:User:manager.value`. */
+  /**
+   * Resolves a path written as text, such as `name.givenName` or
+   * `urn:…:User:manager.value`, read by the filter grammar. Text that is no
+   * attribute path (a key of a resource body may be anything) resolves to
+   * nothing, as a path naming no attribute does.
+   */
   resolvePath(pathText: string): ResolvedAttribute | undefined {
-    return this.resolve(splitAttributePath(pathText));
+    const path = readAttributePath(pathText);
+    return path === undefined ? undefined : this.resolve(path);
   }
 
   /** Top-level attributes of the core schema followed by the common attributes. */
@@ -131,7 +126,7 @@ export class ResourceSchemas {
   }
 }
 
-/** All schemas and resource types the server knows; built once at start-up. */
+/** All schemas and resource types a server serves (app/schema-registry.ts builds it); requests reach theirs through a SchemaResolver. */
 export class SchemaRegistry {
   readonly schemas: readonly SchemaDefinition[];
   readonly resourceTypes: readonly ResourceTypeDefinition[];
@@ -190,14 +185,20 @@ export const groupResourceType: ResourceTypeDefinition = Object.freeze({
   schemaExtensions: Object.freeze([]),
 });
 
+/** An extension schema an embedding app adds to one resource type (RFC 7643 §3.3). */
+export interface SchemaExtensionDefinition {
+  readonly resourceType: ResourceTypeName;
+  readonly schema: SchemaDefinition;
+  /** Whether every resource of the type must carry it (default false). */
+  readonly required?: boolean;
+}
+
 /**
  * The registry with the RFC 7643 schemas: core User (+ Enterprise User
  * extension) and Group. Custom extensions are appended by passing their
  * schema definitions; they attach to the resource type they name.
  */
-export function createDefaultRegistry(
-  customExtensions: readonly { readonly resourceType: ResourceTypeName; readonly schema: SchemaDefinition; readonly required?: boolean }[] = [],
-): SchemaRegistry {
+export function createDefaultRegistry(customExtensions: readonly SchemaExtensionDefinition[] = []): SchemaRegistry {
   const extensionRefs = (name: ResourceTypeName) =>
     customExtensions.filter((ext) => ext.resourceType === name).map((ext) => ({ schema: ext.schema.id, required: ext.required ?? false }));
   const user: ResourceTypeDefinition = { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extensionRefs('User')] };

@@ -14,7 +14,6 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, FastifyRep
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ServiceProviderSettings } from '../../core/discovery/index.js';
 import type { ListSettings } from '../../core/list/index.js';
-import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { AuthFailureThrottle } from '../../auth/failure-throttle.js';
 import type { AuthenticatedClient, TokenAuthenticator } from '../../auth/tokens.js';
 import type { RequestContext, ResourceService } from '../../services/resources/resource-service.js';
@@ -39,8 +38,8 @@ declare module 'fastify' {
 }
 
 export interface ScimPluginOptions {
+  /** The SCIM operations; they also resolve each request's schemas (for its tenant), discovery included. */
   readonly resources: ResourceService;
-  readonly registry: SchemaRegistry;
   readonly authenticator: TokenAuthenticator;
   /** Shared by every mount of the plugin, so both URLs of a tenant count together. */
   readonly authFailures: AuthFailureThrottle;

@@ -100,7 +100,7 @@ export class BulkService {
         });
       } catch (error) {
         errors += 1;
-        results.set(operation.index, this.failure(context, operation, created, this.asScimError(error, operation, hooks)));
+        results.set(operation.index, await this.failure(context, operation, created, this.asScimError(error, operation, hooks)));
       }
     }
     return bulkResponse(results);
@@ -146,7 +146,7 @@ export class BulkService {
       }
       case 'DELETE':
         await this.resources.delete(context, type, id, ifMatch);
-        return { status: 204, id, version: undefined, location: this.location(context, operation, id) };
+        return { status: 204, id, version: undefined, location: await this.location(context, operation, id) };
     }
   }
 
@@ -159,7 +159,7 @@ export class BulkService {
   }
 
   /** §3.7: location is "REQUIRED in a response, except in the event of a POST failure"; it is left out too when the path's bulkId never resolved. */
-  private failure(context: RequestContext, operation: BulkOperation, created: ReadonlyMap<string, string>, error: ScimError): BulkOperationResult {
+  private async failure(context: RequestContext, operation: BulkOperation, created: ReadonlyMap<string, string>, error: ScimError): Promise<BulkOperationResult> {
     let location: string | undefined;
     if (operation.method !== 'POST' && operation.target.id !== undefined) {
       let resolvable = true;
@@ -168,7 +168,7 @@ export class BulkService {
         if (value === undefined) resolvable = false;
         return value ?? bulkId;
       });
-      if (resolvable) location = this.location(context, operation, id);
+      if (resolvable) location = await this.location(context, operation, id);
     }
     return {
       method: operation.method,
@@ -179,8 +179,8 @@ export class BulkService {
     };
   }
 
-  private location(context: RequestContext, operation: BulkOperation, id: string): string {
-    return resourceLocation(context.baseUrl, this.resources.schemasFor(operation.target.resourceType), id);
+  private async location(context: RequestContext, operation: BulkOperation, id: string): Promise<string> {
+    return resourceLocation(context.baseUrl, await this.resources.schemasFor(context.tenantId, operation.target.resourceType), id);
   }
 }
 

@@ -42,7 +42,7 @@ function event(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, s
  * (`urn:…:enterprise:2.0:User`) by `urn:…:name`, since "the enterprise
  * extension changed" would not tell the app whether the manager did.
  */
-export function changedAttributeNames(before: ResourceAttributes, after: ResourceAttributes): string[] {
+function changedAttributeNames(before: ResourceAttributes, after: ResourceAttributes): string[] {
   const names = new Set<string>();
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     if (key === 'schemas') continue;

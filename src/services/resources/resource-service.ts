@@ -15,6 +15,7 @@ import { assertImmutableUnchanged, normalizeResource } from '../../core/resource
 import { jsonEqual } from '../../core/resource/json-value.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry.js';
+import type { SchemaResolver } from '../../core/schema/schema-resolver.js';
 import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
@@ -37,7 +38,8 @@ export interface RequestContext {
 
 export interface ResourceServiceDependencies {
   readonly store: Store;
-  readonly registry: SchemaRegistry;
+  /** Resolves each request's schemas from its tenant and resource type. */
+  readonly schemas: SchemaResolver;
   readonly passwords: PasswordHasher;
   readonly now?: () => Date;
   readonly newId?: () => string;
@@ -88,7 +90,7 @@ export interface ListResponseBody {
 
 export class ResourceService {
   private readonly store: Store;
-  private readonly registry: SchemaRegistry;
+  private readonly schemaResolver: SchemaResolver;
   private readonly passwords: PasswordHasher;
   private readonly now: () => Date;
   private readonly newId: () => string;
@@ -99,7 +101,7 @@ export class ResourceService {
 
   constructor(dependencies: ResourceServiceDependencies) {
     this.store = dependencies.store;
-    this.registry = dependencies.registry;
+    this.schemaResolver = dependencies.schemas;
     this.passwords = dependencies.passwords;
     this.now = dependencies.now ?? (() => new Date());
     this.newId = dependencies.newId ?? randomUUID;
@@ -109,13 +111,19 @@ export class ResourceService {
     this.memberPageSize = dependencies.memberPageSize ?? 1000;
   }
 
-  schemasFor(type: ResourceTypeName): ResourceSchemas {
-    return this.registry.forResourceType(type);
+  /** The schemas a request of this tenant reads and writes this resource type with. */
+  schemasFor(tenantId: string, type: ResourceTypeName): Promise<ResourceSchemas> {
+    return this.schemaResolver.schemasFor(tenantId, type);
+  }
+
+  /** Every schema and resource type this tenant sees (discovery: /Schemas, /ResourceTypes). */
+  registryFor(tenantId: string): Promise<SchemaRegistry> {
+    return this.schemaResolver.registryFor(tenantId);
   }
 
   /** RFC 7644 §3.3: POST creates; the response is 201 with the new resource. */
   async create(context: RequestContext, type: ResourceTypeName, body: unknown, projection: Projection): Promise<ResourceResponse> {
-    const schemas = this.schemasFor(type);
+    const schemas = await this.schemasFor(context.tenantId, type);
     const { attributes, password } = normalizeResource(body, schemas);
     // Hash before the transaction: scrypt takes tens of milliseconds and must not hold the write lock.
     const passwordHash = type === 'User' && password !== undefined ? await this.passwords.hash(password) : undefined;
@@ -138,7 +146,7 @@ export class ResourceService {
 
   /** RFC 7644 §3.4.1: GET of one resource. */
   async get(context: RequestContext, type: ResourceTypeName, id: string, projection: Projection, options: GetOptions = {}): Promise<ResourceResponse> {
-    const schemas = this.schemasFor(type);
+    const schemas = await this.schemasFor(context.tenantId, type);
     const reader = this.store.reader;
     const stored = await reader.getResource(context.tenantId, type, id);
     if (!stored) throw await this.unlessTenantGone(context, notFound(schemas, id));
@@ -164,7 +172,7 @@ export class ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<ResourceResponse> {
-    const schemas = this.schemasFor(type);
+    const schemas = await this.schemasFor(context.tenantId, type);
     const { attributes, password } = normalizeResource(body, schemas);
     const passwordHash = type === 'User' && password !== undefined ? await this.passwords.hash(password) : undefined;
     const { members, ...ownAttributes } = attributes;
@@ -199,7 +207,7 @@ export class ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<ResourceResponse> {
-    const schemas = this.schemasFor(type);
+    const schemas = await this.schemasFor(context.tenantId, type);
     const operations = parsePatchRequest(body, { maxOperations: this.maxPatchOperations });
     const requestedPassword = type === 'User' ? findPatchPassword(operations, schemas) : undefined;
     const precomputedHash = requestedPassword !== undefined ? await this.passwords.hash(requestedPassword) : undefined;
@@ -217,14 +225,14 @@ export class ResourceService {
 
   /** RFC 7644 §3.6: DELETE removes the resource and every membership naming it. */
   async delete(context: RequestContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
-    const schemas = this.schemasFor(type);
+    const schemas = await this.schemasFor(context.tenantId, type);
     const now = this.now().toISOString();
     await this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
       const deleted = await writer.deleteResource(context.tenantId, type, id, now);
       if (deleted === undefined) throw notFound(schemas, id);
       const origin = this.origin(context, now);
-      const groupSchemas = this.schemasFor('Group');
+      const groupSchemas = await this.schemasFor(context.tenantId, 'Group');
       const asMember = { value: id, type };
       const events = [
         deletedEvent(origin, schemas, current),
@@ -236,7 +244,7 @@ export class ResourceService {
 
   /** RFC 7644 §3.4.2: filter, sort and page in the database; project each resource. */
   async list(context: RequestContext, type: ResourceTypeName, request: ListRequest): Promise<ListResponseBody> {
-    const schemas = this.schemasFor(type);
+    const schemas = await this.schemasFor(context.tenantId, type);
     const { cursor } = request;
     const result = await this.store.reader.listResources(context.tenantId, type, {
       filter: request.filter,

@@ -40,30 +40,31 @@ function hasProjectionParameters(query: Record<string, unknown>): boolean {
 
 export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRouteContext, type: ResourceTypeName, endpoint: string): void {
   const { resources, list: listSettings } = context.options;
-  const schemas = resources.schemasFor(type);
+  // Per request: a tenant's schemas are its own (services resolve them the same way).
+  const schemasOf = (request: FastifyRequest) => resources.schemasFor(context.tenantId(request), type);
 
   const sendList = async (request: FastifyRequest, reply: FastifyReply, listRequest: ListRequest) => {
     const page = await resources.list(context.requestContext(request), type, listRequest);
     return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page.resources, page.totalResults, page.cursors ?? listRequest.startIndex));
   };
 
-  fastify.get(endpoint, async (request: QueryRequest, reply) => sendList(request, reply, parseListQuery(request.query, schemas, listSettings)));
+  fastify.get(endpoint, async (request: QueryRequest, reply) => sendList(request, reply, parseListQuery(request.query, await schemasOf(request), listSettings)));
 
   fastify.post(endpoint, async (request: QueryRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, schemas);
+    const projection = parseProjectionQuery(request.query, await schemasOf(request));
     const response = await resources.create(context.requestContext(request), type, request.body, projection);
     return sendResource(reply, response, 201);
   });
   registerMethodNotAllowed(fastify, endpoint, ['GET', 'POST']);
 
   fastify.post(`${endpoint}/.search`, async (request: QueryRequest, reply) =>
-    sendList(request, reply, parseSearchRequest(request.body, schemas, listSettings)),
+    sendList(request, reply, parseSearchRequest(request.body, await schemasOf(request), listSettings)),
   );
   registerMethodNotAllowed(fastify, `${endpoint}/.search`, ['POST']);
 
   const byId = `${endpoint}/:id`;
   fastify.get(byId, async (request: IdRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, schemas);
+    const projection = parseProjectionQuery(request.query, await schemasOf(request));
     const response = await resources.get(context.requestContext(request), type, request.params.id, projection, {
       streamLargeGroups: true,
     });
@@ -78,7 +79,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   });
 
   fastify.put(byId, async (request: IdRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, schemas);
+    const projection = parseProjectionQuery(request.query, await schemasOf(request));
     const response = await resources.replace(
       context.requestContext(request),
       type,
@@ -91,7 +92,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   });
 
   fastify.patch(byId, async (request: IdRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, schemas);
+    const projection = parseProjectionQuery(request.query, await schemasOf(request));
     // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client asks for nothing back.
     const prefer = preferredReturn(request);
     const minimal =

@@ -18,10 +18,12 @@ export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimR
 
   fastify.post('/.search', async (request: FastifyRequest, reply) => {
     const requests = new Map<ResourceTypeName, ListRequest>();
+    const tenantId = context.tenantId(request);
     let firstError: unknown;
     for (const type of SEARCHED_TYPES) {
+      const schemas = await resources.schemasFor(tenantId, type);
       try {
-        requests.set(type, parseSearchRequest(request.body, resources.schemasFor(type), listSettings));
+        requests.set(type, parseSearchRequest(request.body, schemas, listSettings));
       } catch (error) {
         if (!isScimError(error)) throw error;
         firstError ??= error;
