@@ -213,7 +213,7 @@ describe('filter compiler (PostgreSQL dialect)', () => {
     it('groups.value follows nested groups with a recursive query', () => {
       pin(
         'groups.value eq "g1"',
-        'r.id IN (WITH RECURSIVE c1(member_id) AS (SELECT m.member_id FROM groups AS g2 CROSS JOIN group_members AS m ' +
+        'r.id IN (WITH RECURSIVE c1(member_id) AS (SELECT m.member_id FROM "groups" AS g2 CROSS JOIN group_members AS m ' +
           'WHERE g2.tenant_id = $1 AND g2.id = $2 AND m.tenant_id = g2.tenant_id AND m.group_id = g2.id ' +
           'UNION SELECT m.member_id FROM c1 CROSS JOIN group_members AS m WHERE m.tenant_id = $3 AND m.group_id = c1.member_id) SELECT member_id FROM c1)',
         ['acme', 'g1', 'acme'],
