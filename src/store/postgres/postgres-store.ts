@@ -79,8 +79,8 @@ function retryDelayMs(attempt: number): number {
  * read-modify-write on the row lock `writer.getResource` takes (SELECT …
  * FOR NO KEY UPDATE), so concurrent changes of one resource queue up and
  * each sees the last one committed, and member existence checks on the
- * lock `writer.findResourceTypes` takes (see TRANSACTION_LOCKS in
- * postgres-writer.ts).
+ * lock `writer.findResourceTypes` takes (see SqlResourceWriter in
+ * src/store/sql/resource-writer.ts).
  *
  * When PostgreSQL aborts a transaction to break a deadlock (40P01) or for a
  * serialization failure (40001), `transaction` rolls back and runs `work`
