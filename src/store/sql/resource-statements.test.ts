@@ -264,15 +264,22 @@ const SETUP: (writer: StoreWriter) => Promise<unknown> = async (writer) => {
 };
 
 const READS: readonly ReadCase[] = [
-  { name: 'reads a resource by its key, without a lock outside a transaction', read: (reader) => reader.getResource(TENANT, 'User', 'u2'), expected: {
+  {
+    name: 'reads a resource by its key, without a lock outside a transaction',
+    read: (reader) => reader.getResource(TENANT, 'User', 'u2'),
+    expected: {
       sqlite: [
         'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ?',
       ],
       postgres: [
         'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = $1 AND id = $2',
       ],
-    } },
-  { name: 'lists the members of a group with each one\'s display, from its own row', read: (reader) => reader.listMembers(TENANT, 'g1'), expected: {
+    },
+  },
+  {
+    name: 'lists the members of a group with each one\'s display, from its own row',
+    read: (reader) => reader.listMembers(TENANT, 'g1'),
+    expected: {
       sqlite: [
         `
 SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
@@ -291,8 +298,12 @@ LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id
 WHERE m.tenant_id = $1 AND m.group_id = $2
 ORDER BY m.member_id`,
       ],
-    } },
-  { name: 'lists them a keyset page at a time', read: (reader) => reader.listMembersPage(TENANT, 'g1', 'a', 100), expected: {
+    },
+  },
+  {
+    name: 'lists them a keyset page at a time',
+    read: (reader) => reader.listMembersPage(TENANT, 'g1', 'a', 100),
+    expected: {
       sqlite: [
         `
 SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
@@ -313,7 +324,8 @@ WHERE m.tenant_id = $1 AND m.group_id = $2 AND m.member_id > $3
 ORDER BY m.member_id
 LIMIT $4`,
       ],
-    } },
+    },
+  },
   {
     name: 'reads the groups of a member: the direct ones, then, as one of them is nested, all of them through the recursive query',
     read: (reader) => reader.listMemberships(TENANT, 'u2'),
@@ -358,7 +370,10 @@ ORDER BY g.id`,
       ],
     },
   },
-  { name: 'reads the direct groups of a page of members in one statement', read: (reader) => reader.listMembershipsOfMany(TENANT, ['g2', 'nobody']), expected: {
+  {
+    name: 'reads the direct groups of a page of members in one statement',
+    read: (reader) => reader.listMembershipsOfMany(TENANT, ['g2', 'nobody']),
+    expected: {
       sqlite: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
@@ -409,15 +424,20 @@ WHERE g.tenant_id = $4 AND g.id = reached.group_id AND g.id <> $5
 GROUP BY g.id, g.display_name
 ORDER BY g.id`,
       ],
-    } },
-  { name: 'finds which ids exist, and as what, in every table a resource can be in', read: (reader) => reader.findResourceTypes(TENANT, ['u2', 'g1']), expected: {
+    },
+  },
+  {
+    name: 'finds which ids exist, and as what, in every table a resource can be in',
+    read: (reader) => reader.findResourceTypes(TENANT, ['u2', 'g1']),
+    expected: {
       sqlite: [
         "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = ? AND id IN (?, ?)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = ? AND id IN (?, ?)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = ? AND id IN (?, ?)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
       ],
       postgres: [
         "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = $1 AND id IN ($2, $3)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = $4 AND id IN ($5, $6)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = $7 AND id IN ($8, $9)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
       ],
-    } },
+    },
+  },
 ];
 
 interface OpenedDriver {
