@@ -24,10 +24,7 @@ const MEMBERS_TABLE = rawSql(MEMBERSHIPS.table);
 
 /** `(?, ?, …), (?, ?, …)`: the rows of a multi-row VALUES. */
 function valuesList(rows: readonly (readonly SqlParameterValue[])[]): SqlFragment {
-  return joinSql(
-    rows.map((row) => sql`(${joinSql(row.map((value) => parameter(value)), ', ')})`),
-    ', ',
-  );
+  return joinSql(rows.map(inList), ', ');
 }
 
 /**
@@ -177,7 +174,7 @@ export class SqlResourceWriter extends SqlResourceReader implements StoreWriter 
       throw new TypeError(`A ${storage.resourceType} has no password`);
     }
     await this.changing(storage, attributes, () =>
-      session.run(sql`INSERT INTO ${rawSql(`${storage.map.table} (${columns.join(', ')})`)} VALUES (${joinSql(values.map((value) => parameter(value)), ', ')})`),
+      session.run(sql`INSERT INTO ${rawSql(`${storage.map.table} (${columns.join(', ')})`)} VALUES ${inList(values)}`),
     );
     await this.writeSideRows(storage, tenantId, id, attributes, false);
     this.counts.change(tenantId, storage.resourceType, 1);
