@@ -142,7 +142,7 @@ describe('ResourceService: each request’s schemas are resolved from its tenant
     const refusal = await service.create(globex, 'User', badgeHolder('badge@globex.example'), noProjection).catch((error: unknown) => error);
     expect(isScimError(refusal)).toBe(true);
     expect(refusal).toMatchObject({ status: 400, detail: expect.stringContaining(ACME) });
-    const stored = await sqlite.reader.listResources('globex', 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 10 });
+    const stored = await sqlite.reader.listResources('globex', 'User', { schemas: plain.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 10 });
     expect(stored.totalResults).toBe(0);
   });
 

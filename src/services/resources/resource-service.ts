@@ -247,6 +247,7 @@ export class ResourceService {
     const schemas = await this.schemasFor(context.tenantId, type);
     const { cursor } = request;
     const result = await this.store.reader.listResources(context.tenantId, type, {
+      schemas,
       filter: request.filter,
       sort: request.sort,
       startIndex: request.startIndex,

@@ -115,11 +115,6 @@ export class PostgresSessions implements SqlDriver, Queryable {
     return this.track(this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => this.failed(error)));
   }
 
-  /** The connection of the transaction running in this async context, if any; its failed statements are counted like the sessions'. */
-  transactionClient(): PoolClient | undefined {
-    return this.transactions.currentTransaction()?.client;
-  }
-
 
   failure(error: unknown): SqlFailure {
     if (!(error instanceof DatabaseError)) return { kind: 'other' };

@@ -1,20 +1,13 @@
 import type { Pool } from 'pg';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { CredentialChanges } from '../store.js';
-import type { SqlDialect } from '../sql/dialect.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
-import { SqlEventStore } from '../sql/event-store.js';
-import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import { SqlTenantStore } from '../sql/tenant-store.js';
-import { SqlStore, type SqlStoreParts, type SqlStoreSettings, type TransactionWriter } from '../sql/sql-store.js';
-import { SqlWebhookStore } from '../sql/webhook-store.js';
+import { SqlStore, sqlStoreParts, type SqlStoreSettings } from '../sql/sql-store.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { PostgresSessions } from './postgres-driver.js';
-import { PostgresReader } from './postgres-reader.js';
-import { PostgresWriter } from './postgres-writer.js';
 
 export { MAX_TRANSACTION_ATTEMPTS } from '../sql/transactions.js';
 
@@ -42,8 +35,8 @@ export interface PostgresStoreOptions {
  * userName uniqueness on the unique index, versions on `UPDATE … WHERE
  * version = $n`, PATCH's read-modify-write on the row lock
  * `writer.getResource` takes, member existence checks on the lock
- * `writer.findResourceTypes` takes (see TRANSACTION_LOCKS in
- * postgres-writer.ts).
+ * `writer.findResourceTypes` takes (see SqlResourceWriter in
+ * src/store/sql/resource-writer.ts).
  */
 export class PostgresStore extends SqlStore {
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
@@ -66,37 +59,6 @@ export class PostgresStore extends SqlStore {
     await this.credentialWatch.close();
     await closing;
   }
-}
-
-/**
- * The resource writer of one transaction. Its statements go to the
- * connection directly, not through the session, so the failure it records
- * is checked here before COMMIT (which would answer ROLLBACK).
- */
-class TransactionPostgresWriter extends PostgresWriter implements TransactionWriter {
-  override async flushCounts(): Promise<void> {
-    await super.flushCounts();
-    if (this.failure !== undefined) throw this.failure;
-  }
-}
-
-function postgresWriter(sessions: PostgresSessions, registry: SchemaRegistry, dialect: SqlDialect): TransactionWriter {
-  const client = sessions.transactionClient();
-  if (client === undefined) throw new TypeError('A PostgreSQL writer exists only inside a transaction');
-  return new TransactionPostgresWriter(client, registry, dialect);
-}
-
-/** The store parts still written against node-postgres, wired to the driver's pool and transactions. */
-function postgresParts(sessions: PostgresSessions, pool: Pool, registry: SchemaRegistry, dialect: SqlDialect): SqlStoreParts {
-  return {
-    reader: new PostgresReader(() => sessions, registry, dialect),
-    tenants: new SqlTenantStore(sessions),
-    events: new SqlEventStore(sessions),
-    webhooks: new SqlWebhookStore(sessions),
-    requestLog: new SqlRequestLogStore(sessions),
-    eventHistory: new SqlEventHistoryStore(sessions),
-    writer: () => postgresWriter(sessions, registry, dialect),
-  };
 }
 
 /** Whether the server has ICU's root collation, through which case folding agrees with JavaScript. */
@@ -137,7 +99,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const sessions = new PostgresSessions({ pool, dialect });
     return new PostgresStore({
       driver: sessions,
-      parts: postgresParts(sessions, pool, options.registry, dialect),
+      parts: sqlStoreParts(sessions),
       migrations: { applied, version },
       credentialChanges: credentialWatch,
       schema,

@@ -34,7 +34,7 @@ async function renameUser(writer: StoreWriter, id: string, userName: string): Pr
   await writer.updateResource({ tenantId: TENANT, resourceType: 'User', id, attributes: { userName }, passwordHash: undefined, expectedVersion: current.version, now: LATER });
 }
 
-const groupTotal = async (store: SqlStore) => (await store.reader.listResources(TENANT, 'Group', { filter: undefined, sort: undefined, startIndex: 1, count: 0 })).totalResults;
+const groupTotal = async (store: SqlStore) => (await store.reader.listResources(TENANT, 'Group', { schemas: registry.forResourceType('Group'), filter: undefined, sort: undefined, startIndex: 1, count: 0 })).totalResults;
 
 interface Opened {
   readonly store: SqlStore;

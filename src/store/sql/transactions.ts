@@ -97,11 +97,6 @@ export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
     return this.running.getStore()?.session;
   }
 
-  /** The transaction running in this async context as the driver opened it, if any. */
-  currentTransaction(): Open | undefined {
-    return this.running.getStore()?.transaction;
-  }
-
   async write<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const joined = this.running.getStore()?.session;
     if (joined !== undefined) return work(joined);

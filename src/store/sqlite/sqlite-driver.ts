@@ -139,12 +139,7 @@ export class SqliteSessions implements SqlDriver {
     return this.readerSession;
   }
 
-  /** The reader connection, for the store parts still written against connections. */
-  readerConnection(): SqliteConnection {
-    return this.open(this.reader);
-  }
-
-  /** The writer connection, for the store parts still written against connections: only inside `write`. */
+  /** The writer connection, whose settings (PRAGMA synchronous) its tests read. */
   writerConnection(): SqliteConnection {
     return this.open(this.writer);
   }

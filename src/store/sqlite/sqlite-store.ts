@@ -1,20 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
-import { SqlEventStore } from '../sql/event-store.js';
-import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import { SqlStore, type SqlStoreParts } from '../sql/sql-store.js';
-import { SqlTenantStore } from '../sql/tenant-store.js';
-import { SqlWebhookStore } from '../sql/webhook-store.js';
+import { SqlStore, sqlStoreParts } from '../sql/sql-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteSessions } from './sqlite-driver.js';
-import { SqliteReader } from './sqlite-reader.js';
-import { SqliteWriter } from './sqlite-writer.js';
-
-/** Runs a write on the writer connection, in the running transaction or one of its own. */
-export type SerialisedWrite = <T>(write: (writer: SqliteConnection) => T) => Promise<T>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -33,28 +24,12 @@ export interface SqliteStoreOptions {
  */
 export type SqliteStore = SqlStore;
 
-/** The store parts still written against SQLite connections, wired to the driver's. */
-function sqliteParts(sessions: SqliteSessions, reader: SqliteConnection, registry: SchemaRegistry): SqlStoreParts {
-  const readerConnection = () => sessions.readerConnection();
-  // Joins the running transaction, or runs one of its own, on the writer connection.
-  const write: SerialisedWrite = (change) => sessions.write(async () => change(sessions.writerConnection()));
-  return {
-    reader: new SqliteReader(reader, registry),
-    tenants: new SqlTenantStore(sessions),
-    events: new SqlEventStore(sessions),
-    webhooks: new SqlWebhookStore(sessions),
-    requestLog: new SqlRequestLogStore(sessions),
-    eventHistory: new SqlEventHistoryStore(sessions),
-    writer: () => new SqliteWriter(sessions.writerConnection(), registry),
-  };
-}
-
 /**
  * Opens (creating if needed) the database file, applies pending migrations
  * on the writer connection, then opens the reader on the migrated file.
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
-  const { filename, registry } = options;
+  const { filename } = options;
   if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) {
     // Two connections must reach the same database: an in-memory one would be two databases.
     throw new TypeError('openSqliteStore needs the path of a database file');
@@ -76,7 +51,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const sessions = new SqliteSessions({ writer: new SqliteConnection(writerDb, cacheSize), reader });
   return new SqlStore({
     driver: sessions,
-    parts: sqliteParts(sessions, reader, registry),
+    parts: sqlStoreParts(sessions),
     migrations: { applied, version },
     // None: another process on the same file (the CLI, a second instance) sends no signal, so tokens are read on every request (an indexed read of microseconds here).
     credentialChanges: undefined,
