@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'user.deactivated',
   'user.reactivated',
   'user.deleted',
+  'user.roles_changed',
   'group.created',
   'group.updated',
   'group.deleted',
@@ -48,6 +49,8 @@ export interface EventData {
   readonly changedAttributes?: readonly string[];
   /** `group.member_added` / `group.member_removed`: the members, at most MAX_MEMBERS_PER_EVENT per event. */
   readonly members?: readonly EventMember[];
+  /** `user.roles_changed`: the user's effective roles (group → role mapping, docs/roles.md) before and after, in precedence order. */
+  readonly roles?: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
 /** An event as stored and delivered (its JSON is the webhook body and a feed entry). */

@@ -27,6 +27,8 @@ export interface EventHooks {
   readonly onUserDeactivated?: EventHandler;
   readonly onUserReactivated?: EventHandler;
   readonly onUserDeleted?: EventHandler;
+  /** A user's effective roles changed (group → role mapping): `event.data.roles` has them before and after. */
+  readonly onUserRolesChanged?: EventHandler;
   readonly onGroupCreated?: EventHandler;
   readonly onGroupUpdated?: EventHandler;
   readonly onGroupDeleted?: EventHandler;
@@ -43,6 +45,7 @@ const HOOK_OF_TYPE: Readonly<Record<EventType, keyof EventHooks>> = {
   'user.deactivated': 'onUserDeactivated',
   'user.reactivated': 'onUserReactivated',
   'user.deleted': 'onUserDeleted',
+  'user.roles_changed': 'onUserRolesChanged',
   'group.created': 'onGroupCreated',
   'group.updated': 'onGroupUpdated',
   'group.deleted': 'onGroupDeleted',

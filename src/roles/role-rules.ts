@@ -6,10 +6,17 @@
  * user's groups, a group's names or the rules recompute it.
  */
 import { scimErrors } from '../core/errors/scim-error.js';
+import type { ResourceTypeName } from '../core/schema/attribute.js';
 
 /** What a rule compares a group on. An `id` rule survives renames; a `displayName` rule follows the name. */
 export const MATCH_KINDS = ['displayName', 'externalId', 'id'] as const;
 export type MatchKind = (typeof MATCH_KINDS)[number];
+
+/** The resource type whose resources hold roles; groups of any depth give them. */
+export const ROLE_HOLDER_TYPE = 'User' satisfies ResourceTypeName;
+
+/** The group attributes a rule can name that a write may change: a change to one may move roles. */
+export const RENAMING_ATTRIBUTES: readonly string[] = MATCH_KINDS.filter((kind) => kind !== 'id');
 
 export interface RoleMapping {
   readonly id: string;

@@ -93,6 +93,11 @@ export function updateEvents(origin: EventOrigin, schemas: ResourceSchemas, befo
   return events;
 }
 
+/** A user's effective roles changed (group → role mapping, src/roles). */
+export function rolesChangedEvent(origin: EventOrigin, schemas: ResourceSchemas, user: StoredResource, roles: { readonly before: readonly string[]; readonly after: readonly string[] }): NewEvent {
+  return event(origin, 'user.roles_changed', schemas, user, { roles: { before: [...roles.before], after: [...roles.after] } });
+}
+
 /** Membership changes of a group, at most MAX_MEMBERS_PER_EVENT members per event. */
 export function membershipEvents(
   origin: EventOrigin,

@@ -20,6 +20,7 @@ import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
 import type { GroupMembership, ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
+import { RoleTracking } from '../../roles/role-tracking.js';
 import type { PasswordHasher } from '../passwords.js';
 import { applyMembershipSteps, MembershipChanges, replaceMembers, requestedMembers, resolveMembers } from './members.js';
 import { streamGroupJson } from './member-stream.js';
@@ -59,6 +60,8 @@ export interface ResourceServiceDependencies {
 interface Outcome<T> {
   readonly result: T;
   readonly events: readonly NewEvent[];
+  /** Users whose roles the change may move that its events cannot name afterwards (a deleted group's users). */
+  readonly roleHoldersBefore?: readonly string[];
 }
 
 export interface ResourceResponse {
@@ -98,6 +101,7 @@ export class ResourceService {
   private readonly notifier: EventNotifier;
   private readonly hooks: EventHookRunner;
   private readonly memberPageSize: number;
+  private readonly roleTracking: RoleTracking;
 
   constructor(dependencies: ResourceServiceDependencies) {
     this.store = dependencies.store;
@@ -109,6 +113,7 @@ export class ResourceService {
     this.notifier = dependencies.notifier ?? new EventNotifier();
     this.hooks = dependencies.hooks ?? new EventHookRunner({}, () => undefined);
     this.memberPageSize = dependencies.memberPageSize ?? 1000;
+    this.roleTracking = new RoleTracking(dependencies.store.roles, dependencies.schemas);
   }
 
   /** The schemas a request of this tenant reads and writes this resource type with. */
@@ -229,6 +234,7 @@ export class ResourceService {
     const now = this.now().toISOString();
     await this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
+      const roleHoldersBefore = await this.roleTracking.holdersBeneath(context.tenantId, id);
       const deleted = await writer.deleteResource(context.tenantId, type, id, now);
       if (deleted === undefined) throw notFound(schemas, id);
       const origin = this.origin(context, now);
@@ -238,7 +244,7 @@ export class ResourceService {
         deletedEvent(origin, schemas, current),
         ...deleted.groupsLosingMember.flatMap((group) => membershipEvents(origin, groupSchemas, group, { added: [], removed: [asMember] })),
       ];
-      return { result: undefined, events };
+      return { result: undefined, events, roleHoldersBefore };
     });
   }
 
@@ -363,8 +369,8 @@ export class ResourceService {
   }
 
   /**
-   * Runs one write in one transaction with its events: recorded last (the
-   * outbox), then the app's in-transaction hook, which may veto; after
+   * Runs one write in one transaction with its events: the roles it moved
+   * recomputed (src/roles), its events recorded last (the outbox), then the app's in-transaction hook, which may veto; after
    * commit, the notifier and the after-commit hooks.
    */
   private async write<T>(context: RequestContext, work: (writer: StoreWriter) => Promise<Outcome<T>>): Promise<T> {
@@ -372,7 +378,10 @@ export class ResourceService {
     try {
       committed = await this.store.transaction(async (writer) => {
         const outcome = await work(writer);
-        const recorded = await writer.appendEvents(outcome.events);
+        const timestamp = outcome.events[0]?.timestamp;
+        const roleEvents =
+          timestamp === undefined ? [] : await this.roleTracking.eventsAfter(writer, this.origin(context, timestamp), outcome.events, outcome.roleHoldersBefore ?? []);
+        const recorded = await writer.appendEvents([...outcome.events, ...roleEvents]);
         await this.hooks.inTransaction(recorded);
         return { result: outcome.result, recorded };
       });

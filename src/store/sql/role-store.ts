@@ -5,7 +5,7 @@
  * run on the transaction's session.
  */
 import { scimErrors } from '../../core/errors/scim-error.js';
-import { effectiveRoles, matchKey, sameRoles, type MatchKind, type RoleChange, type RoleMapping, type RoleRules, type RoleSourceGroup } from '../../roles/role-rules.js';
+import { effectiveRoles, matchKey, ROLE_HOLDER_TYPE, sameRoles, type MatchKind, type RoleChange, type RoleMapping, type RoleRules, type RoleSourceGroup } from '../../roles/role-rules.js';
 import { canonicalTimestamp } from '../rows.js';
 import type { NewRoleMapping, RoleStore } from '../role-store.js';
 import { parameter, rawSql, sql } from './fragment.js';
@@ -14,7 +14,7 @@ import { MEMBERSHIPS, storageOf } from './resource-storage.js';
 import type { SqlSession, SqlSessions } from './session.js';
 
 /** The type whose resources hold roles, and the table they are rows of. */
-const ROLE_HOLDER = storageOf('User');
+const ROLE_HOLDER = storageOf(ROLE_HOLDER_TYPE);
 const HOLDERS_TABLE = rawSql(ROLE_HOLDER.map.table);
 const HOLDER_TYPE = parameter(ROLE_HOLDER.resourceType);
 const GROUPS_TABLE = rawSql(MEMBERSHIPS.groups.map.table);
