@@ -25,6 +25,7 @@ import { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import { AccessReportService } from '../reports/access-report.js';
 import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
+import { RoleService } from '../roles/role-service.js';
 import { ResourceService } from '../services/resources/resource-service.js';
 import type { Store } from '../store/store.js';
 import { RequestLogRecorder } from '../request-log/recorder.js';
@@ -55,6 +56,8 @@ export interface ScimitarServices {
   readonly hasher: KeyedHasher;
   /** Who has access to what in a tenant, streamed from one snapshot. */
   readonly accessReports: AccessReportService;
+  /** Group → role mapping: tenants' rules and users' effective roles. */
+  readonly roles: RoleService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -101,6 +104,13 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     requestLog: new RequestLogService({ requestLog: store.requestLog, history: store.eventHistory, reader: store.reader, now }),
     hasher,
     accessReports: new AccessReportService({ sql: store.sql, now }),
+    roles: new RoleService({
+      store,
+      schemas,
+      now,
+      ...(dependencies.notifier !== undefined ? { notifier: dependencies.notifier } : {}),
+      ...(dependencies.hooks !== undefined ? { hooks: dependencies.hooks } : {}),
+    }),
   };
 }
 
@@ -225,6 +235,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         requestLog: services.requestLog,
         events: eventFeed,
         accessReports: services.accessReports,
+        roles: services.roles,
         authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
         authFailures: new AuthFailureThrottle(throttleSettings, now),
         observer,

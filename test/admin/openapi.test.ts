@@ -61,6 +61,7 @@ describe('admin API OpenAPI document', () => {
       webhooks: scimitar.webhooks,
       requestLog: scimitar.requestLog,
       accessReports: scimitar.accessReports,
+      roles: scimitar.roles,
       authenticator: new AdminKeyAuthenticator(scimitar.store.tenants, scimitar.hasher, () => new Date()),
       authFailures: new AuthFailureThrottle({ limit: 10, windowMs: 60_000 }, () => new Date()),
       list: { defaultPageSize: 100, maxPageSize: 1000 },
