@@ -239,6 +239,12 @@ export const eventSchema: JsonSchema = {
           type: 'array',
           items: { type: 'object', required: ['value', 'type'], properties: { value: { type: 'string' }, type: { type: 'string', enum: ['User', 'Group'] } } },
         },
+        roles: {
+          type: 'object',
+          description: 'user.roles_changed: the effective roles before and after, in precedence order (docs/roles.md).',
+          required: ['before', 'after'],
+          properties: { before: { type: 'array', items: { type: 'string' } }, after: { type: 'array', items: { type: 'string' } } },
+        },
       },
     },
     requestId: {
