@@ -114,7 +114,10 @@ export function checkRoleMapping(input: { matchBy?: unknown; matchValue?: unknow
     throw scimErrors.invalidValue(`matchBy must be one of ${MATCH_KINDS.join(', ')}`);
   }
   if (typeof matchValue !== 'string' || unusableText(matchValue)) throw scimErrors.invalidValue('matchValue must be printable text, not empty and without control characters');
-  if (matchValue.length > MAX_MATCH_VALUE_LENGTH) throw scimErrors.invalidValue(`matchValue is longer than ${MAX_MATCH_VALUE_LENGTH} characters`);
+  // The compared form too: lower-casing lengthens a few characters (U+0130), and the stored key has the same bound.
+  if (matchValue.length > MAX_MATCH_VALUE_LENGTH || matchKey(matchBy as MatchKind, matchValue).length > MAX_MATCH_VALUE_LENGTH) {
+    throw scimErrors.invalidValue(`matchValue is longer than ${MAX_MATCH_VALUE_LENGTH} characters`);
+  }
   const role = checkRoleName(input.role);
   const order = precedence ?? 100;
   if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order > MAX_PRECEDENCE) {
