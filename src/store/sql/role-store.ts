@@ -130,6 +130,7 @@ SELECT DISTINCT member_id FROM beneath WHERE member_type = ${HOLDER_TYPE}`);
       const changes: RoleChange[] = [];
       if (userIds.length === 0) return changes;
       const rules = await this.rulesOn(session, tenantId);
+      const rulesGiveNothing = rules.mappings.length === 0 && rules.defaultRole === null;
       const tenant = parameter(tenantId);
       for (const slice of chunks(ordered(userIds))) {
         const stored = new Map<string, string[]>();
@@ -144,7 +145,8 @@ SELECT DISTINCT member_id FROM beneath WHERE member_type = ${HOLDER_TYPE}`);
           const rows = await session.all<{ id: string }>(sql`SELECT id FROM ${HOLDERS_TABLE} WHERE tenant_id = ${tenant} AND id IN ${inList(unseen)}`);
           for (const row of rows) fresh.add(row.id);
         }
-        const groupsOf = await this.groupsOf(session, tenantId, slice.filter((userId) => stored.has(userId) || fresh.has(userId)));
+        // Without rules every role is [], whatever the groups: most tenants skip the walk up the nesting.
+        const groupsOf = rulesGiveNothing ? new Map<string, RoleSourceGroup[]>() : await this.groupsOf(session, tenantId, slice.filter((userId) => stored.has(userId) || fresh.has(userId)));
         for (const userId of slice) {
           const before = stored.get(userId) ?? (fresh.has(userId) ? [] : undefined);
           if (before === undefined) continue;
