@@ -26,6 +26,8 @@ export const MYSQL_ERRNO = Object.freeze({
 /** The error fields mysql2 sets on a server error (and `code` on socket errors). */
 interface MysqlErrorFields {
   readonly errno?: unknown;
+  /** The statement's text (mysql2 attaches it). */
+  readonly sql?: unknown;
   readonly code?: unknown;
   readonly fatal?: unknown;
   readonly sqlMessage?: unknown;
@@ -53,11 +55,15 @@ function serverMessage(error: unknown): string {
  * 'users.users_user_name'" (MySQL 8.0.19+). The entry itself may hold any
  * character, so the key is read from the end of the message.
  */
-export function duplicateKeyName(message: string): string | undefined {
+export function duplicateKeyName(message: string, statement: string): string | undefined {
   const match = /for key '([^']*)'$/.exec(message);
   if (match?.[1] === undefined) return undefined;
-  const name = match[1];
-  return name.slice(name.lastIndexOf('.') + 1);
+  const qualified = match[1];
+  const name = qualified.slice(qualified.lastIndexOf('.') + 1);
+  if (name !== 'PRIMARY') return name;
+  // Primary keys are all called PRIMARY; named as PostgreSQL names them (<table>_pkey), so store logic tests one name everywhere.
+  const table = qualified.includes('.') ? qualified.slice(0, qualified.lastIndexOf('.')) : /^\s*(?:INSERT\s+INTO|UPDATE)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i.exec(statement)?.[1];
+  return table === undefined ? undefined : `${table}_pkey`;
 }
 
 /** The constraint of a foreign key failure: "… CONSTRAINT `users_tenant_fk` FOREIGN KEY …". */
@@ -65,11 +71,11 @@ export function foreignKeyName(message: string): string | undefined {
   return /CONSTRAINT [`"]([^`"]+)[`"] FOREIGN KEY/.exec(message)?.[1];
 }
 
-/** What a failed statement means to store logic (SqlSessions.failure). */
+/** What a failed statement means to store logic (SqlSessions.failure). Unique and foreign keys carry PostgreSQL's names (see the migrations). */
 export function mysqlFailure(error: unknown): SqlFailure {
   switch (mysqlErrno(error)) {
     case MYSQL_ERRNO.duplicateKey:
-      return { kind: 'unique', constraint: duplicateKeyName(serverMessage(error)) };
+      return { kind: 'unique', constraint: duplicateKeyName(serverMessage(error), String(fields(error).sql ?? '')) };
     case MYSQL_ERRNO.noReferencedRow:
     case MYSQL_ERRNO.rowIsReferenced:
     case MYSQL_ERRNO.noReferencedRowOld:

@@ -1,6 +1,7 @@
 /**
  * The MySQL/MariaDB driver: sessions over a mysql2 pool, for the store
- * logic written once over SqlSessions (src/store/sql/session.ts).
+ * logic written once over SqlSessions (src/store/sql/session.ts), with the
+ * retry, failure rule and commit check of src/store/sql/transactions.ts.
  *
  * Every statement is a prepared statement (mysql2 `execute`): values travel
  * apart from the text, byte for byte, so U+0000 and 4-byte UTF-8 arrive as
@@ -15,27 +16,18 @@
  * MySQL differs from PostgreSQL in what a failed statement does to its
  * transaction: only a deadlock rolls the whole transaction back, and
  * statements after it would run outside any transaction (autocommitted).
- * So the first failure dooms the transaction here, as every failure does in
- * PostgreSQL: later statements and the commit are refused with it, and a
- * callback that swallowed it cannot pass for committed.
+ * The transaction runner's rule (the first failure ends the transaction)
+ * is what keeps that from happening here.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecuteValues, Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { createMysqlDialect, mysqlCollationsFor, type MysqlCollations } from '../sql/dialects/mysql.js';
 import type { SqlDialect } from '../sql/dialect.js';
-import { rawSql, renderSql, type SqlFragment } from '../sql/fragment.js';
-import type { SqlFailure, SqlRow, SqlSession, SqlSessions, WriteOptions } from '../sql/session.js';
-import { isConnectionLoss, isRetryableTransactionError, mysqlFailure, translateConnectionError } from './mysql-errors.js';
+import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
+import { StatementErrorTally, type PoolUsage, type ReadSnapshot, type SqlRow as ReadRow } from '../sql/read-access.js';
+import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
+import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
+import { isConnectionLoss, isRetryableTransactionError, mysqlErrorKind, mysqlFailure, translateConnectionError } from './mysql-errors.js';
 import { sessionSettings } from './pool.js';
-
-/** How many times `write` runs `work` when InnoDB aborts it for a deadlock or a lock wait timeout. */
-export const MAX_TRANSACTION_ATTEMPTS = 4;
-
-/** Random wait before attempt `attempt + 1`: 5–15 ms, doubling, so the transactions that collided do not collide again in step. */
-function retryDelayMs(attempt: number): number {
-  return 2 ** (attempt - 1) * (5 + Math.random() * 10);
-}
 
 export type MysqlEngine = 'mariadb' | 'mysql';
 
@@ -75,44 +67,28 @@ function asHeader(result: unknown): ResultSetHeader {
   return result as ResultSetHeader;
 }
 
-/** A transaction's session: its connection, and the first failure, which dooms the transaction. */
-class TransactionSession implements SqlSession {
-  failure: unknown;
-  private ended = false;
-
+/** Statements on one connection, or on a connection taken from the pool for each statement. */
+class MysqlSession implements SqlSession {
   constructor(
     readonly dialect: SqlDialect,
-    private readonly connection: PoolConnection,
+    private readonly execute: (text: string, parameters: ExecuteValues[]) => Promise<unknown>,
   ) {}
 
   async all<Row = SqlRow>(statement: SqlFragment): Promise<Row[]> {
-    return asRows<Row>(await this.execute(statement));
+    return asRows<Row>(await this.send(statement));
   }
 
   async first<Row = SqlRow>(statement: SqlFragment): Promise<Row | undefined> {
-    return (await this.all<Row>(statement))[0];
+    return asRows<Row>(await this.send(statement))[0];
   }
 
   async run(statement: SqlFragment): Promise<number> {
-    return changedRowCount(asHeader(await this.execute(statement)));
+    return changedRowCount(asHeader(await this.send(statement)));
   }
 
-  /** After commit or rollback: a statement then would run outside the transaction. */
-  end(): void {
-    this.ended = true;
-  }
-
-  private async execute(statement: SqlFragment): Promise<unknown> {
-    if (this.ended) throw new TypeError('The transaction has ended; use the session only inside its callback');
-    if (this.failure !== undefined) throw this.failure;
+  private send(statement: SqlFragment): Promise<unknown> {
     const { text, parameters } = renderSql(statement, this.dialect);
-    try {
-      const [result] = await this.connection.execute(text, parameters as ExecuteValues[]);
-      return result;
-    } catch (error) {
-      this.failure ??= error;
-      throw error;
-    }
+    return this.execute(text, parameters as ExecuteValues[]);
   }
 }
 
@@ -122,18 +98,27 @@ export interface MysqlSessionsSettings {
   readonly statementTimeoutMs: number;
 }
 
-export class MysqlSessions implements SqlSessions {
+/** mysql2's pool keeps its connections in fields it does not type; read only for poolUsage. */
+interface PoolInternals {
+  readonly _allConnections?: { readonly length: number };
+  readonly _freeConnections?: { readonly length: number };
+  readonly _connectionQueue?: { readonly length: number };
+}
+
+/** The MySQL/MariaDB driver: SqlSessions over a mysql2 pool. */
+export class MysqlSessions implements SqlDriver {
   readonly dialect: SqlDialect;
   readonly engine: MysqlEngine;
   /** The engine's binary collation and its case-folding one (src/store/sql/dialects/mysql.ts). */
   readonly collations: MysqlCollations;
   private readonly pool: Pool;
   private readonly settings: MysqlSessionsSettings;
+  private readonly errors = new StatementErrorTally();
   /** Connections already put into the store's settings (sql_mode, charset, time zone, isolation). */
   private readonly prepared = new WeakSet<object>();
-  private readonly inTransaction = new AsyncLocalStorage<TransactionSession>();
-  private readonly pooledSession: SqlSession;
-  /** Transactions and statements under way, which `close` waits for. */
+  private readonly pooled: MysqlSession;
+  private readonly transactions: TransactionRunner;
+  /** Transactions, statements and snapshots under way, which `close` waits for. */
   private readonly pending = new Set<Promise<unknown>>();
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
@@ -144,13 +129,15 @@ export class MysqlSessions implements SqlSessions {
     this.engine = settings.engine;
     this.collations = settings.collations;
     this.dialect = createMysqlDialect(settings.collations);
-    const dialect = this.dialect;
-    this.pooledSession = {
-      dialect,
-      all: async <Row = SqlRow>(statement: SqlFragment) => asRows<Row>(await this.executePooled(statement)),
-      first: async <Row = SqlRow>(statement: SqlFragment) => asRows<Row>(await this.executePooled(statement))[0],
-      run: async (statement: SqlFragment) => changedRowCount(asHeader(await this.executePooled(statement))),
-    };
+    this.pooled = new MysqlSession(this.dialect, (text, parameters) => {
+      if (this.state === 'closed') throw new TypeError('The MySQL store is closed');
+      return this.track(this.executePooled(text, parameters));
+    });
+    this.transactions = new TransactionRunner({
+      dialect: this.dialect,
+      begin: () => this.begin(),
+      isRetryable: isRetryableTransactionError,
+    });
   }
 
   /** Opens sessions over `pool`, asking the server which engine it is. */
@@ -168,48 +155,83 @@ export class MysqlSessions implements SqlSessions {
   }
 
   committed(): SqlSession {
-    return this.pooledSession;
+    return this.pooled;
   }
 
   current(): SqlSession {
-    return this.inTransaction.getStore() ?? this.pooledSession;
+    return this.transactions.current() ?? this.pooled;
+  }
+
+  write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T> {
+    if (this.transactions.current() !== undefined) return this.transactions.write(work, options);
+    if (this.state !== 'open') return Promise.reject(new TypeError('The MySQL store is closed'));
+    return this.track(this.transactions.write(work, options));
   }
 
   failure(error: unknown): SqlFailure {
     return mysqlFailure(error);
   }
 
-  async write<T>(work: (session: SqlSession) => Promise<T>, _options?: WriteOptions): Promise<T> {
-    const joined = this.inTransaction.getStore();
-    if (joined !== undefined) return work(joined);
+  async ping(): Promise<void> {
+    await this.pooled.first(sql`SELECT 1 AS alive`);
+  }
+
+  /** REPEATABLE READ READ ONLY with a consistent snapshot taken at once, on a connection of its own. */
+  async openSnapshot(): Promise<ReadSnapshot> {
     if (this.state !== 'open') throw new TypeError('The MySQL store is closed');
-    return this.track(
-      this.runWithRetries(work).catch((error: unknown) => {
-        // A connection lost mid-transaction took the transaction with it: nothing was committed, unless COMMIT itself was cut off.
-        throw translateConnectionError(error);
-      }),
-    );
+    const connection = await this.connection();
+    try {
+      // Applies to the next transaction only; the connection keeps READ COMMITTED otherwise.
+      await connection.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await connection.query('START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT');
+    } catch (error) {
+      this.release(connection, true);
+      this.failed(error);
+    }
+    let finished: () => void = () => undefined;
+    void this.track(new Promise<void>((resolve) => (finished = resolve)));
+    let open = true;
+    const session = new MysqlSession(this.dialect, (text, parameters) => this.executeOn(connection, text, parameters));
+    return {
+      rows: (statement: SqlFragment) => session.all<ReadRow>(statement),
+      close: async () => {
+        if (!open) return;
+        open = false;
+        let broken = false;
+        await connection.query('COMMIT').catch(() => {
+          broken = true;
+        });
+        this.release(connection, broken);
+        finished();
+      },
+    };
+  }
+
+  poolUsage(): PoolUsage {
+    const internals = this.pool.pool as unknown as PoolInternals;
+    const total = internals._allConnections?.length ?? 0;
+    const idle = internals._freeConnections?.length ?? 0;
+    return { total, idle, waiting: internals._connectionQueue?.length ?? 0 };
+  }
+
+  statementErrors(): ReadonlyMap<string, number> {
+    return this.errors.snapshot();
   }
 
   /**
    * A connection of the pool in the store's settings, for work that needs
-   * one connection outside the sessions (the migration lock). Release it
+   * one connection outside the sessions (the migration lock). Give it back
    * with `release(connection, broken)`.
    */
   async connection(): Promise<PoolConnection> {
     if (this.state === 'closed') throw new TypeError('The MySQL store is closed');
-    let connection: PoolConnection;
-    try {
-      connection = await this.pool.getConnection();
-    } catch (error) {
-      throw translateConnectionError(error);
-    }
+    const connection = await this.pool.getConnection().catch((error: unknown) => this.failed(error));
     if (this.prepared.has(connection.connection)) return connection;
     try {
       for (const statement of sessionSettings(this.settings.collations, this.settings.statementTimeoutMs, this.settings.engine)) await connection.query(statement);
     } catch (error) {
       connection.destroy();
-      throw translateConnectionError(error);
+      this.failed(error);
     }
     this.prepared.add(connection.connection);
     return connection;
@@ -221,11 +243,7 @@ export class MysqlSessions implements SqlSessions {
     else connection.release();
   }
 
-  async ping(): Promise<void> {
-    await this.pooledSession.first(rawSql('SELECT 1 AS alive'));
-  }
-
-  /** Waits for the transactions and statements under way, then closes every connection. Calling it again waits for the same close. */
+  /** Waits for the transactions, statements and snapshots under way, then closes every connection. Calling it again waits for the same close. */
   close(): Promise<void> {
     this.closing ??= this.drainAndEnd();
     return this.closing;
@@ -238,70 +256,75 @@ export class MysqlSessions implements SqlSessions {
     await this.pool.end();
   }
 
-  private async executePooled(statement: SqlFragment): Promise<unknown> {
-    if (this.state === 'closed') throw new TypeError('The MySQL store is closed');
-    return this.track(
-      (async () => {
-        const connection = await this.connection();
-        const { text, parameters } = renderSql(statement, this.dialect);
-        let broken = false;
-        try {
-          const [result] = await connection.execute(text, parameters as ExecuteValues[]);
-          return result;
-        } catch (error) {
-          broken = isConnectionLoss(error);
-          throw translateConnectionError(error);
-        } finally {
-          this.release(connection, broken);
-        }
-      })(),
-    );
+  /** Counted as the database said it (metrics); answered as the store says it (a lost connection is StoreUnavailableError, a 503). */
+  private failed(error: unknown): never {
+    this.errors.record(mysqlErrorKind(error));
+    throw translateConnectionError(error);
   }
 
-  private async runWithRetries<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.runOnce(work);
-      } catch (error) {
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
-        await delay(retryDelayMs(attempt));
-      }
+  private async executeOn(connection: PoolConnection, text: string, parameters: ExecuteValues[]): Promise<unknown> {
+    try {
+      const [result] = await connection.execute(text, parameters);
+      return result;
+    } catch (error) {
+      this.failed(error);
     }
   }
 
-  /** One attempt. Throws the failure that doomed the transaction when there was one (so a swallowed deadlock is retried). */
-  private async runOnce<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+  private async executePooled(text: string, parameters: ExecuteValues[]): Promise<unknown> {
     const connection = await this.connection();
-    const session = new TransactionSession(this.dialect, connection);
     let broken = false;
     try {
+      return await this.executeOn(connection, text, parameters);
+    } catch (error) {
+      broken = isConnectionLoss(error) || isConnectionLoss((error as { cause?: unknown }).cause);
+      throw error;
+    } finally {
+      this.release(connection, broken);
+    }
+  }
+
+  private async begin(): Promise<OpenTransaction> {
+    const connection = await this.connection();
+    try {
+      await connection.query('START TRANSACTION');
+    } catch (error) {
+      this.release(connection, true);
+      this.failed(error);
+    }
+    /** Set when the connection cannot be trusted any more: release() then closes it instead of pooling it. */
+    let broken = false;
+    const statements = new MysqlSession(this.dialect, async (text, parameters) => {
       try {
-        await connection.query('START TRANSACTION');
+        return await this.executeOn(connection, text, parameters);
       } catch (error) {
-        broken = true;
+        if (isConnectionLoss((error as { cause?: unknown }).cause)) broken = true;
         throw error;
       }
-      try {
-        const result = await this.inTransaction.run(session, () => work(session));
-        if (session.failure !== undefined) throw session.failure;
-        session.end();
-        await connection.query('COMMIT');
-        return result;
-      } catch (error) {
-        session.end();
+    });
+    return {
+      statements,
+      commit: async () => {
+        try {
+          await connection.query('COMMIT');
+        } catch (error) {
+          broken = true;
+          this.failed(error);
+        }
+        // MySQL has no COMMIT that rolls back: a statement failure either
+        // rolled back the statement or (a deadlock) the whole transaction,
+        // and the runner never commits after a failure.
+        return true;
+      },
+      rollback: async () => {
         try {
           await connection.query('ROLLBACK');
         } catch {
           broken = true;
         }
-        if (isConnectionLoss(error) || isConnectionLoss(session.failure)) broken = true;
-        // The failure that doomed the transaction decides whether it is retried, whatever the callback made of it.
-        throw isRetryableTransactionError(session.failure) ? session.failure : error;
-      }
-    } finally {
-      session.end();
-      this.release(connection, broken);
-    }
+      },
+      release: () => this.release(connection, broken),
+    };
   }
 
   private track<T>(operation: Promise<T>): Promise<T> {
@@ -311,4 +334,3 @@ export class MysqlSessions implements SqlSessions {
     return operation;
   }
 }
-

@@ -43,8 +43,8 @@ export const initialMigration: MysqlMigration = {
   expires_at VARCHAR(64),
   revoked_at VARCHAR(64),
   last_used_at VARCHAR(64),
-  CONSTRAINT tokens_hash UNIQUE (hash),
-  CONSTRAINT tokens_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+  CONSTRAINT tokens_hash_key UNIQUE (hash),
+  CONSTRAINT tokens_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX tokens_tenant ON tokens (tenant_id)`,
     `CREATE TABLE users (
@@ -62,7 +62,7 @@ export const initialMigration: MysqlMigration = {
   last_modified VARCHAR(64) NOT NULL,
   version INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, id),
-  CONSTRAINT users_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+  CONSTRAINT users_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
 ) ${options}`,
     // RFC 7643 §4.1.1: userName is unique within the tenant, case-insensitively.
     // The store maps a violation of this index (1062 on key users_user_name) to 409 uniqueness.
@@ -78,7 +78,7 @@ export const initialMigration: MysqlMigration = {
   type_ci MEDIUMTEXT,
   is_primary BOOLEAN,
   PRIMARY KEY (tenant_id, user_id, position),
-  CONSTRAINT user_emails_user_fk FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
+  CONSTRAINT user_emails_tenant_id_user_id_fkey FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX user_emails_value ON user_emails (tenant_id, value_ci(255))`,
     `CREATE TABLE "groups" (
@@ -92,7 +92,7 @@ export const initialMigration: MysqlMigration = {
   last_modified VARCHAR(64) NOT NULL,
   version INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, id),
-  CONSTRAINT groups_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+  CONSTRAINT groups_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX groups_display_name ON "groups" (tenant_id, display_name_ci(255))`,
     `CREATE INDEX groups_external_id ON "groups" (tenant_id, external_id(255))`,
@@ -104,8 +104,8 @@ export const initialMigration: MysqlMigration = {
   member_id VARCHAR(255) NOT NULL,
   member_type VARCHAR(32) NOT NULL,
   PRIMARY KEY (tenant_id, group_id, member_id),
-  CONSTRAINT group_members_type CHECK (member_type IN ('User', 'Group')),
-  CONSTRAINT group_members_group_fk FOREIGN KEY (tenant_id, group_id) REFERENCES "groups" (tenant_id, id) ON DELETE CASCADE
+  CONSTRAINT group_members_member_type_check CHECK (member_type IN ('User', 'Group')),
+  CONSTRAINT group_members_tenant_id_group_id_fkey FOREIGN KEY (tenant_id, group_id) REFERENCES "groups" (tenant_id, id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX group_members_member ON group_members (tenant_id, member_id)`,
   ],

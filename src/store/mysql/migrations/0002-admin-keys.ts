@@ -13,7 +13,7 @@ export const adminKeysMigration: MysqlMigration = {
   created_at VARCHAR(64) NOT NULL,
   revoked_at VARCHAR(64),
   last_used_at VARCHAR(64),
-  CONSTRAINT admin_keys_hash UNIQUE (hash)
+  CONSTRAINT admin_keys_hash_key UNIQUE (hash)
 ) ${options}`,
   ],
 };

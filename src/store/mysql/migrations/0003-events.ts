@@ -9,7 +9,7 @@ export const eventsMigration: MysqlMigration = {
   tenant_id VARCHAR(255) NOT NULL PRIMARY KEY,
   last_sequence BIGINT NOT NULL,
   pruned_through BIGINT NOT NULL DEFAULT 0,
-  CONSTRAINT event_sequences_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+  CONSTRAINT event_sequences_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
 ) ${options}`,
     // payload is text, not JSON: delivered byte for byte as written.
     `CREATE TABLE events (
@@ -22,8 +22,8 @@ export const eventsMigration: MysqlMigration = {
   occurred_at VARCHAR(64) NOT NULL,
   payload LONGTEXT NOT NULL,
   PRIMARY KEY (tenant_id, sequence),
-  CONSTRAINT events_id UNIQUE (id),
-  CONSTRAINT events_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+  CONSTRAINT events_id_key UNIQUE (id),
+  CONSTRAINT events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX events_occurred_at ON events (occurred_at)`,
   ],

@@ -25,7 +25,7 @@ export const webhooksMigration: MysqlMigration = {
   created_at VARCHAR(64) NOT NULL,
   updated_at VARCHAR(64) NOT NULL,
   enqueued_through BIGINT NOT NULL,
-  CONSTRAINT webhooks_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
+  CONSTRAINT webhooks_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX webhooks_tenant ON webhooks (tenant_id)`,
     `CREATE TABLE webhook_deliveries (
@@ -48,9 +48,9 @@ export const webhooksMigration: MysqlMigration = {
   last_error MEDIUMTEXT,
   created_at VARCHAR(64) NOT NULL,
   completed_at VARCHAR(64),
-  CONSTRAINT webhook_deliveries_sequence UNIQUE (webhook_id, sequence),
+  CONSTRAINT webhook_deliveries_webhook_id_sequence_key UNIQUE (webhook_id, sequence),
   CONSTRAINT webhook_deliveries_status_check CHECK (status IN ('pending', 'succeeded', 'failed')),
-  CONSTRAINT webhook_deliveries_webhook_fk FOREIGN KEY (webhook_id) REFERENCES webhooks (id) ON DELETE CASCADE
+  CONSTRAINT webhook_deliveries_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES webhooks (id) ON DELETE CASCADE
 ) ${options}`,
     `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at, sequence)`,
     `CREATE INDEX webhook_deliveries_resource_order ON webhook_deliveries (webhook_id, resource_type, resource_id, status, sequence)`,
@@ -65,7 +65,7 @@ export const webhooksMigration: MysqlMigration = {
   error MEDIUMTEXT,
   response_excerpt MEDIUMTEXT,
   PRIMARY KEY (delivery_id, attempt),
-  CONSTRAINT webhook_attempts_delivery_fk FOREIGN KEY (delivery_id) REFERENCES webhook_deliveries (id) ON DELETE CASCADE
+  CONSTRAINT webhook_attempts_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES webhook_deliveries (id) ON DELETE CASCADE
 ) ${options}`,
   ],
 };
