@@ -2,7 +2,9 @@
  * The mysql2 connection pool, and the settings every connection gets
  * before its first statement:
  * - sql_mode: ANSI_QUOTES ("groups" is an identifier; GROUPS is reserved in
- *   MySQL 8), NO_BACKSLASH_ESCAPES (a backslash in SQL text is a backslash,
+ *   MySQL 8), PIPES_AS_CONCAT (`||` concatenates, as in standard SQL, instead
+ *   of meaning OR: a `||` written for the other databases must never turn
+ *   into a silent OR here), NO_BACKSLASH_ESCAPES (a backslash in SQL text is a backslash,
  *   as in standard SQL and the other databases), STRICT_ALL_TABLES (an
  *   over-long or mistyped value is an error, never silently cut),
  *   NO_ZERO_DATE / NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO,
@@ -19,7 +21,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 /** Prepared statements each connection keeps (mysql2 closes the least recently used beyond): the server's max_prepared_stmt_count is shared by all connections. */
 const PREPARED_STATEMENTS_PER_CONNECTION = 256;
 
-export const SQL_MODE = ['ANSI_QUOTES', 'NO_BACKSLASH_ESCAPES', 'STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO', 'NO_ENGINE_SUBSTITUTION'].join(',');
+export const SQL_MODE = ['ANSI_QUOTES', 'PIPES_AS_CONCAT', 'NO_BACKSLASH_ESCAPES', 'STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO', 'NO_ENGINE_SUBSTITUTION'].join(',');
 
 export interface MysqlPoolSettings {
   /** mysql://user:password@host:port/database */

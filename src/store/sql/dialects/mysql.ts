@@ -96,7 +96,7 @@ function typedJson(json: SqlFragment, type: SqlScalarType, collations: MysqlColl
     case 'number':
       return { value: sql`CASE WHEN JSON_TYPE(${json}) ${rawSql(JSON_TYPES.number)} THEN CAST(JSON_UNQUOTE(${json}) AS DOUBLE) END`, guard };
     case 'boolean':
-      return { value: sql`CASE WHEN JSON_TYPE(${json}) = 'BOOLEAN' THEN JSON_UNQUOTE(${json}) = 'true' END`, guard };
+      return { value: sql`CASE WHEN JSON_TYPE(${json}) = 'BOOLEAN' THEN JSON_UNQUOTE(${json}) COLLATE ${rawSql(collations.text)} = 'true' END`, guard };
   }
 }
 
