@@ -122,9 +122,9 @@ describe.skipIf(!available)('MySQL dialect filters on MariaDB agree with the in-
   async function mariadbIds(filter: FilterNode | undefined, sort?: SortSpec): Promise<string[] | string> {
     try {
       if (sort !== undefined || filter === undefined) {
-        const { page } = compileListQuery({ dialect: mariadb.dialect, schemas, tenantId: TENANT, resourceType: 'User', query: { filter, sort, startIndex: 1, count: 1000 } });
+        const { page } = compileListQuery({ dialect: mariadb.dialect, tenantId: TENANT, resourceType: 'User', query: { schemas, filter, sort, startIndex: 1, count: 1000 } });
         if (page === undefined) throw new TypeError('no page statement');
-        const rows = await mariadb.committed().all<{ id: string }>(preRendered(page.text, page.parameters));
+        const rows = await mariadb.committed().all<{ id: string }>(page);
         return rows.map((row) => row.id);
       }
       const where = compileFilterSql({ dialect: mariadb.dialect, schemas, tenantId: TENANT, resourceType: 'User', filter });
@@ -162,7 +162,7 @@ describe.skipIf(!available)('MySQL dialect filters on MariaDB agree with the in-
       const filter = parseFilter(text);
       const { sql: ids, memory } = await bothWays(filter);
       expect(ids).toEqual(memory);
-      expect(ids).toEqual(await storeIds(sqlite, TENANT, filter));
+      expect(ids).toEqual(await storeIds(sqlite, schemas, TENANT, filter));
     });
   }
 
@@ -172,7 +172,7 @@ describe.skipIf(!available)('MySQL dialect filters on MariaDB agree with the in-
       if (resolved === undefined) throw new TypeError(`Unknown attribute ${attribute}`);
       for (const order of ['ascending', 'descending'] as const) {
         const sort = { attribute: resolved, order };
-        const expected = await storeIds(sqlite, TENANT, undefined, sort);
+        const expected = await storeIds(sqlite, schemas, TENANT, undefined, sort);
         expect(await mariadbIds(undefined, sort), `${attribute} ${order}`).toEqual(expected);
       }
     });
