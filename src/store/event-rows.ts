@@ -1,5 +1,6 @@
-/** The outbox's rows, shared by the SQLite and PostgreSQL stores. */
+/** The outbox's rows, shared by every database. */
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
+import { sql, type SqlFragment } from './sql/fragment.js';
 
 export interface EventRow {
   readonly payload: string;
@@ -31,11 +32,13 @@ export function numberEvents(events: readonly NewEvent[], firstSequence: number)
 }
 
 /**
- * Events older than the cut that every webhook of their tenant has already
+ * Events older than `cut` that every webhook of their tenant has already
  * turned into deliveries (a delivery holds its own copy of the event).
  */
-export const PRUNABLE_EVENTS_CONDITION = `occurred_at < $cut AND sequence <= COALESCE(
-  (SELECT MIN(webhooks.enqueued_through) FROM webhooks WHERE webhooks.tenant_id = events.tenant_id), sequence)`;
+export function prunableEvents(cut: SqlFragment): SqlFragment {
+  return sql`events.occurred_at < ${cut} AND events.sequence <= COALESCE(
+  (SELECT MIN(webhooks.enqueued_through) FROM webhooks WHERE webhooks.tenant_id = events.tenant_id), events.sequence)`;
+}
 
 /** The tenant of one call's events: a transaction changes one tenant's directory, so its events share one sequence. */
 export function singleTenant(events: readonly NewEvent[]): string | undefined {

@@ -1,9 +1,9 @@
 /**
- * Between tenant, token and admin-key table rows and the port's objects, for
- * every SQL store: the tables have the same columns in SQLite and PostgreSQL,
- * so the row shapes, column lists and mappers live here once and the stores
- * keep only their SQL dialect and connection handling.
+ * Between tenant, token and admin-key table rows and the port's objects:
+ * every database has the same columns, holding timestamps as ISO-8601 text,
+ * so the column lists and mappers live here once.
  */
+import { rawSql } from './sql/fragment.js';
 import type { StoredAdminKey, StoredTenant, StoredToken } from './store.js';
 
 /** A `tokens` row as selected with TOKEN_COLUMNS; absent timestamps are NULL. */
@@ -19,7 +19,7 @@ export interface TokenRow {
   readonly last_used_at: string | null;
 }
 
-export const TOKEN_COLUMNS = 'id, tenant_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at';
+export const TOKEN_COLUMNS = rawSql('id, tenant_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at');
 
 export function tokenFromRow(row: TokenRow): StoredToken {
   return {
@@ -35,12 +35,14 @@ export function tokenFromRow(row: TokenRow): StoredToken {
   };
 }
 
-/** A `tenants` row as selected with `id, name, created_at`. */
+/** A `tenants` row as selected with TENANT_COLUMNS. */
 export interface TenantRow {
   readonly id: string;
   readonly name: string;
   readonly created_at: string;
 }
+
+export const TENANT_COLUMNS = rawSql('id, name, created_at');
 
 export function tenantFromRow(row: TenantRow): StoredTenant {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -57,7 +59,7 @@ export interface AdminKeyRow {
   readonly last_used_at: string | null;
 }
 
-export const ADMIN_KEY_COLUMNS = 'id, name, prefix, hash, created_at, revoked_at, last_used_at';
+export const ADMIN_KEY_COLUMNS = rawSql('id, name, prefix, hash, created_at, revoked_at, last_used_at');
 
 export function adminKeyFromRow(row: AdminKeyRow): StoredAdminKey {
   return {

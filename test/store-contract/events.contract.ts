@@ -76,6 +76,26 @@ export function describeEventContract(openStore: OpenStore): void {
       expect(await store.events.prune(LATER)).toBe(0);
     });
 
+    it('keeps events a webhook of their tenant has not yet turned into deliveries, whatever their age', async () => {
+      await store.transaction((writer) => writer.appendEvents([newEvent(TENANT, 'u1', NOW)]));
+      // A new webhook starts at the tenant's last sequence (1): the two events after it wait for its deliveries.
+      await store.webhooks.insertWebhook({ id: 'w1', tenantId: TENANT, url: 'https://hooks.example.com/scim', eventTypes: [], enabled: true, description: '', secret: 'sealed', now: NOW });
+      await store.transaction((writer) => writer.appendEvents([newEvent(TENANT, 'u2', NOW), newEvent(TENANT, 'u3', NOW)]));
+      await store.transaction((writer) => writer.appendEvents([newEvent(OTHER_TENANT, 'u9', NOW)]));
+      expect(await store.events.prune(LATER)).toBe(2);
+      expect((await store.events.listEvents(TENANT, 0, 10)).map((event) => event.resourceId)).toEqual(['u2', 'u3']);
+      expect(await store.events.position(TENANT)).toEqual({ lastSequence: 3, prunedThrough: 1 });
+      expect(await store.events.position(OTHER_TENANT)).toEqual({ lastSequence: 1, prunedThrough: 1 });
+      let delivery = 0;
+      for (;;) {
+        const result = await store.webhooks.enqueueDeliveries({ now: NOW, webhookLimit: 10, eventLimit: 10, newDeliveryId: () => `d${(delivery += 1)}` });
+        if (!result.more) break;
+      }
+      expect(await store.events.prune(LATER)).toBe(2);
+      expect(await store.events.listEvents(TENANT, 0, 10)).toEqual([]);
+      expect(await store.events.position(TENANT)).toEqual({ lastSequence: 3, prunedThrough: 3 });
+    });
+
     it('reports the groups that lose a deleted member, with their new version', async () => {
       await insert(store, user('u1', 'bjensen'), group('g1', 'Admins'), group('g2', 'Staff'), group('g3', 'Others'));
       await store.transaction(async (writer) => {

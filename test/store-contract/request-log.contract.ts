@@ -50,6 +50,16 @@ export function describeRequestLogContract(openStore: OpenStore): void {
       expect((await store.requestLog.list(OTHER_TENANT, ALL)).map((row) => row.requestId)).toEqual(['req-9']);
     });
 
+    it('keeps a batch whose text holds U+0000 (an error detail quoting a client value), where the database cannot store it as U+FFFD', async () => {
+      const quoting = entry({ requestId: 'req-nul', status: 400, scimType: 'invalidValue', detail: 'bad value "a\u0000b"', path: '/scim/v2/Users/a\u0000b' });
+      await store.requestLog.append([entry(), quoting]);
+      const stored = await store.requestLog.get(TENANT, 'req-nul');
+      // Either every U+0000 is kept or every one is replaced: never one field of each.
+      const kept = stored?.detail === 'bad value "a\u0000b"';
+      expect(stored).toMatchObject(kept ? { detail: 'bad value "a\u0000b"', path: '/scim/v2/Users/a\u0000b' } : { detail: 'bad value "a\ufffdb"', path: '/scim/v2/Users/a\ufffdb' });
+      expect((await store.requestLog.list(TENANT, ALL)).map((row) => row.requestId)).toEqual(['req-nul', 'req-1']);
+    });
+
     it('writes a batch larger than one INSERT holds', async () => {
       const many = Array.from({ length: 1203 }, (_, index) => entry({ requestId: `bulk-${index}` }));
       await store.requestLog.append(many);

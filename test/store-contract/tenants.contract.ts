@@ -86,10 +86,48 @@ export function describeTenantContract(openStore: OpenStore): void {
       expect(await store.tenants.expireToken(TENANT, 'missing', NOW)).toBe(false);
     });
 
-    it('refuses a second token with the same hash', async () => {
+    it('refuses a second token with the same hash, or a token of a tenant that does not exist, as the caller’s mistake', async () => {
       await store.tenants.insertToken(token('t1', TENANT, 'hash-1'));
-      await expect(store.tenants.insertToken(token('t2', OTHER_TENANT, 'hash-1'))).rejects.toThrow();
+      await expect(store.tenants.insertToken(token('t2', OTHER_TENANT, 'hash-1'))).rejects.toBeInstanceOf(TypeError);
+      await expect(store.tenants.insertToken(token('t3', 'no-such-tenant', 'hash-3'))).rejects.toBeInstanceOf(TypeError);
       expect((await store.tenants.findTokenByHash('hash-1'))?.id).toBe('t1');
+      expect(await store.tenants.findTokenByHash('hash-3')).toBeUndefined();
+    });
+
+    it('runs tenant and token writes made inside a transaction in it: its reads see them, and they roll back with it', async () => {
+      await store.tenants.insertToken(token('t1', TENANT, 'hash-1'));
+      const failure = new Error('give up');
+      await expect(
+        store.transaction(async () => {
+          expect(await store.tenants.revokeToken(TENANT, 't1', NOW)).toBe(true);
+          await store.tenants.ensureTenant('initech', 'Initech', NOW);
+          expect((await store.tenants.findTokenByHash('hash-1'))?.revokedAt).toBe(NOW);
+          expect(await store.tenants.getTenant('initech')).toEqual({ id: 'initech', name: 'Initech', createdAt: NOW });
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect((await store.tenants.findTokenByHash('hash-1'))?.revokedAt).toBeUndefined();
+      expect(await store.tenants.getTenant('initech')).toBeUndefined();
+      await store.transaction(async () => {
+        await store.tenants.revokeToken(TENANT, 't1', LATER);
+      });
+      expect((await store.tenants.findTokenByHash('hash-1'))?.revokedAt).toBe(LATER);
+    });
+
+    it('treats keys holding U+0000 as keys of nothing: not found, never a database error', async () => {
+      await store.tenants.insertToken(token('t1', TENANT, 'hash-1'));
+      const nul = 't1\u0000';
+      expect(await store.tenants.getTenant(`${TENANT}\u0000`)).toBeUndefined();
+      expect(await store.tenants.findTokenByHash('hash-1\u0000')).toBeUndefined();
+      expect(await store.tenants.listTokens(`${TENANT}\u0000`)).toEqual([]);
+      expect(await store.tenants.revokeToken(TENANT, nul, NOW)).toBe(false);
+      expect(await store.tenants.expireToken(TENANT, nul, NOW)).toBe(false);
+      await store.tenants.markTokenUsed(nul, NOW);
+      expect(await store.tenants.deleteTenant(`${TENANT}\u0000`)).toBe(false);
+      expect(await store.tenants.countResources(`${TENANT}\u0000`)).toEqual({ users: 0, groups: 0 });
+      expect(await store.tenants.findAdminKeyByHash('hash-1\u0000')).toBeUndefined();
+      expect(await store.tenants.revokeAdminKey(nul, NOW)).toBe(false);
+      expect((await store.tenants.findTokenByHash('hash-1'))?.revokedAt).toBeUndefined();
     });
   });
 
@@ -181,6 +219,16 @@ export function describeTenantContract(openStore: OpenStore): void {
       expect(await store.reader.listMembers(TENANT, 'g-staff')).toEqual([]);
       await store.tenants.insertToken(token('t-again', TENANT, `hash-${TENANT}`));
       expect((await store.tenants.findTokenByHash(`hash-${TENANT}`))?.id).toBe('t-again');
+    });
+
+    it('creates a tenant once when many create it at the same time: one success, every other answer 409', async () => {
+      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, index) => store.tenants.createTenant('initech', `Initech ${index}`, LATER)));
+      const created = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      expect(created).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ status: 409, scimType: 'uniqueness' });
+      }
+      expect((await store.tenants.getTenant('initech'))?.name).toBe((created[0] as PromiseFulfilledResult<{ name: string }>).value.name);
     });
 
     it('answers false when deleting a tenant that does not exist', async () => {

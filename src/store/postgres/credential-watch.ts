@@ -13,9 +13,17 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
+import { quoteSqlString, rawSql } from '../sql/fragment.js';
 import type { CredentialChanges } from '../store.js';
 
 export const CREDENTIALS_CHANNEL = 'scimitar_credentials';
+
+/**
+ * The driver's `afterCredentialChange` (see SqlSessions): sent in the
+ * transaction of the change, so PostgreSQL delivers it when, and only if,
+ * that transaction commits.
+ */
+export const CREDENTIALS_NOTICE = rawSql(`SELECT pg_notify(${quoteSqlString(CREDENTIALS_CHANNEL)}, '')`);
 const FIRST_RECONNECT_PAUSE_MS = 100;
 const LONGEST_RECONNECT_PAUSE_MS = 5_000;
 

@@ -1,13 +1,14 @@
 /**
- * The request log's storage, written once over SQL fragments: both
- * databases run these statements, differing only in placeholders and the
- * dialect hooks (src/store/sql/dialect.ts) through their SqlExecutor.
+ * The request log's storage and a resource's event history, written once
+ * over SQL fragments and the dialect hooks (src/store/sql/dialect.ts):
+ * every database runs these statements through its SqlSessions.
  */
-import type { ScimitarEvent } from '../../events/event.js';
 import type { CausedEvent, RequestLogEntry, RequestLogQuery, RequestLogStore, StoredRequestLogEntry } from '../../request-log/entry.js';
+import { eventFromRow } from '../event-rows.js';
+import type { SqlDialect } from './dialect.js';
 import type { EventHistoryStore, HistoryRecord } from '../store.js';
-import type { SqlExecutor } from './executor.js';
 import { joinSql, parameter, rawSql, sql, type SqlFragment } from './fragment.js';
+import type { SqlSessions } from './session.js';
 
 /**
  * Rows per INSERT: a batch is written in chunks of these sizes, largest first (a batch of 300
@@ -62,25 +63,35 @@ interface RequestLogRow {
   readonly response_body?: string | null;
 }
 
-function rowValues(entry: RequestLogEntry): SqlFragment {
+/**
+ * The text of an entry as the database can hold it: where text cannot hold
+ * U+0000 (PostgreSQL), each becomes U+FFFD. An error detail may quote a
+ * client's value, and one such entry must not cost its whole batch.
+ */
+function storableText(value: string | null): string | null {
+  return value === null ? null : value.replaceAll('\u0000', '\ufffd');
+}
+
+function rowValues(entry: RequestLogEntry, dialect: SqlDialect): SqlFragment {
+  const text = dialect.textCanHoldNul ? (value: string | null) => value : storableText;
   const values = [
-    entry.tenantId,
-    entry.occurredAt,
-    entry.requestId,
-    entry.method,
-    entry.path,
-    entry.query,
+    text(entry.tenantId),
+    text(entry.occurredAt),
+    text(entry.requestId),
+    text(entry.method),
+    text(entry.path),
+    text(entry.query),
     entry.status,
-    entry.scimType,
-    entry.detail,
-    entry.authFailure,
+    text(entry.scimType),
+    text(entry.detail),
+    text(entry.authFailure),
     entry.latencyMs,
-    entry.clientAddress,
-    entry.userAgent,
-    entry.idp,
-    entry.resourceId,
-    entry.requestBody,
-    entry.responseBody,
+    text(entry.clientAddress),
+    text(entry.userAgent),
+    text(entry.idp),
+    text(entry.resourceId),
+    text(entry.requestBody),
+    text(entry.responseBody),
   ].map((value) => parameter(value));
   return sql`(${joinSql(values, ', ')})`;
 }
@@ -108,23 +119,33 @@ function entryFromRow(row: RequestLogRow): StoredRequestLogEntry {
   };
 }
 
-export class SqlRequestLogStore implements RequestLogStore {
-  constructor(private readonly executor: SqlExecutor) {}
+/**
+ * The log is a diagnostic record nobody was told is durable, so its writes
+ * do not wait for the disk (see WriteOptions.sync).
+ */
+const LOG_WRITE = { sync: false } as const;
 
+export class SqlRequestLogStore implements RequestLogStore {
+  constructor(private readonly sessions: SqlSessions) {}
+
+  /** One transaction per batch: on SQLite its commit is most of the cost of a small insert. */
   async append(entries: readonly RequestLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     const inserts: SqlFragment[] = [];
     let start = 0;
     while (start < entries.length) {
       const size = CHUNK_SIZES.find((candidate) => candidate <= entries.length - start)!;
-      const rows = entries.slice(start, start + size).map(rowValues);
+      const rows = entries.slice(start, start + size).map((entry) => rowValues(entry, this.sessions.dialect));
       inserts.push(sql`INSERT INTO request_log (${rawSql(COLUMNS.join(', '))}) VALUES ${joinSql(rows, ', ')}`);
       start += size;
     }
-    await this.executor.changeEach(inserts);
+    await this.sessions.write(async (session) => {
+      for (const insert of inserts) await session.run(insert);
+    }, LOG_WRITE);
   }
 
   async list(tenantId: string, query: RequestLogQuery): Promise<readonly StoredRequestLogEntry[]> {
-    const { dialect } = this.executor;
+    const { dialect } = this.sessions;
     const conditions: SqlFragment[] = [sql`tenant_id = ${parameter(tenantId)}`];
     if (query.since !== undefined) conditions.push(sql`occurred_at >= ${parameter(query.since)}`);
     if (query.until !== undefined) conditions.push(sql`occurred_at < ${parameter(query.until)}`);
@@ -139,52 +160,68 @@ export class SqlRequestLogStore implements RequestLogStore {
     if (query.idp !== undefined) conditions.push(sql`idp = ${parameter(query.idp)}`);
     const newest = query.order === 'newest';
     if (query.after !== undefined) conditions.push(newest ? sql`id < ${parameter(query.after)}` : sql`id > ${parameter(query.after)}`);
-    const rows = await this.executor.select<RequestLogRow>(
-      sql`SELECT ${rawSql(query.withBodies ? ALL_COLUMNS : LISTED_COLUMNS)} FROM request_log WHERE ${joinSql(conditions, ' AND ')} ORDER BY id ${rawSql(newest ? 'DESC' : 'ASC')} LIMIT ${dialect.rowLimit(query.limit)}`,
-    );
+    const rows = await this.sessions
+      .committed()
+      .all<RequestLogRow>(
+        sql`SELECT ${rawSql(query.withBodies ? ALL_COLUMNS : LISTED_COLUMNS)} FROM request_log WHERE ${joinSql(conditions, ' AND ')} ORDER BY id ${rawSql(newest ? 'DESC' : 'ASC')} LIMIT ${dialect.rowLimit(query.limit)}`,
+      );
     return rows.map(entryFromRow);
   }
 
   async get(tenantId: string, requestId: string): Promise<StoredRequestLogEntry | undefined> {
-    const rows = await this.executor.select<RequestLogRow>(
-      sql`SELECT ${rawSql(ALL_COLUMNS)} FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND request_id = ${parameter(requestId)} ORDER BY id DESC LIMIT 1`,
-    );
-    const row = rows[0];
+    const row = await this.sessions
+      .committed()
+      .first<RequestLogRow>(
+        sql`SELECT ${rawSql(ALL_COLUMNS)} FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND request_id = ${parameter(requestId)} ORDER BY id DESC LIMIT ${this.sessions.dialect.rowLimit(1)}`,
+      );
     return row === undefined ? undefined : entryFromRow(row);
   }
 
   async eventsOfRequest(tenantId: string, requestId: string): Promise<readonly CausedEvent[]> {
-    const rows = await this.executor.select<{ id: string; sequence: number | string; type: string; resource_type: string; resource_id: string }>(
-      sql`SELECT id, sequence, type, resource_type, resource_id FROM events WHERE tenant_id = ${parameter(tenantId)} AND request_id = ${parameter(requestId)} ORDER BY sequence`,
-    );
+    const rows = await this.sessions
+      .committed()
+      .all<{ id: string; sequence: unknown; type: string; resource_type: string; resource_id: string }>(
+        sql`SELECT id, sequence, type, resource_type, resource_id FROM events WHERE tenant_id = ${parameter(tenantId)} AND request_id = ${parameter(requestId)} ORDER BY sequence`,
+      );
     return rows.map((row) => ({ id: row.id, sequence: Number(row.sequence), type: row.type, resourceType: row.resource_type, resourceId: row.resource_id }));
   }
 
+  /**
+   * Removes entries older than `before`, those of tenants that no longer
+   * exist, and in each tenant all but the newest `maxRowsPerTenant`. Each
+   * tenant's cut is read before its delete (MySQL refuses a DELETE whose
+   * subquery reads the table it deletes from).
+   */
   async prune(before: string, maxRowsPerTenant: number): Promise<number> {
-    let removed = await this.executor.change(
-      sql`DELETE FROM request_log WHERE occurred_at < ${parameter(before)} OR tenant_id NOT IN (SELECT id FROM tenants)`,
-    );
-    const crowded = await this.executor.select<{ tenant_id: string }>(
-      sql`SELECT tenant_id FROM request_log GROUP BY tenant_id HAVING COUNT(*) > ${parameter(maxRowsPerTenant)}`,
-    );
-    for (const { tenant_id: tenantId } of crowded) {
-      // The newest maxRowsPerTenant entries stay; the row at that offset is the first to go.
-      removed += await this.executor.change(
-        sql`DELETE FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND id <= (SELECT id FROM request_log WHERE tenant_id = ${parameter(tenantId)} ORDER BY id DESC LIMIT 1 OFFSET ${parameter(maxRowsPerTenant)})`,
+    const { dialect } = this.sessions;
+    return this.sessions.write(async (session) => {
+      let removed = await session.run(sql`DELETE FROM request_log WHERE occurred_at < ${parameter(before)} OR tenant_id NOT IN (SELECT id FROM tenants)`);
+      const crowded = await session.all<{ tenant_id: string }>(
+        sql`SELECT tenant_id FROM request_log GROUP BY tenant_id HAVING COUNT(*) > ${parameter(maxRowsPerTenant)}`,
       );
-    }
-    return removed;
+      for (const { tenant_id: tenantId } of crowded) {
+        // The newest maxRowsPerTenant entries stay; the row at that offset is the first to go.
+        const cut = await session.first<{ id: unknown }>(
+          sql`SELECT id FROM request_log WHERE tenant_id = ${parameter(tenantId)} ORDER BY id DESC LIMIT ${dialect.rowLimit(1)} OFFSET ${parameter(maxRowsPerTenant)}`,
+        );
+        if (cut === undefined) continue;
+        removed += await session.run(sql`DELETE FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND id <= ${parameter(Number(cut.id))}`);
+      }
+      return removed;
+    }, LOG_WRITE);
   }
 }
 
 /** A resource's past from the outbox (see EventHistoryStore). */
 export class SqlEventHistoryStore implements EventHistoryStore {
-  constructor(private readonly executor: SqlExecutor) {}
+  constructor(private readonly sessions: SqlSessions) {}
 
   async history(tenantId: string, resourceId: string, afterSequence: number, limit: number): Promise<readonly HistoryRecord[]> {
-    const rows = await this.executor.select<{ payload: string; request_id: string | null }>(
-      sql`SELECT payload, request_id FROM events WHERE tenant_id = ${parameter(tenantId)} AND resource_id = ${parameter(resourceId)} AND sequence > ${parameter(afterSequence)} ORDER BY sequence LIMIT ${this.executor.dialect.rowLimit(limit)}`,
-    );
-    return rows.map((row) => ({ event: JSON.parse(row.payload) as ScimitarEvent, requestId: row.request_id }));
+    const rows = await this.sessions
+      .committed()
+      .all<{ payload: string; request_id: string | null }>(
+        sql`SELECT payload, request_id FROM events WHERE tenant_id = ${parameter(tenantId)} AND resource_id = ${parameter(resourceId)} AND sequence > ${parameter(afterSequence)} ORDER BY sequence LIMIT ${this.sessions.dialect.rowLimit(limit)}`,
+      );
+    return rows.map((row) => ({ event: eventFromRow(row), requestId: row.request_id }));
   }
 }

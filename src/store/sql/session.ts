@@ -68,6 +68,14 @@ export interface SqlSessions {
   write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** What a failed statement means to store logic (a taken unique key, a missing foreign key). */
   failure(error: unknown): SqlFailure;
+  /**
+   * A statement the tenant store runs in the transaction that revokes or
+   * re-expires a token or deletes a tenant, when the database can tell
+   * every instance of that change at its commit (PostgreSQL: a NOTIFY that
+   * the store's credential watch listens for). Undefined when it cannot:
+   * the store then offers no `credentialChanges` and nothing is cached.
+   */
+  readonly afterCredentialChange?: SqlFragment;
 }
 
 /**

@@ -37,10 +37,10 @@ export interface OpenTransaction {
   release(): void;
 }
 
-export interface TransactionDriver {
+export interface TransactionDriver<Open extends OpenTransaction = OpenTransaction> {
   readonly dialect: SqlDialect;
   /** Takes a connection and begins a transaction on it (under SQLite's writer lock, say). */
-  begin(options: WriteOptions): Promise<OpenTransaction>;
+  begin(options: WriteOptions): Promise<Open>;
   /** Whether running the whole transaction again may succeed: a deadlock, a serialization failure, a busy database file. */
   isRetryable(error: unknown): boolean;
 }
@@ -89,18 +89,23 @@ class TransactionSession implements SqlSession {
 }
 
 /** Runs transactions for one driver; see SqlSessions.write for the contract. */
-export class TransactionRunner {
-  private readonly running = new AsyncLocalStorage<TransactionSession>();
+export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
+  private readonly running = new AsyncLocalStorage<{ readonly session: TransactionSession; readonly transaction: Open }>();
 
-  constructor(private readonly driver: TransactionDriver) {}
+  constructor(private readonly driver: TransactionDriver<Open>) {}
 
   /** The session of the transaction running in this async context, if any. */
   current(): SqlSession | undefined {
-    return this.running.getStore();
+    return this.running.getStore()?.session;
+  }
+
+  /** The transaction running in this async context as the driver opened it, if any. */
+  currentTransaction(): Open | undefined {
+    return this.running.getStore()?.transaction;
   }
 
   async write<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    const joined = this.running.getStore();
+    const joined = this.running.getStore()?.session;
     if (joined !== undefined) {
       if (options.beforeCommit !== undefined) joined.beforeCommit.push(options.beforeCommit);
       return work(joined);
@@ -122,7 +127,7 @@ export class TransactionRunner {
     try {
       let result: T;
       try {
-        result = await this.running.run(session, async () => {
+        result = await this.running.run({ session, transaction }, async () => {
           const value = await work(session);
           // After a failure nothing more may run; the failure itself is thrown below.
           for (const hook of session.beforeCommit) if (session.failure === undefined) await hook(session);

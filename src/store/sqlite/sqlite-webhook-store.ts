@@ -41,7 +41,7 @@ import type {
 } from '../webhook-store.js';
 import type { SqliteConnection } from './connection.js';
 import { canonicalTimestamp } from './resource-rows.js';
-import type { SerialisedWrite } from './sqlite-tenant-store.js';
+import type { SerialisedWrite } from './sqlite-store.js';
 
 /** Due, unleased, pending deliveries of enabled webhooks with no earlier pending delivery of the same resource. */
 export const CLAIMABLE_DELIVERIES = `

@@ -1,0 +1,144 @@
+/**
+ * The store, composed once for every database: a driver (sessions,
+ * transactions with their retry and commit check, snapshots, health) and
+ * the store parts (resource reads and writes, tenants, events, webhooks,
+ * request log). openSqliteStore and openPostgresStore only open the
+ * connections, migrate, and hand both over.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ResourceTypeName } from '../../core/schema/attribute.js';
+import type { RequestLogStore } from '../../request-log/entry.js';
+import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
+import type { WebhookStore } from '../webhook-store.js';
+import { driverReadAccess, type SqlReadAccess } from './read-access.js';
+import type { SqlDriver, SqlSession } from './session.js';
+
+/** The query plans of a list request's statements, for index checks. */
+export interface ListPlans {
+  readonly count: string[];
+  readonly page: string[];
+}
+
+/** Resource reads, plus the plans of a list request (tests of the indexes). */
+export interface SqlStoreReader extends StoreReader {
+  explainList(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListPlans>;
+}
+
+/** The resource writer of one transaction. */
+export interface TransactionWriter extends StoreWriter {
+  /** Writes what the writer kept for the end of the transaction (the resource counts), just before COMMIT. */
+  flushCounts(): Promise<void> | void;
+  /** The transaction has ended: the writer refuses every further call. */
+  end(): void;
+}
+
+export interface SqlStoreParts {
+  readonly reader: SqlStoreReader;
+  readonly tenants: TenantStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
+  readonly requestLog: RequestLogStore;
+  readonly eventHistory: EventHistoryStore;
+  /** A resource writer on the session of a transaction just begun. */
+  writer(session: SqlSession): TransactionWriter;
+}
+
+export interface SqlStoreSettings {
+  readonly driver: SqlDriver;
+  readonly parts: SqlStoreParts;
+  readonly migrations: { readonly applied: readonly number[]; readonly version: number };
+  /** Undefined when the database sends no signal (SQLite: another process on the file sends none). */
+  readonly credentialChanges: CredentialChanges | undefined;
+}
+
+export class SqlStore implements Store {
+  readonly dialect: Store['dialect'];
+  readonly reader: SqlStoreReader;
+  readonly tenants: TenantStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
+  readonly requestLog: RequestLogStore;
+  readonly eventHistory: EventHistoryStore;
+  readonly credentialChanges: CredentialChanges | undefined;
+  readonly migrations: { readonly applied: readonly number[]; readonly version: number };
+  readonly sql: SqlReadAccess;
+  protected readonly driver: SqlDriver;
+  private readonly parts: SqlStoreParts;
+  /** Marks the async context of a running `transaction`, to refuse a nested one (it would deadlock on SQLite and silently join elsewhere). */
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+
+  constructor(settings: SqlStoreSettings) {
+    this.driver = settings.driver;
+    this.parts = settings.parts;
+    this.dialect = settings.driver.dialect.name;
+    this.reader = settings.parts.reader;
+    this.tenants = settings.parts.tenants;
+    this.events = settings.parts.events;
+    this.webhooks = settings.parts.webhooks;
+    this.requestLog = settings.parts.requestLog;
+    this.eventHistory = settings.parts.eventHistory;
+    this.credentialChanges = settings.credentialChanges;
+    this.migrations = settings.migrations;
+    this.sql = driverReadAccess(settings.driver);
+  }
+
+  async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
+    if (this.inTransaction.getStore() !== undefined) {
+      throw new TypeError('store.transaction was called inside a transaction; use the writer passed to the outer callback');
+    }
+    let writer: TransactionWriter | undefined;
+    try {
+      return await this.transactionAttempts(work, (attempt) => {
+        writer?.end();
+        writer = attempt;
+      }, () => writer);
+    } finally {
+      writer?.end();
+    }
+  }
+
+  private transactionAttempts<T>(
+    work: (writer: StoreWriter) => Promise<T>,
+    started: (writer: TransactionWriter) => void,
+    running: () => TransactionWriter | undefined,
+  ): Promise<T> {
+    return this.driver.write(
+      async (session) => {
+        // A new writer per attempt: a transaction the database aborted is run again from scratch.
+        const attempt = this.parts.writer(session);
+        started(attempt);
+        try {
+          return await this.inTransaction.run(true, () => work(attempt));
+        } catch (error) {
+          attempt.end();
+          throw error;
+        }
+      },
+      {
+        beforeCommit: async () => {
+          const attempt = running();
+          if (attempt === undefined) return;
+          try {
+            await attempt.flushCounts();
+          } finally {
+            attempt.end();
+          }
+        },
+      },
+    );
+  }
+
+  /** See SqlStoreReader.explainList. */
+  explainList(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListPlans> {
+    return this.reader.explainList(tenantId, resourceType, query);
+  }
+
+  ping(): Promise<void> {
+    return this.driver.ping();
+  }
+
+  /** Waits for the transactions and statements under way, then closes every connection. */
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
