@@ -1,22 +1,26 @@
 /**
- * Between webhook, delivery and attempt rows and the port's objects, for
- * every SQL store: the tables have the same columns in SQLite and
- * PostgreSQL (booleans and bigints aside, which the mappers absorb), so the
- * row shapes, column lists, mappers and the enqueue plan live here once.
+ * Between webhook, delivery and attempt rows and the port's objects: the
+ * tables have the same columns on every database (booleans, JSON text and
+ * bigints aside, which the dialect's decoders and `Number` absorb), so the row shapes, column lists,
+ * mappers and the enqueue plan live here once.
  */
 import type { EventType, ScimitarEvent } from '../events/event.js';
+import type { SqlDialect } from './sql/dialect.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryStatus, StoredAttempt, StoredDelivery, StoredWebhook } from './webhook-store.js';
 
 export const WEBHOOK_COLUMNS =
   'id, tenant_id, url, event_types, enabled, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at, enqueued_through';
 
+/** How the database returns the columns whose form differs between drivers (see SqlDialect). */
+export type ColumnDecoding = Pick<SqlDialect, 'decodeBoolean' | 'decodeJson'>;
+
 export interface WebhookRow {
   readonly id: string;
   readonly tenant_id: string;
   readonly url: string;
-  readonly event_types: string;
-  /** SQLite: 0 or 1; PostgreSQL: boolean. */
-  readonly enabled: number | boolean;
+  /** A JSON array, as text (or parsed, should a driver parse it). */
+  readonly event_types: unknown;
+  readonly enabled: unknown;
   readonly description: string;
   readonly secret: string;
   readonly previous_secret: string | null;
@@ -24,17 +28,17 @@ export interface WebhookRow {
   readonly disabled_reason: string | null;
   readonly created_at: string;
   readonly updated_at: string;
-  /** PostgreSQL returns bigint as a string. */
+  /** node-postgres returns bigint as a string. */
   readonly enqueued_through: number | string;
 }
 
-export function webhookFromRow(row: WebhookRow): StoredWebhook {
+export function webhookFromRow(row: WebhookRow, decoding: ColumnDecoding): StoredWebhook {
   return {
     id: row.id,
     tenantId: row.tenant_id,
     url: row.url,
-    eventTypes: JSON.parse(row.event_types) as EventType[],
-    enabled: row.enabled === true || row.enabled === 1,
+    eventTypes: decoding.decodeJson(row.event_types) as EventType[],
+    enabled: decoding.decodeBoolean(row.enabled) === true,
     description: row.description,
     secret: row.secret,
     previousSecret: row.previous_secret ?? undefined,
@@ -168,19 +172,16 @@ export interface EnqueueCandidate {
   readonly lastSequence: number;
 }
 
-/** Selects EnqueueCandidateRow from `webhooks w JOIN event_sequences s`. */
-export const ENQUEUE_CANDIDATE_COLUMNS = 'w.id, w.tenant_id, w.event_types, w.enabled, w.enqueued_through, s.last_sequence';
-
 export interface EnqueueCandidateRow extends Pick<WebhookRow, 'id' | 'tenant_id' | 'event_types' | 'enabled' | 'enqueued_through'> {
   readonly last_sequence: number | string;
 }
 
-export function enqueueCandidateFromRow(row: EnqueueCandidateRow): EnqueueCandidate {
+export function enqueueCandidateFromRow(row: EnqueueCandidateRow, decoding: ColumnDecoding): EnqueueCandidate {
   return {
     id: row.id,
     tenantId: row.tenant_id,
-    eventTypes: JSON.parse(row.event_types) as EventType[],
-    enabled: row.enabled === true || row.enabled === 1,
+    eventTypes: decoding.decodeJson(row.event_types) as EventType[],
+    enabled: decoding.decodeBoolean(row.enabled) === true,
     enqueuedThrough: Number(row.enqueued_through),
     lastSequence: Number(row.last_sequence),
   };
@@ -195,12 +196,6 @@ export function eventsFromPayloads(rows: readonly { readonly payload: string }[]
 export function attemptSummary(record: AttemptRecord): string | undefined {
   if (record.outcome.kind === 'succeeded') return undefined;
   return record.error ?? (record.statusCode !== undefined ? `HTTP ${record.statusCode}` : 'failed');
-}
-
-/** A replay: pending again, due now, with a fresh retry budget; the attempts so far stay recorded. Two placeholders (now, now) come first. */
-export function replayStatement(placeholder: (index: number) => string): string {
-  return `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ${placeholder(1)}, retry_window_start = ${placeholder(2)},
-  retry_window_attempts = attempts, completed_at = NULL, claimed_until = NULL, claim_token = NULL`;
 }
 
 /**
@@ -231,9 +226,4 @@ export function planEnqueue(
       payload,
       now,
     }));
-}
-
-/** The status filter of a delivery listing, checked before it reaches SQL. */
-export function isDeliveryStatus(value: unknown): value is DeliveryStatus {
-  return value === 'pending' || value === 'succeeded' || value === 'failed';
 }

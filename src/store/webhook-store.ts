@@ -13,8 +13,6 @@ import type { EventType } from '../events/event.js';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];
-
 export interface StoredWebhook {
   readonly id: string;
   readonly tenantId: string;
@@ -110,7 +108,7 @@ export interface ClaimedDelivery extends StoredDelivery {
 
 export interface EnqueueOptions {
   readonly now: string;
-  /** Most webhooks handled in one call (each in its own short transaction on PostgreSQL). */
+  /** Most webhooks handled in one call (one transaction). */
   readonly webhookLimit: number;
   /** Most events read per webhook in one call. */
   readonly eventLimit: number;

@@ -13,6 +13,7 @@ import { describeRequestLogContract } from './request-log.contract.js';
 import { describeResourceContract } from './resources.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
+import { describeWebhookContract } from './webhooks.contract.js';
 
 export type { OpenedStore, OpenStore } from './support.js';
 export { contractRegistry } from './support.js';
@@ -27,5 +28,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeTenantContract(open);
     describeEventContract(open);
     describeRequestLogContract(open);
+    describeWebhookContract(open);
   });
 }

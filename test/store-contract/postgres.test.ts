@@ -9,11 +9,17 @@ describe.skipIf(!available)('PostgreSQL store', () => {
   // Each store gets its own schema, dropped when the suite closes it.
   describeStoreContract('PostgreSQL', async () => {
     const schema = await createTestSchema();
-    const store = await openPostgresStore({ url: postgresTestUrl(), registry: contractRegistry, schema, poolSize: 4 });
+    const options = { url: postgresTestUrl(), registry: contractRegistry, schema, poolSize: 4 };
+    const stores = [await openPostgresStore(options)];
     return {
-      store,
+      store: stores[0]!,
+      another: async () => {
+        const store = await openPostgresStore(options);
+        stores.push(store);
+        return store;
+      },
       close: async () => {
-        await store.close();
+        for (const store of stores) await store.close();
         await dropTestSchema(schema);
       },
     };

@@ -14,6 +14,17 @@ afterAll(() => {
 
 describeStoreContract('SQLite', async () => {
   opened += 1;
-  const store = await openSqliteStore({ filename: path.join(directory, `contract-${opened}`, 'scimitar.db'), registry: contractRegistry });
-  return { store, close: () => store.close() };
+  const options = { filename: path.join(directory, `contract-${opened}`, 'scimitar.db'), registry: contractRegistry };
+  const stores = [await openSqliteStore(options)];
+  return {
+    store: stores[0]!,
+    another: async () => {
+      const store = await openSqliteStore(options);
+      stores.push(store);
+      return store;
+    },
+    close: async () => {
+      for (const store of stores) await store.close();
+    },
+  };
 });

@@ -24,6 +24,8 @@ export const LATER = '2024-03-02T08:30:00.000Z';
 /** A fresh, empty store opened with `contractRegistry`, and how to dispose of it. */
 export interface OpenedStore {
   readonly store: Store;
+  /** Another store on the same database: a second instance (closed by `close`). */
+  another(): Promise<Store>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { CredentialChanges } from '../store.js';
 import type { SqlDialect } from '../sql/dialect.js';
@@ -8,13 +7,13 @@ import { SqlResourceReader } from '../sql/resource-reader.js';
 import { SqlResourceWriter } from '../sql/resource-writer.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
 import { SqlTenantStore } from '../sql/tenant-store.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { SqlStore, type SqlStoreParts, type SqlStoreSettings, type TransactionWriter } from '../sql/sql-store.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DEFAULT_STATEMENT_TIMEOUT_MS, type PoolSettings, type Queryable } from './pool.js';
 import { PostgresSessions } from './postgres-driver.js';
-import { PostgresWebhookStore } from './postgres-webhook-store.js';
 
 export { MAX_TRANSACTION_ATTEMPTS } from '../sql/transactions.js';
 
@@ -69,12 +68,12 @@ export class PostgresStore extends SqlStore {
 }
 
 /** The store parts, wired to the driver's pool and transactions. */
-function postgresParts(sessions: PostgresSessions, pool: Pool): SqlStoreParts {
+function postgresParts(sessions: PostgresSessions): SqlStoreParts {
   return {
     reader: new SqlResourceReader(() => sessions.committed()),
     tenants: new SqlTenantStore(sessions),
     events: new SqlEventStore(sessions),
-    webhooks: new PostgresWebhookStore(pool, sessions),
+    webhooks: new SqlWebhookStore(sessions),
     requestLog: new SqlRequestLogStore(sessions),
     eventHistory: new SqlEventHistoryStore(sessions),
     writer: (session) => new SqlResourceWriter(session, (error) => sessions.failure(error)),
@@ -119,7 +118,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const sessions = new PostgresSessions({ pool, dialect });
     return new PostgresStore({
       driver: sessions,
-      parts: postgresParts(sessions, pool),
+      parts: postgresParts(sessions),
       migrations: { applied, version },
       credentialChanges: credentialWatch,
       schema,

@@ -24,6 +24,11 @@ export interface TypedValue {
 /** Builds the assignments of an upsert from references to the existing row's and the proposed row's columns. */
 export type DuplicateAssignments = (existing: (column: string) => SqlFragment, proposed: (column: string) => SqlFragment) => SqlFragment;
 
+export interface RowLockOptions {
+  /** Leave out rows another transaction holds instead of waiting for them. */
+  readonly skipLocked?: boolean;
+}
+
 export interface SqlDialect {
   readonly name: 'sqlite' | 'postgres' | 'mysql';
   /**
@@ -67,9 +72,14 @@ export interface SqlDialect {
    * `update` the lock an UPDATE of non-key columns takes, `keyShare` the
    * lock a foreign key check takes (PostgreSQL FOR NO KEY UPDATE / FOR KEY
    * SHARE; MySQL FOR UPDATE / LOCK IN SHARE MODE; SQLite nothing, its
-   * writer holds the whole database).
+   * writer holds the whole database). With `skipLocked`, rows another
+   * transaction holds are left out of the result instead of waited for
+   * (SKIP LOCKED on PostgreSQL, MySQL 8 and MariaDB 10.6+), so instances
+   * sharing a queue each take different rows. Only the rows of the tables
+   * in the SELECT's FROM are locked, never those its subqueries read, so
+   * a statement that must lock one table reads the others in subqueries.
    */
-  rowLock(mode: 'update' | 'keyShare'): SqlFragment;
+  rowLock(mode: 'update' | 'keyShare', options?: RowLockOptions): SqlFragment;
   /** A JSON column as the driver returns it (text or already parsed), parsed. */
   decodeJson(value: unknown): unknown;
   /** A boolean column as the driver returns it (1/0 or true/false). */

@@ -86,6 +86,7 @@ describe('MySQL dialect hooks', () => {
   it('locks rows with FOR UPDATE and LOCK IN SHARE MODE, and has no RETURNING', () => {
     expect(renderSql(mariadbDialect.rowLock('update'), mariadbDialect).text).toBe(' FOR UPDATE');
     expect(renderSql(mariadbDialect.rowLock('keyShare'), mariadbDialect).text).toBe(' LOCK IN SHARE MODE');
+    expect(renderSql(mariadbDialect.rowLock('update', { skipLocked: true }), mariadbDialect).text).toBe(' FOR UPDATE SKIP LOCKED');
     expect(mariadbDialect.returning).toBe(false);
     expect(mariadbDialect.textCanHoldNul).toBe(true);
   });

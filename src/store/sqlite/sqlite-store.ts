@@ -7,14 +7,12 @@ import { SqlResourceWriter } from '../sql/resource-writer.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
 import { SqlStore, type SqlStoreParts } from '../sql/sql-store.js';
 import { SqlTenantStore } from '../sql/tenant-store.js';
+import { SqlWebhookStore } from '../sql/webhook-store.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { SqliteSessions } from './sqlite-driver.js';
-import { SqliteWebhookStore } from './sqlite-webhook-store.js';
 
-/** Runs a write on the writer connection, in the running transaction or one of its own. */
-export type SerialisedWrite = <T>(write: (writer: SqliteConnection) => T) => Promise<T>;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -35,14 +33,11 @@ export type SqliteStore = SqlStore;
 
 /** The store parts still written against SQLite connections, wired to the driver's. */
 function sqliteParts(sessions: SqliteSessions): SqlStoreParts {
-  const readerConnection = () => sessions.readerConnection();
-  // Joins the running transaction, or runs one of its own, on the writer connection.
-  const write: SerialisedWrite = (change) => sessions.write(async () => change(sessions.writerConnection()));
   return {
     reader: new SqlResourceReader(() => sessions.committed()),
     tenants: new SqlTenantStore(sessions),
     events: new SqlEventStore(sessions),
-    webhooks: new SqliteWebhookStore(readerConnection, write),
+    webhooks: new SqlWebhookStore(sessions),
     requestLog: new SqlRequestLogStore(sessions),
     eventHistory: new SqlEventHistoryStore(sessions),
     writer: (session) => new SqlResourceWriter(session, (error) => sessions.failure(error)),

@@ -34,7 +34,7 @@
  * on both for what is used here. JSON_TYPE names numbers INTEGER or DOUBLE
  * (MariaDB) and also DECIMAL or UNSIGNED INTEGER (MySQL).
  */
-import type { DuplicateAssignments, SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
+import type { DuplicateAssignments, RowLockOptions, SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
 import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 /** The collations the dialect names: which differ between MySQL and MariaDB. */
@@ -146,7 +146,9 @@ export function createMysqlDialect(collations: MysqlCollations): SqlDialect {
       if (first === undefined) throw new TypeError('onDuplicateIgnore needs the key columns');
       return rawSql(` ON DUPLICATE KEY UPDATE ${first} = ${first}`);
     },
-    rowLock: (mode: 'update' | 'keyShare') => rawSql(mode === 'update' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE'),
+    // SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (after either lock clause).
+    rowLock: (mode: 'update' | 'keyShare', options?: RowLockOptions) =>
+      rawSql(`${mode === 'update' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE'}${options?.skipLocked === true ? ' SKIP LOCKED' : ''}`),
     // MariaDB returns JSON as text; mysql2 parses MySQL's JSON type itself.
     decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
     decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === 1 || value === true || value === '1'),

@@ -26,7 +26,7 @@
  * NUL. PostgreSQL text and jsonb cannot hold U+0000, so `textCanHoldNul`
  * is false: the compiler decides comparisons with such a value itself.
  */
-import { standardOrderTerm, type DuplicateAssignments, type SqlDialect, type SqlScalarType, type TypedValue } from '../dialect.js';
+import { standardOrderTerm, type DuplicateAssignments, type RowLockOptions, type SqlDialect, type SqlScalarType, type TypedValue } from '../dialect.js';
 import { parameter, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 /** How `caseFold` folds: through ICU's root locale (agrees with JavaScript), or lower() under the database's LC_CTYPE. */
@@ -112,7 +112,8 @@ export function createPostgresDialect(caseFolding: PostgresCaseFolding): SqlDial
         (column: string) => rawSql(`EXCLUDED.${column}`),
       )}`,
     onDuplicateIgnore: (conflictColumns: readonly string[]) => rawSql(` ON CONFLICT (${conflictColumns.join(', ')}) DO NOTHING`),
-    rowLock: (mode: 'update' | 'keyShare') => rawSql(mode === 'update' ? ' FOR NO KEY UPDATE' : ' FOR KEY SHARE'),
+    rowLock: (mode: 'update' | 'keyShare', options?: RowLockOptions) =>
+      rawSql(`${mode === 'update' ? ' FOR NO KEY UPDATE' : ' FOR KEY SHARE'}${options?.skipLocked === true ? ' SKIP LOCKED' : ''}`),
     // jsonb arrives parsed; json text would arrive as a string.
     decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
     decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === true),
