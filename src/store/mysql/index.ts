@@ -3,3 +3,4 @@ export { MysqlSessions, changedRowCount, type MysqlEngine } from './mysql-sessio
 export { openMysqlSessions, type MysqlConnectionOptions, type OpenedMysqlSessions } from './open-mysql-sessions.js';
 export { migrateMysql, MIGRATION_LOCK_NAME } from './migrate.js';
 export { mysqlMigrations, type MysqlMigration } from './migrations/index.js';
+export { openMysqlStore, type MysqlStore, type MysqlStoreOptions } from './mysql-store.js';
