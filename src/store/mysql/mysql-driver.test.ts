@@ -24,12 +24,15 @@ const renameTenant = (session: SqlSession, id: string, name: string) => session.
 const available = await mariadbAvailableFor('the MySQL driver test');
 
 describe('row counts as PostgreSQL gives them', () => {
-  it('an UPDATE counts the rows it matched, an upsert the rows it inserted or changed', () => {
-    expect(changedRowCount({ affectedRows: 0, info: 'Rows matched: 3  Changed: 0  Warnings: 0' })).toBe(3);
-    expect(changedRowCount({ affectedRows: 3, info: 'Records: 2  Duplicates: 1  Warnings: 0' })).toBe(2);
-    expect(changedRowCount({ affectedRows: 1, info: 'Records: 2  Duplicates: 0  Warnings: 0' })).toBe(1);
-    expect(changedRowCount({ affectedRows: 2, info: '' })).toBe(1);
-    expect(changedRowCount({ affectedRows: 1, info: '' })).toBe(1);
+  it('an UPDATE counts the rows it matched, an upsert the rows it inserted or changed, anything else the rows it affected', () => {
+    const upsert = 'INSERT INTO t (a) VALUES (?) ON DUPLICATE KEY UPDATE a = a';
+    expect(changedRowCount({ affectedRows: 0, info: 'Rows matched: 3  Changed: 0  Warnings: 0' }, 'UPDATE t SET a = 1')).toBe(3);
+    expect(changedRowCount({ affectedRows: 3, info: 'Records: 2  Duplicates: 1  Warnings: 0' }, upsert)).toBe(2);
+    expect(changedRowCount({ affectedRows: 1, info: 'Records: 2  Duplicates: 0  Warnings: 0' }, upsert)).toBe(1);
+    expect(changedRowCount({ affectedRows: 2, info: '' }, upsert)).toBe(1);
+    expect(changedRowCount({ affectedRows: 1, info: '' }, upsert)).toBe(1);
+    expect(changedRowCount({ affectedRows: 2, info: '' }, 'DELETE FROM t WHERE a < 3')).toBe(2);
+    expect(changedRowCount({ affectedRows: 2, info: 'Records: 2  Duplicates: 0  Warnings: 0' }, 'INSERT INTO t (a) VALUES (?), (?)')).toBe(2);
   });
 });
 

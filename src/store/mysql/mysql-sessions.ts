@@ -47,15 +47,18 @@ export function mysqlEngineFor(version: string): MysqlEngine {
  * already present whose row the upsert leaves as it was counts 0 here (1 in
  * PostgreSQL's ON CONFLICT DO UPDATE; DO NOTHING counts it 0 as here).
  */
-export function changedRowCount(header: Pick<ResultSetHeader, 'affectedRows' | 'info'>): number {
+export function changedRowCount(header: Pick<ResultSetHeader, 'affectedRows' | 'info'>, statement: string): number {
   const info = header.info ?? '';
   const matched = /Rows matched: (\d+)/.exec(info);
   if (matched?.[1] !== undefined) return Number(matched[1]);
+  if (!UPSERT.test(statement)) return header.affectedRows;
   const duplicates = /Duplicates: (\d+)/.exec(info);
   if (duplicates?.[1] !== undefined) return header.affectedRows - Number(duplicates[1]);
-  // A single-row INSERT … ON DUPLICATE KEY UPDATE that changed the row says 2.
+  // A single-row upsert that changed the row says 2.
   return header.affectedRows === 2 ? 1 : header.affectedRows;
 }
+
+const UPSERT = /\bON DUPLICATE KEY UPDATE\b/;
 
 function asRows<Row>(result: unknown): Row[] {
   if (!Array.isArray(result)) throw new TypeError('The statement returned no rows: use run() for statements that change rows');
@@ -83,7 +86,8 @@ class MysqlSession implements SqlSession {
   }
 
   async run(statement: SqlFragment): Promise<number> {
-    return changedRowCount(asHeader(await this.send(statement)));
+    const { text, parameters } = renderSql(statement, this.dialect);
+    return changedRowCount(asHeader(await this.execute(text, parameters as ExecuteValues[])), text);
   }
 
   private send(statement: SqlFragment): Promise<unknown> {
