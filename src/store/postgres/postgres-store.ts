@@ -41,8 +41,8 @@ export interface PostgresStoreOptions {
  * userName uniqueness on the unique index, versions on `UPDATE … WHERE
  * version = $n`, PATCH's read-modify-write on the row lock
  * `writer.getResource` takes, member existence checks on the lock
- * `writer.findResourceTypes` takes (see TRANSACTION_LOCKS in
- * postgres-writer.ts).
+ * `writer.findResourceTypes` takes (see SqlResourceWriter in
+ * src/store/sql/resource-writer.ts).
  */
 export class PostgresStore extends SqlStore {
   /** How case-insensitive filters on JSON attributes fold case (see src/store/sql/dialects/postgres.ts). */
