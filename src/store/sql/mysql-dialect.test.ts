@@ -1,21 +1,16 @@
 /**
- * The filter and sort compilers pinned by exact SQL and parameters (MySQL
- * dialect, MariaDB's collations). What these statements return on real rows
- * is checked on MariaDB by src/store/mysql/differential.test.ts against the
- * in-memory evaluator and SQLite.
+ * The MySQL dialect's hooks, and the ORDER BY it writes, pinned by exact SQL
+ * (the filters are pinned with the other dialects' in filter-compiler.test.ts).
+ * What these statements return on real rows is checked on MariaDB by
+ * src/store/mysql/differential.test.ts against the in-memory evaluator and SQLite.
  */
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from '../../core/filter/parser.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import { createMysqlDialect, MARIADB_COLLATIONS, mariadbDialect, mysqlCollationsFor, MYSQL_COLLATIONS, mysqlJsonPath } from './dialects/mysql.js';
 import { parameter, renderSql, sql } from './fragment.js';
-import { compileFilterSql, compileListQuery } from './list-query.js';
+import { compileListQuery } from './list-query.js';
 
 const schemas = createDefaultRegistry().forResourceType('User');
-
-function pin(filter: string, text: string, parameters: readonly unknown[]): void {
-  expect(compileFilterSql({ dialect: mariadbDialect, schemas, tenantId: 'acme', resourceType: 'User', filter: parseFilter(filter) })).toEqual({ text, parameters });
-}
 
 /** The guard and the folded text of a JSON string at `path` (a JSON path's SQL text). */
 function jsonText(path: string): { guard: string; folded: string } {
@@ -26,43 +21,7 @@ function jsonText(path: string): { guard: string; folded: string } {
   };
 }
 
-describe('filter compiler (MySQL dialect)', () => {
-  it('eq on userName uses the folded, indexed column, with the value folded in JavaScript', () => {
-    pin('userName eq "İSTANBUL"', 'r.user_name_ci = ?', ['i̇stanbul']);
-  });
-
-  it('co, sw and ew compare with LOCATE, LEFT and RIGHT under the binary collation: wildcards stay literal', () => {
-    pin('displayName co "50%_off"', '(r.display_name IS NOT NULL AND LOCATE(?, LOWER(r.display_name COLLATE utf8mb4_unicode_520_ci) COLLATE utf8mb4_nopad_bin) > 0)', ['50%_off']);
-    pin('externalId sw "AB"', '(r.external_id IS NOT NULL AND LEFT(r.external_id, CHAR_LENGTH(?)) = ?)', ['AB', 'AB']);
-    pin('externalId ew "AB"', '(r.external_id IS NOT NULL AND RIGHT(r.external_id, CHAR_LENGTH(?)) = ?)', ['AB', 'AB']);
-  });
-
-  it('booleans bind as 1 and 0 (BOOLEAN is TINYINT(1))', () => {
-    pin('active eq true', '(r.active IS NOT NULL AND r.active = ?)', [1]);
-  });
-
-  it('JSON strings are read with JSON_EXTRACT and JSON_UNQUOTE behind a JSON_TYPE guard, and folded by LOWER under the folding collation', () => {
-    const { guard, folded } = jsonText('$."name"."familyName"');
-    pin('name.familyName eq "O\'Malley"', `(${guard} AND ${folded} = ?)`, ["o'malley"]);
-  });
-
-  it('a value filter tests one JSON_TABLE element at a time', () => {
-    const type = `JSON_EXTRACT(e1.value, '$."type"')`;
-    pin(
-      'emails[type eq "work" and display co "x"]',
-      `EXISTS (SELECT 1 FROM JSON_TABLE(r.attributes, '$."emails"[*]' COLUMNS (position FOR ORDINALITY, value JSON PATH '$')) AS e1 WHERE JSON_TYPE(e1.value) = 'OBJECT' AND ((COALESCE(JSON_TYPE(${type}), 'NULL') IN ('STRING') AND LOWER(JSON_UNQUOTE(${type}) COLLATE utf8mb4_nopad_bin COLLATE utf8mb4_unicode_520_ci) COLLATE utf8mb4_nopad_bin = ?) AND (COALESCE(JSON_TYPE(JSON_EXTRACT(e1.value, '$."display"')), 'NULL') IN ('STRING') AND LOCATE(?, LOWER(JSON_UNQUOTE(JSON_EXTRACT(e1.value, '$."display"')) COLLATE utf8mb4_nopad_bin COLLATE utf8mb4_unicode_520_ci) COLLATE utf8mb4_nopad_bin) > 0)))`,
-      ['work', 'x'],
-    );
-  });
-
-  it('pr walks the value, every member and every element below it for a scalar other than null and ""', () => {
-    pin(
-      'name pr',
-      `EXISTS (SELECT 1 FROM JSON_TABLE(JSON_EXTRACT(r.attributes, '$."name"', '$."name"**.*', '$."name"**[*]'), '$[*]' COLUMNS (leaf JSON PATH '$')) AS p WHERE JSON_TYPE(p.leaf) IN ('STRING', 'INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL', 'BOOLEAN') AND (JSON_TYPE(p.leaf) <> 'STRING' OR CHAR_LENGTH(JSON_UNQUOTE(p.leaf)) > 0))`,
-      [],
-    );
-  });
-
+describe('list statements (MySQL dialect)', () => {
   it('sorts with NULLs placed by an IS NULL term (MySQL has no NULLS LAST) and writes LIMIT into the text', () => {
     const title = schemas.resolvePath('title');
     if (title === undefined) throw new TypeError('title');
