@@ -26,7 +26,11 @@ export interface SqlStoreReader extends StoreReader {
 
 /** The resource writer of one transaction. */
 export interface TransactionWriter extends StoreWriter {
-  /** Writes what the writer kept for the end of the transaction (the resource counts), just before COMMIT. */
+  /**
+   * Writes what the writer kept for the end of the transaction (the
+   * resource counts), just before COMMIT; throws instead the failure of an
+   * earlier statement of the writer, which the callback may have caught.
+   */
   flushCounts(): Promise<void> | void;
   /** The transaction has ended: the writer refuses every further call. */
   end(): void;
@@ -86,46 +90,23 @@ export class SqlStore implements Store {
     if (this.inTransaction.getStore() !== undefined) {
       throw new TypeError('store.transaction was called inside a transaction; use the writer passed to the outer callback');
     }
-    let writer: TransactionWriter | undefined;
+    // A new writer per attempt: a transaction the database aborted is run again from scratch.
+    const attempt: { writer?: TransactionWriter } = {};
     try {
-      return await this.transactionAttempts(work, (attempt) => {
-        writer?.end();
-        writer = attempt;
-      }, () => writer);
+      return await this.driver.write(async (session) => {
+        attempt.writer?.end();
+        const writer = this.parts.writer(session);
+        attempt.writer = writer;
+        const result = await this.inTransaction.run(true, () => work(writer));
+        // The count rows last, so their row locks are held only for the commit. A writer
+        // whose statement failed (the callback swallowed it) throws that failure here, as
+        // its caller was told it (a taken userName is a 409, not a database error).
+        await writer.flushCounts();
+        return result;
+      });
     } finally {
-      writer?.end();
+      attempt.writer?.end();
     }
-  }
-
-  private transactionAttempts<T>(
-    work: (writer: StoreWriter) => Promise<T>,
-    started: (writer: TransactionWriter) => void,
-    running: () => TransactionWriter | undefined,
-  ): Promise<T> {
-    return this.driver.write(
-      async (session) => {
-        // A new writer per attempt: a transaction the database aborted is run again from scratch.
-        const attempt = this.parts.writer(session);
-        started(attempt);
-        try {
-          return await this.inTransaction.run(true, () => work(attempt));
-        } catch (error) {
-          attempt.end();
-          throw error;
-        }
-      },
-      {
-        beforeCommit: async () => {
-          const attempt = running();
-          if (attempt === undefined) return;
-          try {
-            await attempt.flushCounts();
-          } finally {
-            attempt.end();
-          }
-        },
-      },
-    );
   }
 
   /** See SqlStoreReader.explainList. */

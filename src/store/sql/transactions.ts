@@ -136,6 +136,8 @@ export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
       } catch (error) {
         session.end();
         await transaction.rollback();
+        // A deadlock the callback caught and went on from (meeting the refusal above) is still a deadlock: worth another attempt.
+        if (session.failure !== undefined && session.failure !== error && this.driver.isRetryable(session.failure)) throw session.failure;
         throw error;
       }
       session.end();
