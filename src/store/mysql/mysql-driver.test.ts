@@ -160,6 +160,17 @@ describe.skipIf(!available)('MySQL driver (MysqlSessions) on MariaDB', () => {
     expect(sessions.failure(new RangeError('not a database error'))).toEqual({ kind: 'other' });
   });
 
+  it('answers a connection lost mid-transaction with StoreUnavailableError, keeps nothing of it, and does not pool that connection again', async () => {
+    await expect(
+      sessions.write(async (session) => {
+        await insertTenant(session, 'lost');
+        await session.run(sql`KILL CONNECTION CONNECTION_ID()`);
+      }),
+    ).rejects.toBeInstanceOf(StoreUnavailableError);
+    await sessions.write((session) => insertTenant(session, 'after'));
+    expect(await tenantIds(sessions.committed())).toEqual(['after']);
+  });
+
   it('runs the beforeCommit work last on the same connection', async () => {
     await sessions.write((session) => insertTenant(session, 'acme'), {
       beforeCommit: async (session) => {
