@@ -142,7 +142,7 @@ export interface ScimitarOverrides {
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
   const registry = overrides.registry ?? createDefaultRegistry();
   const now = overrides.now ?? (() => new Date());
-  // Before the store opens: with PostgreSQL and no SCIMITAR_SECRET this stops the start.
+  // Before the store opens: with PostgreSQL or MySQL and no SCIMITAR_SECRET this stops the start.
   const secret = loadServerSecret(config.secret, config.database);
   const store = await openStore(config.database, registry);
   try {
