@@ -8,7 +8,7 @@ import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { ResourceAttributes } from './store.js';
 
 /** What the port says never belongs in `attributes` (it lives elsewhere or is never stored). */
-const FORBIDDEN_KEYS: Readonly<Record<ResourceTypeName, readonly string[]>> = {
+const FORBIDDEN_KEYS: Readonly<Partial<Record<ResourceTypeName, readonly string[]>>> = {
   User: ['id', 'meta', 'password', 'groups'],
   Group: ['id', 'meta', 'members'],
 };
@@ -18,7 +18,7 @@ export function attributesJson(resourceType: ResourceTypeName, attributes: Resou
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
     throw new TypeError(`${resourceType} attributes must be a JSON object`);
   }
-  const forbidden = FORBIDDEN_KEYS[resourceType];
+  const forbidden = FORBIDDEN_KEYS[resourceType] ?? ['id', 'meta'];
   for (const key of Object.keys(attributes)) {
     if (forbidden.includes(key.toLowerCase())) {
       throw new TypeError(`${resourceType} attributes must not contain "${key}" (see StoredResource.attributes)`);
