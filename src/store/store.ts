@@ -7,7 +7,7 @@
  * a resource of another tenant is indistinguishable from a missing one.
  */
 import type { FilterNode } from '../core/filter/ast.js';
-import type { ResolvedAttribute } from '../core/schema/registry.js';
+import type { ResolvedAttribute, ResourceSchemas } from '../core/schema/registry.js';
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
 import type { RequestLogStore } from '../request-log/entry.js';
@@ -62,6 +62,12 @@ export interface SortSpec {
 }
 
 export interface ListQuery {
+  /**
+   * The schemas of the listed type as the request resolved them (a tenant
+   * may have its own): the filter's and sortBy's attributes are read
+   * against these, never against schemas the store captured.
+   */
+  readonly schemas: ResourceSchemas;
   readonly filter: FilterNode | undefined;
   readonly sort: SortSpec | undefined;
   /** 1-based, already clamped to ≥ 1. Unused with `keyset`. */

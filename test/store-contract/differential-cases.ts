@@ -306,13 +306,13 @@ export async function filterOutcomes(store: Store, tenantId: string, resources: 
     if (!(error instanceof ScimError)) throw error;
     memory = `error ${error.scimType ?? error.status}`;
   }
-  return { sql: await storeIds(store, tenantId, filter), memory };
+  return { sql: await storeIds(store, schemas, tenantId, filter), memory };
 }
 
 /** The ids `store` selects for `filter` in the tenant (all of them, by id), or the error's scimType. */
-export async function storeIds(store: Store, tenantId: string, filter: FilterNode | undefined, sort?: SortSpec): Promise<string[] | string> {
+export async function storeIds(store: Store, schemas: ResourceSchemas, tenantId: string, filter: FilterNode | undefined, sort?: SortSpec): Promise<string[] | string> {
   try {
-    const result = await store.reader.listResources(tenantId, 'User', { filter, sort, startIndex: 1, count: 1000 });
+    const result = await store.reader.listResources(tenantId, 'User', { schemas, filter, sort, startIndex: 1, count: 1000 });
     expect(result.totalResults).toBe(result.resources.length);
     return result.resources.map((resource) => resource.id);
   } catch (error) {

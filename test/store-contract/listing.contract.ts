@@ -10,6 +10,7 @@ function keysetList(store: Store, resourceType: ResourceTypeName, options: ListO
   const attribute = options.sortBy === undefined ? undefined : schemas.resolvePath(options.sortBy);
   if (options.sortBy !== undefined && attribute === undefined) throw new TypeError(`Unknown sortBy ${options.sortBy}`);
   return store.reader.listResources(options.tenantId ?? TENANT, resourceType, {
+    schemas,
     filter: options.filter === undefined ? undefined : parseFilter(options.filter),
     sort: attribute === undefined ? undefined : { attribute, order: options.sortOrder ?? 'ascending' },
     startIndex: 1,

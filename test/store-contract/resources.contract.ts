@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
-import { CORE_USER, ensureTenants, group, idsMatching, insert, LATER, list, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenStore } from './support.js';
+import { contractRegistry, CORE_USER, ensureTenants, group, idsMatching, insert, LATER, list, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenStore } from './support.js';
 
 export function describeResourceContract(openStore: OpenStore): void {
   describe('resources', () => {
@@ -197,7 +197,7 @@ export function describeResourceContract(openStore: OpenStore): void {
         await writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'bjensen' }, passwordHash: undefined, now: NOW });
         return {
           writer: (await writer.getResource(TENANT, 'User', 'u1'))?.id,
-          writerList: (await writer.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 10 })).totalResults,
+          writerList: (await writer.listResources(TENANT, 'User', { schemas: contractRegistry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 10 })).totalResults,
           reader: await store.reader.getResource(TENANT, 'User', 'u1'),
         };
       });

@@ -88,6 +88,7 @@ export async function list(store: Store, resourceType: ResourceTypeName, options
     sort = { attribute, order: options.sortOrder ?? ('ascending' as const) };
   }
   return store.reader.listResources(options.tenantId ?? TENANT, resourceType, {
+    schemas,
     filter: options.filter === undefined ? undefined : parseFilter(options.filter),
     sort,
     startIndex: options.startIndex ?? 1,

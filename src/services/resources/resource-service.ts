@@ -248,6 +248,7 @@ export class ResourceService {
     const schemas = this.schemasFor(type);
     const { cursor } = request;
     const result = await this.store.reader.listResources(context.tenantId, type, {
+      schemas,
       filter: request.filter,
       sort: request.sort,
       startIndex: request.startIndex,

@@ -68,7 +68,7 @@ describe.skipIf(!available)('PostgreSQL store: two instances on one database', (
       expect((reason as ScimError).status).toBe(409);
       expect((reason as ScimError).scimType).toBe('uniqueness');
     }
-    const all = await second.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 100 });
+    const all = await second.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 100 });
     expect(all.totalResults).toBe(1);
   });
 

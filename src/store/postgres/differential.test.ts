@@ -100,7 +100,7 @@ describe.skipIf(!available)('PostgreSQL filters agree with the in-memory evaluat
 
   /** The ids `store` returns for `filter` (in its default order, by id), or the error's scimType. */
   function idsFrom(store: Store, filter: FilterNode | undefined, sort?: SortSpec): Promise<string[] | string> {
-    return storeIds(store, TENANT, filter, sort);
+    return storeIds(store, schemas, TENANT, filter, sort);
   }
 
   /** The outcome of running `filter` in PostgreSQL and in memory. */

@@ -12,7 +12,9 @@ import { parseFilter } from '../../core/filter/parser.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import { openPostgresStore, type PostgresStore } from './index.js';
-import { MEMBER_STATEMENTS } from './postgres-writer.js';
+import { postgresDialect } from '../sql/dialects/postgres.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import { MEMBERSHIP_STATEMENTS as M } from '../sql/resource-writer.js';
 
 const registry = createDefaultRegistry();
 const TENANTS = ['acme', 'globex'];
@@ -84,7 +86,7 @@ describe.skipIf(!available)('PostgreSQL query plans of the lookups identity prov
   });
 
   async function plans(resourceType: ResourceTypeName, filter: string): Promise<string[]> {
-    const { count, page } = await store.explainList('acme', resourceType, { filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 });
+    const { count, page } = await store.explainList('acme', resourceType, { schemas: registry.forResourceType(resourceType), filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 });
     return [...count, ...page];
   }
 
@@ -114,24 +116,28 @@ describe.skipIf(!available)('PostgreSQL query plans of the lookups identity prov
   }
 
   it('finds the right rows through those plans', async () => {
-    const found = await store.reader.listResources('acme', 'User', { filter: parseFilter('emails[value eq "USER42@acme.example"]'), sort: undefined, startIndex: 1, count: 10 });
+    const found = await store.reader.listResources('acme', 'User', { schemas: registry.forResourceType('User'), filter: parseFilter('emails[value eq "USER42@acme.example"]'), sort: undefined, startIndex: 1, count: 10 });
     expect(found.resources.map((resource) => resource.id)).toEqual(['acme-user-42']);
-    const groups = await store.reader.listResources('acme', 'Group', { filter: parseFilter('members.value eq "acme-user-42"'), sort: undefined, startIndex: 1, count: 10 });
+    const groups = await store.reader.listResources('acme', 'Group', { schemas: registry.forResourceType('Group'), filter: parseFilter('members.value eq "acme-user-42"'), sort: undefined, startIndex: 1, count: 10 });
     expect(groups.resources.map((resource) => resource.id)).toEqual(['acme-group-1']);
-    expect((await store.reader.listResources('globex', 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 0 })).totalResults).toBe(USERS_PER_TENANT);
+    expect((await store.reader.listResources('globex', 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 0 })).totalResults).toBe(USERS_PER_TENANT);
     expect(await store.reader.listMemberships('acme', 'acme-user-42')).toEqual([{ value: 'acme-group-1', display: 'Group 1', type: 'direct' }]);
   });
 
   it('changes memberships through the primary key or the member index, whatever the size of the group', async () => {
-    const plan = async (text: string, parameters: readonly unknown[]) => (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${text}`, [...parameters])).rows.map((row) => row['QUERY PLAN']).join('\n');
-    const remove = await plan(MEMBER_STATEMENTS.remove, ['acme', 'acme-group-1', ['acme-user-42']]);
+    const plan = async (statement: SqlFragment) => {
+      const { text, parameters } = renderSql(statement, postgresDialect);
+      return (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${text}`, [...parameters])).rows.map((row) => row['QUERY PLAN']).join('\n');
+    };
+    const remove = await plan(M.remove(M.someMembers('acme', 'acme-group-1', ['acme-user-42'])));
     // Either index finds the one row: the primary key by (group, member), or the member index (that member's few groups).
     expect(remove).toMatch(/Index (Only )?Scan using group_members_(pkey|member) on group_members/);
-    const removeAll = await plan(MEMBER_STATEMENTS.removeAll, ['acme', 'acme-group-1']);
+    const removeAll = await plan(M.remove(M.allMembers('acme', 'acme-group-1')));
     expect(removeAll).toMatch(/Index (Only )?Scan using group_members_pkey on group_members|Bitmap Index Scan on group_members_pkey/);
-    const removeMemberships = await plan(MEMBER_STATEMENTS.removeMemberships, ['acme', 'acme-user-42']);
+    const removeMemberships = await plan(M.remove(M.memberships('acme', ['acme-group-1', 'acme-group-2'], 'acme-user-42')));
     expect(removeMemberships).toMatch(/Index (Only )?Scan using group_members_member on group_members|Bitmap Index Scan on group_members_member/);
-    const touch = await plan(MEMBER_STATEMENTS.touchContainingGroups, [NOW, 'acme', 'acme-user-42']);
+    // EXPLAIN shows no row locks: the plan of the SELECT that locks the groups before they are touched.
+    const touch = await plan(M.containingGroups('acme', 'acme-user-42', postgresDialect.rowLock('update')));
     expect(touch).toMatch(/Index (Only )?Scan using group_members_member on group_members m|Bitmap Index Scan on group_members_member/);
     for (const text of [remove, removeAll, removeMemberships, touch]) expect(text).not.toMatch(NO_SCAN_OF);
   });

@@ -109,7 +109,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       await insertUser(writer, 'u2', 'odysseus', { title: 'ΟΔΥΣΣΕΥΣ' });
     });
     const ids = async (filter: string) =>
-      (await store.reader.listResources(TENANT, 'User', { filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 })).resources.map((resource) => resource.id);
+      (await store.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 })).resources.map((resource) => resource.id);
     expect(await ids(`title eq "${'İSTANBUL'.toLowerCase()}"`)).toEqual(['u1']);
     expect(await ids(`title eq "${'ΟΔΥΣΣΕΥΣ'.toLowerCase()}"`)).toEqual(['u2']);
     expect(await ids('title ew "ς"')).toEqual(['u2']);
@@ -123,7 +123,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     expect(read?.created).toMatch(ISO_TIMESTAMP);
     expect(read?.lastModified).toBe('2024-01-01T00:00:00.000Z');
     expect(typeof read?.version).toBe('number');
-    const counted = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 0 });
+    const counted = await store.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 0 });
     expect(counted).toEqual({ totalResults: 1, resources: [] });
     expect(await store.tenants.countResources(TENANT)).toEqual({ users: 1, groups: 0 });
     expect((await store.tenants.getTenant(TENANT))?.createdAt).toBe(NOW);
@@ -210,7 +210,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     await expect(store.tenants.insertToken({ id: 't1', tenantId: 'no-such-tenant', name: 'x', prefix: 'x', hash: 'h', createdAt: NOW, expiresAt: undefined })).rejects.toBeInstanceOf(
       TypeError,
     );
-    const all = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 10 });
+    const all = await store.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 10 });
     expect(all.resources.map((resource) => resource.attributes['userName'])).toEqual(['bjensen']);
   });
 
@@ -243,7 +243,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     expect(await store.reader.listMembers(TENANT, nul)).toEqual([]);
     expect(await store.reader.listMemberships(nul, 'u1')).toEqual([]);
     expect([...(await store.reader.findResourceTypes(TENANT, [nul, 'u1'])).keys()]).toEqual(['u1']);
-    expect(await store.reader.listResources(nul, 'User', { filter: parseFilter('userName eq "bjensen"'), sort: undefined, startIndex: 1, count: 10 })).toEqual({ totalResults: 0, resources: [] });
+    expect(await store.reader.listResources(nul, 'User', { schemas: registry.forResourceType('User'), filter: parseFilter('userName eq "bjensen"'), sort: undefined, startIndex: 1, count: 10 })).toEqual({ totalResults: 0, resources: [] });
     const missing = await store.transaction((writer) => writer.touchResource(TENANT, 'User', nul, 1, NOW)).catch((caught: unknown) => caught);
     expect((missing as ScimError).status).toBe(404);
     expect(await store.transaction((writer) => writer.deleteResource(TENANT, 'User', nul, NOW))).toBeUndefined();

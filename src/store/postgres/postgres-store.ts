@@ -19,10 +19,34 @@ import { createListenerClient, createPool, DEFAULT_POOL_SIZE, DEFAULT_SCHEMA, DE
 import { isRetryableTransactionError, postgresErrorKind, translateConnectionError } from './postgres-errors.js';
 import { PostgresEventStore } from './postgres-event-store.js';
 import { postgresReadAccess } from './postgres-read-access.js';
-import { PostgresReader } from './postgres-reader.js';
 import { PostgresTenantStore } from './postgres-tenant-store.js';
 import { PostgresWebhookStore } from './postgres-webhook-store.js';
-import { PostgresWriter } from './postgres-writer.js';
+import { SqlResourceReader } from '../sql/resource-reader.js';
+import { SqlResourceWriter } from '../sql/resource-writer.js';
+import type { SqlFailure, SqlSession } from '../sql/session.js';
+import { SQLSTATE } from './postgres-errors.js';
+
+/** Statements through a pool or one connection, as the resource reader and writer run them. */
+function queryableSession(queryable: Queryable, dialect: SqlDialect): SqlSession {
+  const query = async <Row>(statement: SqlFragment) => {
+    const { text, parameters } = renderSql(statement, dialect);
+    return queryable.query<Row & QueryResultRow>(text, parameters);
+  };
+  return {
+    dialect,
+    all: async <Row>(statement: SqlFragment) => (await query<Row>(statement)).rows,
+    first: async <Row>(statement: SqlFragment) => (await query<Row>(statement)).rows[0],
+    run: async (statement: SqlFragment) => (await query(statement)).rowCount ?? 0,
+  };
+}
+
+/** What a failed PostgreSQL statement means to store logic. */
+function postgresFailure(error: unknown): SqlFailure {
+  if (!(error instanceof DatabaseError)) return { kind: 'other' };
+  if (error.code === SQLSTATE.uniqueViolation) return { kind: 'unique', constraint: error.constraint };
+  if (error.code === SQLSTATE.foreignKeyViolation) return { kind: 'foreignKey', constraint: error.constraint };
+  return { kind: 'other' };
+}
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database (node-postgres connection string). */
@@ -67,7 +91,7 @@ function retryDelayMs(attempt: number): number {
  */
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
-  readonly reader: PostgresReader;
+  readonly reader: SqlResourceReader;
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
@@ -84,7 +108,7 @@ export class PostgresStore implements Store {
   private readonly registry: SchemaRegistry;
   private readonly sqlDialect: SqlDialect;
   /** The writer of the transaction running in this async context: tenants join it; a nested transaction is refused. */
-  private readonly inTransaction = new AsyncLocalStorage<PostgresWriter>();
+  private readonly inTransaction = new AsyncLocalStorage<{ readonly writer: SqlResourceWriter; readonly statements: Queryable }>();
   /** Transactions and statements under way, which `close` waits for (pg-pool never serves requests queued after `end`). */
   private readonly pending = new Set<Promise<unknown>>();
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -122,8 +146,9 @@ export class PostgresStore implements Store {
         );
       },
     };
-    this.reader = new PostgresReader(() => this.pooled, registry, this.sqlDialect);
-    this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements() ?? this.pooled);
+    const pooledSession = queryableSession(this.pooled, this.sqlDialect);
+    this.reader = new SqlResourceReader(() => pooledSession);
+    this.tenants = new PostgresTenantStore(() => this.inTransaction.getStore()?.statements ?? this.pooled);
     this.events = new PostgresEventStore(() => this.pooled);
     this.webhooks = new PostgresWebhookStore(pool, this.pooled);
     const dialect = this.sqlDialect;
@@ -171,7 +196,7 @@ export class PostgresStore implements Store {
     );
   }
 
-  /** See PostgresReader.explainList: the plans of a list request's statements, for index checks. */
+  /** See SqlResourceReader.explainList: the plans of a list request's statements, for index checks. */
   async explainList(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<{ count: string[]; page: string[] }> {
     return this.reader.explainList(tenantId, resourceType, query);
   }
@@ -209,7 +234,14 @@ export class PostgresStore implements Store {
 
   private async runOnce<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
-    const writer = new PostgresWriter(client, this.registry, this.sqlDialect);
+    let ended = false;
+    const statements: Queryable = {
+      query: <Row extends QueryResultRow>(text: string, values?: readonly unknown[]) => {
+        if (ended) throw new TypeError('This writer belongs to a transaction that has ended; use it only inside its transaction callback');
+        return client.query<Row>(text, values as unknown[] | undefined);
+      },
+    };
+    const writer = new SqlResourceWriter(queryableSession(statements, this.sqlDialect), postgresFailure);
     /** Set when the connection cannot be trusted any more: release() then closes it instead of pooling it. */
     let broken: Error | undefined;
     try {
@@ -220,17 +252,19 @@ export class PostgresStore implements Store {
         throw error;
       }
       try {
-        const result = await this.inTransaction.run(writer, () => work(writer));
+        const result = await this.inTransaction.run({ writer, statements }, () => work(writer));
         await writer.flushCounts();
         writer.end();
+        ended = true;
         const committed = await client.query('COMMIT');
         // COMMIT of a transaction that a failed statement aborted answers
         // ROLLBACK, not an error: a callback that swallowed the failure must
         // not pass for committed.
-        if (committed.command !== 'COMMIT') throw writer.failure ?? new Error('PostgreSQL rolled the transaction back instead of committing it');
+        if (committed.command !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back instead of committing it');
         return result;
       } catch (error) {
         writer.end();
+        ended = true;
         try {
           await client.query('ROLLBACK');
         } catch (rollbackError) {

@@ -203,7 +203,7 @@ class MembershipClosureSource implements ElementSource {
     const { cte, groupAlias: g } = this;
     const tenant = parameter(this.context.tenantId);
     return sql`${rawSql(
-      `${ROW_ALIAS}.id IN (WITH RECURSIVE ${cte}(member_id) AS (SELECT m.member_id FROM groups AS ${g} CROSS JOIN group_members AS m WHERE ${g}.tenant_id = `,
+      `${ROW_ALIAS}.id IN (WITH RECURSIVE ${cte}(member_id) AS (SELECT m.member_id FROM "groups" AS ${g} CROSS JOIN group_members AS m WHERE ${g}.tenant_id = `,
     )}${tenant} AND ${predicate}${rawSql(` AND m.tenant_id = ${g}.tenant_id AND m.group_id = ${g}.id`)}${rawSql(` UNION SELECT m.member_id FROM ${cte} CROSS JOIN group_members AS m WHERE m.tenant_id = `)}${tenant}${rawSql(` AND m.group_id = ${cte}.member_id) SELECT member_id FROM ${cte})`)}`;
   }
 
@@ -212,6 +212,6 @@ class MembershipClosureSource implements ElementSource {
     const { cte, groupAlias: g } = this;
     return sql`${rawSql(
       `(WITH RECURSIVE ${cte}(group_id) AS (SELECT m.group_id FROM group_members AS m WHERE m.tenant_id = ${ROW_ALIAS}.tenant_id AND m.member_id = ${ROW_ALIAS}.id UNION SELECT m.group_id FROM ${cte} CROSS JOIN group_members AS m WHERE m.tenant_id = ${ROW_ALIAS}.tenant_id AND m.member_id = ${cte}.group_id) SELECT `,
-    )}${expression}${rawSql(` FROM ${cte} CROSS JOIN groups AS ${g} WHERE ${g}.tenant_id = ${ROW_ALIAS}.tenant_id AND ${g}.id = ${cte}.group_id AND `)}${expression}${rawSql(` IS NOT NULL ORDER BY ${g}.id LIMIT 1)`)}`;
+    )}${expression}${rawSql(` FROM ${cte} CROSS JOIN "groups" AS ${g} WHERE ${g}.tenant_id = ${ROW_ALIAS}.tenant_id AND ${g}.id = ${cte}.group_id AND `)}${expression}${rawSql(` IS NOT NULL ORDER BY ${g}.id LIMIT 1)`)}`;
   }
 }

@@ -125,7 +125,7 @@ describe('SQL injection', () => {
     });
 
     async function ids(resourceType: ResourceTypeName, filter: FilterNode): Promise<string[]> {
-      const result = await store.reader.listResources(TENANT, resourceType, { filter, sort: undefined, startIndex: 1, count: 100 });
+      const result = await store.reader.listResources(TENANT, resourceType, { schemas: registry.forResourceType(resourceType), filter, sort: undefined, startIndex: 1, count: 100 });
       expect(result.totalResults).toBe(result.resources.length);
       return result.resources.map((resource) => resource.id).sort();
     }
@@ -158,9 +158,9 @@ describe('SQL injection', () => {
 
     it('leaves every table and row in place', async () => {
       for (const [resourceType, shape] of SHAPES) {
-        for (const value of HOSTILE_VALUES) await store.reader.listResources(TENANT, resourceType, { filter: shape(value), sort: undefined, startIndex: 1, count: 10 });
+        for (const value of HOSTILE_VALUES) await store.reader.listResources(TENANT, resourceType, { schemas: registry.forResourceType(resourceType), filter: shape(value), sort: undefined, startIndex: 1, count: 10 });
       }
-      const users = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 0 });
+      const users = await store.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 0 });
       expect(users.totalResults).toBe(HOSTILE_VALUES.length);
       expect(await store.reader.getResource(TENANT, 'Group', 'g1')).toBeDefined();
       expect((await store.tenants.findTokenByHash('secret-hash'))?.id).toBe('t1');

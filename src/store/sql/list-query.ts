@@ -21,9 +21,9 @@ export const RESOURCE_COLUMNS = ['id', 'attributes', 'created', 'last_modified',
 
 export interface CompiledListQuery {
   /** `SELECT COUNT(*) AS total …` */
-  readonly count: RenderedSql;
+  readonly count: SqlFragment;
   /** The page, or undefined when `count` is 0 (RFC 7644 §3.4.2.4: only the total is asked for). */
-  readonly page: RenderedSql | undefined;
+  readonly page: SqlFragment | undefined;
   /**
    * With keyset paging: how to read the page's rows (up to count + 1, each
    * with its SORT_KEY_COLUMN; see keysetPage in keyset.ts).
@@ -33,19 +33,32 @@ export interface CompiledListQuery {
 
 export interface ListQueryInput {
   readonly dialect: SqlDialect;
-  readonly schemas: ResourceSchemas;
   readonly tenantId: string;
   readonly resourceType: ResourceTypeName;
+  /** The query, with the schemas its attributes were resolved against. */
   readonly query: ListQuery;
 }
 
-function createContext(input: Omit<ListQueryInput, 'query'>, unsupported: CompileContext['unsupported'], nextAlias: CompileContext['nextAlias']): CompileContext {
+interface ScopeInput {
+  readonly dialect: SqlDialect;
+  readonly schemas: ResourceSchemas;
+  readonly tenantId: string;
+  readonly resourceType: ResourceTypeName;
+}
+
+function createContext(input: ScopeInput, unsupported: CompileContext['unsupported'], nextAlias: CompileContext['nextAlias']): CompileContext {
   return { dialect: input.dialect, schemas: input.schemas, table: tableFor(input.resourceType), tenantId: input.tenantId, unsupported, nextAlias };
 }
 
-/** `r.tenant_id = ? AND <filter>`: the tenant scope comes first so every plan starts from the tenant's rows. */
+/**
+ * `r.tenant_id = ? AND <filter>`: the tenant scope comes first so every
+ * plan starts from the tenant's rows; in a table several types share, the
+ * type follows it (both lead that table's indexes).
+ */
 function compileWhere(input: ListQueryInput, context: CompileContext): SqlFragment {
-  const scope = sql`${rawSql(`${ROW_ALIAS}.tenant_id = `)}${parameter(input.tenantId)}`;
+  const { typeColumn } = context.table;
+  const tenant = sql`${rawSql(`${ROW_ALIAS}.tenant_id = `)}${parameter(input.tenantId)}`;
+  const scope = typeColumn === undefined ? tenant : sql`${tenant}${rawSql(` AND ${ROW_ALIAS}.${typeColumn} = `)}${parameter(input.resourceType)}`;
   if (input.query.filter === undefined) return scope;
   return sql`${scope} AND ${compileFilterCondition(input.query.filter, context)}`;
 }
@@ -65,30 +78,28 @@ function countStatement(input: ListQueryInput, from: SqlFragment, where: SqlFrag
  * rendered for the dialect: for adapters that assemble their own statements
  * and for inspecting what a filter becomes.
  */
-export function compileFilterSql(input: Omit<ListQueryInput, 'query'> & { readonly filter: FilterNode }): RenderedSql {
+export function compileFilterSql(input: ScopeInput & { readonly filter: FilterNode }): RenderedSql {
   const context = createContext(input, scimErrors.invalidFilter, aliasCounter());
   return renderSql(compileFilterCondition(input.filter, context), input.dialect);
 }
 
 export function compileListQuery(input: ListQueryInput): CompiledListQuery {
   const { dialect, query } = input;
-  if (input.schemas.resourceType.name !== input.resourceType) {
-    throw new TypeError(`Schemas of ${input.schemas.resourceType.name} given for a ${input.resourceType} query`);
+  const scope: ScopeInput = { dialect, schemas: query.schemas, tenantId: input.tenantId, resourceType: input.resourceType };
+  if (query.schemas.resourceType.name !== input.resourceType) {
+    throw new TypeError(`Schemas of ${query.schemas.resourceType.name} given for a ${input.resourceType} query`);
   }
   const nextAlias = aliasCounter();
-  const where = compileWhere(input, createContext(input, scimErrors.invalidFilter, nextAlias));
-  if (query.keyset !== undefined) return compileKeysetListQuery(input, where, createContext(input, scimErrors.invalidValue, nextAlias));
+  const where = compileWhere(input, createContext(scope, scimErrors.invalidFilter, nextAlias));
+  if (query.keyset !== undefined) return compileKeysetListQuery(input, where, createContext(scope, scimErrors.invalidValue, nextAlias));
   // RFC 7644 §3.4.2.3 names no error for sortBy; invalidValue as in src/core/list/sort.ts.
   // Compiled even when only the count is asked for, so a bad sortBy fails the same way.
-  const orderBy = compileOrderBy(query.sort, createContext(input, scimErrors.invalidValue, nextAlias));
+  const orderBy = compileOrderBy(query.sort, createContext(scope, scimErrors.invalidValue, nextAlias));
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
-  const count = renderSql(countStatement(input, from, where), dialect);
+  const count = countStatement(input, from, where);
   if (query.count <= 0) return { count, page: undefined, keyset: undefined };
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
-  const page = renderSql(
-    sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${dialect.rowLimit(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`,
-    dialect,
-  );
+  const page = sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${dialect.rowLimit(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`;
   return { count, page, keyset: undefined };
 }
 
@@ -102,12 +113,12 @@ function compileKeysetListQuery(input: ListQueryInput, where: SqlFragment, conte
   const { dialect, query } = input;
   const keyset = compileKeyset(query.sort, query.keyset?.position, context);
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
-  const count = renderSql(countStatement(input, from, where), dialect);
+  const count = countStatement(input, from, where);
   if (query.count <= 0) return { count, page: undefined, keyset };
   const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const sortKey = keyset.sortKey === undefined ? rawSql('') : sql`, ${keyset.sortKey} AS ${rawSql(SORT_KEY_COLUMN)}`;
   const condition = keyset.condition === undefined ? rawSql('') : sql` AND ${keyset.condition}`;
-  const page = renderSql(sql`SELECT ${columns}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${dialect.rowLimit(query.count + 1)}`, dialect);
+  const page = sql`SELECT ${columns}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${dialect.rowLimit(query.count + 1)}`;
   return { count, page, keyset };
 }
 

@@ -121,7 +121,7 @@ describe('SQL injection (PostgreSQL dialect)', () => {
     });
 
     async function ids(resourceType: ResourceTypeName, filter: FilterNode): Promise<string[]> {
-      const result = await store.reader.listResources(TENANT, resourceType, { filter, sort: undefined, startIndex: 1, count: 100 });
+      const result = await store.reader.listResources(TENANT, resourceType, { schemas: registry.forResourceType(resourceType), filter, sort: undefined, startIndex: 1, count: 100 });
       expect(result.totalResults).toBe(result.resources.length);
       return result.resources.map((resource) => resource.id).sort();
     }
@@ -184,10 +184,10 @@ describe('SQL injection (PostgreSQL dialect)', () => {
     it('leaves every table and row in place', async () => {
       for (const [resourceType, shape] of SHAPES) {
         for (const value of [...HOSTILE_VALUES, ...UNSTORABLE_VALUES]) {
-          await store.reader.listResources(TENANT, resourceType, { filter: shape(value), sort: undefined, startIndex: 1, count: 10 });
+          await store.reader.listResources(TENANT, resourceType, { schemas: registry.forResourceType(resourceType), filter: shape(value), sort: undefined, startIndex: 1, count: 10 });
         }
       }
-      const users = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 0 });
+      const users = await store.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 0 });
       expect(users.totalResults).toBe(HOSTILE_VALUES.length);
       expect(await store.reader.getResource(TENANT, 'Group', 'g1')).toBeDefined();
       expect(await store.reader.listMembers(TENANT, 'g1')).toHaveLength(1);

@@ -5,6 +5,7 @@
  * is read from the `attributes` JSON column by its canonical JSON path.
  */
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
+import { ROW_ALIAS } from './context.js';
 
 /** A scalar attribute held in a column of the resource row (alias `r`). */
 export interface ColumnMapping {
@@ -80,7 +81,10 @@ export type ElementMapping = ElementTableMapping | MembershipClosureMapping;
 
 export interface ResourceTableMap {
   readonly resourceType: ResourceTypeName;
+  /** The table as SQL text (quoted where a database reserves the name: GROUPS in MySQL 8). */
   readonly table: string;
+  /** The column naming each row's type, in a table several types share; undefined for a table of one type. */
+  readonly typeColumn: string | undefined;
   /** Lower-cased canonical path → scalar mapping. */
   readonly scalars: ReadonlyMap<string, ScalarMapping>;
   /** Lower-cased canonical path of a multi-valued attribute → its element rows. */
@@ -107,6 +111,7 @@ function commonScalars(): [string, ScalarMapping][] {
 export const usersTable: ResourceTableMap = Object.freeze({
   resourceType: 'User',
   table: 'users',
+  typeColumn: undefined,
   scalars: new Map<string, ScalarMapping>([
     ...commonScalars(),
     ['meta.resourcetype', { kind: 'derived', expression: `'User'` }],
@@ -147,7 +152,8 @@ export const usersTable: ResourceTableMap = Object.freeze({
 
 export const groupsTable: ResourceTableMap = Object.freeze({
   resourceType: 'Group',
-  table: 'groups',
+  table: '"groups"',
+  typeColumn: undefined,
   scalars: new Map<string, ScalarMapping>([
     ...commonScalars(),
     ['meta.resourcetype', { kind: 'derived', expression: `'Group'` }],
@@ -178,6 +184,33 @@ export const groupsTable: ResourceTableMap = Object.freeze({
   ]),
 });
 
+/** The types with tables of their own; every other type lives in GENERIC_TABLE. */
+const OWN_TABLES: Readonly<Record<string, ResourceTableMap>> = Object.freeze({ User: usersTable, Group: groupsTable });
+
+/**
+ * The table every resource type without one of its own shares (migration
+ * 0007-resources): the common attributes have columns, everything else is
+ * read from the JSON.
+ */
+export const GENERIC_TABLE = 'resources';
+
+const genericTables = new Map<string, ResourceTableMap>();
+
+function genericTable(resourceType: ResourceTypeName): ResourceTableMap {
+  let table = genericTables.get(resourceType);
+  if (table === undefined) {
+    table = Object.freeze({
+      resourceType,
+      table: GENERIC_TABLE,
+      typeColumn: 'resource_type',
+      scalars: new Map<string, ScalarMapping>([...commonScalars(), ['meta.resourcetype', { kind: 'derived', expression: `${ROW_ALIAS}.resource_type` }]]),
+      elements: new Map<string, ElementMapping>(),
+    });
+    genericTables.set(resourceType, table);
+  }
+  return table;
+}
+
 export function tableFor(resourceType: ResourceTypeName): ResourceTableMap {
-  return resourceType === 'User' ? usersTable : groupsTable;
+  return Object.hasOwn(OWN_TABLES, resourceType) ? OWN_TABLES[resourceType]! : genericTable(resourceType);
 }

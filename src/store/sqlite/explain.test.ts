@@ -12,7 +12,9 @@ import { parseFilter } from '../../core/filter/parser.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import { openSqliteStore, type SqliteStore } from './index.js';
-import { MEMBER_STATEMENTS } from './sqlite-writer.js';
+import { sqliteDialect } from '../sql/dialects/sqlite.js';
+import { renderSql, type SqlFragment } from '../sql/fragment.js';
+import { MEMBERSHIP_STATEMENTS as M } from '../sql/resource-writer.js';
 
 const registry = createDefaultRegistry();
 const TENANTS = ['acme', 'globex'];
@@ -57,7 +59,7 @@ describe('query plans of the lookups identity providers send', () => {
   });
 
   async function plans(resourceType: ResourceTypeName, filter: string): Promise<string[]> {
-    const { count, page } = await store.explainList('acme', resourceType, { filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 });
+    const { count, page } = await store.explainList('acme', resourceType, { schemas: registry.forResourceType(resourceType), filter: parseFilter(filter), sort: undefined, startIndex: 1, count: 10 });
     return [...count, ...page];
   }
 
@@ -86,19 +88,27 @@ describe('query plans of the lookups identity providers send', () => {
   }
 
   it('finds the right rows through those plans', async () => {
-    const found = await store.reader.listResources('acme', 'User', { filter: parseFilter('emails[value eq "USER42@acme.example"]'), sort: undefined, startIndex: 1, count: 10 });
+    const found = await store.reader.listResources('acme', 'User', { schemas: registry.forResourceType('User'), filter: parseFilter('emails[value eq "USER42@acme.example"]'), sort: undefined, startIndex: 1, count: 10 });
     expect(found.resources.map((resource) => resource.id)).toEqual(['acme-user-42']);
-    const groups = await store.reader.listResources('acme', 'Group', { filter: parseFilter('members.value eq "acme-user-42"'), sort: undefined, startIndex: 1, count: 10 });
+    const groups = await store.reader.listResources('acme', 'Group', { schemas: registry.forResourceType('Group'), filter: parseFilter('members.value eq "acme-user-42"'), sort: undefined, startIndex: 1, count: 10 });
     expect(groups.resources.map((resource) => resource.id)).toEqual(['acme-group-1']);
   });
 
   it('changes one membership through the primary key or the member index, whatever the size of the group', () => {
     const db = new Database(path.join(directory, 'plans.db'), { readonly: true });
     try {
-      const plan = (text: string, ...parameters: string[]) => (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
-      expect(plan(MEMBER_STATEMENTS.remove, 'acme', 'acme-group-1', 'acme-user-42')).toEqual(['SEARCH group_members USING PRIMARY KEY (tenant_id=? AND group_id=? AND member_id=?)']);
-      expect(plan(MEMBER_STATEMENTS.removeAll, 'acme', 'acme-group-1')).toEqual(['SEARCH group_members USING PRIMARY KEY (tenant_id=? AND group_id=?)']);
-      expect(plan(MEMBER_STATEMENTS.removeMemberships, 'acme', 'acme-user-42')).toEqual(['SEARCH group_members USING INDEX group_members_member (tenant_id=? AND member_id=?)']);
+      const plan = (statement: SqlFragment) => {
+        const { text, parameters } = renderSql(statement, sqliteDialect);
+        return (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+      };
+      expect(plan(M.remove(M.someMembers('acme', 'acme-group-1', ['acme-user-42'])))).toEqual(['SEARCH group_members USING PRIMARY KEY (tenant_id=? AND group_id=? AND member_id=?)']);
+      expect(plan(M.remove(M.allMembers('acme', 'acme-group-1')))).toEqual(['SEARCH group_members USING PRIMARY KEY (tenant_id=? AND group_id=?)']);
+      expect(plan(M.remove(M.memberships('acme', ['acme-group-1', 'acme-group-2'], 'acme-user-42')))).toEqual(['SEARCH group_members USING PRIMARY KEY (tenant_id=? AND group_id=? AND member_id=?)']);
+      expect(plan(M.containingGroups('acme', 'acme-user-42', sqliteDialect.rowLock('update')))).toEqual([
+        'SEARCH g USING COVERING INDEX sqlite_autoindex_groups_1 (tenant_id=? AND id=?)',
+        'LIST SUBQUERY 1',
+        'SEARCH m USING COVERING INDEX group_members_member (tenant_id=? AND member_id=?)',
+      ]);
     } finally {
       db.close();
     }

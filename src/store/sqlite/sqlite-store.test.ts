@@ -187,7 +187,7 @@ describe('SQLite store', () => {
     for (const attempt of attempts) await expect(store.transaction(attempt)).rejects.toBeInstanceOf(TypeError);
     await store.transaction((writer) => insertUser(writer, 'u1', 'bjensen'));
     await expect(store.transaction((writer) => insertUser(writer, 'u1', 'someone-else'))).rejects.toBeInstanceOf(TypeError);
-    const all = await store.reader.listResources(TENANT, 'User', { filter: undefined, sort: undefined, startIndex: 1, count: 10 });
+    const all = await store.reader.listResources(TENANT, 'User', { schemas: registry.forResourceType('User'), filter: undefined, sort: undefined, startIndex: 1, count: 10 });
     expect(all.resources.map((resource) => resource.attributes['userName'])).toEqual(['bjensen']);
   });
 

@@ -17,10 +17,49 @@ import { AsyncMutex } from './mutex.js';
 import { StatementErrorTally, type SqlReadAccess } from '../sql/read-access.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { sqliteErrorKind, sqliteReadAccess } from './sqlite-read-access.js';
-import { SqliteReader } from './sqlite-reader.js';
 import { SqliteTenantStore } from './sqlite-tenant-store.js';
 import { SqliteWebhookStore } from './sqlite-webhook-store.js';
-import { SqliteWriter } from './sqlite-writer.js';
+import { SqlResourceReader } from '../sql/resource-reader.js';
+import { SqlResourceWriter } from '../sql/resource-writer.js';
+import type { SqlFailure, SqlSession } from '../sql/session.js';
+import Database from 'better-sqlite3';
+
+/** Statements on one connection, as the resource reader and writer run them. */
+function connectionSession(connection: () => SqliteConnection): SqlSession {
+  const prepared = (statement: SqlFragment) => {
+    const { text, parameters } = renderSql(statement, sqliteDialect);
+    return { prepared: connection().listingStatement(text), parameters };
+  };
+  return {
+    dialect: sqliteDialect,
+    all: async <Row>(statement: SqlFragment) => {
+      const { prepared: ready, parameters } = prepared(statement);
+      return ready.all(...parameters) as Row[];
+    },
+    first: async <Row>(statement: SqlFragment) => {
+      const { prepared: ready, parameters } = prepared(statement);
+      return ready.get(...parameters) as Row | undefined;
+    },
+    run: async (statement: SqlFragment) => {
+      const { prepared: ready, parameters } = prepared(statement);
+      return ready.run(...parameters).changes;
+    },
+  };
+}
+
+/** What a failed SQLite statement means to store logic; SQLite names the columns of a unique index, not the index. */
+function sqliteFailure(error: unknown): SqlFailure {
+  if (!(error instanceof Database.SqliteError)) return { kind: 'other' };
+  switch (error.code) {
+    case 'SQLITE_CONSTRAINT_UNIQUE':
+    case 'SQLITE_CONSTRAINT_PRIMARYKEY':
+      return { kind: 'unique', constraint: error.message };
+    case 'SQLITE_CONSTRAINT_FOREIGNKEY':
+      return { kind: 'foreignKey', constraint: undefined };
+    default:
+      return { kind: 'other' };
+  }
+}
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -40,7 +79,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
-  readonly reader: SqliteReader;
+  readonly reader: SqlResourceReader;
   readonly tenants: TenantStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
@@ -57,7 +96,7 @@ export class SqliteStore implements Store {
   private readonly registry: SchemaRegistry;
   private readonly mutex = new AsyncMutex();
   /** Marks the async context of a running transaction, to refuse a nested one instead of deadlocking. */
-  private readonly inTransaction = new AsyncLocalStorage<SqliteWriter>();
+  private readonly inTransaction = new AsyncLocalStorage<SqlResourceWriter>();
   private closed = false;
 
   constructor(
@@ -72,7 +111,8 @@ export class SqliteStore implements Store {
     this.syncsEveryCommit = writer.db.pragma('synchronous', { simple: true }) === 2;
     this.readerConnection = reader;
     this.registry = registry;
-    this.reader = new SqliteReader(reader, registry);
+    const readerSession = connectionSession(() => this.openConnection(this.readerConnection));
+    this.reader = new SqlResourceReader(() => readerSession);
     this.tenants = new SqliteTenantStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.events = new SqliteEventStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
     this.webhooks = new SqliteWebhookStore(() => this.openConnection(this.readerConnection), (write) => this.serialisedWrite(write));
@@ -112,10 +152,10 @@ export class SqliteStore implements Store {
       // IMMEDIATE takes the write lock now, so the transaction cannot fail
       // later with SQLITE_BUSY when it first writes.
       db.exec('BEGIN IMMEDIATE');
-      const writer = new SqliteWriter(this.writerConnection, this.registry);
+      const writer = new SqlResourceWriter(connectionSession(() => this.writerConnection), sqliteFailure);
       try {
         const result = await this.inTransaction.run(writer, () => work(writer));
-        writer.flushCounts();
+        await writer.flushCounts();
         writer.end();
         db.exec('COMMIT');
         return result;
@@ -129,7 +169,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** See SqliteReader.explainList: the query plans of a list request, for index checks. */
+  /** See SqlResourceReader.explainList: the query plans of a list request, for index checks. */
   async explainList(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<{ count: string[]; page: string[] }> {
     this.assertOpen();
     return this.reader.explainList(tenantId, resourceType, query);

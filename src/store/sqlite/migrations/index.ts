@@ -4,9 +4,10 @@ import { eventsMigration } from './0003-events.js';
 import { webhooksMigration } from './0004-webhooks.js';
 import { resourceCountsMigration } from './0005-resource-counts.js';
 import { requestLogMigration } from './0006-request-log.js';
+import { resourcesMigration } from './0007-resources.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The whole history, in version order. Append new steps; never edit an applied one. */
-export const sqliteMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration]);
+export const sqliteMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration]);

@@ -1,0 +1,268 @@
+/**
+ * The resource reads of every SQL database, written once over a session:
+ * outside a transaction on committed data, inside one (as the writer) on
+ * the transaction's connection, with its row locks.
+ */
+import type { ResourceTypeName } from '../../core/schema/attribute.js';
+import type { GroupMembership, KeysetPage, ListQuery, ListResult, MemberType, StoredMember, StoredResource, StoreReader } from '../store.js';
+import type { SqlDialect } from './dialect.js';
+import { joinSql, parameter, quoteSqlString, rawSql, sql, type SqlFragment } from './fragment.js';
+import { keysetPage, SORT_KEY_COLUMN } from './keyset.js';
+import { compileListQuery, totalFromPage, type CompiledListQuery } from './list-query.js';
+import { RESOURCE_SELECT, resourceFromRow, unstorableKey, type ResourceRow } from './resource-rows.js';
+import { EXISTENCE_SOURCES, MEMBER_STORAGES, MEMBERSHIPS, rowKey, storageOf } from './resource-storage.js';
+import type { SqlRow, SqlSession } from './session.js';
+
+/** The most values one statement binds in an IN list or a multi-row VALUES (well under every database's parameter limit). */
+export const MAX_ROWS_PER_STATEMENT = 500;
+
+/** `values` in slices of at most MAX_ROWS_PER_STATEMENT. */
+export function chunks<T>(values: readonly T[]): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < values.length; start += MAX_ROWS_PER_STATEMENT) slices.push(values.slice(start, start + MAX_ROWS_PER_STATEMENT));
+  return slices;
+}
+
+/** `(?, ?, …)`: an IN list of bound values. */
+export function inList(values: readonly string[]): SqlFragment {
+  return sql`(${joinSql(values.map((value) => parameter(value)), ', ')})`;
+}
+
+/**
+ * How each database shows the plan of a statement: the prefix that asks
+ * for it, and the text of each row of the answer.
+ */
+const EXPLAIN: Readonly<Record<SqlDialect['name'], { readonly prefix: string; readonly line: (row: SqlRow) => string }>> = {
+  sqlite: { prefix: 'EXPLAIN QUERY PLAN ', line: (row) => String(row['detail']) },
+  postgres: { prefix: 'EXPLAIN (COSTS OFF) ', line: (row) => String(row['QUERY PLAN']) },
+  // MySQL and MariaDB answer with one row per table read: the table, the access type and the index used.
+  mysql: { prefix: 'EXPLAIN ', line: (row) => `${String(row['table'])} ${String(row['type'])} ${String(row['key'])}` },
+};
+
+const EMPTY_KEYSET_PAGE: KeysetPage = Object.freeze({ first: undefined, last: undefined, hasNext: false, hasPrevious: false });
+
+const NO_LOCK = rawSql('');
+
+/** A page row of a keyset statement: the resource and its sort key. */
+type KeysetRow = ResourceRow & { readonly [SORT_KEY_COLUMN]?: unknown };
+
+interface MemberRow {
+  readonly value: string;
+  readonly type: MemberType;
+  readonly display: string | null;
+}
+
+interface DirectMembershipRow {
+  readonly member?: string;
+  readonly value: string;
+  readonly display: string | null;
+  readonly nested: unknown;
+}
+
+/**
+ * The members of a group with each one's `display`, read from the member's
+ * own row: one LEFT JOIN per type a member can be, chosen by member_type.
+ */
+function memberListing(where: SqlFragment): SqlFragment {
+  const display = MEMBER_STORAGES.map((storage) => `WHEN ${quoteSqlString(storage.resourceType)} THEN ${storage.member.display}`).join(' ');
+  const joins = MEMBER_STORAGES.map(
+    ({ member: { alias }, map, resourceType }) =>
+      `LEFT JOIN ${map.table} AS ${alias} ON m.member_type = ${quoteSqlString(resourceType)} AND ${alias}.tenant_id = m.tenant_id AND ${alias}.id = m.member_id`,
+  ).join('\n');
+  return sql`${rawSql(`
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type ${display} END AS display
+FROM ${MEMBERSHIPS.table} AS m
+${joins}
+WHERE `)}${where}${rawSql('\nORDER BY m.member_id')}`;
+}
+
+const GROUPS_TABLE = MEMBERSHIPS.groups.map.table;
+
+/**
+ * The member's direct groups (of many members at once, with `member`),
+ * each flagged when it is itself a member of a group. Nested groups are
+ * rare in practice (identity providers push flat groups): when no row is
+ * flagged, these are all the memberships and the recursive statement,
+ * about a third dearer, is not run. The index on (tenant_id, member_id)
+ * ends in the table's key, group_id, so the rows come out in group order
+ * without a sort.
+ */
+function directMemberships(tenantId: string, members: SqlFragment): SqlFragment {
+  return sql`${rawSql(`
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM ${MEMBERSHIPS.table} AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM ${MEMBERSHIPS.table} AS m CROSS JOIN ${GROUPS_TABLE} AS g
+WHERE m.tenant_id = `)}${parameter(tenantId)}${rawSql(' AND m.member_id ')}${members}${rawSql(` AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`)}`;
+}
+
+/**
+ * Every group reachable upwards from the member. UNION (not UNION ALL)
+ * keeps each group once, which is also what ends the recursion on a cycle
+ * of nested groups (MySQL 8 and MariaDB 10.2+ run WITH RECURSIVE too). The
+ * member itself is left out: a group is not its own member even when a
+ * cycle leads back to it. CROSS JOIN keeps the groups reached so far as
+ * the outer loop, so each step is an index lookup per group rather than a
+ * pass over the tenant's memberships.
+ *
+ * Each reached group carries whether it was reached in the first step
+ * (a direct membership); a group reached both ways appears twice in
+ * `reached` and MAX keeps "direct". Carrying the flag costs one extra row
+ * per such group, where asking "is it direct?" per group afterwards was an
+ * index probe per group (half the statement's time on SQLite).
+ */
+function allMemberships(tenantId: string, memberId: string): SqlFragment {
+  const tenant = parameter(tenantId);
+  const member = parameter(memberId);
+  return sql`${rawSql(`
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM ${MEMBERSHIPS.table} AS m WHERE m.tenant_id = `)}${tenant}${rawSql(' AND m.member_id = ')}${member}${rawSql(`
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN ${MEMBERSHIPS.table} AS m WHERE m.tenant_id = `)}${tenant}${rawSql(` AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN ${GROUPS_TABLE} AS g
+WHERE g.tenant_id = `)}${tenant}${rawSql(' AND g.id = reached.group_id AND g.id <> ')}${member}${rawSql(`
+GROUP BY g.id, g.display_name
+ORDER BY g.id`)}`;
+}
+
+/**
+ * Which of the ids exist, and as what: one statement over every table a
+ * resource can be in. `lock` is the writer's (PostgreSQL allows no locking
+ * clause under UNION, hence the CTEs).
+ */
+function existing(tenantId: string, ids: SqlFragment, lock: SqlFragment): SqlFragment {
+  const found = EXISTENCE_SOURCES.map(
+    (source, index) => sql`${rawSql(`found_${index} AS (SELECT id, ${source.type} AS type FROM ${source.table} WHERE tenant_id = `)}${parameter(tenantId)} AND id IN ${ids}${lock})`,
+  );
+  const union = EXISTENCE_SOURCES.map((_, index) => `SELECT id, type FROM found_${index}`).join(' UNION ALL ');
+  return sql`WITH ${joinSql(found, ', ')} ${rawSql(union)}`;
+}
+
+function memberFromRow(row: MemberRow): StoredMember {
+  return { value: row.value, type: row.type, display: row.display ?? undefined };
+}
+
+/** Reads through one session: committed data (store.reader), or a transaction's (the writer, which adds row locks). */
+export class SqlResourceReader implements StoreReader {
+  constructor(private readonly target: () => SqlSession) {}
+
+  /** Where statements go; the writer overrides it to refuse use after its transaction ended. */
+  protected session(): SqlSession {
+    return this.target();
+  }
+
+  /** The row lock a read takes; none outside a transaction (see SqlResourceWriter). */
+  protected lock(_mode: 'update' | 'keyShare'): SqlFragment {
+    return NO_LOCK;
+  }
+
+  async getResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
+    const storage = storageOf(resourceType);
+    const session = this.session();
+    if (unstorableKey(session.dialect, tenantId, id)) return undefined;
+    const row = await session.first<ResourceRow>(sql`SELECT ${RESOURCE_SELECT} FROM ${rawSql(storage.map.table)} WHERE ${rowKey(storage, tenantId, id)}${this.lock('update')}`);
+    return row === undefined ? undefined : resourceFromRow(session.dialect, tenantId, resourceType, row);
+  }
+
+  async listResources(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListResult> {
+    const session = this.session();
+    const { dialect } = session;
+    const compiled = this.compile(dialect, tenantId, resourceType, query);
+    if (unstorableKey(dialect, tenantId)) return { totalResults: 0, resources: [], ...(compiled.keyset !== undefined ? { keyset: EMPTY_KEYSET_PAGE } : {}) };
+    // The page first: when it shows the total, the count's statement is saved.
+    const total = async (rowsRead: number): Promise<number> => {
+      const known = totalFromPage(query, rowsRead);
+      if (known !== undefined) return known;
+      // COUNT(*) may arrive as a bigint's text (PostgreSQL).
+      return Number((await session.first<{ total: unknown }>(compiled.count))?.total ?? 0);
+    };
+    const resource = (row: ResourceRow) => resourceFromRow(dialect, tenantId, resourceType, row);
+    if (compiled.keyset !== undefined) {
+      const fetched = compiled.page === undefined ? [] : await session.all<KeysetRow>(compiled.page);
+      const { rows, page } = keysetPage(fetched as (KeysetRow & { id: string })[], query.count, query.keyset?.position, compiled.keyset, (row) => row[SORT_KEY_COLUMN]);
+      return { totalResults: await total(fetched.length), resources: rows.map(resource), keyset: page };
+    }
+    if (compiled.page === undefined) return { totalResults: await total(0), resources: [] };
+    const rows = await session.all<ResourceRow>(compiled.page);
+    return { totalResults: await total(rows.length), resources: rows.map(resource) };
+  }
+
+  /** The database's plans of the count and page statements of a list request, one line per row of its answer (for index checks). */
+  async explainList(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<{ count: string[]; page: string[] }> {
+    const session = this.session();
+    const compiled = this.compile(session.dialect, tenantId, resourceType, query);
+    const explain = EXPLAIN[session.dialect.name];
+    const plan = async (statement: SqlFragment) => (await session.all(sql`${rawSql(explain.prefix)}${statement}`)).map(explain.line);
+    return { count: await plan(compiled.count), page: compiled.page === undefined ? [] : await plan(compiled.page) };
+  }
+
+  async listMembers(tenantId: string, groupId: string): Promise<readonly StoredMember[]> {
+    const session = this.session();
+    if (unstorableKey(session.dialect, tenantId, groupId)) return [];
+    const rows = await session.all<MemberRow>(memberListing(sql`m.tenant_id = ${parameter(tenantId)} AND m.group_id = ${parameter(groupId)}`));
+    return rows.map(memberFromRow);
+  }
+
+  /** listMembers one keyset page at a time: the primary key (tenant_id, group_id, member_id) serves both the range and the order. */
+  async listMembersPage(tenantId: string, groupId: string, afterMemberId: string, limit: number): Promise<readonly StoredMember[]> {
+    const session = this.session();
+    if (unstorableKey(session.dialect, tenantId, groupId, afterMemberId)) return [];
+    const where = sql`m.tenant_id = ${parameter(tenantId)} AND m.group_id = ${parameter(groupId)} AND m.member_id > ${parameter(afterMemberId)}`;
+    const rows = await session.all<MemberRow>(sql`${memberListing(where)}${rawSql('\nLIMIT ')}${session.dialect.rowLimit(limit)}`);
+    return rows.map(memberFromRow);
+  }
+
+  async listMemberships(tenantId: string, memberId: string): Promise<readonly GroupMembership[]> {
+    const session = this.session();
+    const { dialect } = session;
+    if (unstorableKey(dialect, tenantId, memberId)) return [];
+    const direct = await session.all<DirectMembershipRow>(directMemberships(tenantId, sql`= ${parameter(memberId)}`));
+    if (!direct.some((row) => dialect.decodeBoolean(row.nested) === true)) {
+      return direct.map((row) => ({ value: row.value, display: row.display ?? undefined, type: 'direct' }));
+    }
+    const rows = await session.all<{ value: string; display: string | null; direct: unknown }>(allMemberships(tenantId, memberId));
+    return rows.map((row) => ({ value: row.value, display: row.display ?? undefined, type: Number(row.direct) === 1 ? 'direct' : 'indirect' }));
+  }
+
+  /**
+   * listMemberships of every member given, keyed by member id (each id
+   * present, with [] when it is in no group): one statement for a page of
+   * Users instead of one per User. A member whose groups are nested is
+   * read alone with the recursive statement.
+   */
+  async listMembershipsOfMany(tenantId: string, memberIds: readonly string[]): Promise<ReadonlyMap<string, readonly GroupMembership[]>> {
+    const byMember = new Map<string, GroupMembership[]>(memberIds.map((id) => [id, []]));
+    const session = this.session();
+    const { dialect } = session;
+    const storable = memberIds.filter((id) => !unstorableKey(dialect, id));
+    if (storable.length === 0 || unstorableKey(dialect, tenantId)) return byMember;
+    const nested = new Set<string>();
+    for (const slice of chunks(storable)) {
+      for (const row of await session.all<DirectMembershipRow & { member: string }>(directMemberships(tenantId, sql`IN ${inList(slice)}`))) {
+        if (dialect.decodeBoolean(row.nested) === true) nested.add(row.member);
+        byMember.get(row.member)?.push({ value: row.value, display: row.display ?? undefined, type: 'direct' });
+      }
+    }
+    for (const memberId of nested) byMember.set(memberId, [...(await this.listMemberships(tenantId, memberId))]);
+    return byMember;
+  }
+
+  async findResourceTypes(tenantId: string, ids: readonly string[]): Promise<ReadonlyMap<string, ResourceTypeName>> {
+    const found = new Map<string, ResourceTypeName>();
+    const session = this.session();
+    const storable = [...new Set(ids)].filter((id) => !unstorableKey(session.dialect, id));
+    if (storable.length === 0 || unstorableKey(session.dialect, tenantId)) return found;
+    const lock = this.lock('keyShare');
+    for (const slice of chunks(storable)) {
+      for (const row of await session.all<{ id: string; type: ResourceTypeName }>(existing(tenantId, inList(slice), lock))) found.set(row.id, row.type);
+    }
+    return found;
+  }
+
+  private compile(dialect: SqlDialect, tenantId: string, resourceType: ResourceTypeName, query: ListQuery): CompiledListQuery {
+    storageOf(resourceType);
+    return compileListQuery({ dialect, tenantId, resourceType, query });
+  }
+}
