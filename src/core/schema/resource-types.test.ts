@@ -13,7 +13,8 @@ const deviceSchema: SchemaDefinition = {
 describe('resource type facts', () => {
   it('state for User and Group what the server does differently for each', () => {
     expect(userResourceType).toMatchObject({ endpoint: '/Users', collection: 'users', eventPrefix: 'user', activeAttribute: 'active', password: true, members: undefined });
-    expect(userResourceType.asMember).toEqual({ display: ['displayName', 'userName'], groupsAttribute: 'groups' });
+    expect(userResourceType.asMember).toEqual({ groupsAttribute: 'groups' });
+    expect(groupResourceType.asMember).toEqual({ groupsAttribute: undefined });
     expect(groupResourceType).toMatchObject({ endpoint: '/Groups', collection: 'groups', eventPrefix: 'group', activeAttribute: undefined, password: false });
     expect(groupResourceType.members).toEqual({ attribute: 'members' });
     expect(BUILT_IN_RESOURCE_TYPES.map((type) => type.name)).toEqual(['User', 'Group']);

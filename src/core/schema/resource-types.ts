@@ -19,14 +19,12 @@ export interface MembersFacts {
   readonly attribute: string;
 }
 
-/** A type whose resources can be members of a group (a User, a nested Group). */
+/**
+ * A type whose resources can be members of a group (a User, a nested
+ * Group). How a member's `display` is read is the store's fact (it is SQL
+ * over the type's columns: src/store/sql/resource-storage.ts).
+ */
 export interface AsMemberFacts {
-  /**
-   * The member's `display` is the first of these attributes the member has
-   * (a User: displayName, else userName), read from the member itself so a
-   * rename shows in every group.
-   */
-  readonly display: readonly string[];
   /** The computed attribute listing the groups it belongs to (a User's `groups`); undefined when it has none. */
   readonly groupsAttribute: string | undefined;
 }
@@ -69,7 +67,7 @@ export const userResourceType: ResourceTypeFacts = Object.freeze({
   activeAttribute: 'active',
   password: true,
   members: undefined,
-  asMember: Object.freeze({ display: Object.freeze(['displayName', 'userName']), groupsAttribute: 'groups' }),
+  asMember: Object.freeze({ groupsAttribute: 'groups' }),
 });
 
 export const groupResourceType: ResourceTypeFacts = Object.freeze({
@@ -85,7 +83,7 @@ export const groupResourceType: ResourceTypeFacts = Object.freeze({
   password: false,
   members: Object.freeze({ attribute: 'members' }),
   // Nested groups: a Group's own `groups` is not an attribute of RFC 7643's Group schema.
-  asMember: Object.freeze({ display: Object.freeze(['displayName']), groupsAttribute: undefined }),
+  asMember: Object.freeze({ groupsAttribute: undefined }),
 });
 
 /** The resource types of RFC 7643, in the order results span them (root /.search: Users, then Groups). */
