@@ -9,6 +9,7 @@ import { attribute, complex } from '../../src/core/schema/attribute.js';
 import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import { defineResourceType } from '../../src/core/schema/resource-types.js';
 import type { ScimitarEvent } from '../../src/events/event.js';
+import { adminClient, expectJson } from '../admin/support.js';
 import { build, type TestServer } from '../helpers/build.js';
 import {
   createGroup,
@@ -247,6 +248,15 @@ describe('a resource type registered by the embedding app (Device)', () => {
     );
     expect(ids(found)).toEqual([user['id'], group['id'], created['id']]);
     expect(found['Resources'].map((resource: Json) => resource['meta']['resourceType'])).toEqual(['User', 'Group', 'Device']);
+  });
+
+  it('is listed and shown by the admin API under its collection, /tenants/{tenant}/devices', async () => {
+    const created = await createDevice('SN-ADMIN', { displayName: 'Admin view' });
+    const admin = await adminClient(server);
+    const listed = expectJson(await admin.request('GET', `/tenants/${TENANT}/devices?${query({ filter: 'serialNumber eq "SN-ADMIN"' })}`), 200);
+    expect(ids(listed)).toEqual([created['id']]);
+    const shown = expectJson(await admin.request('GET', `/tenants/${TENANT}/devices/${created['id']}`), 200);
+    expect(shown).toMatchObject({ id: created['id'], serialNumber: 'SN-ADMIN', meta: { resourceType: 'Device' } });
   });
 
   it('leaves Users and Groups as they were', async () => {
