@@ -7,6 +7,7 @@
 import { describe } from 'vitest';
 import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
+import { describeGenericTypeContract } from './generic-type.contract.js';
 import { describeListingContract } from './listing.contract.js';
 import { describeMemberContract } from './members.contract.js';
 import { describeRequestLogContract } from './request-log.contract.js';
@@ -22,6 +23,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
   describe(`store contract: ${name}`, () => {
     describeResourceContract(open);
     describeMemberContract(open);
+    describeGenericTypeContract(open);
     describeFilterContract(open);
     describeListingContract(open);
     describeTenantContract(open);

@@ -47,13 +47,36 @@ class PostgresSnapshot implements ReadSnapshot {
   }
 }
 
-export interface PostgresReadAccessDependencies {
+export interface PostgresSnapshotDependencies {
   readonly pool: Pool;
-  readonly pooled: Queryable;
   readonly dialect: SqlDialect;
   readonly errors: StatementErrorTally;
   /** Keeps the store's close() waiting until the snapshot is closed. */
   readonly track: (whileOpen: Promise<void>) => void;
+}
+
+/** A REPEATABLE READ READ ONLY transaction on a connection taken from the pool until the snapshot is closed. */
+export async function openPostgresSnapshot(dependencies: PostgresSnapshotDependencies): Promise<ReadSnapshot> {
+  const { pool, dialect, errors } = dependencies;
+  // A lost connection is the store's StoreUnavailableError here too: a 503, like every other read.
+  const client = await pool.connect().catch((error: unknown) => {
+    errors.record(postgresErrorKind(error));
+    throw translateConnectionError(error);
+  });
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  } catch (error) {
+    errors.record(postgresErrorKind(error));
+    client.release(error instanceof Error ? error : undefined);
+    throw translateConnectionError(error);
+  }
+  let finished: () => void = () => undefined;
+  dependencies.track(new Promise<void>((resolve) => (finished = resolve)));
+  return new PostgresSnapshot(client, dialect, errors, () => finished());
+}
+
+export interface PostgresReadAccessDependencies extends PostgresSnapshotDependencies {
+  readonly pooled: Queryable;
 }
 
 export function postgresReadAccess(dependencies: PostgresReadAccessDependencies): SqlReadAccess {
@@ -68,23 +91,7 @@ export function postgresReadAccess(dependencies: PostgresReadAccessDependencies)
   return {
     dialect,
     committed,
-    async openSnapshot() {
-      // A lost connection is the store's StoreUnavailableError here too: a 503, like every other read.
-      const client = await pool.connect().catch((error: unknown) => {
-        errors.record(postgresErrorKind(error));
-        throw translateConnectionError(error);
-      });
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      } catch (error) {
-        errors.record(postgresErrorKind(error));
-        client.release(error instanceof Error ? error : undefined);
-        throw translateConnectionError(error);
-      }
-      let finished: () => void = () => undefined;
-      dependencies.track(new Promise<void>((resolve) => (finished = resolve)));
-      return new PostgresSnapshot(client, dialect, errors, () => finished());
-    },
+    openSnapshot: () => openPostgresSnapshot(dependencies),
     decodeJson: (value) => value,
     poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     statementErrors: () => errors.snapshot(),

@@ -9,6 +9,7 @@
  */
 import type { SqlDialect } from './dialect.js';
 import type { SqlFragment } from './fragment.js';
+import type { PoolUsage, ReadSnapshot } from './read-access.js';
 
 /** A row as the driver returns it. JSON columns go through `dialect.decodeJson`, booleans through `dialect.decodeBoolean`, counts through `Number`. */
 export type SqlRow = Readonly<Record<string, unknown>>;
@@ -40,6 +41,13 @@ export interface WriteOptions {
    * is durable).
    */
   readonly sync?: boolean;
+  /**
+   * Runs on the transaction's session just before COMMIT, unless a
+   * statement has failed (the resource writer's count rows: written last,
+   * their row locks are held only for the commit). A write that joins a
+   * running transaction adds its own to that transaction's.
+   */
+  readonly beforeCommit?: (session: SqlSession) => Promise<void>;
 }
 
 /** How store logic reaches the database. */
@@ -60,4 +68,25 @@ export interface SqlSessions {
   write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** What a failed statement means to store logic (a taken unique key, a missing foreign key). */
   failure(error: unknown): SqlFailure;
+}
+
+/**
+ * A database as the composition store (src/store/sql/sql-store.ts) uses it:
+ * sessions, plus what is not a statement of store logic.
+ */
+export interface SqlDriver extends SqlSessions {
+  /** A trivial statement that fails when the database is unreachable (health checks). */
+  ping(): Promise<void>;
+  /**
+   * A read-only snapshot on a connection of its own, for reports that read
+   * many statements of one committed state (PostgreSQL REPEATABLE READ READ
+   * ONLY; SQLite one read transaction on its own read-only connection).
+   */
+  openSnapshot(): Promise<ReadSnapshot>;
+  /** Connection pool usage now, when the driver has a pool. */
+  poolUsage(): PoolUsage | undefined;
+  /** Database errors by kind (SQLSTATE class, SQLite result code), since the driver opened. */
+  statementErrors(): ReadonlyMap<string, number>;
+  /** Waits for the transactions and statements under way, then closes every connection; later calls wait for the same close. */
+  close(): Promise<void>;
 }

@@ -29,10 +29,27 @@ describe('SQLite migrations', () => {
     expect(migrateSqlite(db)).toEqual(history);
     expect(migrateSqlite(db)).toEqual([]);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['admin_keys', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
+    expect(tables).toEqual(['admin_keys', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'schema_migrations', 'tenants', 'tokens', 'user_emails', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
     const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
     expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);
+  });
+
+  it('version 7 keeps the resource counts and lets them count a type without a table of its own', () => {
+    migrateSqlite(db, sqliteMigrations.slice(0, 6));
+    db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'Acme', '2024-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ('acme', 'User', 3)").run();
+    expect(() => db.prepare("INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ('acme', 'Device', 1)").run()).toThrow(/CHECK/);
+    expect(migrateSqlite(db)).toEqual([7]);
+    db.prepare("INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ('acme', 'Device', 1)").run();
+    expect(db.prepare('SELECT resource_type, count FROM resource_counts ORDER BY resource_type').all()).toEqual([
+      { resource_type: 'Device', count: 1 },
+      { resource_type: 'User', count: 3 },
+    ]);
+    // Still removed with the tenant.
+    db.pragma('foreign_keys = ON');
+    db.prepare("DELETE FROM tenants WHERE id = 'acme'").run();
+    expect(db.prepare('SELECT COUNT(*) AS rows FROM resource_counts').get()).toEqual({ rows: 0 });
   });
 
   it('applies later steps on top of earlier ones, and leaves nothing of a step that fails', () => {

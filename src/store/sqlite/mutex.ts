@@ -7,13 +7,19 @@
 export class AsyncMutex {
   private tail: Promise<void> = Promise.resolve();
 
-  async run<T>(work: () => Promise<T> | T): Promise<T> {
+  /** Waits for the lock; the returned function releases it (call it exactly once). */
+  async acquire(): Promise<() => void> {
     const previous = this.tail;
     let release: () => void = () => undefined;
     this.tail = new Promise<void>((resolve) => {
       release = resolve;
     });
     await previous;
+    return release;
+  }
+
+  async run<T>(work: () => Promise<T> | T): Promise<T> {
+    const release = await this.acquire();
     try {
       return await work();
     } finally {

@@ -46,23 +46,26 @@ class SqliteSnapshot implements ReadSnapshot {
   }
 }
 
+/** A read transaction on a read-only connection of its own to `filename`. */
+export function openSqliteSnapshot(filename: string, errors: StatementErrorTally): ReadSnapshot {
+  const db = openReaderDatabase(filename);
+  try {
+    // A deferred transaction starts reading at its first statement and
+    // keeps that view of the file until COMMIT.
+    db.exec('BEGIN');
+    return new SqliteSnapshot(db, errors);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 export function sqliteReadAccess(reader: () => SqliteConnection, errors: StatementErrorTally): SqlReadAccess {
   const committed: SqlReader = { rows: async (statement) => runRows(reader().db, statement, errors) };
   return {
     dialect: sqliteDialect,
     committed,
-    async openSnapshot() {
-      const db = openReaderDatabase(reader().db.name);
-      try {
-        // A deferred transaction starts reading at its first statement and
-        // keeps that view of the file until COMMIT.
-        db.exec('BEGIN');
-        return new SqliteSnapshot(db, errors);
-      } catch (error) {
-        db.close();
-        throw error;
-      }
-    },
+    openSnapshot: async () => openSqliteSnapshot(reader().db.name, errors),
     decodeJson: (value) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value),
     poolUsage: () => undefined,
     statementErrors: () => errors.snapshot(),

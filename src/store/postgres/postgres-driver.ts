@@ -1,0 +1,185 @@
+/**
+ * PostgreSQL behind the sessions store logic is written against: committed
+ * reads through the pool, each transaction on one pooled connection between
+ * BEGIN and COMMIT (READ COMMITTED), with the retry, failure rule and commit
+ * check of src/store/sql/transactions.ts. Correctness between instances
+ * rests on the database alone (unique indexes, conditional UPDATEs, row
+ * locks taken through `dialect.rowLock`).
+ */
+import { DatabaseError, type Pool, type PoolClient, type QueryResult } from 'pg';
+import type { SqlDialect } from '../sql/dialect.js';
+import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
+import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
+import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
+import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
+import { isRetryableTransactionError, postgresErrorKind, SQLSTATE, translateConnectionError } from './postgres-errors.js';
+import { openPostgresSnapshot } from './postgres-read-access.js';
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/** Statements through `query`: the pool (any free connection) or the one connection of a transaction. */
+class PostgresSession implements SqlSession {
+  constructor(
+    readonly dialect: SqlDialect,
+    private readonly query: (text: string, parameters: unknown[]) => Promise<QueryResult>,
+  ) {}
+
+  async all<Row = SqlRow>(statement: SqlFragment): Promise<Row[]> {
+    return (await this.execute(statement)).rows as Row[];
+  }
+
+  async first<Row = SqlRow>(statement: SqlFragment): Promise<Row | undefined> {
+    return (await this.execute(statement)).rows[0] as Row | undefined;
+  }
+
+  async run(statement: SqlFragment): Promise<number> {
+    return (await this.execute(statement)).rowCount ?? 0;
+  }
+
+  private execute(statement: SqlFragment): Promise<QueryResult> {
+    const { text, parameters } = renderSql(statement, this.dialect);
+    return this.query(text, parameters as unknown[]);
+  }
+}
+
+export interface PostgresSessionsSettings {
+  readonly pool: Pool;
+  readonly dialect: SqlDialect;
+  /** Where failed statements are counted; a fresh tally when not given. */
+  readonly errors?: StatementErrorTally;
+}
+
+/** The PostgreSQL driver: SqlSessions over a node-postgres pool. */
+export class PostgresSessions implements SqlDriver {
+  readonly dialect: SqlDialect;
+  private readonly pool: Pool;
+  private readonly errors: StatementErrorTally;
+  private readonly pooled: PostgresSession;
+  private readonly transactions: TransactionRunner;
+  /** Transactions, statements and snapshots under way, which `close` waits for (pg-pool never serves requests queued after `end`). */
+  private readonly pending = new Set<Promise<unknown>>();
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing: Promise<void> | undefined;
+
+  constructor(settings: PostgresSessionsSettings) {
+    this.pool = settings.pool;
+    this.dialect = settings.dialect;
+    this.errors = settings.errors ?? new StatementErrorTally();
+    this.pooled = new PostgresSession(this.dialect, (text, parameters) => {
+      // Statements are accepted until the pool has ended; during close() only those of work under way arrive.
+      if (this.state === 'closed') throw new TypeError('The PostgreSQL store is closed');
+      return this.track(this.pool.query(text, parameters).catch((error: unknown) => this.failed(error)));
+    });
+    this.transactions = new TransactionRunner({
+      dialect: this.dialect,
+      begin: () => this.begin(),
+      isRetryable: isRetryableTransactionError,
+    });
+  }
+
+  committed(): SqlSession {
+    return this.pooled;
+  }
+
+  current(): SqlSession {
+    return this.transactions.current() ?? this.pooled;
+  }
+
+  write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T> {
+    if (this.transactions.current() !== undefined) return this.transactions.write(work, options);
+    // Once close() has begun no transaction starts (on SQLite it would queue behind the close).
+    if (this.state !== 'open') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
+    return this.track(this.transactions.write(work, options));
+  }
+
+  failure(error: unknown): SqlFailure {
+    if (!(error instanceof DatabaseError)) return { kind: 'other' };
+    switch (error.code) {
+      case SQLSTATE.uniqueViolation:
+        return { kind: 'unique', constraint: error.constraint };
+      case SQLSTATE.foreignKeyViolation:
+        return { kind: 'foreignKey', constraint: error.constraint };
+      default:
+        return { kind: 'other' };
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pooled.first(sql`SELECT 1`);
+  }
+
+  async openSnapshot(): Promise<ReadSnapshot> {
+    if (this.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
+    return openPostgresSnapshot({
+      pool: this.pool,
+      dialect: this.dialect,
+      errors: this.errors,
+      track: (whileOpen) => void this.track(whileOpen),
+    });
+  }
+
+  poolUsage(): PoolUsage {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  statementErrors(): ReadonlyMap<string, number> {
+    return this.errors.snapshot();
+  }
+
+  /** Waits for the transactions, statements and snapshots under way, then closes every connection. Calling it again waits for the same close. */
+  close(): Promise<void> {
+    this.closing ??= this.drainAndEnd();
+    return this.closing;
+  }
+
+  private async drainAndEnd(): Promise<void> {
+    this.state = 'closing';
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    this.state = 'closed';
+    await this.pool.end();
+  }
+
+  /** Counted as the database said it (metrics); answered as the store says it (a lost connection is StoreUnavailableError, a 503). */
+  private failed(error: unknown): never {
+    this.errors.record(postgresErrorKind(error));
+    throw translateConnectionError(error);
+  }
+
+  private async begin(): Promise<OpenTransaction> {
+    const client: PoolClient = await this.pool.connect().catch((error: unknown) => this.failed(error));
+    /** Set when the connection cannot be trusted any more: release() then closes it instead of pooling it. */
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+    } catch (error) {
+      client.release(asError(error));
+      this.failed(error);
+    }
+    const statements = new PostgresSession(this.dialect, (text, parameters) => client.query(text, parameters).catch((error: unknown) => this.failed(error)));
+    return {
+      statements,
+      commit: async () => {
+        const committed = await client.query('COMMIT').catch((error: unknown) => this.failed(error));
+        // COMMIT of a transaction that a failed statement aborted answers ROLLBACK, not an error.
+        return committed.command === 'COMMIT';
+      },
+      rollback: async () => {
+        try {
+          await client.query('ROLLBACK');
+        } catch (error) {
+          broken = asError(error);
+        }
+      },
+      release: () => client.release(broken),
+    };
+  }
+
+  private track<T>(operation: Promise<T>): Promise<T> {
+    this.pending.add(operation);
+    const forget = () => this.pending.delete(operation);
+    operation.then(forget, forget);
+    return operation;
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * The statements each resource write runs, pinned per database: one entry
+ * per write with the SQL text each dialect sends, recorded on the real
+ * databases through their drivers (so the pins are statements that ran).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
+import type { NewEvent } from '../../events/event.js';
+import { migratePostgres } from '../postgres/migrate.js';
+import { createPool } from '../postgres/pool.js';
+import { PostgresSessions } from '../postgres/postgres-driver.js';
+import { openReaderDatabase, openWriterDatabase, SqliteConnection } from '../sqlite/connection.js';
+import { migrateSqlite } from '../sqlite/migrate.js';
+import { SqliteSessions } from '../sqlite/sqlite-driver.js';
+import type { StoreWriter } from '../store.js';
+import { createPostgresDialect } from './dialects/postgres.js';
+import { parameter, renderSql, sql } from './fragment.js';
+import { SqlResourceWriter } from './resource-writer.js';
+import type { SqlDriver, SqlSession } from './session.js';
+
+const TENANT = 'acme';
+const NOW = '2024-01-01T00:00:00.000Z';
+const LATER = '2024-01-02T00:00:00.000Z';
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+type DatabaseName = 'sqlite' | 'postgres';
+
+/** Runs `work` in one transaction of the driver, as a store does, and returns the texts of the statements it sent. */
+async function statementsOf(sessions: SqlDriver, work: (writer: StoreWriter) => Promise<unknown>): Promise<string[]> {
+  const texts: string[] = [];
+  await sessions.write(async (session) => {
+    const recording: SqlSession = {
+      dialect: session.dialect,
+      all: (statement) => {
+        texts.push(renderSql(statement, session.dialect).text);
+        return session.all(statement);
+      },
+      first: (statement) => {
+        texts.push(renderSql(statement, session.dialect).text);
+        return session.first(statement);
+      },
+      run: (statement) => {
+        texts.push(renderSql(statement, session.dialect).text);
+        return session.run(statement);
+      },
+    };
+    const writer = new SqlResourceWriter(recording, (error) => sessions.failure(error));
+    try {
+      await work(writer);
+      await writer.flushCounts();
+    } finally {
+      writer.end();
+    }
+  });
+  return texts;
+}
+
+const event = (id: string): NewEvent => ({
+  id,
+  type: 'user.created',
+  timestamp: NOW,
+  tenant: TENANT,
+  resourceType: 'User',
+  resourceId: 'u1',
+  externalId: null,
+  data: { resource: { id: 'u1' } },
+  requestId: null,
+});
+
+interface WriteCase {
+  readonly name: string;
+  readonly work: (writer: StoreWriter) => Promise<unknown>;
+  readonly expected: Readonly<Record<DatabaseName, readonly string[]>>;
+}
+
+/** In this order, on one database: each write starts from what the earlier ones left. */
+const WRITES: readonly WriteCase[] = [
+  {
+    name: 'inserts a User with one row per email, and counts it just before COMMIT',
+    work: (writer) =>
+      writer.insertResource({
+        tenantId: TENANT,
+        resourceType: 'User',
+        id: 'u1',
+        attributes: { schemas: [USER], userName: 'bjensen', active: true, emails: [{ value: 'B@example.com', primary: true }, { value: 'b@home.example', type: 'home' }] },
+        passwordHash: undefined,
+        now: NOW,
+      }),
+    expected: {
+      sqlite: [
+        'INSERT INTO users (tenant_id, id, user_name, user_name_ci, external_id, display_name, active, attributes, created, last_modified, version, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count',
+      ],
+      postgres: [
+        'INSERT INTO users (tenant_id, id, user_name, user_name_ci, external_id, display_name, active, attributes, created, last_modified, version, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+        'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + EXCLUDED.count',
+      ],
+    },
+  },
+  {
+    name: 'inserts a Group',
+    work: (writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'Group', id: 'g1', attributes: { displayName: 'Admins' }, passwordHash: undefined, now: NOW }),
+    expected: {
+      sqlite: [
+        'INSERT INTO "groups" (tenant_id, id, display_name, display_name_ci, external_id, attributes, created, last_modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count',
+      ],
+      postgres: [
+        'INSERT INTO "groups" (tenant_id, id, display_name, display_name_ci, external_id, attributes, created, last_modified, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + EXCLUDED.count',
+      ],
+    },
+  },
+  {
+    name: 'reads a resource under the lock an UPDATE takes, then updates it by version with a new password hash, rewriting its email rows',
+    work: async (writer) => {
+      await writer.getResource(TENANT, 'User', 'u1');
+      await writer.updateResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'bjensen', emails: [{ value: 'b@example.com' }] }, passwordHash: 'hash', expectedVersion: 1, now: LATER });
+    },
+    expected: {
+      sqlite: [
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ?',
+        'UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, password_hash = ?, last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ? RETURNING id, attributes, created, last_modified, version',
+        'DELETE FROM user_emails WHERE tenant_id = ? AND user_id = ?',
+        'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES (?, ?, ?, ?, ?, ?)',
+      ],
+      postgres: [
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE',
+        'UPDATE users SET user_name = $1, user_name_ci = $2, external_id = $3, display_name = $4, active = $5, attributes = $6, password_hash = $7, last_modified = $8, version = version + 1 WHERE tenant_id = $9 AND id = $10 AND version = $11 RETURNING id, attributes, created, last_modified, version',
+        'DELETE FROM user_emails WHERE tenant_id = $1 AND user_id = $2',
+        'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES ($1, $2, $3, $4, $5, $6)',
+      ],
+    },
+  },
+  {
+    name: 'leaves the email rows when the caller knows emails did not change, and keeps the password hash',
+    work: (writer) =>
+      writer.updateResource({ tenantId: TENANT, resourceType: 'User', id: 'u1', attributes: { userName: 'bjensen', emails: [{ value: 'b@example.com' }] }, passwordHash: undefined, expectedVersion: 2, emailsUnchanged: true, now: LATER }),
+    expected: {
+      sqlite: [
+        'UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ? RETURNING id, attributes, created, last_modified, version',
+      ],
+      postgres: [
+        'UPDATE users SET user_name = $1, user_name_ci = $2, external_id = $3, display_name = $4, active = $5, attributes = $6, last_modified = $7, version = version + 1 WHERE tenant_id = $8 AND id = $9 AND version = $10 RETURNING id, attributes, created, last_modified, version',
+      ],
+    },
+  },
+  {
+    name: 'tells 412 from 404 after a conditional UPDATE matched nothing',
+    work: (writer) => writer.touchResource(TENANT, 'Group', 'g1', 7, LATER).catch(() => undefined),
+    expected: {
+      sqlite: [
+        'UPDATE "groups" SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ? RETURNING id, attributes, created, last_modified, version',
+        'SELECT version FROM "groups" WHERE tenant_id = ? AND id = ?',
+      ],
+      postgres: [
+        'UPDATE "groups" SET last_modified = $1, version = version + 1 WHERE tenant_id = $2 AND id = $3 AND version = $4 RETURNING id, attributes, created, last_modified, version',
+        'SELECT version FROM "groups" WHERE tenant_id = $1 AND id = $2',
+      ],
+    },
+  },
+  {
+    name: 'checks members under the lock a foreign key check takes, then adds them in one statement',
+    work: async (writer) => {
+      await writer.findResourceTypes(TENANT, ['u1', 'g1', 'nobody']);
+      await writer.addMembers(TENANT, 'g1', [{ value: 'u1', type: 'User' }]);
+    },
+    expected: {
+      sqlite: [
+        "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = ? AND id IN (?, ?, ?)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = ? AND id IN (?, ?, ?)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = ? AND id IN (?, ?, ?)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
+        'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, group_id, member_id) DO NOTHING RETURNING member_id',
+      ],
+      postgres: [
+        "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = $1 AND id IN ($2, $3, $4) FOR KEY SHARE), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = $5 AND id IN ($6, $7, $8) FOR KEY SHARE), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = $9 AND id IN ($10, $11, $12) FOR KEY SHARE) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
+        'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, group_id, member_id) DO NOTHING RETURNING member_id',
+      ],
+    },
+  },
+  {
+    name: 'removes members by primary key',
+    work: (writer) => writer.removeMembers(TENANT, 'g1', ['u1', 'nobody']),
+    expected: {
+      sqlite: [
+        'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id IN (?, ?) RETURNING member_id, member_type',
+      ],
+      postgres: [
+        'DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id IN ($3, $4) RETURNING member_id, member_type',
+      ],
+    },
+  },
+  {
+    name: 'deletes a member: the groups having it are locked in id order, touched, and its membership rows removed by primary key',
+    work: async (writer) => {
+      await writer.addMembers(TENANT, 'g1', [{ value: 'u1', type: 'User' }]);
+      await writer.deleteResource(TENANT, 'User', 'u1', LATER);
+    },
+    expected: {
+      sqlite: [
+        'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id, group_id, member_id) DO NOTHING RETURNING member_id',
+        'DELETE FROM users WHERE tenant_id = ? AND id = ?',
+        'SELECT g.id FROM "groups" AS g WHERE g.tenant_id = ? AND g.id IN (SELECT m.group_id FROM group_members AS m WHERE m.tenant_id = ? AND m.member_id = ?) ORDER BY g.id',
+        'UPDATE "groups" SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id IN (?) RETURNING id, attributes, created, last_modified, version',
+        'DELETE FROM group_members WHERE tenant_id = ? AND group_id IN (?) AND member_id = ?',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + excluded.count',
+      ],
+      postgres: [
+        'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, group_id, member_id) DO NOTHING RETURNING member_id',
+        'DELETE FROM users WHERE tenant_id = $1 AND id = $2',
+        'SELECT g.id FROM "groups" AS g WHERE g.tenant_id = $1 AND g.id IN (SELECT m.group_id FROM group_members AS m WHERE m.tenant_id = $2 AND m.member_id = $3) ORDER BY g.id FOR NO KEY UPDATE',
+        'UPDATE "groups" SET last_modified = $1, version = version + 1 WHERE tenant_id = $2 AND id IN ($3) RETURNING id, attributes, created, last_modified, version',
+        'DELETE FROM group_members WHERE tenant_id = $1 AND group_id IN ($2) AND member_id = $3',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + EXCLUDED.count',
+      ],
+    },
+  },
+  {
+    name: 'appends events after reserving their sequence numbers',
+    work: (writer) => writer.appendEvents([event('e1'), event('e2')]),
+    expected: {
+      sqlite: [
+        'INSERT INTO event_sequences (tenant_id, last_sequence) VALUES (?, ?) ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = event_sequences.last_sequence + excluded.last_sequence RETURNING last_sequence',
+        'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ],
+      postgres: [
+        'INSERT INTO event_sequences (tenant_id, last_sequence) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = event_sequences.last_sequence + EXCLUDED.last_sequence RETURNING last_sequence',
+        'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18)',
+      ],
+    },
+  },
+];
+
+interface OpenedDriver {
+  readonly sessions: SqlDriver;
+  close(): Promise<void>;
+}
+
+const postgresAvailable = await postgresAvailableFor('the PostgreSQL resource writer statements');
+
+const DATABASES: readonly { readonly name: DatabaseName; readonly available: boolean; readonly open: () => Promise<OpenedDriver> }[] = [
+  {
+    name: 'sqlite',
+    available: true,
+    open: async () => {
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'scimitar-writer-'));
+      const filename = path.join(directory, 'writer.db');
+      const writerDb = openWriterDatabase(filename);
+      migrateSqlite(writerDb);
+      const sessions = new SqliteSessions({ writer: new SqliteConnection(writerDb), reader: new SqliteConnection(openReaderDatabase(filename)) });
+      return {
+        sessions,
+        close: async () => {
+          await sessions.close();
+          fs.rmSync(directory, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    available: postgresAvailable,
+    open: async () => {
+      const schema = await createTestSchema('scimitar_writer');
+      const pool = createPool({ url: postgresTestUrl(), schema, poolSize: 2, statementTimeoutMs: 10_000 });
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client, schema);
+      } finally {
+        client.release();
+      }
+      const sessions = new PostgresSessions({ pool, dialect: createPostgresDialect('icu') });
+      return {
+        sessions,
+        close: async () => {
+          await sessions.close();
+          await dropTestSchema(schema);
+        },
+      };
+    },
+  },
+];
+
+describe('resource writer statements', () => {
+  for (const database of DATABASES) {
+    describe.skipIf(!database.available)(database.name, () => {
+      let opened: OpenedDriver;
+
+      beforeAll(async () => {
+        opened = await database.open();
+        await opened.sessions.write((session) => session.run(sql`INSERT INTO tenants (id, name, created_at) VALUES (${parameter(TENANT)}, 'Acme', ${parameter(NOW)})`));
+      });
+
+      afterAll(async () => {
+        await opened?.close();
+      });
+
+      for (const write of WRITES) {
+        it(write.name, async () => {
+          expect(await statementsOf(opened.sessions, write.work)).toEqual(write.expected[database.name]);
+        });
+      }
+    });
+  }
+});
