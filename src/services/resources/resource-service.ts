@@ -91,6 +91,8 @@ export interface ListResponseBody {
 export class ResourceService {
   private readonly store: Store;
   private readonly registry: SchemaRegistry;
+  /** The facts of the types served: fixed at start-up, like the routes that serve them. */
+  private readonly types: ResourceTypes;
   private readonly passwords: PasswordHasher;
   private readonly now: () => Date;
   private readonly newId: () => string;
@@ -102,6 +104,7 @@ export class ResourceService {
   constructor(dependencies: ResourceServiceDependencies) {
     this.store = dependencies.store;
     this.registry = dependencies.registry;
+    this.types = dependencies.registry.types;
     this.passwords = dependencies.passwords;
     this.now = dependencies.now ?? (() => new Date());
     this.newId = dependencies.newId ?? randomUUID;
@@ -117,7 +120,7 @@ export class ResourceService {
 
   /** The registered resource types (routes, bulk and the root search serve each). */
   get resourceTypes(): ResourceTypes {
-    return this.registry.types;
+    return this.types;
   }
 
   /** RFC 7644 §3.3: POST creates; the response is 201 with the new resource. */
@@ -133,7 +136,7 @@ export class ResourceService {
     return this.write(context, async (writer) => {
       const origin = this.origin(context, now);
       if (facts.members !== undefined) {
-        const resolved = await resolveMembers(writer, this.registry.types, context.tenantId, id, requestedMembers(members));
+        const resolved = await resolveMembers(writer, this.types, context.tenantId, id, requestedMembers(members));
         const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
         const added = resolved.length > 0 ? await writer.addMembers(context.tenantId, id, resolved) : [];
         const events = [createdEvent(origin, schemas, stored), ...membershipEvents(origin, schemas, stored, { added, removed: [] })];
@@ -155,7 +158,7 @@ export class ResourceService {
       // One more than a page tells whether the group is larger than one.
       const firstPage = await reader.listMembersPage(context.tenantId, id, '', this.memberPageSize + 1);
       if (firstPage.length > this.memberPageSize) {
-        const source = { reader, tenantId: context.tenantId, baseUrl: context.baseUrl, schemas, types: this.registry.types, stored, projection, pageSize: this.memberPageSize };
+        const source = { reader, tenantId: context.tenantId, baseUrl: context.baseUrl, schemas, types: this.types, stored, projection, pageSize: this.memberPageSize };
         const { [membersAttribute]: _members, ...rest } = await this.render(reader, context, schemas, stored, projection, []);
         return { ...this.envelope(context, schemas, stored), resource: rest, streamedJson: streamGroupJson(source, firstPage) };
       }
@@ -184,7 +187,7 @@ export class ResourceService {
       assertImmutableUnchanged(current.attributes, ownAttributes, schemas);
       const membership = new MembershipChanges();
       if (facts.members !== undefined) {
-        const resolved = await resolveMembers(writer, this.registry.types, context.tenantId, id, requestedMembers(members));
+        const resolved = await resolveMembers(writer, this.types, context.tenantId, id, requestedMembers(members));
         await replaceMembers(writer, context.tenantId, id, resolved, membership);
       }
       // A PUT without `password` keeps the stored hash: the attribute is writeOnly, so
@@ -235,10 +238,10 @@ export class ResourceService {
       if (deleted === undefined) throw notFound(schemas, id);
       const origin = this.origin(context, now);
       const asMember = { value: id, type };
-      const events = [
-        deletedEvent(origin, schemas, current),
-        ...deleted.groupsLosingMember.flatMap((group) => membershipEvents(origin, this.schemasFor(group.resourceType), group, { added: [], removed: [asMember] })),
-      ];
+      const events = [deletedEvent(origin, schemas, current)];
+      for (const group of deleted.groupsLosingMember) {
+        events.push(...membershipEvents(origin, this.schemasFor(group.resourceType), group, { added: [], removed: [asMember] }));
+      }
       return { result: undefined, events };
     });
   }
@@ -331,14 +334,14 @@ export class ResourceService {
     let attributes: ResourceAttributes;
     if (plan) {
       attributes = applyPatch(current.attributes, plan.otherOperations, schemas).attributes;
-      await applyMembershipSteps(writer, this.registry.types, context.tenantId, current.id, plan.steps, membership);
+      await applyMembershipSteps(writer, this.types, context.tenantId, current.id, plan.steps, membership);
     } else {
       // Rare shapes (e.g. members[type eq "Group"]) need the whole membership in memory.
       const existing = await writer.listMembers(context.tenantId, current.id);
       const withMembers = { ...current.attributes, [membersFacts.attribute]: existing.map((member) => ({ value: member.value, type: member.type })) };
       const { [membersFacts.attribute]: members, ...rest } = applyPatch(withMembers, operations, schemas).attributes;
       attributes = rest;
-      const resolved = await resolveMembers(writer, this.registry.types, context.tenantId, current.id, requestedMembers(members));
+      const resolved = await resolveMembers(writer, this.types, context.tenantId, current.id, requestedMembers(members));
       await replaceMembers(writer, context.tenantId, current.id, resolved, membership);
     }
     const stored = await this.saveChange(writer, current, attributes, undefined, !membership.isEmpty, now);
@@ -465,7 +468,7 @@ export class ResourceService {
       groupsAttribute !== undefined && projectionIncludes(projection, schemas, groupsAttribute)
         ? (knownGroups ?? (await reader.listMemberships(context.tenantId, stored.id)))
         : undefined;
-    const full = renderResource(stored, schemas, context.baseUrl, { types: this.registry.types, members, groups });
+    const full = renderResource(stored, schemas, context.baseUrl, { types: this.types, members, groups });
     return projectResource(full, schemas, projection);
   }
 }

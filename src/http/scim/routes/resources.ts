@@ -41,8 +41,9 @@ function hasProjectionParameters(query: Record<string, unknown>): boolean {
 export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRouteContext, type: ResourceTypeName): void {
   const { resources, list: listSettings } = context.options;
   const schemas = resources.schemasFor(type);
-  const { endpoint } = schemas.resourceType;
-  const holdsMembers = schemas.resourceType.members !== undefined;
+  const facts = resources.resourceTypes.get(type);
+  const { endpoint } = facts;
+  const holdsMembers = facts.members !== undefined;
 
   const sendList = async (request: FastifyRequest, reply: FastifyReply, listRequest: ListRequest) => {
     const page = await resources.list(context.requestContext(request), type, listRequest);
