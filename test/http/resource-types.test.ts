@@ -61,9 +61,17 @@ function deviceBody(serialNumber: string, extra: Json = {}): Json {
 describe('a resource type registered by the embedding app (Device)', () => {
   let server: TestServer;
   let seen = 0;
+  /** The events the after-commit hooks were given, by hook. */
+  const hooked: string[] = [];
 
   beforeAll(async () => {
-    server = await build({}, { registry: createDefaultRegistry([], [device]) });
+    server = await build(
+      {},
+      {
+        registry: createDefaultRegistry([], [device]),
+        hooks: { onUserCreated: (event) => void hooked.push(`onUserCreated ${event.type}`), onEvent: (event) => void hooked.push(`onEvent ${event.type}`) },
+      },
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -120,6 +128,9 @@ describe('a resource type registered by the embedding app (Device)', () => {
       externalId: 'asset-1',
       data: { resource: { id: created['id'], serialNumber: 'SN-CREATE', meta: { resourceType: 'Device' } } },
     });
+    // No typed hook is named after a registered type: its events reach onEvent.
+    await server.scimitar.hooksIdle();
+    expect(hooked.splice(0)).toEqual(['onEvent device.created']);
   });
 
   it('is validated against its own schema: a missing required attribute or a wrong type is 400 and writes nothing', async () => {
