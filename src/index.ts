@@ -14,6 +14,7 @@ export { createScryptHasher, type PasswordHasher } from './services/passwords.js
 export { TokenAuthenticator, issueToken, hashToken } from './auth/tokens.js';
 export { ScimError, scimErrors, type ScimType } from './core/errors/scim-error.js';
 export { createDefaultRegistry, SchemaRegistry, ResourceSchemas } from './core/schema/registry.js';
+export { defineResourceType, type CustomResourceType, type CustomResourceTypeOptions, type ResourceTypeFacts } from './core/schema/resource-types.js';
 export { attribute, complex, multiValuedComplex, type AttributeDefinition, type SchemaDefinition } from './core/schema/attribute.js';
 export type { Store, StoreReader, StoreWriter, TenantStore, StoredResource } from './store/store.js';
 export { EVENT_TYPES, MAX_MEMBERS_PER_EVENT, type EventType, type ScimitarEvent, type EventData, type EventMember } from './events/event.js';

@@ -7,7 +7,8 @@ const registry = createDefaultRegistry();
 
 /** A ResourceService whose writes fail the way a broken database would: not with a SCIM error. */
 const brokenResources = {
-  schemasFor: (type: 'User' | 'Group') => registry.forResourceType(type),
+  schemasFor: (type: string) => registry.forResourceType(type),
+  resourceTypes: registry.types,
   create: async () => {
     throw new Error('connection terminated unexpectedly');
   },
