@@ -5,7 +5,7 @@ import { parameter, sql } from '../sql/fragment.js';
 import type { SqlSession } from '../sql/session.js';
 import { StoreUnavailableError } from '../store-unavailable.js';
 import { changedRowCount, MysqlSessions } from './mysql-sessions.js';
-import { openMysqlSessions } from './open-mysql-sessions.js';
+import { openMysqlSessions } from './mysql-store.js';
 import { createMysqlPool } from './pool.js';
 
 const NOW = '2024-01-01T00:00:00.000Z';

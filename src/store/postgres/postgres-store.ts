@@ -1,14 +1,8 @@
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { CredentialChanges } from '../store.js';
-import type { SqlDialect } from '../sql/dialect.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
-import { SqlEventStore } from '../sql/event-store.js';
-import { SqlResourceReader } from '../sql/resource-reader.js';
-import { SqlResourceWriter } from '../sql/resource-writer.js';
-import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import { SqlTenantStore } from '../sql/tenant-store.js';
-import { SqlWebhookStore } from '../sql/webhook-store.js';
-import { SqlStore, type SqlStoreParts, type SqlStoreSettings, type TransactionWriter } from '../sql/sql-store.js';
+import { SqlStore, type SqlStoreSettings } from '../sql/sql-store.js';
+import { sqlStoreParts } from '../sql/store-parts.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';
@@ -67,19 +61,6 @@ export class PostgresStore extends SqlStore {
   }
 }
 
-/** The store parts, wired to the driver's pool and transactions. */
-function postgresParts(sessions: PostgresSessions): SqlStoreParts {
-  return {
-    reader: new SqlResourceReader(() => sessions.committed()),
-    tenants: new SqlTenantStore(sessions),
-    events: new SqlEventStore(sessions),
-    webhooks: new SqlWebhookStore(sessions),
-    requestLog: new SqlRequestLogStore(sessions),
-    eventHistory: new SqlEventHistoryStore(sessions),
-    writer: (session) => new SqlResourceWriter(session, (error) => sessions.failure(error)),
-  };
-}
-
 /** Whether the server has ICU's root collation, through which case folding agrees with JavaScript. */
 async function detectCaseFolding(queryable: Queryable): Promise<PostgresCaseFolding> {
   const { rows } = await queryable.query('SELECT 1 FROM pg_collation WHERE collname = $1 AND collprovider = $2', [POSTGRES_ICU_ROOT_COLLATION, 'i']);
@@ -118,7 +99,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const sessions = new PostgresSessions({ pool, dialect });
     return new PostgresStore({
       driver: sessions,
-      parts: postgresParts(sessions),
+      parts: sqlStoreParts(sessions),
       migrations: { applied, version },
       credentialChanges: credentialWatch,
       schema,

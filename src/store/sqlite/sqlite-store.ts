@@ -1,13 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
-import { SqlEventStore } from '../sql/event-store.js';
-import { SqlResourceReader } from '../sql/resource-reader.js';
-import { SqlResourceWriter } from '../sql/resource-writer.js';
-import { SqlEventHistoryStore, SqlRequestLogStore } from '../sql/request-log-store.js';
-import { SqlStore, type SqlStoreParts } from '../sql/sql-store.js';
-import { SqlTenantStore } from '../sql/tenant-store.js';
-import { SqlWebhookStore } from '../sql/webhook-store.js';
+import { SqlStore } from '../sql/sql-store.js';
+import { sqlStoreParts } from '../sql/store-parts.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';
@@ -30,19 +25,6 @@ export interface SqliteStoreOptions {
  * runs transactions one at a time (see SqliteSessions).
  */
 export type SqliteStore = SqlStore;
-
-/** The store parts still written against SQLite connections, wired to the driver's. */
-function sqliteParts(sessions: SqliteSessions): SqlStoreParts {
-  return {
-    reader: new SqlResourceReader(() => sessions.committed()),
-    tenants: new SqlTenantStore(sessions),
-    events: new SqlEventStore(sessions),
-    webhooks: new SqlWebhookStore(sessions),
-    requestLog: new SqlRequestLogStore(sessions),
-    eventHistory: new SqlEventHistoryStore(sessions),
-    writer: (session) => new SqlResourceWriter(session, (error) => sessions.failure(error)),
-  };
-}
 
 /**
  * Opens (creating if needed) the database file, applies pending migrations
@@ -71,7 +53,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const sessions = new SqliteSessions({ writer: new SqliteConnection(writerDb, cacheSize), reader });
   return new SqlStore({
     driver: sessions,
-    parts: sqliteParts(sessions),
+    parts: sqlStoreParts(sessions),
     migrations: { applied, version },
     // None: another process on the same file (the CLI, a second instance) sends no signal, so tokens are read on every request (an indexed read of microseconds here).
     credentialChanges: undefined,
