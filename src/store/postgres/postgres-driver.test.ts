@@ -167,16 +167,6 @@ describe.skipIf(!available)('PostgreSQL driver (PostgresSessions)', () => {
     expect(await tenantIds(sessions.committed())).toEqual(['after']);
   });
 
-  it('runs the beforeCommit work last on the same connection', async () => {
-    await sessions.write((session) => insertTenant(session, 'acme'), {
-      beforeCommit: async (session) => {
-        expect(await tenantIds(session)).toEqual(['acme']);
-        await insertTenant(session, 'counted');
-      },
-    });
-    expect(await tenantIds(sessions.committed())).toEqual(['acme', 'counted']);
-  });
-
   it('close waits for the transaction under way, then refuses new work with a TypeError', async () => {
     let releaseWrite: () => void = () => undefined;
     const holds = new Promise<void>((resolve) => (releaseWrite = resolve));

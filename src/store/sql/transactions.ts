@@ -50,8 +50,6 @@ class TransactionSession implements SqlSession {
   readonly dialect: SqlDialect;
   /** The first statement failure: PostgreSQL refuses every statement after it but ROLLBACK, and the others follow the same rule so store logic cannot come to rely on going on. */
   failure: unknown = undefined;
-  /** Work to run just before COMMIT, from this transaction and the writes that joined it. */
-  readonly beforeCommit: ((session: SqlSession) => Promise<void>)[] = [];
   private active = true;
 
   constructor(private readonly statements: SqlSession) {
@@ -106,10 +104,7 @@ export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
 
   async write<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     const joined = this.running.getStore()?.session;
-    if (joined !== undefined) {
-      if (options.beforeCommit !== undefined) joined.beforeCommit.push(options.beforeCommit);
-      return work(joined);
-    }
+    if (joined !== undefined) return work(joined);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.once(work, options);
@@ -123,20 +118,14 @@ export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
   private async once<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions): Promise<T> {
     const transaction = await this.driver.begin(options);
     const session = new TransactionSession(transaction.statements);
-    if (options.beforeCommit !== undefined) session.beforeCommit.push(options.beforeCommit);
     try {
       let result: T;
       try {
-        result = await this.running.run({ session, transaction }, async () => {
-          const value = await work(session);
-          // After a failure nothing more may run; the failure itself is thrown below.
-          for (const hook of session.beforeCommit) if (session.failure === undefined) await hook(session);
-          return value;
-        });
+        result = await this.running.run({ session, transaction }, () => work(session));
       } catch (error) {
         session.end();
         await transaction.rollback();
-        // A deadlock the callback caught and went on from (meeting the refusal above) is still a deadlock: worth another attempt.
+        // A deadlock the callback caught and went on from (its next statement refused) is still a deadlock: worth another attempt.
         if (session.failure !== undefined && session.failure !== error && this.driver.isRetryable(session.failure)) throw session.failure;
         throw error;
       }
