@@ -171,16 +171,6 @@ describe.skipIf(!available)('MySQL driver (MysqlSessions) on MariaDB', () => {
     expect(await tenantIds(sessions.committed())).toEqual(['after']);
   });
 
-  it('runs the beforeCommit work last on the same connection', async () => {
-    await sessions.write((session) => insertTenant(session, 'acme'), {
-      beforeCommit: async (session) => {
-        expect(await tenantIds(session)).toEqual(['acme']);
-        await insertTenant(session, 'counted');
-      },
-    });
-    expect(await tenantIds(sessions.committed())).toEqual(['acme', 'counted']);
-  });
-
   it('a snapshot keeps reading the state it began with', async () => {
     await sessions.write((session) => insertTenant(session, 'acme'));
     const snapshot = await sessions.openSnapshot();
