@@ -229,7 +229,8 @@ export interface EventHistoryStore {
 }
 
 export interface Store {
-  readonly dialect: 'sqlite' | 'postgres';
+  /** Which database; code that needs to know more than the name reads the dialect's facts (`sql.dialect`). */
+  readonly dialect: 'sqlite' | 'postgres' | 'mysql';
   readonly reader: StoreReader;
   readonly tenants: TenantStore;
   readonly events: EventStore;

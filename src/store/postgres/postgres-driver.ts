@@ -6,13 +6,14 @@
  * rests on the database alone (unique indexes, conditional UPDATEs, row
  * locks taken through `dialect.rowLock`).
  */
-import { DatabaseError, type Pool, type PoolClient, type QueryResult } from 'pg';
+import { DatabaseError, type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { SqlDialect } from '../sql/dialect.js';
 import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
 import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
 import { isRetryableTransactionError, postgresErrorKind, SQLSTATE, translateConnectionError } from './postgres-errors.js';
+import type { Queryable } from './pool.js';
 import { openPostgresSnapshot } from './postgres-read-access.js';
 
 function asError(value: unknown): Error {
@@ -44,6 +45,11 @@ class PostgresSession implements SqlSession {
   }
 }
 
+/** A transaction on one pooled connection. */
+interface PostgresTransaction extends OpenTransaction {
+  readonly client: PoolClient;
+}
+
 export interface PostgresSessionsSettings {
   readonly pool: Pool;
   readonly dialect: SqlDialect;
@@ -51,13 +57,18 @@ export interface PostgresSessionsSettings {
   readonly errors?: StatementErrorTally;
 }
 
-/** The PostgreSQL driver: SqlSessions over a node-postgres pool. */
-export class PostgresSessions implements SqlDriver {
+/**
+ * The PostgreSQL driver: SqlSessions over a node-postgres pool. It is also
+ * a Queryable of committed reads, and hands out the connection of the
+ * running transaction, for the store parts still written against
+ * node-postgres directly.
+ */
+export class PostgresSessions implements SqlDriver, Queryable {
   readonly dialect: SqlDialect;
   private readonly pool: Pool;
   private readonly errors: StatementErrorTally;
   private readonly pooled: PostgresSession;
-  private readonly transactions: TransactionRunner;
+  private readonly transactions: TransactionRunner<PostgresTransaction>;
   /** Transactions, statements and snapshots under way, which `close` waits for (pg-pool never serves requests queued after `end`). */
   private readonly pending = new Set<Promise<unknown>>();
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -67,11 +78,7 @@ export class PostgresSessions implements SqlDriver {
     this.pool = settings.pool;
     this.dialect = settings.dialect;
     this.errors = settings.errors ?? new StatementErrorTally();
-    this.pooled = new PostgresSession(this.dialect, (text, parameters) => {
-      // Statements are accepted until the pool has ended; during close() only those of work under way arrive.
-      if (this.state === 'closed') throw new TypeError('The PostgreSQL store is closed');
-      return this.track(this.pool.query(text, parameters).catch((error: unknown) => this.failed(error)));
-    });
+    this.pooled = new PostgresSession(this.dialect, (text, parameters) => this.query(text, parameters));
     this.transactions = new TransactionRunner({
       dialect: this.dialect,
       begin: () => this.begin(),
@@ -91,8 +98,26 @@ export class PostgresSessions implements SqlDriver {
     if (this.transactions.current() !== undefined) return this.transactions.write(work, options);
     // Once close() has begun no transaction starts (on SQLite it would queue behind the close).
     if (this.state !== 'open') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
-    return this.track(this.transactions.write(work, options));
+    return this.track(
+      this.transactions.write(work, options).catch((error: unknown) => {
+        // A connection lost mid-transaction took the transaction with it: nothing was committed, unless COMMIT itself was cut off.
+        throw translateConnectionError(error);
+      }),
+    );
   }
+
+  /** A statement through the pool (committed data), counted and translated like every other. */
+  query<Row extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
+    // Statements are accepted until the pool has ended; during close() only those of work under way arrive.
+    if (this.state === 'closed') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
+    return this.track(this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => this.failed(error)));
+  }
+
+  /** The connection of the transaction running in this async context, if any; its failed statements are counted like the sessions'. */
+  transactionClient(): PoolClient | undefined {
+    return this.transactions.currentTransaction()?.client;
+  }
+
 
   failure(error: unknown): SqlFailure {
     if (!(error instanceof DatabaseError)) return { kind: 'other' };
@@ -147,7 +172,7 @@ export class PostgresSessions implements SqlDriver {
     throw translateConnectionError(error);
   }
 
-  private async begin(): Promise<OpenTransaction> {
+  private async begin(): Promise<PostgresTransaction> {
     const client: PoolClient = await this.pool.connect().catch((error: unknown) => this.failed(error));
     /** Set when the connection cannot be trusted any more: release() then closes it instead of pooling it. */
     let broken: Error | undefined;
@@ -159,6 +184,7 @@ export class PostgresSessions implements SqlDriver {
     }
     const statements = new PostgresSession(this.dialect, (text, parameters) => client.query(text, parameters).catch((error: unknown) => this.failed(error)));
     return {
+      client: this.countingFailures(client),
       statements,
       commit: async () => {
         const committed = await client.query('COMMIT').catch((error: unknown) => this.failed(error));
@@ -174,6 +200,27 @@ export class PostgresSessions implements SqlDriver {
       },
       release: () => client.release(broken),
     };
+  }
+
+  /** The connection, with failed statements counted (metrics); what they throw is left as node-postgres says it. */
+  private countingFailures(client: PoolClient): PoolClient {
+    const errors = this.errors;
+    return new Proxy(client, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (property !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (...args: unknown[]) => {
+          const result: unknown = (value as (...parameters: unknown[]) => unknown).apply(target, args);
+          if (result instanceof Promise) {
+            return result.catch((error: unknown) => {
+              errors.record(postgresErrorKind(error));
+              throw error;
+            });
+          }
+          return result;
+        };
+      },
+    });
   }
 
   private track<T>(operation: Promise<T>): Promise<T> {

@@ -1,13 +1,11 @@
 /**
- * SqlReadAccess on PostgreSQL: statements through the pool, snapshots as a
- * REPEATABLE READ READ ONLY transaction on a connection taken from the pool
- * for as long as the snapshot is open.
+ * Snapshots on PostgreSQL: a REPEATABLE READ READ ONLY transaction on a
+ * connection taken from the pool for as long as the snapshot is open.
  */
 import type { Pool, PoolClient } from 'pg';
 import type { SqlDialect } from '../sql/dialect.js';
 import { renderSql, type SqlFragment } from '../sql/fragment.js';
-import type { ReadSnapshot, SqlReadAccess, SqlReader, SqlRow, StatementErrorTally } from '../sql/read-access.js';
-import type { Queryable } from './pool.js';
+import type { ReadSnapshot, SqlRow, StatementErrorTally } from '../sql/read-access.js';
 import { postgresErrorKind, translateConnectionError } from './postgres-errors.js';
 
 class PostgresSnapshot implements ReadSnapshot {
@@ -73,27 +71,4 @@ export async function openPostgresSnapshot(dependencies: PostgresSnapshotDepende
   let finished: () => void = () => undefined;
   dependencies.track(new Promise<void>((resolve) => (finished = resolve)));
   return new PostgresSnapshot(client, dialect, errors, () => finished());
-}
-
-export interface PostgresReadAccessDependencies extends PostgresSnapshotDependencies {
-  readonly pooled: Queryable;
-}
-
-export function postgresReadAccess(dependencies: PostgresReadAccessDependencies): SqlReadAccess {
-  const { pool, pooled, dialect, errors } = dependencies;
-  const committed: SqlReader = {
-    // The pooled queryable counts its own errors.
-    async rows(statement) {
-      const { text, parameters } = renderSql(statement, dialect);
-      return (await pooled.query(text, parameters)).rows as SqlRow[];
-    },
-  };
-  return {
-    dialect,
-    committed,
-    openSnapshot: () => openPostgresSnapshot(dependencies),
-    decodeJson: (value) => value,
-    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    statementErrors: () => errors.snapshot(),
-  };
 }

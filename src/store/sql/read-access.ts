@@ -5,6 +5,7 @@
  */
 import type { SqlDialect } from './dialect.js';
 import type { SqlFragment } from './fragment.js';
+import type { SqlDriver } from './session.js';
 
 /** A row as the driver returns it: column names to values (JSON columns are decoded with `decodeJson`). */
 export type SqlRow = Readonly<Record<string, unknown>>;
@@ -58,4 +59,17 @@ export class StatementErrorTally {
   snapshot(): ReadonlyMap<string, number> {
     return new Map(this.counts);
   }
+}
+
+/** SqlReadAccess over a driver: committed reads through its sessions, JSON decoded by its dialect, snapshots and health as the driver keeps them. */
+export function driverReadAccess(driver: SqlDriver): SqlReadAccess {
+  const committed: SqlReader = { rows: (statement) => driver.committed().all(statement) };
+  return {
+    dialect: driver.dialect,
+    committed,
+    openSnapshot: () => driver.openSnapshot(),
+    decodeJson: (value) => driver.dialect.decodeJson(value),
+    poolUsage: () => driver.poolUsage(),
+    statementErrors: () => driver.statementErrors(),
+  };
 }

@@ -24,10 +24,7 @@ const MEMBERS_TABLE = rawSql(MEMBERSHIPS.table);
 
 /** `(?, ?, …), (?, ?, …)`: the rows of a multi-row VALUES. */
 function valuesList(rows: readonly (readonly SqlParameterValue[])[]): SqlFragment {
-  return joinSql(
-    rows.map((row) => sql`(${joinSql(row.map((value) => parameter(value)), ', ')})`),
-    ', ',
-  );
+  return joinSql(rows.map(inList), ', ');
 }
 
 /**
@@ -83,10 +80,10 @@ function missing(resourceType: ResourceTypeName, id: string): Error {
  *   can still be added to a group meanwhile.
  * SQLite takes none: its one writer holds the whole database.
  *
- * Unusable once the transaction has ended, and once a statement has
- * failed: PostgreSQL then refuses every statement but ROLLBACK, and on any
- * database a transaction whose change failed halfway must not commit, so
- * the failure ends it (see flushCounts).
+ * Unusable once the transaction has ended. A failed statement ends the
+ * transaction (the session refuses every later one); the writer keeps the
+ * failure as its caller was told it (a taken userName is a 409), and
+ * flushCounts, which the store calls when the callback returns, throws it.
  */
 export class SqlResourceWriter extends SqlResourceReader implements StoreWriter {
   private active = true;
@@ -138,11 +135,9 @@ export class SqlResourceWriter extends SqlResourceReader implements StoreWriter 
     this.active = false;
   }
 
+  /** The transaction's session refuses statements after a failed one (src/store/sql/transactions.ts); this refuses use after the end. */
   protected override session(): SqlSession {
     if (!this.active) throw new TypeError('This writer belongs to a transaction that has ended; use it only inside its transaction callback');
-    if (this.failed !== undefined) {
-      throw new TypeError('An earlier statement of this transaction failed, so it can only roll back: let that error end the transaction callback');
-    }
     return this.recording;
   }
 
@@ -179,7 +174,7 @@ export class SqlResourceWriter extends SqlResourceReader implements StoreWriter 
       throw new TypeError(`A ${storage.resourceType} has no password`);
     }
     await this.changing(storage, attributes, () =>
-      session.run(sql`INSERT INTO ${rawSql(`${storage.map.table} (${columns.join(', ')})`)} VALUES (${joinSql(values.map((value) => parameter(value)), ', ')})`),
+      session.run(sql`INSERT INTO ${rawSql(`${storage.map.table} (${columns.join(', ')})`)} VALUES ${inList(values)}`),
     );
     await this.writeSideRows(storage, tenantId, id, attributes, false);
     this.counts.change(tenantId, storage.resourceType, 1);

@@ -41,13 +41,6 @@ export interface WriteOptions {
    * is durable).
    */
   readonly sync?: boolean;
-  /**
-   * Runs on the transaction's session just before COMMIT, unless a
-   * statement has failed (the resource writer's count rows: written last,
-   * their row locks are held only for the commit). A write that joins a
-   * running transaction adds its own to that transaction's.
-   */
-  readonly beforeCommit?: (session: SqlSession) => Promise<void>;
 }
 
 /** How store logic reaches the database. */

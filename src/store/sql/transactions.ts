@@ -37,10 +37,10 @@ export interface OpenTransaction {
   release(): void;
 }
 
-export interface TransactionDriver {
+export interface TransactionDriver<Open extends OpenTransaction = OpenTransaction> {
   readonly dialect: SqlDialect;
   /** Takes a connection and begins a transaction on it (under SQLite's writer lock, say). */
-  begin(options: WriteOptions): Promise<OpenTransaction>;
+  begin(options: WriteOptions): Promise<Open>;
   /** Whether running the whole transaction again may succeed: a deadlock, a serialization failure, a busy database file. */
   isRetryable(error: unknown): boolean;
 }
@@ -50,8 +50,6 @@ class TransactionSession implements SqlSession {
   readonly dialect: SqlDialect;
   /** The first statement failure: PostgreSQL refuses every statement after it but ROLLBACK, and the others follow the same rule so store logic cannot come to rely on going on. */
   failure: unknown = undefined;
-  /** Work to run just before COMMIT, from this transaction and the writes that joined it. */
-  readonly beforeCommit: ((session: SqlSession) => Promise<void>)[] = [];
   private active = true;
 
   constructor(private readonly statements: SqlSession) {
@@ -89,22 +87,24 @@ class TransactionSession implements SqlSession {
 }
 
 /** Runs transactions for one driver; see SqlSessions.write for the contract. */
-export class TransactionRunner {
-  private readonly running = new AsyncLocalStorage<TransactionSession>();
+export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
+  private readonly running = new AsyncLocalStorage<{ readonly session: TransactionSession; readonly transaction: Open }>();
 
-  constructor(private readonly driver: TransactionDriver) {}
+  constructor(private readonly driver: TransactionDriver<Open>) {}
 
   /** The session of the transaction running in this async context, if any. */
   current(): SqlSession | undefined {
-    return this.running.getStore();
+    return this.running.getStore()?.session;
+  }
+
+  /** The transaction running in this async context as the driver opened it, if any. */
+  currentTransaction(): Open | undefined {
+    return this.running.getStore()?.transaction;
   }
 
   async write<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    const joined = this.running.getStore();
-    if (joined !== undefined) {
-      if (options.beforeCommit !== undefined) joined.beforeCommit.push(options.beforeCommit);
-      return work(joined);
-    }
+    const joined = this.running.getStore()?.session;
+    if (joined !== undefined) return work(joined);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.once(work, options);
@@ -118,19 +118,15 @@ export class TransactionRunner {
   private async once<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions): Promise<T> {
     const transaction = await this.driver.begin(options);
     const session = new TransactionSession(transaction.statements);
-    if (options.beforeCommit !== undefined) session.beforeCommit.push(options.beforeCommit);
     try {
       let result: T;
       try {
-        result = await this.running.run(session, async () => {
-          const value = await work(session);
-          // After a failure nothing more may run; the failure itself is thrown below.
-          for (const hook of session.beforeCommit) if (session.failure === undefined) await hook(session);
-          return value;
-        });
+        result = await this.running.run({ session, transaction }, () => work(session));
       } catch (error) {
         session.end();
         await transaction.rollback();
+        // A deadlock the callback caught and went on from (its next statement refused) is still a deadlock: worth another attempt.
+        if (session.failure !== undefined && session.failure !== error && this.driver.isRetryable(session.failure)) throw session.failure;
         throw error;
       }
       session.end();

@@ -163,28 +163,6 @@ describe('SQLite driver (SqliteSessions)', () => {
     expect(await tenantIds(sessions.committed())).toEqual(['log']);
   });
 
-  it('runs the beforeCommit work last, on the same transaction, and not at all after a failed statement', async () => {
-    const seen: string[][] = [];
-    await sessions.write(
-      async (session) => {
-        await insertTenant(session, 'acme');
-      },
-      {
-        beforeCommit: async (session) => {
-          seen.push(await tenantIds(session));
-          await insertTenant(session, 'counted');
-        },
-      },
-    );
-    expect(seen).toEqual([['acme']]);
-    expect(await tenantIds(sessions.committed())).toEqual(['acme', 'counted']);
-    await expect(
-      sessions.write(async (session) => void (await insertTenant(session, 'acme').catch(() => undefined)), {
-        beforeCommit: () => Promise.reject(new RangeError('must not run')),
-      }),
-    ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
-  });
-
   it('runs the transaction again when another process holds the database file longer than the busy timeout', async () => {
     writer.db.pragma('busy_timeout = 20');
     const otherProcess = new Database(filename);

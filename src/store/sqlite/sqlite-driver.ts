@@ -139,6 +139,16 @@ export class SqliteSessions implements SqlDriver {
     return this.readerSession;
   }
 
+  /** The reader connection, for the store parts still written against connections. */
+  readerConnection(): SqliteConnection {
+    return this.open(this.reader);
+  }
+
+  /** The writer connection, for the store parts still written against connections: only inside `write`. */
+  writerConnection(): SqliteConnection {
+    return this.open(this.writer);
+  }
+
   current(): SqlSession {
     return this.transactions.current() ?? this.readerSession;
   }

@@ -1,14 +1,13 @@
 /**
- * SqlReadAccess on SQLite: statements on the reader connection, and
- * snapshots on a read-only connection of their own, so a long export never
- * holds the shared reader in the past (every other read would see stale
- * data) and never blocks the writer (WAL).
+ * Snapshots on SQLite: a read transaction on a read-only connection of its
+ * own, so a long export never holds the shared reader in the past (every
+ * other read would see stale data) and never blocks the writer (WAL).
  */
 import Database from 'better-sqlite3';
 import { sqliteDialect } from '../sql/dialects/sqlite.js';
 import { renderSql, type SqlFragment } from '../sql/fragment.js';
-import type { ReadSnapshot, SqlReadAccess, SqlReader, SqlRow, StatementErrorTally } from '../sql/read-access.js';
-import { openReaderDatabase, type SqliteConnection } from './connection.js';
+import type { ReadSnapshot, SqlRow, StatementErrorTally } from '../sql/read-access.js';
+import { openReaderDatabase } from './connection.js';
 
 function runRows(db: Database.Database, statement: SqlFragment, errors: StatementErrorTally): SqlRow[] {
   const { text, parameters } = renderSql(statement, sqliteDialect);
@@ -58,16 +57,4 @@ export function openSqliteSnapshot(filename: string, errors: StatementErrorTally
     db.close();
     throw error;
   }
-}
-
-export function sqliteReadAccess(reader: () => SqliteConnection, errors: StatementErrorTally): SqlReadAccess {
-  const committed: SqlReader = { rows: async (statement) => runRows(reader().db, statement, errors) };
-  return {
-    dialect: sqliteDialect,
-    committed,
-    openSnapshot: async () => openSqliteSnapshot(reader().db.name, errors),
-    decodeJson: (value) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value),
-    poolUsage: () => undefined,
-    statementErrors: () => errors.snapshot(),
-  };
 }

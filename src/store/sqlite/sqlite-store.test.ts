@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
 import type { StoreWriter } from '../store.js';
 import { sqliteMigrations } from './migrations/index.js';
+import type { SqliteSessions } from './sqlite-driver.js';
 import { openSqliteStore, type SqliteStore } from './index.js';
 
 const registry = createDefaultRegistry();
@@ -39,8 +40,8 @@ describe('SQLite store', () => {
   });
 
   it('writes request log batches without a sync of their own, and leaves every other commit synced (synchronous=FULL)', async () => {
-    // The writer connection is private: the setting is per connection, so no probe can read it.
-    const writer = (store as unknown as { writerConnection: { db: Database.Database } }).writerConnection.db;
+    // The driver is internal to the store: the setting is per connection, so no probe can read it.
+    const writer = (store as unknown as { driver: SqliteSessions }).driver.writerConnection().db;
     expect(writer.pragma('synchronous', { simple: true })).toBe(2);
     const synchronousDuringWrites: unknown[] = [];
     await store.requestLog.append([

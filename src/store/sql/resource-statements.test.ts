@@ -1,7 +1,9 @@
 /**
- * The statements each resource write runs, pinned per database: one entry
- * per write with the SQL text each dialect sends, recorded on the real
- * databases through their drivers (so the pins are statements that ran).
+ * The statements each resource read and write runs, pinned per database:
+ * one entry per operation with the SQL text each dialect sends, recorded on
+ * the real databases through their drivers (so the pins are statements
+ * that ran). The list statements are pinned in list-query.test.ts and
+ * filter-compiler.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,9 +17,10 @@ import { PostgresSessions } from '../postgres/postgres-driver.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection } from '../sqlite/connection.js';
 import { migrateSqlite } from '../sqlite/migrate.js';
 import { SqliteSessions } from '../sqlite/sqlite-driver.js';
-import type { StoreWriter } from '../store.js';
+import type { StoreReader, StoreWriter } from '../store.js';
 import { createPostgresDialect } from './dialects/postgres.js';
 import { parameter, renderSql, sql } from './fragment.js';
+import { SqlResourceReader } from './resource-reader.js';
 import { SqlResourceWriter } from './resource-writer.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
@@ -28,26 +31,38 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
 type DatabaseName = 'sqlite' | 'postgres';
 
+/** The session, writing down the text of every statement sent through it. */
+function recording(session: SqlSession, texts: string[]): SqlSession {
+  return {
+    dialect: session.dialect,
+    all: (statement) => {
+      texts.push(renderSql(statement, session.dialect).text);
+      return session.all(statement);
+    },
+    first: (statement) => {
+      texts.push(renderSql(statement, session.dialect).text);
+      return session.first(statement);
+    },
+    run: (statement) => {
+      texts.push(renderSql(statement, session.dialect).text);
+      return session.run(statement);
+    },
+  };
+}
+
+/** Runs `read` on committed data, as store.reader does, and returns the texts of the statements it sent. */
+async function readStatementsOf(sessions: SqlDriver, read: (reader: StoreReader) => Promise<unknown>): Promise<string[]> {
+  const texts: string[] = [];
+  const committed = recording(sessions.committed(), texts);
+  await read(new SqlResourceReader(() => committed));
+  return texts;
+}
+
 /** Runs `work` in one transaction of the driver, as a store does, and returns the texts of the statements it sent. */
 async function statementsOf(sessions: SqlDriver, work: (writer: StoreWriter) => Promise<unknown>): Promise<string[]> {
   const texts: string[] = [];
   await sessions.write(async (session) => {
-    const recording: SqlSession = {
-      dialect: session.dialect,
-      all: (statement) => {
-        texts.push(renderSql(statement, session.dialect).text);
-        return session.all(statement);
-      },
-      first: (statement) => {
-        texts.push(renderSql(statement, session.dialect).text);
-        return session.first(statement);
-      },
-      run: (statement) => {
-        texts.push(renderSql(statement, session.dialect).text);
-        return session.run(statement);
-      },
-    };
-    const writer = new SqlResourceWriter(recording, (error) => sessions.failure(error));
+    const writer = new SqlResourceWriter(recording(session, texts), (error) => sessions.failure(error));
     try {
       await work(writer);
       await writer.flushCounts();
@@ -234,6 +249,197 @@ const WRITES: readonly WriteCase[] = [
   },
 ];
 
+interface ReadCase {
+  readonly name: string;
+  readonly read: (reader: StoreReader) => Promise<unknown>;
+  readonly expected: Readonly<Record<DatabaseName, readonly string[]>>;
+}
+
+/** Run after WRITES, on what they left: u1 was deleted; g1 holds u2 and g2, g2 holds g1 (a cycle of nested groups). */
+const SETUP: (writer: StoreWriter) => Promise<unknown> = async (writer) => {
+  await writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: 'u2', attributes: { userName: 'jsmith', displayName: 'John' }, passwordHash: undefined, now: NOW });
+  await writer.insertResource({ tenantId: TENANT, resourceType: 'Group', id: 'g2', attributes: { displayName: 'Nested' }, passwordHash: undefined, now: NOW });
+  await writer.addMembers(TENANT, 'g1', [{ value: 'u2', type: 'User' }, { value: 'g2', type: 'Group' }]);
+  await writer.addMembers(TENANT, 'g2', [{ value: 'g1', type: 'Group' }]);
+};
+
+const READS: readonly ReadCase[] = [
+  {
+    name: 'reads a resource by its key, without a lock outside a transaction',
+    read: (reader) => reader.getResource(TENANT, 'User', 'u2'),
+    expected: {
+      sqlite: [
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ?',
+      ],
+      postgres: [
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = $1 AND id = $2',
+      ],
+    },
+  },
+  {
+    name: 'lists the members of a group with each one\'s display, from its own row',
+    read: (reader) => reader.listMembers(TENANT, 'g1'),
+    expected: {
+      sqlite: [
+        `
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
+FROM group_members AS m
+LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
+LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
+WHERE m.tenant_id = ? AND m.group_id = ?
+ORDER BY m.member_id`,
+      ],
+      postgres: [
+        `
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
+FROM group_members AS m
+LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
+LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
+WHERE m.tenant_id = $1 AND m.group_id = $2
+ORDER BY m.member_id`,
+      ],
+    },
+  },
+  {
+    name: 'lists them a keyset page at a time',
+    read: (reader) => reader.listMembersPage(TENANT, 'g1', 'a', 100),
+    expected: {
+      sqlite: [
+        `
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
+FROM group_members AS m
+LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
+LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
+WHERE m.tenant_id = ? AND m.group_id = ? AND m.member_id > ?
+ORDER BY m.member_id
+LIMIT 100`,
+      ],
+      postgres: [
+        `
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
+FROM group_members AS m
+LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
+LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
+WHERE m.tenant_id = $1 AND m.group_id = $2 AND m.member_id > $3
+ORDER BY m.member_id
+LIMIT $4`,
+      ],
+    },
+  },
+  {
+    name: 'reads the groups of a member: the direct ones, then, as one of them is nested, all of them through the recursive query',
+    read: (reader) => reader.listMemberships(TENANT, 'u2'),
+    expected: {
+      sqlite: [
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM group_members AS m WHERE m.tenant_id = ? AND m.member_id = ?
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN group_members AS m WHERE m.tenant_id = ? AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN "groups" AS g
+WHERE g.tenant_id = ? AND g.id = reached.group_id AND g.id <> ?
+GROUP BY g.id, g.display_name
+ORDER BY g.id`,
+      ],
+      postgres: [
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = $1 AND m.member_id = $2 AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM group_members AS m WHERE m.tenant_id = $1 AND m.member_id = $2
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN group_members AS m WHERE m.tenant_id = $3 AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN "groups" AS g
+WHERE g.tenant_id = $4 AND g.id = reached.group_id AND g.id <> $5
+GROUP BY g.id, g.display_name
+ORDER BY g.id`,
+      ],
+    },
+  },
+  {
+    name: 'reads the direct groups of a page of members in one statement',
+    read: (reader) => reader.listMembershipsOfMany(TENANT, ['g2', 'nobody']),
+    expected: {
+      sqlite: [
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = ? AND m.member_id IN (?, ?) AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM group_members AS m WHERE m.tenant_id = ? AND m.member_id = ?
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN group_members AS m WHERE m.tenant_id = ? AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN "groups" AS g
+WHERE g.tenant_id = ? AND g.id = reached.group_id AND g.id <> ?
+GROUP BY g.id, g.display_name
+ORDER BY g.id`,
+      ],
+      postgres: [
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = $1 AND m.member_id IN ($2, $3) AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = $1 AND m.member_id = $2 AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM group_members AS m WHERE m.tenant_id = $1 AND m.member_id = $2
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN group_members AS m WHERE m.tenant_id = $3 AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN "groups" AS g
+WHERE g.tenant_id = $4 AND g.id = reached.group_id AND g.id <> $5
+GROUP BY g.id, g.display_name
+ORDER BY g.id`,
+      ],
+    },
+  },
+  {
+    name: 'finds which ids exist, and as what, in every table a resource can be in',
+    read: (reader) => reader.findResourceTypes(TENANT, ['u2', 'g1']),
+    expected: {
+      sqlite: [
+        "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = ? AND id IN (?, ?)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = ? AND id IN (?, ?)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = ? AND id IN (?, ?)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
+      ],
+      postgres: [
+        "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = $1 AND id IN ($2, $3)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = $4 AND id IN ($5, $6)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = $7 AND id IN ($8, $9)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
+      ],
+    },
+  },
+];
+
 interface OpenedDriver {
   readonly sessions: SqlDriver;
   close(): Promise<void>;
@@ -284,7 +490,7 @@ const DATABASES: readonly { readonly name: DatabaseName; readonly available: boo
   },
 ];
 
-describe('resource writer statements', () => {
+describe('resource statements', () => {
   for (const database of DATABASES) {
     describe.skipIf(!database.available)(database.name, () => {
       let opened: OpenedDriver;
@@ -303,6 +509,16 @@ describe('resource writer statements', () => {
           expect(await statementsOf(opened.sessions, write.work)).toEqual(write.expected[database.name]);
         });
       }
+
+      describe('reads', () => {
+        beforeAll(() => statementsOf(opened.sessions, SETUP));
+
+        for (const read of READS) {
+          it(read.name, async () => {
+            expect(await readStatementsOf(opened.sessions, read.read)).toEqual(read.expected[database.name]);
+          });
+        }
+      });
     });
   }
 });
