@@ -32,8 +32,11 @@ export async function migrateMysql(sessions: MysqlSessions, collations: MysqlCol
   const known = new Set(ordered.map((migration) => migration.version));
   const table = tableOptions(collations.text);
   const connection = await sessions.connection();
-  let broken = true;
   try {
+    // Waiting for another instance's migration, or a long step on a large
+    // database, may take longer than a request's statement timeout: none
+    // here. The connection is closed afterwards rather than pooled with it.
+    await connection.query(sessions.engine === 'mariadb' ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0');
     await takeLock(connection);
     try {
       await connection.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -62,15 +65,13 @@ export async function migrateMysql(sessions: MysqlSessions, collations: MysqlCol
         await connection.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
         newlyApplied.push(migration.version);
       }
-      broken = false;
       return newlyApplied;
     } finally {
-      await connection.query('DO RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]).catch(() => {
-        broken = true;
-      });
+      await connection.query('DO RELEASE_LOCK(?)', [MIGRATION_LOCK_NAME]).catch(() => undefined);
     }
   } finally {
-    sessions.release(connection, broken);
+    // Closing the connection also releases the lock, should RELEASE_LOCK have failed.
+    sessions.release(connection, true);
   }
 }
 
