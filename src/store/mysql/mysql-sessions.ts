@@ -132,7 +132,7 @@ export class MysqlSessions implements SqlDriver {
     this.settings = settings;
     this.engine = settings.engine;
     this.collations = settings.collations;
-    this.dialect = createMysqlDialect(settings.collations);
+    this.dialect = createMysqlDialect(settings.collations, settings.engine);
     this.pooled = new MysqlSession(this.dialect, (text, parameters) => {
       if (this.state === 'closed') throw new TypeError('The MySQL store is closed');
       return this.track(this.executePooled(text, parameters));

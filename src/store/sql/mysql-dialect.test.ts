@@ -59,8 +59,11 @@ describe('MySQL dialect hooks', () => {
   it('names the collations of the engine the server says it is', () => {
     expect(mysqlCollationsFor('10.11.19-MariaDB-0+deb12u1')).toBe(MARIADB_COLLATIONS);
     expect(mysqlCollationsFor('8.0.36')).toBe(MYSQL_COLLATIONS);
-    const mysql8 = createMysqlDialect(MYSQL_COLLATIONS);
+    const mysql8 = createMysqlDialect(MYSQL_COLLATIONS, 'mysql');
     expect(renderSql(mysql8.caseFold(sql`x`), mysql8).text).toBe('LOWER(x COLLATE utf8mb4_0900_ai_ci) COLLATE utf8mb4_0900_bin');
+    // MySQL 8's shared lock takes SKIP LOCKED only as FOR SHARE.
+    expect(renderSql(mysql8.rowLock('keyShare', { skipLocked: true }), mysql8).text).toBe(' FOR SHARE SKIP LOCKED');
+    expect(renderSql(mariadbDialect.rowLock('keyShare', { skipLocked: true }), mariadbDialect).text).toBe(' LOCK IN SHARE MODE SKIP LOCKED');
   });
 
   it('refuses JSON path keys that would need escaping', () => {

@@ -12,7 +12,7 @@
  * order, as SQLite's BINARY and PostgreSQL's "C", and 'a' <> 'a ' (the older
  * `utf8mb4_bin` pads, so it would call a userName equal to itself plus a
  * trailing space). The engines name that collation differently, hence
- * `createMysqlDialect(collations)`.
+ * `createMysqlDialect(collations, engine)`.
  *
  * Case folding. The in-memory evaluator folds with JavaScript's
  * `toLowerCase()` (full Unicode mapping). LOWER() maps one character at a
@@ -123,7 +123,14 @@ function orderTerm(expression: SqlFragment, descending: boolean, nullsFirst: boo
   return sql`(${expression} IS NULL) ${rawSql(nullsFirst ? 'DESC' : 'ASC')}, ${expression} ${direction}`;
 }
 
-export function createMysqlDialect(collations: MysqlCollations): SqlDialect {
+/**
+ * The clause of a shared row lock: MySQL 8 writes it FOR SHARE (which takes
+ * SKIP LOCKED; its older LOCK IN SHARE MODE does not), MariaDB only knows
+ * LOCK IN SHARE MODE (which takes SKIP LOCKED there).
+ */
+const SHARE_LOCK: Readonly<Record<'mariadb' | 'mysql', string>> = { mariadb: ' LOCK IN SHARE MODE', mysql: ' FOR SHARE' };
+
+export function createMysqlDialect(collations: MysqlCollations, engine: 'mariadb' | 'mysql'): SqlDialect {
   const element = (alias: string): SqlFragment => rawSql(`${checkedAlias(alias)}.value`);
   return Object.freeze({
     name: 'mysql',
@@ -148,7 +155,7 @@ export function createMysqlDialect(collations: MysqlCollations): SqlDialect {
     },
     // SKIP LOCKED: MySQL 8.0.1+, MariaDB 10.6+ (after either lock clause).
     rowLock: (mode: 'update' | 'keyShare', options?: RowLockOptions) =>
-      rawSql(`${mode === 'update' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE'}${options?.skipLocked === true ? ' SKIP LOCKED' : ''}`),
+      rawSql(`${mode === 'update' ? ' FOR UPDATE' : SHARE_LOCK[engine]}${options?.skipLocked === true ? ' SKIP LOCKED' : ''}`),
     // MariaDB returns JSON as text; mysql2 parses MySQL's JSON type itself.
     decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
     decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === 1 || value === true || value === '1'),
@@ -194,4 +201,4 @@ export function createMysqlDialect(collations: MysqlCollations): SqlDialect {
 }
 
 /** The dialect of MariaDB 10.11+. */
-export const mariadbDialect: SqlDialect = createMysqlDialect(MARIADB_COLLATIONS);
+export const mariadbDialect: SqlDialect = createMysqlDialect(MARIADB_COLLATIONS, 'mariadb');
