@@ -9,7 +9,7 @@ import type { SchemaResolver } from '../core/schema/schema-resolver.js';
 import type { EventType, NewEvent } from '../events/event.js';
 import { rolesChangedEvent, type EventOrigin } from '../services/resources/resource-events.js';
 import type { RoleStore } from '../store/role-store.js';
-import type { MemberType, StoreReader } from '../store/store.js';
+import type { StoreReader } from '../store/store.js';
 import { RENAMING_ATTRIBUTES, ROLE_HOLDER_TYPE, type RoleChange } from './role-rules.js';
 
 /** The users a change names directly, and the groups whose users (at any depth) it may move. */
@@ -20,8 +20,8 @@ interface Touched {
 
 function membersTouched(event: NewEvent): Touched {
   const touched: Touched = { users: [], groups: [] };
-  const listOf: Readonly<Record<MemberType, string[]>> = { User: touched.users, Group: touched.groups };
-  for (const member of event.data.members ?? []) listOf[member.type].push(member.value);
+  // A member that holds roles is recomputed; any other may have role holders beneath it.
+  for (const member of event.data.members ?? []) (member.type === ROLE_HOLDER_TYPE ? touched.users : touched.groups).push(member.value);
   return touched;
 }
 
