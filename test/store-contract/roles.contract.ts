@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
-import { ensureTenants, group, insert, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenStore } from './support.js';
+import { ensureTenants, group, insert, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenedStore, type OpenStore } from './support.js';
 
 export function describeRoleContract(openStore: OpenStore): void {
   describe('group → role mapping', () => {
     let store: Store;
+    let opened: OpenedStore;
     beforeEach(async () => {
-      const opened = await openStore();
+      opened = await openStore();
       store = opened.store;
       await ensureTenants(store);
       await insert(store, user('u-ada', 'ada'), user('u-bob', 'bob'), group('g-eng', 'Engineering'), group('g-platform', 'Platform'), group('g-loop', 'Loop'));
@@ -74,6 +75,21 @@ export function describeRoleContract(openStore: OpenStore): void {
         expect(await store.roles.recompute(TENANT, ['u-bob'])).toEqual([{ userId: 'u-bob', before: ['editor'], after: ['member'] }]);
       });
       expect((await store.roles.rolesOf(OTHER_TENANT, ['u-other'])).get('u-other')).toBeUndefined();
+    });
+
+    it('two instances giving one user two groups at once both count: the later computes from what the earlier committed', async () => {
+      await rule('r1', 'id', 'g-solo-a', 'reader');
+      await rule('r2', 'id', 'g-solo-b', 'writer');
+      await insert(store, user('u-cy', 'cy'), group('g-solo-a', 'A'), group('g-solo-b', 'B'));
+      await store.transaction(() => store.roles.recompute(TENANT, ['u-cy']));
+      const second = await opened.another();
+      const join = (instance: Store, groupId: string) =>
+        instance.transaction(async (writer) => {
+          await writer.addMembers(TENANT, groupId, [{ value: 'u-cy', type: 'User' }]);
+          return instance.roles.recompute(TENANT, ['u-cy']);
+        });
+      await Promise.all([join(store, 'g-solo-a'), join(second, 'g-solo-b')]);
+      expect((await store.roles.rolesOf(TENANT, ['u-cy'])).get('u-cy')).toEqual(['reader', 'writer']);
     });
 
     it('rolls the recomputed roles back with the transaction that changed them', async () => {
