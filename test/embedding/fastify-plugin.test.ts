@@ -21,7 +21,7 @@ interface HostApp {
 async function hostWithScimitar(server: TestServer): Promise<HostApp> {
   const seen: string[] = [];
   const host = Fastify({ bodyLimit: 2048 });
-  host.setErrorHandler(async (error, _request, reply) => reply.code(418).send({ hostError: error.message }));
+  host.setErrorHandler(async (error: Error, _request, reply) => reply.code(418).send({ hostError: error.message }));
   host.addHook('onRequest', async (request) => {
     seen.push(request.url);
   });
