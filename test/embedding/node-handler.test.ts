@@ -120,6 +120,21 @@ describe('scimitar.handler() in Express, Connect-style middleware and node:http'
     expect(created.status).toBe(201);
   });
 
+  it("keeps the headers the app's middleware set before the mount (CORS, security headers)", async () => {
+    server = await build();
+    const app = express();
+    app.use((_request, response, next) => {
+      response.setHeader('x-frame-options', 'DENY');
+      next();
+    });
+    app.use('/scim/v2', server.scimitar.handler());
+    const origin = await serve(app);
+    const answer = await scimRequest(`${origin}/scim/v2/ServiceProviderConfig`, 'GET');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
+    expect(answer.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+  });
+
   it('puts the mount path the app chose into meta.location', async () => {
     server = await build();
     const root = `${await serve(expressHost(server.scimitar, '/idp/scim', undefined))}/idp/scim`;
