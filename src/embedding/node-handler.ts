@@ -61,8 +61,10 @@ export function splitMountedUrl(request: MountedRequest, prefix: string | undefi
   }
   if (prefix !== undefined) {
     const path = pathOf(url);
-    if (path === prefix || path.startsWith(`${prefix}/`)) return { mountPath: prefix, rest: url.slice(prefix.length) || '/' };
-    if (url.startsWith(`${prefix}?`)) return { mountPath: prefix, rest: `/${url.slice(prefix.length)}` };
+    if (path === prefix || path.startsWith(`${prefix}/`)) {
+      const rest = url.slice(prefix.length);
+      return { mountPath: prefix, rest: rest.startsWith('/') ? rest : `/${rest}` };
+    }
   }
   return { mountPath: '', rest: url.startsWith('/') ? url : `/${url}` };
 }
