@@ -144,7 +144,8 @@ export interface Scimitar extends ScimitarServices {
    * The SCIM API as one Express / Connect / node:http handler:
    * `app.use('/scim/v2', scimitar.handler())`. Whether or not a body parser
    * ran first; SCIM's own body limit applies. The app calls `close()` at
-   * its shutdown.
+   * its shutdown. Call it once, at start-up: each call builds the Fastify
+   * instance behind its handler.
    */
   handler(options?: NodeHandlerOptions): NodeHandler;
   /** The admin API as one Express / Connect / node:http handler: `app.use('/admin/v1', scimitar.adminHandler())`. */
