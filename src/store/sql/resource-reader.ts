@@ -73,17 +73,17 @@ interface DirectMembershipRow {
  * The members of a group with each one's `display`, read from the member's
  * own row: one LEFT JOIN per type a member can be, chosen by member_type.
  */
-function memberListing(where: SqlFragment): SqlFragment {
-  const display = MEMBER_STORAGES.map((storage) => `WHEN ${quoteSqlString(storage.resourceType)} THEN ${storage.member.display}`).join(' ');
-  const joins = MEMBER_STORAGES.map(
-    ({ member: { alias }, map, resourceType }) =>
-      `LEFT JOIN ${map.table} AS ${alias} ON m.member_type = ${quoteSqlString(resourceType)} AND ${alias}.tenant_id = m.tenant_id AND ${alias}.id = m.member_id`,
-  ).join('\n');
-  return sql`${rawSql(`
-SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type ${display} END AS display
+const MEMBER_LISTING_HEAD = rawSql(`
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type ${MEMBER_STORAGES.map((storage) => `WHEN ${quoteSqlString(storage.resourceType)} THEN ${storage.member.display}`).join(' ')} END AS display
 FROM ${MEMBERSHIPS.table} AS m
-${joins}
-WHERE `)}${where}${rawSql('\nORDER BY m.member_id')}`;
+${MEMBER_STORAGES.map(
+  ({ member: { alias }, map, resourceType }) =>
+    `LEFT JOIN ${map.table} AS ${alias} ON m.member_type = ${quoteSqlString(resourceType)} AND ${alias}.tenant_id = m.tenant_id AND ${alias}.id = m.member_id`,
+).join('\n')}
+WHERE `);
+
+function memberListing(where: SqlFragment): SqlFragment {
+  return sql`${MEMBER_LISTING_HEAD}${where}${rawSql('\nORDER BY m.member_id')}`;
 }
 
 const GROUPS_TABLE = MEMBERSHIPS.groups.map.table;
@@ -97,13 +97,18 @@ const GROUPS_TABLE = MEMBERSHIPS.groups.map.table;
  * ends in the table's key, group_id, so the rows come out in group order
  * without a sort.
  */
-function directMemberships(tenantId: string, members: SqlFragment): SqlFragment {
-  return sql`${rawSql(`
+const DIRECT_MEMBERSHIPS = {
+  head: rawSql(`
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
        EXISTS (SELECT 1 FROM ${MEMBERSHIPS.table} AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
 FROM ${MEMBERSHIPS.table} AS m CROSS JOIN ${GROUPS_TABLE} AS g
-WHERE m.tenant_id = `)}${parameter(tenantId)}${rawSql(' AND m.member_id ')}${members}${rawSql(` AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
-ORDER BY m.member_id, m.group_id`)}`;
+WHERE m.tenant_id = `),
+  tail: rawSql(` AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`),
+};
+
+function directMemberships(tenantId: string, members: SqlFragment): SqlFragment {
+  return sql`${DIRECT_MEMBERSHIPS.head}${parameter(tenantId)} AND m.member_id ${members}${DIRECT_MEMBERSHIPS.tail}`;
 }
 
 /**
@@ -121,20 +126,28 @@ ORDER BY m.member_id, m.group_id`)}`;
  * per such group, where asking "is it direct?" per group afterwards was an
  * index probe per group (half the statement's time on SQLite).
  */
-function allMemberships(tenantId: string, memberId: string): SqlFragment {
-  const tenant = parameter(tenantId);
-  const member = parameter(memberId);
-  return sql`${rawSql(`
+const ALL_MEMBERSHIPS = {
+  first: rawSql(`
 WITH RECURSIVE reached(group_id, direct) AS (
-  SELECT m.group_id, 1 FROM ${MEMBERSHIPS.table} AS m WHERE m.tenant_id = `)}${tenant}${rawSql(' AND m.member_id = ')}${member}${rawSql(`
+  SELECT m.group_id, 1 FROM ${MEMBERSHIPS.table} AS m WHERE m.tenant_id = `),
+  next: rawSql(`
   UNION
-  SELECT m.group_id, 0 FROM reached CROSS JOIN ${MEMBERSHIPS.table} AS m WHERE m.tenant_id = `)}${tenant}${rawSql(` AND m.member_id = reached.group_id
+  SELECT m.group_id, 0 FROM reached CROSS JOIN ${MEMBERSHIPS.table} AS m WHERE m.tenant_id = `),
+  groups: rawSql(` AND m.member_id = reached.group_id
 )
 SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
 FROM reached CROSS JOIN ${GROUPS_TABLE} AS g
-WHERE g.tenant_id = `)}${tenant}${rawSql(' AND g.id = reached.group_id AND g.id <> ')}${member}${rawSql(`
+WHERE g.tenant_id = `),
+  order: rawSql(`
 GROUP BY g.id, g.display_name
-ORDER BY g.id`)}`;
+ORDER BY g.id`),
+};
+
+function allMemberships(tenantId: string, memberId: string): SqlFragment {
+  const tenant = parameter(tenantId);
+  const member = parameter(memberId);
+  const { first, next, groups, order } = ALL_MEMBERSHIPS;
+  return sql`${first}${tenant} AND m.member_id = ${member}${next}${tenant}${groups}${tenant} AND g.id = reached.group_id AND g.id <> ${member}${order}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { joinSql, parameter, rawSql, sql, type SqlFragment, type SqlParameterVal
 import { chunks, inList, SqlResourceReader } from './resource-reader.js';
 import { attributesJson, checkStorableAttributes, RESOURCE_SELECT, resourceFromRow, unstorableKey, type ResourceRow } from './resource-rows.js';
 import { MEMBERSHIPS, OWN_STORAGES, rowKey, storageOf, type ResourceStorage } from './resource-storage.js';
-import type { SqlFailure, SqlRow, SqlSession } from './session.js';
+import type { SqlFailure, SqlSession } from './session.js';
 
 /** Where password hashes are kept: getPasswordHash names no type. */
 const PASSWORD_STORAGE = OWN_STORAGES.find((storage) => storage.passwordHashColumn !== undefined);
@@ -81,40 +81,30 @@ function missing(resourceType: ResourceTypeName, id: string): Error {
  * SQLite takes none: its one writer holds the whole database.
  *
  * Unusable once the transaction has ended. A failed statement ends the
- * transaction (the session refuses every later one); the writer keeps the
- * failure as its caller was told it (a taken userName is a 409), and
- * flushCounts, which the store calls when the callback returns, throws it.
+ * transaction (the session refuses every later one, and the transaction
+ * rolls back with the failure); a failure the writer translated for its
+ * caller (a taken userName is a 409) is kept, and flushCounts, which the
+ * store calls when the callback returns, throws it, so a callback that
+ * caught it still ends with the answer its caller was given.
  */
 export class SqlResourceWriter extends SqlResourceReader implements StoreWriter {
   private active = true;
   private readonly counts = new ResourceCountChanges();
-  /** The first failure of a statement of this transaction, as the caller was told it. */
+  /** The first failed change of this transaction, as its caller was told it. */
   private failed: { error: unknown } | undefined;
-  private readonly recording: SqlSession;
 
   constructor(
-    transaction: SqlSession,
+    private readonly transaction: SqlSession,
     private readonly failure: (error: unknown) => SqlFailure,
   ) {
     super(() => transaction);
-    const record = <T>(running: Promise<T>): Promise<T> =>
-      running.catch((error: unknown) => {
-        this.failed ??= { error };
-        throw error;
-      });
-    this.recording = {
-      dialect: transaction.dialect,
-      all: <Row = SqlRow>(statement: SqlFragment) => record(transaction.all<Row>(statement)),
-      first: <Row = SqlRow>(statement: SqlFragment) => record(transaction.first<Row>(statement)),
-      run: (statement: SqlFragment) => record(transaction.run(statement)),
-    };
   }
 
   /**
    * Called by the store when `work` has returned, just before COMMIT: the
    * count rows are written last, so they are locked only for the commit.
-   * Throws the failure of an earlier statement, which the callback may
-   * have caught: such a transaction rolls back with that error.
+   * Throws the failure of an earlier change, which the callback may have
+   * caught: such a transaction rolls back with that error.
    */
   async flushCounts(): Promise<void> {
     if (this.failed !== undefined) throw this.failed.error;
@@ -138,7 +128,7 @@ export class SqlResourceWriter extends SqlResourceReader implements StoreWriter 
   /** The transaction's session refuses statements after a failed one (src/store/sql/transactions.ts); this refuses use after the end. */
   protected override session(): SqlSession {
     if (!this.active) throw new TypeError('This writer belongs to a transaction that has ended; use it only inside its transaction callback');
-    return this.recording;
+    return this.transaction;
   }
 
   protected override lock(mode: 'update' | 'keyShare'): SqlFragment {
@@ -424,15 +414,15 @@ export class SqlResourceWriter extends SqlResourceReader implements StoreWriter 
    * Runs a change, telling the caller what a refused row means: a taken
    * unique attribute is the client's conflict (409, RFC 7644 §3.3); any
    * other key or a missing tenant or group means the calling code broke
-   * the port's contract, hence a TypeError. The translation also becomes
-   * the transaction's recorded failure.
+   * the port's contract, hence a TypeError. The first one is kept for
+   * flushCounts.
    */
   private async changing<T>(storage: ResourceStorage | undefined, attributes: NewResource['attributes'] | undefined, change: () => Promise<T>): Promise<T> {
     try {
       return await change();
     } catch (error) {
       const meaning = this.meaning(error, storage, attributes);
-      if (this.failed?.error === error) this.failed = { error: meaning };
+      this.failed ??= { error: meaning };
       throw meaning;
     }
   }
