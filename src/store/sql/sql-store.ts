@@ -10,6 +10,8 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
+import type { DeletionStore } from '../deletion-store.js';
+import { SqlDeletionStore } from './deletion-store.js';
 import { SqlEventStore } from './event-store.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js';
@@ -49,6 +51,7 @@ export interface SqlStoreParts {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly deletions: DeletionStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
 }
@@ -63,6 +66,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     webhooks: new SqlWebhookStore(driver),
     requestLog: new SqlRequestLogStore(driver),
     eventHistory: new SqlEventHistoryStore(driver),
+    deletions: new SqlDeletionStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }
@@ -83,6 +87,7 @@ export class SqlStore implements Store {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly deletions: DeletionStore;
   readonly credentialChanges: CredentialChanges | undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   readonly sql: SqlReadAccess;
@@ -101,6 +106,7 @@ export class SqlStore implements Store {
     this.webhooks = settings.parts.webhooks;
     this.requestLog = settings.parts.requestLog;
     this.eventHistory = settings.parts.eventHistory;
+    this.deletions = settings.parts.deletions;
     this.credentialChanges = settings.credentialChanges;
     this.migrations = settings.migrations;
     this.sql = driverReadAccess(settings.driver);
