@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'group.deleted',
   'group.member_added',
   'group.member_removed',
+  // The mass-deprovisioning safeguard held a hard deletion (src/services/deletion); about the user whose deletion tripped it.
+  'tenant.safeguard_tripped',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -48,6 +50,20 @@ export interface EventData {
   readonly changedAttributes?: readonly string[];
   /** `group.member_added` / `group.member_removed`: the members, at most MAX_MEMBERS_PER_EVENT per event. */
   readonly members?: readonly EventMember[];
+  /** `tenant.safeguard_tripped`: the window's count and the threshold it went beyond. */
+  readonly safeguard?: SafeguardTrip;
+}
+
+export interface SafeguardTrip {
+  /** When the counting window began. */
+  readonly windowStartedAt: string;
+  readonly windowMinutes: number;
+  /** Users the tenant held when the window began. */
+  readonly users: number;
+  /** Hard deletions in the window, this one included. */
+  readonly deletions: number;
+  /** The most deletions the window lets through. */
+  readonly threshold: number;
 }
 
 /** An event as stored and delivered (its JSON is the webhook body and a feed entry). */

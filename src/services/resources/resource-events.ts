@@ -21,7 +21,7 @@ export interface EventOrigin {
   readonly requestId: string | null;
 }
 
-function event(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, stored: StoredResource, extra: Omit<EventData, 'resource'> = {}): NewEvent {
+export function resourceEvent(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, stored: StoredResource, extra: Omit<EventData, 'resource'> = {}): NewEvent {
   const externalId = stored.attributes['externalId'];
   return {
     id: origin.newId(),
@@ -63,11 +63,11 @@ function changedAttributeNames(before: ResourceAttributes, after: ResourceAttrib
 }
 
 export function createdEvent(origin: EventOrigin, schemas: ResourceSchemas, stored: StoredResource): NewEvent {
-  return event(origin, schemas.resourceType.name === 'User' ? 'user.created' : 'group.created', schemas, stored);
+  return resourceEvent(origin, schemas.resourceType.name === 'User' ? 'user.created' : 'group.created', schemas, stored);
 }
 
 export function deletedEvent(origin: EventOrigin, schemas: ResourceSchemas, asItWas: StoredResource): NewEvent {
-  return event(origin, schemas.resourceType.name === 'User' ? 'user.deleted' : 'group.deleted', schemas, asItWas);
+  return resourceEvent(origin, schemas.resourceType.name === 'User' ? 'user.deleted' : 'group.deleted', schemas, asItWas);
 }
 
 /**
@@ -82,13 +82,13 @@ export function updateEvents(origin: EventOrigin, schemas: ResourceSchemas, befo
   if (schemas.resourceType.name === 'User') {
     const wasActive = before.attributes['active'];
     const isActive = after.attributes['active'];
-    if (wasActive !== false && isActive === false) events.push(event(origin, 'user.deactivated', schemas, after));
-    else if (wasActive === false && isActive === true) events.push(event(origin, 'user.reactivated', schemas, after));
+    if (wasActive !== false && isActive === false) events.push(resourceEvent(origin, 'user.deactivated', schemas, after));
+    else if (wasActive === false && isActive === true) events.push(resourceEvent(origin, 'user.reactivated', schemas, after));
     if (events.length > 0) changed = changed.filter((name) => name !== 'active');
     if (passwordChanged) changed = [...changed, 'password'].sort();
   }
   if (changed.length > 0) {
-    events.push(event(origin, schemas.resourceType.name === 'User' ? 'user.updated' : 'group.updated', schemas, after, { changedAttributes: changed }));
+    events.push(resourceEvent(origin, schemas.resourceType.name === 'User' ? 'user.updated' : 'group.updated', schemas, after, { changedAttributes: changed }));
   }
   return events;
 }
@@ -107,7 +107,7 @@ export function membershipEvents(
   ] as const) {
     for (let start = 0; start < members.length; start += MAX_MEMBERS_PER_EVENT) {
       const batch = members.slice(start, start + MAX_MEMBERS_PER_EVENT).map((member) => ({ value: member.value, type: member.type }));
-      events.push(event(origin, type, schemas, group, { members: batch }));
+      events.push(resourceEvent(origin, type, schemas, group, { members: batch }));
     }
   }
   return events;
