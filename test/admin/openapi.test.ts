@@ -99,6 +99,10 @@ describe('admin API OpenAPI document', () => {
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}/replay`,
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/replay-failed`,
         `GET ${ADMIN}/tenants/{tenant}/access-report`,
+        `GET ${ADMIN}/tenants/{tenant}/deletion`,
+        `PATCH ${ADMIN}/tenants/{tenant}/deletion`,
+        `POST ${ADMIN}/tenants/{tenant}/deletion/approve`,
+        `POST ${ADMIN}/tenants/{tenant}/deletion/reject`,
       ].sort(),
     );
   });
