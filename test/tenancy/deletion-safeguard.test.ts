@@ -146,6 +146,8 @@ describe('delete policy and mass-deprovisioning safeguard', () => {
 
   it('soft delete: gone from SCIM, access revoked at once, restored under its id when re-created with the same externalId, purged with user.deleted after the retention', async () => {
     const { client, ids } = await directory('soft', 3);
+    const firstCreated = expectStatus(await client.request('GET', `${client.base}/Users/${ids[0]}`), 200)['meta']['created'] as string;
+    clock.advance(HOUR);
     expect(expectJson(await admin.request('PATCH', `/tenants/soft/deletion`, { deletePolicy: 'soft', softDeleteDays: 7 }), 200)).toMatchObject({ deletePolicy: 'soft', softDeleteDays: 7 });
     const before = await lastSequence('soft');
     for (const id of ids) expectStatus(await client.request('DELETE', `${client.base}/Users/${id}`), 204);
@@ -159,6 +161,7 @@ describe('delete policy and mass-deprovisioning safeguard', () => {
     expect(restored['id']).toBe(ids[0]);
     // Its versions go on from before the deletion (version 1), its creation time stays.
     expect(restored['meta']['version']).toBe('W/"2"');
+    expect(restored['meta']['created']).toBe(firstCreated);
     expect((await eventsOf('soft', restoredAt)).map((event) => event.type)).toEqual(['user.reactivated', 'user.updated']);
     // Its userName was free: a soft-deleted user holds none.
     expect((await client.createUser('user1@soft.example'))['id']).not.toBe(ids[1]);
@@ -169,10 +172,8 @@ describe('delete policy and mass-deprovisioning safeguard', () => {
     clock.advance(2 * DAY);
     expect(await server.scimitar.resources.deletions.purgeDue()).toBe(2);
     const purged = await eventsOf('soft', purgedAt);
-    expect(purged.map((event) => [event.type, event.resourceId])).toEqual([
-      ['user.deleted', ids[1]],
-      ['user.deleted', ids[2]],
-    ]);
+    expect(purged.map((event) => event.type)).toEqual(['user.deleted', 'user.deleted']);
+    expect(purged.map((event) => event.resourceId).sort()).toEqual([ids[1], ids[2]].sort());
     // Purged means gone: ext-2 now makes a new user.
     expect((await client.createUser('back@soft.example', { externalId: 'ext-2' }))['id']).not.toBe(ids[2]);
   });
