@@ -24,6 +24,7 @@ import { migrateCommand } from './migrate.js';
 import { registerRequestLogCommands } from './requests.js';
 import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
+import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
 import { registerWebhookCommands } from './webhooks.js';
@@ -55,6 +56,7 @@ function buildProgram(options: CliOptions): Command {
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
   registerWebhookCommands(program, contexts);
+  registerDeletionCommands(program, contexts);
   registerDirectoryCommands(program, contexts);
   registerRequestLogCommands(program, contexts);
   registerAdminKeyCommands(program, contexts);

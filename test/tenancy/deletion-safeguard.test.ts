@@ -194,6 +194,26 @@ describe('delete policy and mass-deprovisioning safeguard', () => {
     expect((await deletion('settings'))['safeguard']).toMatchObject({ tripped: false, heldCount: 0 });
   });
 
+  it('a held user re-created with its externalId comes back under its id; one whose userName was taken again stays held on rejection', async () => {
+    const { client, ids } = await directory('retake', 4);
+    expectJson(await admin.request('PATCH', `/tenants/retake/deletion`, { safeguard: { percent: 1, minimum: 2 } }), 200);
+    for (const id of ids) expectStatus(await client.request('DELETE', `${client.base}/Users/${id}`), 204);
+    expect((await deletion('retake'))['safeguard']).toMatchObject({ tripped: true, heldCount: 2 });
+    // The IdP gives user2's userName to someone else, and re-creates user3 as it was.
+    const stranger = await client.createUser('user2@retake.example', { externalId: 'someone-else' });
+    expect(stranger['id']).not.toBe(ids[2]);
+    const back = await client.createUser('user3@retake.example', { externalId: 'ext-3' });
+    expect(back['id']).toBe(ids[3]);
+    expect((await deletion('retake'))['safeguard']['heldCount']).toBe(1);
+
+    const rejected = expectJson(await admin.request('POST', `/tenants/retake/deletion/reject`), 200);
+    expect(rejected).toMatchObject({ users: 0, remaining: 1, conflicts: [{ id: ids[2], userName: 'user2@retake.example', externalId: 'ext-2' }] });
+    expect((await deletion('retake'))['safeguard']['tripped']).toBe(true);
+    expect(expectJson(await admin.request('POST', `/tenants/retake/deletion/approve`), 200)).toEqual({ users: 1, conflicts: [], remaining: 0 });
+    expectScimError(await client.request('GET', `${client.base}/Users/${ids[2]}`), 404);
+    expect((await deletion('retake'))['safeguard']['tripped']).toBe(false);
+  });
+
   it('a new window begins once the last one is over: deletions spread over hours never trip it', async () => {
     const { client, ids } = await directory('spread', 60);
     for (let index = 0; index < 50; index += 1) {
