@@ -23,7 +23,7 @@ import type { EventNotifier } from '../../events/notifier.js';
 import type { ArchivedUser, DeletionSettings } from '../../store/deletion-store.js';
 import type { MemberRef, Store, StoredResource, StoreWriter } from '../../store/store.js';
 import { deletedEvent, membershipEvents, resourceEvent, updateEvents, type EventOrigin } from '../resources/resource-events.js';
-import { countHardDeletion, FRESH_WINDOW, safeguardThreshold } from './safeguard-window.js';
+import { countHardDeletion, FRESH_WINDOW, opensWindow, safeguardThreshold } from './safeguard-window.js';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -111,7 +111,8 @@ export class DeletionService {
     let kept: 'soft' | 'held' | undefined = settings.deletePolicy === 'soft' ? 'soft' : undefined;
     let trip: SafeguardTrip | undefined;
     if (kept === undefined) {
-      const counted = countHardDeletion(window, settings.safeguard, await store.deletions.countUsers(tenantId), origin.timestamp);
+      const usersNow = opensWindow(window, settings.safeguard, origin.timestamp) ? await store.deletions.countUsers(tenantId) : 0;
+      const counted = countHardDeletion(window, settings.safeguard, usersNow, origin.timestamp);
       if (counted.window !== window) await store.deletions.saveWindow(tenantId, counted.window);
       if (counted.held) kept = 'held';
       trip = counted.trip;

@@ -27,11 +27,20 @@ export function safeguardThreshold(settings: SafeguardSettings, users: number): 
   return Math.max(Math.floor((users * settings.percent) / 100), settings.minimum);
 }
 
+/**
+ * Whether a hard deletion at `now` opens a new window (and so needs the
+ * tenant's user count: read only then, not on every deletion).
+ */
+export function opensWindow(window: SafeguardWindow, settings: SafeguardSettings, now: string): boolean {
+  if (!settings.enabled || window.trippedAt !== undefined) return false;
+  return window.startedAt === undefined || Date.parse(now) - Date.parse(window.startedAt) >= settings.windowMinutes * 60_000;
+}
+
+/** `usersNow`: the tenant's users before this deletion; read only when `opensWindow`. */
 export function countHardDeletion(window: SafeguardWindow, settings: SafeguardSettings, usersNow: number, now: string): CountedDeletion {
   if (!settings.enabled) return { window, held: false, trip: undefined };
   if (window.trippedAt !== undefined) return { window: { ...window, deletions: window.deletions + 1 }, held: true, trip: undefined };
-  const expired = window.startedAt === undefined || Date.parse(now) - Date.parse(window.startedAt) >= settings.windowMinutes * 60_000;
-  const current = expired ? { startedAt: now, users: usersNow, deletions: 0, trippedAt: undefined } : window;
+  const current = opensWindow(window, settings, now) ? { startedAt: now, users: usersNow, deletions: 0, trippedAt: undefined } : window;
   const deletions = current.deletions + 1;
   const threshold = safeguardThreshold(settings, current.users);
   if (deletions <= threshold) return { window: { ...current, deletions }, held: false, trip: undefined };
