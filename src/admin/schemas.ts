@@ -239,6 +239,18 @@ export const eventSchema: JsonSchema = {
           type: 'array',
           items: { type: 'object', required: ['value', 'type'], properties: { value: { type: 'string' }, type: { type: 'string', enum: ['User', 'Group'] } } },
         },
+        safeguard: {
+          type: 'object',
+          description: '`tenant.safeguard_tripped`: the counting window and the threshold it went beyond (docs/deletion.md).',
+          required: ['windowStartedAt', 'windowMinutes', 'users', 'deletions', 'threshold'],
+          properties: {
+            windowStartedAt: timestamp,
+            windowMinutes: { type: 'integer' },
+            users: { type: 'integer' },
+            deletions: { type: 'integer' },
+            threshold: { type: 'integer' },
+          },
+        },
       },
     },
     requestId: {

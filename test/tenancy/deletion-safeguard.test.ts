@@ -88,6 +88,9 @@ describe('delete policy and mass-deprovisioning safeguard', () => {
     const tripped = events.filter((event) => event.type === 'tenant.safeguard_tripped');
     expect(tripped).toHaveLength(1);
     expect(tripped[0]).toMatchObject({ resourceId: doomed[25], data: { safeguard: { users: 100, deletions: 26, threshold: 25, windowMinutes: 60 } } });
+    // The event feed carries the trip as webhooks do.
+    const feed = expectJson(await admin.request('GET', `/tenants/entra/events?after=${before}&limit=1000`), 200);
+    expect(feed['events'].find((event: Json) => event['type'] === 'tenant.safeguard_tripped')['data']['safeguard']).toEqual(tripped[0]!.data.safeguard);
     // Already deactivated: no second user.deactivated.
     expect(events.filter((event) => event.type === 'user.deactivated')).toEqual([]);
 
