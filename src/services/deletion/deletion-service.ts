@@ -13,6 +13,7 @@
  *   an operator approves (`user.deleted`, data purged) or rejects (the user
  *   comes back, deactivated).
  */
+import { randomUUID } from 'node:crypto';
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceSchemas } from '../../core/schema/registry.js';
@@ -24,7 +25,6 @@ import type { ArchivedUser, DeletionSettings } from '../../store/deletion-store.
 import type { MemberRef, Store, StoredResource, StoreWriter } from '../../store/store.js';
 import { deletedEvent, membershipEvents, resourceEvent, updateEvents, type EventOrigin } from '../resources/resource-events.js';
 import { countHardDeletion, FRESH_WINDOW, opensWindow, safeguardThreshold } from './safeguard-window.js';
-import { randomUUID } from 'node:crypto';
 
 /**
  * Which resource types the delete policy governs. Groups are not people:
@@ -231,13 +231,14 @@ export class DeletionService {
         for (const groupId of user.groupIds) joining.set(groupId, [...(joining.get(groupId) ?? []), { value: user.id, type: 'User' }]);
       }
       const events: NewEvent[] = [];
-      const origin: EventOrigin = { tenantId, baseUrl: restorable[0]?.baseUrl ?? '', newId: randomUUID, timestamp: now, requestId: null };
       for (const [groupId, members] of joining) {
         const group = await writer.getResource(tenantId, 'Group', groupId);
         if (group === undefined) continue;
         const added = await writer.addMembers(tenantId, groupId, members);
         if (added.length === 0) continue;
         const touched = await writer.touchResource(tenantId, 'Group', groupId, group.version, now);
+        // The SCIM root of the deleting request: the user restored first into this group kept it.
+        const origin = laterOrigin(restorable.find((user) => user.groupIds.includes(groupId))!, now);
         events.push(...membershipEvents(origin, groupSchemas, touched, { added, removed: [] }));
       }
       await store.deletions.remove(tenantId, restorable.map((user) => user.id));
