@@ -27,10 +27,12 @@ import { deletedEvent, membershipEvents, resourceEvent, updateEvents, type Event
 import { countHardDeletion, FRESH_WINDOW, opensWindow, safeguardThreshold } from './safeguard-window.js';
 
 /**
- * Which resource types the delete policy governs. Groups are not people:
- * deleting one revokes nothing a user cannot get back by being re-added.
+ * The resource types the delete policy governs: Users, whose archive is
+ * `deleted_users`. Groups are not people (deleting one revokes nothing a
+ * user cannot get back by being re-added), and a type an embedding app
+ * registers is deleted as it always was.
  */
-const GOVERNED: Readonly<Record<ResourceTypeName, boolean>> = Object.freeze({ User: true, Group: false });
+const GOVERNED: ReadonlySet<ResourceTypeName> = new Set(['User']);
 
 /** Most held users an approval or a rejection handles in one transaction; the rest wait for the next call. */
 const DECISION_BATCH = 5000;
@@ -97,14 +99,14 @@ export class DeletionService {
   constructor(private readonly dependencies: DeletionServiceDependencies) {}
 
   governs(type: ResourceTypeName): boolean {
-    return GOVERNED[type];
+    return GOVERNED.has(type);
   }
 
   /**
    * Deletes `current` (a governed type) in the caller's transaction as the
    * tenant's policy and safeguard decide; returns the change's events.
    */
-  async deleteGoverned(writer: StoreWriter, origin: EventOrigin, schemas: ResourceSchemas, groupSchemas: ResourceSchemas, current: StoredResource): Promise<GuardedDeletion> {
+  async deleteGoverned(writer: StoreWriter, origin: EventOrigin, schemas: ResourceSchemas, current: StoredResource): Promise<GuardedDeletion> {
     const { store } = this.dependencies;
     const { tenantId } = origin;
     const { settings, window } = await store.deletions.lockState(tenantId);
@@ -121,7 +123,11 @@ export class DeletionService {
     const deleted = await writer.deleteResource(tenantId, current.resourceType, current.id, origin.timestamp);
     if (deleted === undefined) throw scimErrors.notFound(`${current.resourceType} "${current.id}" not found`);
     const asMember: MemberRef = { value: current.id, type: current.resourceType };
-    const membership = deleted.groupsLosingMember.flatMap((group) => membershipEvents(origin, groupSchemas, group, { added: [], removed: [asMember] }));
+    const membership: NewEvent[] = [];
+    for (const group of deleted.groupsLosingMember) {
+      const groupSchemas = await this.dependencies.schemas.schemasFor(tenantId, group.resourceType);
+      membership.push(...membershipEvents(origin, groupSchemas, group, { added: [], removed: [asMember] }));
+    }
     if (kept === undefined) return { events: [deletedEvent(origin, schemas, current), ...membership], trip };
     // Access ends now: the app is told the user is deactivated (if it was not already) and ends its sessions.
     const events = [...updateEvents(origin, schemas, current, deactivated(current), false), ...membership];
@@ -135,7 +141,7 @@ export class DeletionService {
    * re-created under its old id.
    */
   async takeForRestore(tenantId: string, type: ResourceTypeName, externalId: unknown): Promise<ArchivedUser | undefined> {
-    if (!GOVERNED[type] || typeof externalId !== 'string') return undefined;
+    if (!GOVERNED.has(type) || typeof externalId !== 'string') return undefined;
     const archived = await this.dependencies.store.deletions.findByExternalId(tenantId, externalId);
     if (archived === undefined) return undefined;
     await this.dependencies.store.deletions.remove(tenantId, [archived.id]);
