@@ -245,6 +245,18 @@ export const eventSchema: JsonSchema = {
           required: ['before', 'after'],
           properties: { before: { type: 'array', items: { type: 'string' } }, after: { type: 'array', items: { type: 'string' } } },
         },
+        safeguard: {
+          type: 'object',
+          description: '`tenant.safeguard_tripped`: the counting window and the threshold it went beyond (docs/deletion.md).',
+          required: ['windowStartedAt', 'windowMinutes', 'users', 'deletions', 'threshold'],
+          properties: {
+            windowStartedAt: timestamp,
+            windowMinutes: { type: 'integer' },
+            users: { type: 'integer' },
+            deletions: { type: 'integer' },
+            threshold: { type: 'integer' },
+          },
+        },
       },
     },
     requestId: {

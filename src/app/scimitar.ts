@@ -31,6 +31,8 @@ import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
 import { RoleService } from '../roles/role-service.js';
 import { ResourceService } from '../services/resources/resource-service.js';
+import { SoftDeletePurge } from '../services/deletion/soft-delete-purge.js';
+import type { SafeguardTrip } from '../events/event.js';
 import type { Store } from '../store/store.js';
 import { RequestLogRecorder } from '../request-log/recorder.js';
 import { RequestLogService } from '../request-log/request-log-service.js';
@@ -80,6 +82,8 @@ export interface ScimitarServiceDependencies {
   readonly tokenCache?: AuthenticatedTokenCache;
   /** Which webhook URLs are accepted (default: https only, to public addresses). */
   readonly webhookSettings?: Pick<WebhookSettings, 'allowHttp' | 'allowPrivate' | 'allowedHosts'>;
+  /** Told when a tenant's mass-deprovisioning safeguard trips (default: nobody). */
+  readonly onSafeguardTripped?: (tenantId: string, trip: SafeguardTrip) => void;
 }
 
 export function createScimitarServices(dependencies: ScimitarServiceDependencies): ScimitarServices {
@@ -94,6 +98,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
       now,
       ...(dependencies.notifier !== undefined ? { notifier: dependencies.notifier } : {}),
       ...(dependencies.hooks !== undefined ? { hooks: dependencies.hooks } : {}),
+      ...(dependencies.onSafeguardTripped !== undefined ? { onSafeguardTripped: dependencies.onSafeguardTripped } : {}),
     }),
     tenants: new TenantService({ tenants: store.tenants, tokens, defaultTenantId: DEFAULT_TENANT_ID, now }),
     tokens,
@@ -199,6 +204,9 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       process.stderr.write(`event hook ${failure.hook} failed: ${String(failure.error)}\n`);
     };
     const hooks = new EventHookRunner(overrides.hooks ?? {}, (failure) => logHookFailure(failure));
+    let logSafeguardTrip = (tenantId: string, trip: SafeguardTrip): void => {
+      process.stderr.write(`mass-deprovisioning safeguard tripped in tenant ${tenantId}: ${trip.deletions} deletions > ${trip.threshold}\n`);
+    };
     const services = createScimitarServices({
       store,
       schemas,
@@ -208,6 +216,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooks,
       webhookSettings: config.webhooks,
+      onSafeguardTripped: (tenantId, trip) => logSafeguardTrip(tenantId, trip),
       ...(tokenCache !== undefined ? { tokenCache } : {}),
     });
     let generatedToken: string | undefined;
@@ -275,6 +284,12 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
+    logSafeguardTrip = (tenantId, trip) => {
+      app.log.warn(
+        { tenant: tenantId, safeguard: trip },
+        `mass-deprovisioning safeguard tripped: ${trip.deletions} hard deletions since ${trip.windowStartedAt} (threshold ${trip.threshold}); further deletions are held until an operator approves or rejects them`,
+      );
+    };
     logRequestLogFailure = (error, what) => {
       // Entries are dropped and counted (stats()); a failing disk must not also flood the log.
       if (what === 'prune' || requestLogRecorder.stats().failedWrites % 100 === 1) app.log.warn({ err: error, requestLog: requestLogRecorder.stats() }, `request log ${what} failed`);
@@ -282,6 +297,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     requestLogRecorder.start();
     const retention = new EventRetention(store.events, config.events, now, (error) => app.log.error({ err: error }, 'pruning old events failed'));
     retention.start();
+    const softDeletePurge = new SoftDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
+    softDeletePurge.start();
     const webhookDispatcher = createWebhookDispatcher({
       webhooks: store.webhooks,
       notifier,
@@ -307,6 +324,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         await requestLogRecorder.stop();
         await webhookDispatcher.stop();
         await retention.stop();
+        await softDeletePurge.stop();
         await hooks.idle();
         await store.close();
       })();

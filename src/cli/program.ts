@@ -25,6 +25,7 @@ import { registerRequestLogCommands } from './requests.js';
 import { registerRoleCommands } from './roles.js';
 import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
+import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
 import { registerWebhookCommands } from './webhooks.js';
@@ -56,6 +57,7 @@ function buildProgram(options: CliOptions): Command {
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
   registerWebhookCommands(program, contexts);
+  registerDeletionCommands(program, contexts);
   // The app's own resource types get commands too (`scimitar devices list` …).
   registerDirectoryCommands(program, contexts, buildSchemaRegistry(options).types.all);
   registerRequestLogCommands(program, contexts);

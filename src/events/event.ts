@@ -24,6 +24,8 @@ export const EVENT_TYPES = [
   'group.deleted',
   'group.member_added',
   'group.member_removed',
+  // The mass-deprovisioning safeguard held a hard deletion (src/services/deletion); about the user whose deletion tripped it.
+  'tenant.safeguard_tripped',
 ] as const;
 
 /**
@@ -58,6 +60,20 @@ export interface EventData {
   readonly members?: readonly EventMember[];
   /** `user.roles_changed`: the user's effective roles (group → role mapping, docs/roles.md) before and after, in precedence order. */
   readonly roles?: { readonly before: readonly string[]; readonly after: readonly string[] };
+  /** `tenant.safeguard_tripped`: the window's count and the threshold it went beyond. */
+  readonly safeguard?: SafeguardTrip;
+}
+
+export interface SafeguardTrip {
+  /** When the counting window began. */
+  readonly windowStartedAt: string;
+  readonly windowMinutes: number;
+  /** Users the tenant held when the window began. */
+  readonly users: number;
+  /** Hard deletions in the window, this one included. */
+  readonly deletions: number;
+  /** The most deletions the window lets through. */
+  readonly threshold: number;
 }
 
 /** An event as stored and delivered (its JSON is the webhook body and a feed entry). */

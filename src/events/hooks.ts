@@ -34,6 +34,7 @@ export interface EventHooks {
   readonly onGroupDeleted?: EventHandler;
   readonly onGroupMemberAdded?: EventHandler;
   readonly onGroupMemberRemoved?: EventHandler;
+  readonly onSafeguardTripped?: EventHandler;
   /** Every event, after the typed hook of its type. */
   readonly onEvent?: EventHandler;
   readonly inTransaction?: (events: readonly ScimitarEvent[]) => void | Promise<void>;
@@ -52,6 +53,7 @@ const HOOK_OF_TYPE: Readonly<Partial<Record<EventType, keyof EventHooks>>> = {
   'group.deleted': 'onGroupDeleted',
   'group.member_added': 'onGroupMemberAdded',
   'group.member_removed': 'onGroupMemberRemoved',
+  'tenant.safeguard_tripped': 'onSafeguardTripped',
 };
 
 export type HookFailureLogger = (failure: { readonly error: unknown; readonly event: ScimitarEvent; readonly hook: string }) => void;

@@ -105,6 +105,10 @@ describe('admin API OpenAPI document', () => {
         `GET ${ADMIN}/tenants/{tenant}/users/{id}/roles`,
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/replay-failed`,
         `GET ${ADMIN}/tenants/{tenant}/access-report`,
+        `GET ${ADMIN}/tenants/{tenant}/deletion`,
+        `PATCH ${ADMIN}/tenants/{tenant}/deletion`,
+        `POST ${ADMIN}/tenants/{tenant}/deletion/approve`,
+        `POST ${ADMIN}/tenants/{tenant}/deletion/reject`,
       ].sort(),
     );
   });

@@ -5,6 +5,7 @@
  * create the tenants they use and run against the real database.
  */
 import { describe } from 'vitest';
+import { describeDeletionContract } from './deletions.contract.js';
 import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
 import { describeGenericTypeContract } from './generic-type.contract.js';
@@ -33,5 +34,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeRequestLogContract(open);
     describeWebhookContract(open);
     describeRoleContract(open);
+    describeDeletionContract(open);
   });
 }

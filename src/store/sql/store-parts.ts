@@ -1,9 +1,11 @@
 /**
  * The store parts, the same on every database: resource reads and writes,
- * tenants, events, webhooks, request log, event history and roles, all over the
+ * tenants, events, webhooks, request log, event history, roles and the delete
+ * policy's rows, all over the
  * driver's sessions. A database differs only in its driver (and what the
  * driver offers beyond sessions, like PostgreSQL's credential notice).
  */
+import { SqlDeletionStore } from './deletion-store.js';
 import { SqlEventStore } from './event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js';
 import { SqlResourceReader } from './resource-reader.js';
@@ -23,6 +25,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     requestLog: new SqlRequestLogStore(driver),
     eventHistory: new SqlEventHistoryStore(driver),
     roles: new SqlRoleStore(driver),
+    deletions: new SqlDeletionStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }
