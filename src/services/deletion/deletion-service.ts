@@ -49,6 +49,12 @@ export interface DeletionServiceDependencies {
   readonly now: () => Date;
   /** Told when a tenant's safeguard trips, after commit (the log line). */
   readonly onSafeguardTripped?: (tenantId: string, trip: SafeguardTrip) => void;
+  /**
+   * Recomputes the effective roles of users brought back (src/roles), in the
+   * restoring transaction, and returns the events of those that changed:
+   * their role rows went with them when they were set aside.
+   */
+  readonly rolesRestored?: (writer: StoreWriter, origin: EventOrigin, userIds: readonly string[]) => Promise<readonly NewEvent[]>;
 }
 
 /** What a guarded delete did, for the resource service's transaction. */
@@ -248,6 +254,10 @@ export class DeletionService {
         events.push(...membershipEvents(origin, groupSchemas, touched, { added, removed: [] }));
       }
       await store.deletions.remove(tenantId, restorable.map((user) => user.id));
+      const first = restorable[0];
+      if (first !== undefined && this.dependencies.rolesRestored !== undefined) {
+        events.push(...(await this.dependencies.rolesRestored(writer, laterOrigin(first, now), restorable.map((user) => user.id))));
+      }
       const remaining = await store.deletions.countHeld(tenantId);
       if (remaining === 0) await store.deletions.saveWindow(tenantId, FRESH_WINDOW);
       return { result: { users: restorable.length, conflicts: conflicts.map(heldView), remaining }, events };

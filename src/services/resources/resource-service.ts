@@ -132,6 +132,7 @@ export class ResourceService {
       hooks: this.hooks,
       now: this.now,
       ...(dependencies.onSafeguardTripped !== undefined ? { onSafeguardTripped: dependencies.onSafeguardTripped } : {}),
+      rolesRestored: async (writer, origin, userIds) => this.roleTracking.eventsOf(writer, origin, await this.store.roles.recompute(origin.tenantId, userIds)),
     });
   }
 
