@@ -48,6 +48,11 @@ export interface EventData {
   readonly changedAttributes?: readonly string[];
   /** `group.member_added` / `group.member_removed`: the members, at most MAX_MEMBERS_PER_EVENT per event. */
   readonly members?: readonly EventMember[];
+  /**
+   * User events of an app that links its own users (src/events/hooks.ts):
+   * the id of the app's user this User is linked to, when it is.
+   */
+  readonly appUserId?: string;
 }
 
 /** An event as stored and delivered (its JSON is the webhook body and a feed entry). */
