@@ -20,6 +20,18 @@
 /** A value bound as a parameter: text, a number, a boolean (SQLite binds 1/0), or NULL. */
 export type AppSqlValue = string | number | boolean | null;
 
+/**
+ * A table (or `schema.table`) name placed in a statement's text: letters,
+ * digits and underscores only, checked when the statement is built, so an
+ * app can keep its table names in one place (a PostgreSQL schema, say).
+ */
+export interface AppTableName {
+  readonly tableName: string;
+}
+
+/** What a statement may interpolate: a bound value, or a table name. */
+export type AppSqlPart = AppSqlValue | AppTableName;
+
 /** A row as the database driver returns it (column names as the statement gives them). */
 export type AppRow = Readonly<Record<string, unknown>>;
 
@@ -27,11 +39,13 @@ export interface AppTransaction {
   /** Which database the statements run on, for the rare statement that must differ (an upsert's syntax, say). */
   readonly database: 'sqlite' | 'postgres' | 'mysql';
   /** Every row the statement returns. */
-  all<Row = AppRow>(strings: TemplateStringsArray, ...values: readonly AppSqlValue[]): Promise<Row[]>;
+  all<Row = AppRow>(strings: TemplateStringsArray, ...values: readonly AppSqlPart[]): Promise<Row[]>;
   /** The first row the statement returns, or undefined. */
-  first<Row = AppRow>(strings: TemplateStringsArray, ...values: readonly AppSqlValue[]): Promise<Row | undefined>;
+  first<Row = AppRow>(strings: TemplateStringsArray, ...values: readonly AppSqlPart[]): Promise<Row | undefined>;
   /** A statement that changes rows; resolves to how many it inserted, updated or deleted. */
-  run(strings: TemplateStringsArray, ...values: readonly AppSqlValue[]): Promise<number>;
+  run(strings: TemplateStringsArray, ...values: readonly AppSqlPart[]): Promise<number>;
+  /** A table name to interpolate: tx.run`DELETE FROM ${tx.table('public.sessions')} WHERE …`. */
+  table(name: string): AppTableName;
   /**
    * Records that the SCIM User `userId` is the app's user `appUserId`, in
    * this transaction: the User's later events carry `data.appUserId`. A
