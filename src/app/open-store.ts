@@ -15,6 +15,7 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
         registry,
         poolSize: database.poolSize,
         statementTimeoutMs: database.statementTimeoutMs,
+        ...(database.schema !== undefined ? { schema: database.schema } : {}),
       });
   }
 }
