@@ -5,6 +5,7 @@
  * create the tenants they use and run against the real database.
  */
 import { describe } from 'vitest';
+import { describeAppTransactionContract } from './app-transaction.contract.js';
 import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
 import { describeGenericTypeContract } from './generic-type.contract.js';
@@ -31,5 +32,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeEventContract(open);
     describeRequestLogContract(open);
     describeWebhookContract(open);
+    describeAppTransactionContract(open);
   });
 }

@@ -36,9 +36,10 @@ function statement(strings: TemplateStringsArray, parts: readonly AppSqlPart[]):
 export function appTransaction(session: SqlSession, failure: (error: unknown) => SqlFailure): AppTransaction {
   return Object.freeze<AppTransaction>({
     database: session.dialect.name,
-    all: (strings, ...values) => session.all(statement(strings, values)),
-    first: (strings, ...values) => session.first(statement(strings, values)),
-    run: (strings, ...values) => session.run(statement(strings, values)),
+    // async, so a statement refused while being built rejects like one the database refused.
+    all: async (strings, ...values) => session.all(statement(strings, values)),
+    first: async (strings, ...values) => session.first(statement(strings, values)),
+    run: async (strings, ...values) => session.run(statement(strings, values)),
     table: tableName,
     linkUser: (tenantId, userId, appUserId) => linkAppUser(session, failure, { tenantId, userId, appUserId }),
   });
