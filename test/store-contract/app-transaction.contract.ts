@@ -85,6 +85,14 @@ export function describeAppTransactionContract(open: OpenStore): void {
       expect(await linksOf(store, OTHER_TENANT, ['u1'])).toEqual(new Map([['u1', 'app-1']]));
     });
 
+    it('frees an account whose User was deleted without its link being removed', async () => {
+      await insert(store, user('u1', 'alice'), user('u2', 'bob'));
+      await appWrite(store, (tx) => tx.linkUser(TENANT, 'u1', 'app-1'));
+      await store.transaction((writer) => writer.deleteResource(TENANT, 'User', 'u1', '2024-03-02T00:00:00.000Z'));
+      await appWrite(store, (tx) => tx.linkUser(TENANT, 'u2', 'app-1'));
+      expect(await linksOf(store, TENANT, ['u1', 'u2'])).toEqual(new Map([['u2', 'app-1']]));
+    });
+
     it('removes the links with their tenant', async () => {
       await insert(store, user('u1', 'alice', {}, { tenantId: OTHER_TENANT }));
       await appWrite(store, (tx) => tx.linkUser(OTHER_TENANT, 'u1', 'app-1'));

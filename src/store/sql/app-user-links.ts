@@ -32,7 +32,13 @@ export async function linkAppUser(
   const holder = await session.first<{ user_id: string }>(
     sql`SELECT user_id FROM app_user_links WHERE tenant_id = ${parameter(tenantId)} AND app_user_id = ${parameter(appUserId)}`,
   );
-  if (holder !== undefined) throw scimErrors.uniqueness('The account of the application this User would be linked to is already linked to another User');
+  if (holder !== undefined) {
+    // A link outlives its User only when the User was deleted while the app had no hooks (nothing
+    // read the links then): such a link holds nobody, and the account is free again.
+    const holderExists = await session.first(sql`SELECT id FROM users WHERE tenant_id = ${parameter(tenantId)} AND id = ${parameter(holder.user_id)}`);
+    if (holderExists !== undefined) throw scimErrors.uniqueness('The account of the application this User would be linked to is already linked to another User');
+    await unlinkAppUsers(session, tenantId, [holder.user_id]);
+  }
   try {
     await session.run(
       sql`INSERT INTO app_user_links (tenant_id, user_id, app_user_id) VALUES (${parameter(tenantId)}, ${parameter(userId)}, ${parameter(appUserId)})`,
