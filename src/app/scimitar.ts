@@ -17,7 +17,11 @@ import { EventFeed } from '../events/feed.js';
 import { EventHookRunner, type EventHooks } from '../events/hooks.js';
 import { EventNotifier } from '../events/notifier.js';
 import { EventRetention } from '../events/retention.js';
-import { buildHttpApp } from '../http/app.js';
+import type { AdminPluginOptions } from '../admin/admin-plugin.js';
+import { createEmbeddingMounts, type EmbeddingMounts } from '../embedding/mounts.js';
+import type { NodeHandler, NodeHandlerOptions } from '../embedding/node-handler.js';
+import { buildHttpApp, type FastifySettings } from '../http/app.js';
+import type { ScimPluginOptions } from '../http/scim/plugin.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { NO_OBSERVER } from '../metrics/observers.js';
 import { registerRequestLogMetrics } from '../metrics/request-log-metrics.js';
@@ -126,8 +130,27 @@ export interface Scimitar extends ScimitarServices {
    * configured (start does, after the main port); returns its address.
    */
   listenMetrics(): Promise<string | undefined>;
-  /** Sends the outbox's events to tenants' webhooks (started with the server, stopped by close). */
+  /** Sends the outbox's events to tenants' webhooks (started with the server unless `deliverWebhooks: false`, stopped by close). */
   readonly webhookDispatcher: WebhookDispatcher;
+  /**
+   * The SCIM API as a plugin of an existing Fastify app:
+   * `await app.register(scimitar.fastifyPlugin, { prefix: '/scim/v2' })`.
+   * Scimitar closes with the app (its onClose). See docs/embedding.md.
+   */
+  readonly fastifyPlugin: EmbeddingMounts['fastifyPlugin'];
+  /** The admin API (event feed included) as a plugin: `await app.register(scimitar.fastifyAdminPlugin, { prefix: '/admin/v1' })`. */
+  readonly fastifyAdminPlugin: EmbeddingMounts['fastifyAdminPlugin'];
+  /**
+   * The SCIM API as one Express / Connect / node:http handler:
+   * `app.use('/scim/v2', scimitar.handler())`. Whether or not a body parser
+   * ran first; SCIM's own body limit applies. The app calls `close()` at
+   * its shutdown. Call it once, at start-up: each call builds the Fastify
+   * instance behind its handler.
+   */
+  handler(options?: NodeHandlerOptions): NodeHandler;
+  /** The admin API as one Express / Connect / node:http handler: `app.use('/admin/v1', scimitar.adminHandler())`. */
+  adminHandler(options?: NodeHandlerOptions): NodeHandler;
+  /** Stops everything: the HTTP entries, background work (request log, webhooks, retention), after-commit hooks, then the store. */
   close(): Promise<void>;
 }
 
@@ -139,6 +162,13 @@ export interface ScimitarOverrides extends SchemaOptions {
   readonly hooks?: EventHooks;
   /** Where the HTTP server's log lines go (default: standard output). */
   readonly logStream?: NodeJS.WritableStream;
+  /**
+   * Whether this process delivers the outbox's events to tenants' webhooks
+   * (default true). An app that embeds Scimitar in several processes, or
+   * uses only in-process hooks, may leave delivery to one of them; the
+   * events are recorded either way and wait for a process that delivers.
+   */
+  readonly deliverWebhooks?: boolean;
 }
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
@@ -194,44 +224,43 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     };
     const requestLogRecorder = new RequestLogRecorder(store.requestLog, config.requestLog, now, (error, what) => logRequestLogFailure(error, what));
     if (metrics !== undefined) registerRequestLogMetrics(metrics, () => requestLogRecorder.stats());
-    const app = await buildHttpApp({
-      store,
+    const httpSettings: FastifySettings = {
       logLevel: config.logLevel,
       logFullUrls: config.logFullUrls,
       ...(overrides.logStream !== undefined ? { logStream: overrides.logStream } : {}),
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
-      ...(metrics !== undefined ? { metrics } : {}),
-      scim: {
-        resources: services.resources,
-        authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
-        authFailures: new AuthFailureThrottle(throttleSettings, now),
-        rateLimiter: new TenantRateLimiter(config.rateLimit, now),
-        serviceProvider,
-        list,
-        publicUrl: config.publicUrl,
-        requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
-        observer,
-        bulk: {
-          service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
-          maxPayloadSize: config.bulk.maxPayloadSize,
-        },
+    };
+    const scimOptions: ScimPluginOptions = {
+      resources: services.resources,
+      authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
+      authFailures: new AuthFailureThrottle(throttleSettings, now),
+      rateLimiter: new TenantRateLimiter(config.rateLimit, now),
+      serviceProvider,
+      list,
+      publicUrl: config.publicUrl,
+      requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
+      observer,
+      bulk: {
+        service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
+        maxPayloadSize: config.bulk.maxPayloadSize,
       },
-      admin: {
-        tenants: services.tenants,
-        tokens: services.tokens,
-        resources: services.resources,
-        webhooks: services.webhooks,
-        requestLog: services.requestLog,
-        events: eventFeed,
-        accessReports: services.accessReports,
-        authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
-        authFailures: new AuthFailureThrottle(throttleSettings, now),
-        observer,
-        list,
-        publicUrl: config.publicUrl,
-      },
-    });
+    };
+    const adminOptions: AdminPluginOptions = {
+      tenants: services.tenants,
+      tokens: services.tokens,
+      resources: services.resources,
+      webhooks: services.webhooks,
+      requestLog: services.requestLog,
+      events: eventFeed,
+      accessReports: services.accessReports,
+      authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
+      authFailures: new AuthFailureThrottle(throttleSettings, now),
+      observer,
+      list,
+      publicUrl: config.publicUrl,
+    };
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
@@ -252,9 +281,27 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       logger: app.log,
       observer,
     });
-    webhookDispatcher.start();
+    if (overrides.deliverWebhooks !== false) webhookDispatcher.start();
     let closing: Promise<void> | undefined;
     let metricsServer: MetricsServer | undefined;
+    const close = (): Promise<void> => {
+      // Once: a second call waits for the same shutdown.
+      closing ??= (async () => {
+        // Long-polls answer now, or app.close() would wait for them (up to a minute).
+        eventFeed.close();
+        await metricsServer?.close();
+        await app.close();
+        await mounts.close();
+        // After the server stopped answering: the last requests are queued, and written now.
+        await requestLogRecorder.stop();
+        await webhookDispatcher.stop();
+        await retention.stop();
+        await hooks.idle();
+        await store.close();
+      })();
+      return closing;
+    };
+    const mounts = createEmbeddingMounts({ scim: scimOptions, admin: adminOptions, http: httpSettings, metrics, beforeClose: () => eventFeed.close(), close });
     return {
       ...services,
       app,
@@ -272,22 +319,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         metricsServer ??= await startMetricsServer(metrics, config.metrics.listen);
         return metricsServer.address;
       },
-      close() {
-        // Once: a second call waits for the same shutdown.
-        closing ??= (async () => {
-          // Long-polls answer now, or app.close() would wait for them (up to a minute).
-          eventFeed.close();
-          await metricsServer?.close();
-          await app.close();
-          // After the server stopped answering: the last requests are queued, and written now.
-          await requestLogRecorder.stop();
-          await webhookDispatcher.stop();
-          await retention.stop();
-          await hooks.idle();
-          await store.close();
-        })();
-        return closing;
-      },
+      fastifyPlugin: mounts.fastifyPlugin,
+      fastifyAdminPlugin: mounts.fastifyAdminPlugin,
+      handler: (handlerOptions) => mounts.handler(handlerOptions),
+      adminHandler: (handlerOptions) => mounts.adminHandler(handlerOptions),
+      close,
     };
   } catch (error) {
     await store.close();
