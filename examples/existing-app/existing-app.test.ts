@@ -20,6 +20,7 @@ import { expectScimError, expectStatus, json, patchBody, userBody } from '../../
 import { parseFixture } from '../../test/interop/replay/fixture.js';
 import { replay } from '../../test/interop/replay/replay.js';
 import { appTableNames, createAppTables } from './src/app-tables.js';
+import { createExistingApp, type Framework } from './src/server.js';
 import { writeThroughHooks } from './src/write-through.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -132,6 +133,41 @@ describe('the existing app, provisioned', () => {
   });
 });
 
+describe.runIf(testStoreKind() === 'sqlite').each(['express', 'fastify'] as const)('the existing app served by %s', (framework: Framework) => {
+  let directory: string;
+
+  beforeEach(() => {
+    directory = mkdtempSync(path.join(tmpdir(), 'existing-app-'));
+  });
+  afterEach(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('serves its own routes beside SCIM: a provisioned user signs in, and deactivation signs them out', async () => {
+    const token = 'existing-app-token-0123456789abcdef';
+    const existingApp = await createExistingApp(
+      { DATABASE_URL: `sqlite:${path.join(directory, 'app.db')}`, SCIMITAR_TOKEN: token, SCIMITAR_SECRET: 'existing-app-secret-0123456789abcdef-0123456789', SCIMITAR_LOG_LEVEL: 'silent' },
+      { linkDomains: [], framework },
+    );
+    try {
+      const origin = await existingApp.listen(0, '127.0.0.1');
+      const scim = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+      const created = await fetch(`${origin}/scim/v2/Users`, { method: 'POST', headers: scim, body: JSON.stringify(userBody('grace@example.com', { active: true })) });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const login = await fetch(`${origin}/app/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'Grace@example.com' }) });
+      const { token: session } = (await login.json()) as { token: string };
+      expect(await (await fetch(`${origin}/app/me`, { headers: { authorization: `Bearer ${session}` } })).json()).toEqual({ id: `u-${id}`, email: 'grace@example.com' });
+      const deactivated = await fetch(`${origin}/scim/v2/Users/${id}`, { method: 'PATCH', headers: scim, body: JSON.stringify(patchBody({ op: 'replace', path: 'active', value: false })) });
+      expect(deactivated.status).toBe(200);
+      expect((await fetch(`${origin}/app/me`, { headers: { authorization: `Bearer ${session}` } })).status).toBe(401);
+      expect((await fetch(`${origin}/app/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"grace@example.com"}' })).status).toBe(401);
+    } finally {
+      await existingApp.close();
+    }
+  });
+});
+
 describe.runIf(testStoreKind() === 'sqlite')('the existing app SIGKILLed mid-provisioning', () => {
   let directory: string;
 
@@ -165,7 +201,7 @@ describe.runIf(testStoreKind() === 'sqlite')('the existing app SIGKILLed mid-pro
     const origin = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 30_000);
       child.stdout.on('data', () => {
-        const match = /existing app at (http:\/\/\S+) /.exec(output);
+        const match = /existing app \(express\) at (http:\/\/\S+) /.exec(output);
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);

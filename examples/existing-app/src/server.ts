@@ -1,57 +1,92 @@
 /**
  * The existing app with SCIM mounted: its own routes (`POST /app/login`,
- * `GET /app/me`) beside Scimitar's `/scim/v2`, on one Fastify server and
- * one database. Provisioning writes the app's `users` through the
- * write-through hooks; the app's own requests use the same connection
- * through `store.transaction` (on SQLite a second connection in the same
- * process would block the event loop while a write holds the lock).
+ * `GET /app/me`) beside Scimitar's `/scim/v2`, in one process and on one
+ * database, served by Express (`scimitar.handler()`) or by Fastify
+ * (`scimitar.fastifyPlugin`). Provisioning writes the app's `users` through
+ * the write-through hooks.
  */
-import { randomBytes } from 'node:crypto';
-import { createScimitar, loadConfig, type AppTransaction, type Scimitar } from '../../../src/index.js';
-import { appTableNames, createAppTables } from './app-tables.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import { createScimitar, loadConfig, type Scimitar } from '../../../src/index.js';
+import { appTransactionRunner, openSession, sessionAccount, type AppTransactionRunner } from './app-accounts.js';
+import { createAppTables } from './app-tables.js';
 import { writeThroughHooks, type WriteThroughOptions } from './write-through.js';
+
+export type Framework = 'express' | 'fastify';
 
 export interface ExistingApp {
   readonly scimitar: Scimitar;
   /** Runs the app's own statements in a transaction of their own. */
-  appTransaction<T>(work: (tx: AppTransaction) => Promise<T>): Promise<T>;
+  readonly appTransaction: AppTransactionRunner;
+  /** Starts listening; resolves to the origin, e.g. `http://127.0.0.1:3000`. */
+  listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function createExistingApp(env: NodeJS.ProcessEnv, options: WriteThroughOptions): Promise<ExistingApp> {
+function expressListener(scimitar: Scimitar, run: AppTransactionRunner): express.Express {
+  const app = express();
+  // SCIM first: it reads its own bodies (and would take over an already parsed one, see docs/embedding.md).
+  app.use('/scim/v2', scimitar.handler());
+  app.use(express.json());
+  app.post('/app/login', (request, response, next) => {
+    openSession(run, (request.body as { email?: unknown } | undefined)?.email).then(
+      (token) => (token === undefined ? response.status(401).json({ error: 'no active account with this email' }) : response.json({ token })),
+      next,
+    );
+  });
+  app.get('/app/me', (request, response, next) => {
+    sessionAccount(run, request.headers.authorization).then((account) => (account === undefined ? response.status(401).json({ error: 'signed out' }) : response.json(account)), next);
+  });
+  return app;
+}
+
+async function fastifyApp(scimitar: Scimitar, run: AppTransactionRunner) {
+  const app = Fastify();
+  await app.register(scimitar.fastifyPlugin, { prefix: '/scim/v2' });
+  app.post<{ Body: { email?: unknown } | undefined }>('/app/login', async (request, reply) => {
+    const token = await openSession(run, request.body?.email);
+    return token === undefined ? reply.code(401).send({ error: 'no active account with this email' }) : { token };
+  });
+  app.get('/app/me', async (request, reply) => {
+    const account = await sessionAccount(run, request.headers.authorization);
+    return account === undefined ? reply.code(401).send({ error: 'signed out' }) : account;
+  });
+  return app;
+}
+
+export async function createExistingApp(env: NodeJS.ProcessEnv, options: WriteThroughOptions & { readonly framework: Framework }): Promise<ExistingApp> {
   const scimitar = await createScimitar(loadConfig(env), { hooks: writeThroughHooks(options) });
-  const appTransaction = <T>(work: (tx: AppTransaction) => Promise<T>): Promise<T> => scimitar.store.transaction((writer) => work(writer.appTransaction()));
+  const appTransaction = appTransactionRunner(scimitar);
   try {
     await appTransaction(createAppTables);
   } catch (error) {
     await scimitar.close();
     throw error;
   }
-
-  scimitar.app.post<{ Body: { email?: unknown } }>('/app/login', async (request, reply) => {
-    const email = typeof request.body?.email === 'string' ? request.body.email.toLowerCase() : '';
-    const token = randomBytes(24).toString('hex');
-    // A real app checks a password or an identity provider's assertion here; the example only opens sessions.
-    const opened = await appTransaction(async (tx) => {
-      const names = appTableNames(tx.database);
-      const user = await tx.first<{ id: string }>`SELECT id FROM ${tx.table(names.users)} WHERE email = ${email} AND active = ${1}`;
-      if (user === undefined) return false;
-      await tx.run`INSERT INTO ${tx.table(names.sessions)} (token, user_id) VALUES (${token}, ${user.id})`;
-      return true;
-    });
-    if (!opened) return reply.code(401).send({ error: 'no active account with this email' });
-    return { token };
-  });
-
-  scimitar.app.get('/app/me', async (request, reply) => {
-    const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    const user = await appTransaction((tx) => {
-      const names = appTableNames(tx.database);
-      return tx.first<{ id: string; email: string }>`SELECT u.id, u.email FROM ${tx.table(names.sessions)} s JOIN ${tx.table(names.users)} u ON u.id = s.user_id WHERE s.token = ${token}`;
-    });
-    if (user === undefined) return reply.code(401).send({ error: 'signed out' });
-    return user;
-  });
-
-  return { scimitar, appTransaction, close: () => scimitar.close() };
+  if (options.framework === 'fastify') {
+    const app = await fastifyApp(scimitar, appTransaction);
+    return {
+      scimitar,
+      appTransaction,
+      listen: (port, host) => app.listen({ port, host }),
+      // The plugin closes Scimitar with the app.
+      close: () => app.close(),
+    };
+  }
+  const server: Server = createServer(expressListener(scimitar, appTransaction));
+  return {
+    scimitar,
+    appTransaction,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scimitar.close();
+    },
+  };
 }
