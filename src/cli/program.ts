@@ -10,7 +10,7 @@
  * 2 bad usage or configuration.
  */
 import { Command, CommanderError } from 'commander';
-import type { SchemaOptions } from '../app/schema-registry.js';
+import { buildSchemaRegistry, type SchemaOptions } from '../app/schema-registry.js';
 import { ConfigError } from '../config/config.js';
 import { isScimError } from '../core/errors/scim-error.js';
 import { registerAccessReportCommand } from './access-report.js';
@@ -55,7 +55,8 @@ function buildProgram(options: CliOptions): Command {
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
   registerWebhookCommands(program, contexts);
-  registerDirectoryCommands(program, contexts);
+  // The app's own resource types get commands too (`scimitar devices list` …).
+  registerDirectoryCommands(program, contexts, buildSchemaRegistry(options).types.all);
   registerRequestLogCommands(program, contexts);
   registerAdminKeyCommands(program, contexts);
   registerSeedCommand(program, contexts);
