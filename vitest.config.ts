@@ -62,6 +62,7 @@ const SUITES_ON_EVERY_STORE = [
   'test/metrics/**/*.test.ts',
   // The other webhook suites open both stores themselves.
   'test/webhooks/admin-api.test.ts',
+  'examples/existing-app/**/*.test.ts',
 ];
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {

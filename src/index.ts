@@ -24,6 +24,7 @@ export { defineResourceType, type CustomResourceType, type CustomResourceTypeOpt
 export { attribute, complex, multiValuedComplex, type AttributeDefinition, type SchemaDefinition } from './core/schema/attribute.js';
 export type { Store, StoreReader, StoreWriter, TenantStore, StoredResource } from './store/store.js';
 export { EVENT_TYPES, MAX_MEMBERS_PER_EVENT, type EventType, type ScimitarEvent, type EventData, type EventMember } from './events/event.js';
-export type { EventHooks, EventHandler } from './events/hooks.js';
+export type { EventHooks, EventHandler, ExistingUserCandidate, LinkExistingUser } from './events/hooks.js';
+export type { AppTransaction, AppSqlValue, AppSqlPart, AppTableName, AppRow } from './events/app-transaction.js';
 export { EventNotifier } from './events/notifier.js';
 export type { EventStore, EventPosition } from './store/store.js';

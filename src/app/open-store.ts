@@ -16,6 +16,7 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
         registry,
         poolSize: database.poolSize,
         statementTimeoutMs: database.statementTimeoutMs,
+        ...(database.schema !== undefined ? { schema: database.schema } : {}),
       });
     case 'mysql':
       return openMysqlStore({ url: database.url, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs });

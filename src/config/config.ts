@@ -25,6 +25,8 @@ export type DatabaseConfig =
       readonly poolSize: number;
       /** Longest a single statement may run, in milliseconds, before the database cancels it. */
       readonly statementTimeoutMs: number;
+      /** The schema holding Scimitar's tables (default `public`): another one keeps them apart from an app's own tables in the same database. */
+      readonly schema?: string;
     };
 
 export interface ScimitarConfig {
@@ -133,6 +135,7 @@ const SETTINGS = [
   'SCIMITAR_MAX_PAGE_SIZE',
   'SCIMITAR_DB_POOL_SIZE',
   'SCIMITAR_DB_STATEMENT_TIMEOUT_MS',
+  'SCIMITAR_DB_SCHEMA',
   'SCIMITAR_SQLITE_SYNCHRONOUS',
   'SCIMITAR_SECRET',
   'SCIMITAR_RATE_LIMIT_PER_SECOND',
@@ -282,6 +285,7 @@ function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
       url: raw,
       poolSize: integerSetting(settings, 'SCIMITAR_DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: integerSetting(settings, 'SCIMITAR_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      ...(settings.SCIMITAR_DB_SCHEMA !== undefined && settings.SCIMITAR_DB_SCHEMA !== '' ? { schema: settings.SCIMITAR_DB_SCHEMA } : {}),
     };
   }
   // The URL itself is not echoed: it may hold a password.

@@ -58,6 +58,11 @@ export interface EventData {
   readonly changedAttributes?: readonly string[];
   /** `group.member_added` / `group.member_removed`: the members, at most MAX_MEMBERS_PER_EVENT per event. */
   readonly members?: readonly EventMember[];
+  /**
+   * User events of an app that links its own users (src/events/hooks.ts):
+   * the id of the app's user this User is linked to, when it is.
+   */
+  readonly appUserId?: string;
   /** `user.roles_changed`: the user's effective roles (group → role mapping, docs/roles.md) before and after, in precedence order. */
   readonly roles?: { readonly before: readonly string[]; readonly after: readonly string[] };
   /** `tenant.safeguard_tripped`: the window's count and the threshold it went beyond. */

@@ -116,7 +116,7 @@ export class RoleService {
       const moved = await this.roles.recompute(context.tenantId, await this.roles.usersOfTenant(context.tenantId));
       const origin = { tenantId: context.tenantId, baseUrl: context.baseUrl, newId: randomUUID, timestamp, requestId: null };
       const recorded: readonly ScimitarEvent[] = await writer.appendEvents(await this.tracking.eventsOf(writer, origin, moved));
-      await this.hooks.inTransaction(recorded);
+      await this.hooks.inTransaction(recorded, () => writer.appTransaction());
       return { result, recorded };
     });
     const last = recorded.at(-1);

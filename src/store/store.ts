@@ -6,6 +6,7 @@
  * Every read and write is scoped by `tenantId` (one customer directory);
  * a resource of another tenant is indistinguishable from a missing one.
  */
+import type { AppTransaction } from '../events/app-transaction.js';
 import type { FilterNode } from '../core/filter/ast.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../core/schema/registry.js';
 import type { ResourceTypeName } from '../core/schema/attribute.js';
@@ -190,6 +191,12 @@ export interface StoreWriter extends StoreReader {
   appendEvents(events: readonly NewEvent[]): Promise<readonly ScimitarEvent[]>;
   /** The stored password hash of a User, if any (for services that verify it). */
   getPasswordHash(tenantId: string, id: string): Promise<string | undefined>;
+  /** The embedding app's handle on this transaction (its in-transaction hook writes the app's rows through it). */
+  appTransaction(): AppTransaction;
+  /** The embedding app's user ids linked to these Users (src/store/sql/app-user-links.ts); Users without a link are absent. */
+  appUserIds(tenantId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** Removes the links of Users this transaction deletes. */
+  unlinkAppUsers(tenantId: string, userIds: readonly string[]): Promise<void>;
 }
 
 /** What a delete changed besides removing the resource. */

@@ -6,6 +6,7 @@
  */
 import { describe } from 'vitest';
 import { describeDeletionContract } from './deletions.contract.js';
+import { describeAppTransactionContract } from './app-transaction.contract.js';
 import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
 import { describeGenericTypeContract } from './generic-type.contract.js';
@@ -35,5 +36,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeWebhookContract(open);
     describeRoleContract(open);
     describeDeletionContract(open);
+    describeAppTransactionContract(open);
   });
 }

@@ -23,6 +23,7 @@ import type { EventHookRunner } from '../../events/hooks.js';
 import type { EventNotifier } from '../../events/notifier.js';
 import type { ArchivedUser, DeletionSettings } from '../../store/deletion-store.js';
 import type { MemberRef, Store, StoredResource, StoreWriter } from '../../store/store.js';
+import { withAppUserIds } from '../resources/app-user-ids.js';
 import { deletedEvent, membershipEvents, resourceEvent, updateEvents, type EventOrigin } from '../resources/resource-events.js';
 import { countHardDeletion, FRESH_WINDOW, opensWindow, safeguardThreshold } from './safeguard-window.js';
 
@@ -303,8 +304,10 @@ export class DeletionService {
     const { store, hooks, notifier } = this.dependencies;
     const { result, recorded } = await store.transaction(async (writer) => {
       const outcome = await work(writer);
-      const recorded: readonly ScimitarEvent[] = await writer.appendEvents(outcome.events);
-      await hooks.inTransaction(recorded);
+      // The app's user ids, as on every other User event (src/events/hooks.ts, linkExistingUser).
+      const events = hooks.tracksAppUsers ? await withAppUserIds(writer, outcome.events) : outcome.events;
+      const recorded: readonly ScimitarEvent[] = await writer.appendEvents(events);
+      await hooks.inTransaction(recorded, () => writer.appTransaction());
       return { result: outcome.result, recorded };
     });
     const last = recorded.at(-1);

@@ -19,13 +19,14 @@ import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry
 import type { SchemaResolver } from '../../core/schema/schema-resolver.js';
 import type { MembersFacts, ResourceTypeFacts, ResourceTypes } from '../../core/schema/resource-types.js';
 import type { NewEvent, ScimitarEvent } from '../../events/event.js';
-import { EventHookRunner } from '../../events/hooks.js';
+import { APP_USER_RESOURCE_TYPE, EventHookRunner, type ExistingUserCandidate } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
 import type { GroupMembership, ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
 import { RoleTracking } from '../../roles/role-tracking.js';
 import { DeletionService } from '../deletion/deletion-service.js';
 import type { SafeguardTrip } from '../../events/event.js';
 import type { PasswordHasher } from '../passwords.js';
+import { withAppUserIds } from './app-user-ids.js';
 import { applyMembershipSteps, MembershipChanges, replaceMembers, requestedMembers, resolveMembers } from './members.js';
 import { streamGroupJson } from './member-stream.js';
 import { findPatchPassword } from './patch-password.js';
@@ -178,7 +179,9 @@ export class ResourceService {
         const events = this.deletions.restoredEvents(origin, schemas, restored, stored, passwordHash !== undefined);
         return { result: await this.respond(writer, context, schemas, stored, projection), events };
       }
+      const appUserId = type === APP_USER_RESOURCE_TYPE ? await this.hooks.linkExistingUser(existingUserCandidate(context, ownAttributes), () => writer.appTransaction()) : undefined;
       const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
+      if (appUserId !== undefined) await writer.appTransaction().linkUser(context.tenantId, id, appUserId);
       return { result: await this.respond(writer, context, schemas, stored, projection), events: [createdEvent(origin, schemas, stored)] };
     });
   }
@@ -425,8 +428,10 @@ export class ResourceService {
         const timestamp = outcome.events[0]?.timestamp;
         const roleEvents =
           timestamp === undefined ? [] : await this.roleTracking.eventsAfter(writer, this.origin(context, timestamp), outcome.events, outcome.roleHoldersBefore ?? []);
-        const recorded = await writer.appendEvents([...outcome.events, ...roleEvents]);
-        await this.hooks.inTransaction(recorded);
+        const changeEvents = [...outcome.events, ...roleEvents];
+        const events = this.hooks.tracksAppUsers ? await withAppUserIds(writer, changeEvents) : changeEvents;
+        const recorded = await writer.appendEvents(events);
+        await this.hooks.inTransaction(recorded, () => writer.appTransaction());
         return { result: outcome.result, recorded };
       });
     } catch (error) {
@@ -536,4 +541,16 @@ function tenantGone() {
 
 function notFound(schemas: ResourceSchemas, id: string) {
   return scimErrors.notFound(`${schemas.resourceType.name} "${id}" not found`);
+}
+
+/** A User being created, as the app's linking rule sees it. */
+function existingUserCandidate(context: RequestContext, attributes: ResourceAttributes): ExistingUserCandidate {
+  const userName = attributes['userName'];
+  const externalId = attributes['externalId'];
+  return {
+    tenantId: context.tenantId,
+    userName: typeof userName === 'string' ? userName : '',
+    externalId: typeof externalId === 'string' ? externalId : null,
+    attributes,
+  };
 }

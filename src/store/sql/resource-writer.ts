@@ -3,6 +3,9 @@
  * of one transaction. Where a database lacks RETURNING (MySQL), a change
  * is followed by a read of what it changed, in the same transaction.
  */
+import type { AppTransaction } from '../../events/app-transaction.js';
+import { appTransaction } from './app-transaction.js';
+import { linkedAppUsers, unlinkAppUsers } from './app-user-links.js';
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../../events/event.js';
@@ -118,6 +121,18 @@ export class SqlResourceWriter extends SqlResourceReader implements StoreWriter 
         )}`,
       );
     }
+  }
+
+  appTransaction(): AppTransaction {
+    return appTransaction(this.session(), this.failure);
+  }
+
+  appUserIds(tenantId: string, userIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    return linkedAppUsers(this.session(), tenantId, userIds);
+  }
+
+  unlinkAppUsers(tenantId: string, userIds: readonly string[]): Promise<void> {
+    return unlinkAppUsers(this.session(), tenantId, userIds);
   }
 
   /** Called by the store when the transaction commits or rolls back. */

@@ -7,9 +7,10 @@ import { requestLogMigration } from './0006-request-log.js';
 import { resourcesMigration } from './0007-resources.js';
 import { rolesMigration } from './0009-roles.js';
 import { deletionsMigration } from './0010-deletions.js';
+import { appUserLinksMigration } from './0011-app-user-links.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The whole history, in version order. Append new steps; never edit an applied one. */
-export const sqliteMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, rolesMigration, deletionsMigration]);
+export const sqliteMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, rolesMigration, deletionsMigration, appUserLinksMigration]);
