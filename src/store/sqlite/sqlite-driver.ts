@@ -20,6 +20,12 @@ const CLOSED = 'The SQLite store is closed';
 /** PRAGMA synchronous answers 2 for FULL (see connection.ts). */
 const SYNCHRONOUS_FULL = 2;
 
+/** The values as SQLite binds them: copied only when a boolean needs converting (rare; every statement comes through here). */
+function bound(statement: SqlFragment): readonly unknown[] {
+  for (const value of statement.values) if (typeof value === 'boolean') return sqlParameters(statement, sqliteDialect);
+  return statement.values;
+}
+
 /**
  * Statements on one connection, through its cache of prepared statements
  * (keyed by text: the fragment builder renders the same statement to the
@@ -62,7 +68,7 @@ class SqliteSession implements SqlSession, ImmediateStatements {
   allNow<Row = SqlRow>(statement: SqlFragment): Row[] {
     const prepared = this.prepared(statement);
     try {
-      return prepared.all(...sqlParameters(statement, sqliteDialect)) as Row[];
+      return prepared.all(...bound(statement)) as Row[];
     } catch (error) {
       throw this.counted(error);
     }
@@ -71,7 +77,7 @@ class SqliteSession implements SqlSession, ImmediateStatements {
   firstNow<Row = SqlRow>(statement: SqlFragment): Row | undefined {
     const prepared = this.prepared(statement);
     try {
-      return prepared.get(...sqlParameters(statement, sqliteDialect)) as Row | undefined;
+      return prepared.get(...bound(statement)) as Row | undefined;
     } catch (error) {
       throw this.counted(error);
     }
@@ -80,7 +86,7 @@ class SqliteSession implements SqlSession, ImmediateStatements {
   runNow(statement: SqlFragment): number {
     const prepared = this.prepared(statement);
     try {
-      return prepared.run(...sqlParameters(statement, sqliteDialect)).changes;
+      return prepared.run(...bound(statement)).changes;
     } catch (error) {
       throw this.counted(error);
     }
