@@ -154,46 +154,46 @@ export class TransactionRunner<Open extends OpenTransaction = OpenTransaction> {
     return this.attempts(work, options);
   }
 
-  /** A transaction of its own, run again when the database aborts it for a deadlock or serialization failure. */
+  /**
+   * A transaction of its own, run again when the database aborts it for a
+   * deadlock or serialization failure. One async function for the whole
+   * of it (not one per attempt): each layer is promises on every write.
+   */
   private async attempts<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
+      let session: TransactionSession | undefined;
+      let transaction: Open | undefined;
       try {
-        return await this.once(work, options);
+        const begun = this.driver.begin(options);
+        // Awaited only when the driver had to wait for a connection.
+        transaction = begun instanceof Promise ? await begun : begun;
+        session = new TransactionSession(transaction.statements);
+        let result: T;
+        try {
+          result = await this.running.run({ session, transaction }, work, session);
+        } catch (error) {
+          session.end();
+          await settled(transaction.rollback());
+          // A deadlock the callback caught and went on from (its next statement refused) is still a deadlock: worth another attempt.
+          if (session.failure !== undefined && session.failure !== error && this.driver.isRetryable(session.failure)) throw session.failure;
+          throw error;
+        }
+        session.end();
+        // A callback that swallowed a failed statement must not pass for committed.
+        if (session.failure !== undefined) {
+          await settled(transaction.rollback());
+          throw session.failure;
+        }
+        const committed = transaction.commit();
+        if (!(typeof committed === 'boolean' ? committed : await committed)) throw new Error('The database rolled the transaction back instead of committing it');
+        return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !this.driver.isRetryable(error)) throw error;
-        await delay(retryDelayMs(attempt));
+      } finally {
+        session?.end();
+        transaction?.release();
       }
-    }
-  }
-
-  private async once<T>(work: (session: SqlSession) => Promise<T>, options: WriteOptions): Promise<T> {
-    const begun = this.driver.begin(options);
-    // Awaited only when the driver had to wait for a connection: every await is a promise more per transaction.
-    const transaction = begun instanceof Promise ? await begun : begun;
-    const session = new TransactionSession(transaction.statements);
-    try {
-      let result: T;
-      try {
-        result = await this.running.run({ session, transaction }, work, session);
-      } catch (error) {
-        session.end();
-        await settled(transaction.rollback());
-        // A deadlock the callback caught and went on from (its next statement refused) is still a deadlock: worth another attempt.
-        if (session.failure !== undefined && session.failure !== error && this.driver.isRetryable(session.failure)) throw session.failure;
-        throw error;
-      }
-      session.end();
-      // A callback that swallowed a failed statement must not pass for committed.
-      if (session.failure !== undefined) {
-        await settled(transaction.rollback());
-        throw session.failure;
-      }
-      const committed = transaction.commit();
-      if (!(typeof committed === 'boolean' ? committed : await committed)) throw new Error('The database rolled the transaction back instead of committing it');
-      return result;
-    } finally {
-      session.end();
-      transaction.release();
+      await delay(retryDelayMs(attempt));
     }
   }
 }
