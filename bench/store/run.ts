@@ -18,7 +18,7 @@ const BUILD_ROOT = path.join(REPO_ROOT, '.bench-results', 'store-build');
 const USAGE = `npm run bench:store -- [options]
 
   --src-from DIR    the tree to compare with (DIR/src); without it only this checkout is measured
-  --operations N    operations per kind per process (default 2000)
+  --operations N    operations per kind per process (default 2000, at least 1000)
   --rounds N        processes per tree (default 5)
   --promises        also count the promises each operation creates (one more process per tree)
 `;
@@ -59,7 +59,7 @@ function main(): void {
   }
   const operations = Number(values.operations ?? '2000');
   const rounds = Number(values.rounds ?? '5');
-  if (!Number.isInteger(operations) || operations < 100) throw new RangeError('--operations must be a whole number ≥ 100');
+  if (!Number.isInteger(operations) || operations < 1000) throw new RangeError('--operations must be a whole number ≥ 1000 (the warm-up needs that many ids)');
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError('--rounds must be a whole number ≥ 1');
   const trees: { readonly name: string; readonly buildDir: string }[] = [];
   if (values['src-from'] !== undefined) {
@@ -80,7 +80,7 @@ function main(): void {
     }
   }
   const promiseCounts = new Map<string, Figures>();
-  if (values.promises === true) for (const tree of trees) promiseCounts.set(tree.name, measureOnce(tree.buildDir, Math.min(operations, 500), true));
+  if (values.promises === true) for (const tree of trees) promiseCounts.set(tree.name, measureOnce(tree.buildDir, operations, true));
 
   const kinds = Object.keys(runs.get('after')![0]!);
   const header = ['operation', ...trees.map((tree) => `${tree.name}: CPU µs/op`), ...trees.map((tree) => `${tree.name}: wall µs/op`)];

@@ -16,6 +16,8 @@ import type { Store } from '../../src/store/store.js';
 
 const TENANT = 'default';
 const NOW = '2026-01-01T00:00:00.000Z';
+/** Operations run before each measurement, so the JIT and the statement caches are in their steady state. */
+const WARMUP = 1000;
 
 export interface OperationFigures {
   readonly operations: number;
@@ -35,8 +37,7 @@ const promiseHook = createHook({
 });
 
 async function measure(operations: number, countPromises: boolean, operation: (index: number) => Promise<unknown>): Promise<OperationFigures> {
-  // A short warm-up: the JIT and the statement caches reach their steady state.
-  for (let index = 0; index < Math.min(200, operations); index++) await operation(operations + index);
+  for (let index = 0; index < Math.min(WARMUP, operations); index++) await operation(operations + index);
   if (countPromises) {
     promisesCreated = 0;
     promiseHook.enable();
@@ -71,13 +72,13 @@ async function run(store: Store, operations: number, countPromises: boolean): Pr
   const users = registry.forResourceType('User');
   const groups = registry.forResourceType('Group');
   const userId = (index: number) => `u-${index}`;
-  const total = 2 * operations + 200;
+  const total = 2 * operations + WARMUP;
   const figures: Record<string, OperationFigures> = {};
 
-  figures['insert User'] = await measure(total - 200, countPromises, (index) =>
+  figures['insert User'] = await measure(total - WARMUP, countPromises, (index) =>
     store.transaction((writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'User', id: userId(index), attributes: userAttributes(index, users), passwordHash: undefined, now: NOW })),
   );
-  // The warm-up of the insert used the ids from total - 200 on: every id below total exists now.
+  // The warm-up of the insert used the ids from total - WARMUP on: every id below total exists now.
   const groupAttributes = normalizeResource({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone' }, groups).attributes;
   await store.transaction((writer) => writer.insertResource({ tenantId: TENANT, resourceType: 'Group', id: 'g-1', attributes: groupAttributes, passwordHash: undefined, now: NOW }));
 
