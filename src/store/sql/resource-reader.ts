@@ -6,7 +6,7 @@
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { GroupMembership, KeysetPage, ListQuery, ListResult, MemberType, StoredMember, StoredResource, StoreReader } from '../store.js';
 import type { SqlDialect } from './dialect.js';
-import { joinSql, parameter, quoteSqlString, rawSql, sql, SqlFragment, type SqlParameterValue } from './fragment.js';
+import { joinSql, parameter, parameterList, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from './fragment.js';
 import { keysetPage, SORT_KEY_COLUMN } from './keyset.js';
 import { compileListQuery, totalFromPage, type CompiledListQuery } from './list-query.js';
 import { RESOURCE_SELECT, resourceFromRow, unstorableKey, type ResourceRow } from './resource-rows.js';
@@ -23,19 +23,9 @@ export function chunks<T>(values: readonly T[]): T[][] {
   return slices;
 }
 
-/**
- * `(?, ?, …)`: bound values as an IN list or one row of VALUES. Built as
- * one flat fragment rather than a fragment per value: it is on the path of
- * every write, and each fragment is garbage the moment it is rendered.
- */
+/** `(?, ?, …)`: bound values as an IN list or one row of VALUES (see parameterList). */
 export function inList(values: readonly SqlParameterValue[]): SqlFragment {
-  const parts: (string | { readonly parameter: SqlParameterValue })[] = ['('];
-  for (const [index, value] of values.entries()) {
-    if (index > 0) parts.push(', ');
-    parts.push({ parameter: value });
-  }
-  parts.push(')');
-  return new SqlFragment(parts);
+  return parameterList(values);
 }
 
 /**

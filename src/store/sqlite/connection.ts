@@ -26,7 +26,7 @@ export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'full';
 export class SqliteConnection {
   readonly db: Database.Database;
   private readonly fixed = new Map<string, Database.Statement>();
-  private readonly listing = new Map<string, Database.Statement>();
+  private readonly listing = new Map<string, { readonly statement: Database.Statement; used: boolean }>();
   private readonly listingCapacity: number;
 
   constructor(db: Database.Database, listingCapacity = DEFAULT_LIST_STATEMENT_CACHE_SIZE) {
@@ -44,22 +44,34 @@ export class SqliteConnection {
     return prepared;
   }
 
-  /** A compiled list statement, from the LRU cache. */
+  /**
+   * A compiled statement, from the bounded cache. A hit only marks the
+   * entry as used (it is on the path of every statement; moving it in the
+   * Map's order would be two more Map operations each time); when the cache
+   * is full, the oldest entry used since it was last passed over moves to
+   * the back, and the oldest unused one is evicted (the "second chance"
+   * approximation of least recently used).
+   */
   listingStatement(text: string): Database.Statement {
     const cached = this.listing.get(text);
     if (cached !== undefined) {
-      // Re-inserting moves the entry to the most recently used end of the Map's order.
+      cached.used = true;
+      return cached.statement;
+    }
+    const statement = this.db.prepare(text);
+    if (this.listing.size >= this.listingCapacity) this.evictOne();
+    this.listing.set(text, { statement, used: false });
+    return statement;
+  }
+
+  private evictOne(): void {
+    // Ends: every entry passed over loses its mark, so the second round finds one.
+    for (const [text, entry] of this.listing) {
       this.listing.delete(text);
-      this.listing.set(text, cached);
-      return cached;
+      if (!entry.used) return;
+      entry.used = false;
+      this.listing.set(text, entry);
     }
-    const prepared = this.db.prepare(text);
-    this.listing.set(text, prepared);
-    if (this.listing.size > this.listingCapacity) {
-      const oldest = this.listing.keys().next();
-      if (oldest.done !== true) this.listing.delete(oldest.value);
-    }
-    return prepared;
   }
 
   /** How many list statements are cached (for tests of the bound). */

@@ -3,19 +3,27 @@
  * while a transaction's async callback awaits, another request's code must
  * not issue statements on that connection, or they would join (and commit
  * or roll back with) the wrong transaction.
+ *
+ * A free lock is taken at once (`tryAcquire`), without a promise: most
+ * transactions find it free, and each promise is work on every write.
  */
 export class AsyncMutex {
-  private tail: Promise<void> = Promise.resolve();
+  private locked = false;
+  /** Who waits, in order; releasing hands the lock straight to the first. */
+  private readonly waiting: ((release: () => void) => void)[] = [];
+
+  /** The lock now, or undefined when it is held (or others already wait for it). */
+  tryAcquire(): (() => void) | undefined {
+    if (this.locked) return undefined;
+    this.locked = true;
+    return this.releaser();
+  }
 
   /** Waits for the lock; the returned function releases it (call it exactly once). */
-  async acquire(): Promise<() => void> {
-    const previous = this.tail;
-    let release: () => void = () => undefined;
-    this.tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    return release;
+  acquire(): Promise<() => void> {
+    const release = this.tryAcquire();
+    if (release !== undefined) return Promise.resolve(release);
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   async run<T>(work: () => Promise<T> | T): Promise<T> {
@@ -25,5 +33,16 @@ export class AsyncMutex {
     } finally {
       release();
     }
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next === undefined) this.locked = false;
+      else next(this.releaser());
+    };
   }
 }

@@ -7,23 +7,33 @@
  */
 import Database from 'better-sqlite3';
 import { sqliteDialect } from '../sql/dialects/sqlite.js';
-import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
+import { sql, sqlParameters, sqlText, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
-import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
+import { TransactionRunner, type ImmediateStatements, type OpenTransaction } from '../sql/transactions.js';
 import type { SqliteConnection } from './connection.js';
 import { AsyncMutex } from './mutex.js';
 import { openSqliteSnapshot, sqliteErrorKind } from './sqlite-read-access.js';
 
+const CLOSED = 'The SQLite store is closed';
+
 /** PRAGMA synchronous answers 2 for FULL (see connection.ts). */
 const SYNCHRONOUS_FULL = 2;
+
+/** The values as SQLite binds them: copied only when a boolean needs converting (rare; every statement comes through here). */
+function bound(statement: SqlFragment): readonly unknown[] {
+  for (const value of statement.values) if (typeof value === 'boolean') return sqlParameters(statement, sqliteDialect);
+  return statement.values;
+}
 
 /**
  * Statements on one connection, through its cache of prepared statements
  * (keyed by text: the fragment builder renders the same statement to the
- * same text every time).
+ * same text every time). better-sqlite3 runs a statement to completion
+ * before it returns, so each runs at once: `allNow`/`firstNow`/`runNow` for
+ * a transaction's session, and one settled promise for a committed read.
  */
-class SqliteSession implements SqlSession {
+class SqliteSession implements SqlSession, ImmediateStatements {
   readonly dialect = sqliteDialect;
 
   constructor(
@@ -31,28 +41,70 @@ class SqliteSession implements SqlSession {
     private readonly errors: StatementErrorTally,
   ) {}
 
-  async all<Row = SqlRow>(statement: SqlFragment): Promise<Row[]> {
-    return this.execute(statement, (prepared, parameters) => prepared.all(...parameters) as Row[]);
-  }
-
-  async first<Row = SqlRow>(statement: SqlFragment): Promise<Row | undefined> {
-    return this.execute(statement, (prepared, parameters) => prepared.get(...parameters) as Row | undefined);
-  }
-
-  async run(statement: SqlFragment): Promise<number> {
-    return this.execute(statement, (prepared, parameters) => prepared.run(...parameters).changes);
-  }
-
-  private execute<T>(statement: SqlFragment, step: (prepared: Database.Statement, parameters: readonly unknown[]) => T): T {
-    const connection = this.connection();
-    const { text, parameters } = renderSql(statement, sqliteDialect);
+  all<Row = SqlRow>(statement: SqlFragment): Promise<Row[]> {
     try {
-      return step(connection.listingStatement(text), parameters);
+      return Promise.resolve(this.allNow<Row>(statement));
     } catch (error) {
-      // Counted as the database said it (metrics), whatever store logic makes of it.
-      if (error instanceof Database.SqliteError) this.errors.record(sqliteErrorKind(error));
-      throw error;
+      return Promise.reject(error);
     }
+  }
+
+  first<Row = SqlRow>(statement: SqlFragment): Promise<Row | undefined> {
+    try {
+      return Promise.resolve(this.firstNow<Row>(statement));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  run(statement: SqlFragment): Promise<number> {
+    try {
+      return Promise.resolve(this.runNow(statement));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  allNow<Row = SqlRow>(statement: SqlFragment): Row[] {
+    const prepared = this.prepared(statement);
+    try {
+      return prepared.all(...bound(statement)) as Row[];
+    } catch (error) {
+      throw this.counted(error);
+    }
+  }
+
+  firstNow<Row = SqlRow>(statement: SqlFragment): Row | undefined {
+    const prepared = this.prepared(statement);
+    try {
+      return prepared.get(...bound(statement)) as Row | undefined;
+    } catch (error) {
+      throw this.counted(error);
+    }
+  }
+
+  runNow(statement: SqlFragment): number {
+    const prepared = this.prepared(statement);
+    try {
+      return prepared.run(...bound(statement)).changes;
+    } catch (error) {
+      throw this.counted(error);
+    }
+  }
+
+  private prepared(statement: SqlFragment): Database.Statement {
+    const connection = this.connection();
+    try {
+      return connection.listingStatement(sqlText(statement, sqliteDialect));
+    } catch (error) {
+      throw this.counted(error);
+    }
+  }
+
+  /** Counted as the database said it (metrics), whatever store logic makes of it. */
+  private counted(error: unknown): unknown {
+    if (error instanceof Database.SqliteError) this.errors.record(sqliteErrorKind(error));
+    return error;
   }
 }
 
@@ -148,9 +200,9 @@ export class SqliteSessions implements SqlDriver {
     return this.transactions.current() ?? this.readerSession;
   }
 
-  async write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T> {
+  write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T> {
     // Checked before queueing too, so a write after close() fails at once instead of behind the close.
-    if (this.transactions.current() === undefined) this.assertOpen();
+    if (this.closed && this.transactions.current() === undefined) return Promise.reject(new TypeError(CLOSED));
     return this.transactions.write(work, options);
   }
 
@@ -198,8 +250,14 @@ export class SqliteSessions implements SqlDriver {
     return this.closing;
   }
 
-  private async begin({ sync = true }: WriteOptions): Promise<OpenTransaction> {
-    const release = await this.mutex.acquire();
+  /** The writer lock at once when it is free (the common case: no promise), else in turn. */
+  private begin(options: WriteOptions): OpenTransaction | Promise<OpenTransaction> {
+    const release = this.mutex.tryAcquire();
+    if (release !== undefined) return this.beginLocked(options, release);
+    return this.mutex.acquire().then((queued) => this.beginLocked(options, queued));
+  }
+
+  private beginLocked({ sync = true }: WriteOptions, release: () => void): OpenTransaction {
     const db = this.writer.db;
     // `sync: false` commits without waiting for the disk even under
     // synchronous=FULL, where each request log batch would otherwise block
@@ -216,7 +274,7 @@ export class SqliteSessions implements SqlDriver {
       if (relaxed) db.pragma('synchronous = NORMAL');
       // IMMEDIATE takes the write lock now, so the transaction cannot fail
       // later with SQLITE_BUSY when it first writes.
-      db.exec('BEGIN IMMEDIATE');
+      this.writer.statement('BEGIN IMMEDIATE').run();
     } catch (error) {
       if (error instanceof Database.SqliteError) this.errors.record(sqliteErrorKind(error));
       finish();
@@ -224,9 +282,9 @@ export class SqliteSessions implements SqlDriver {
     }
     return {
       statements: this.writerSession,
-      commit: async () => {
+      commit: () => {
         try {
-          db.exec('COMMIT');
+          this.writer.statement('COMMIT').run();
         } catch (error) {
           if (error instanceof Database.SqliteError) this.errors.record(sqliteErrorKind(error));
           // A COMMIT that fails with SQLITE_BUSY leaves the transaction open.
@@ -235,7 +293,7 @@ export class SqliteSessions implements SqlDriver {
         }
         return true;
       },
-      rollback: async () => {
+      rollback: () => {
         // SQLite may already have rolled back (on SQLITE_FULL, say).
         if (db.inTransaction) db.exec('ROLLBACK');
       },
@@ -249,6 +307,6 @@ export class SqliteSessions implements SqlDriver {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new TypeError('The SQLite store is closed');
+    if (this.closed) throw new TypeError(CLOSED);
   }
 }
