@@ -163,8 +163,9 @@ describe.skipIf(!available)('PostgreSQL store: two instances on one database', (
       });
     const results = await Promise.all([crossing(first, 'u1', 'u2'), crossing(second, 'u2', 'u1')]);
     expect(results).toEqual(['u2', 'u1']);
-    // Two first attempts, one of them aborted and run again.
-    expect(attempts).toBe(3);
+    // Two first attempts, one of them aborted and run again (on a loaded machine the
+    // retried one may collide once more before it gets through: at least three runs).
+    expect(attempts).toBeGreaterThanOrEqual(3);
     expect((await first.reader.getResource(TENANT, 'User', 'u1'))?.version).toBe(2);
     expect((await first.reader.getResource(TENANT, 'User', 'u2'))?.version).toBe(2);
   });

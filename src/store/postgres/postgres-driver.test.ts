@@ -91,8 +91,9 @@ describe.skipIf(!available)('PostgreSQL driver (PostgresSessions)', () => {
         await renameTenant(session, second, `by ${first}`);
       });
     await Promise.all([crossing('a', 'b'), crossing('b', 'a')]);
-    expect(runs).toBe(3);
-    expect(sessions.statementErrors().get('sqlstate_40')).toBe(1);
+    // At least one run again; a loaded machine may make the retried one collide once more.
+    expect(runs).toBeGreaterThanOrEqual(3);
+    expect(sessions.statementErrors().get('sqlstate_40')).toBe(runs - 2);
     const names = await sessions.committed().all<{ name: string }>(sql`SELECT name FROM tenants ORDER BY id`);
     // The retried transaction ran last, so both of its updates stand.
     expect(new Set(names.map((row) => row.name)).size).toBe(1);
@@ -119,7 +120,7 @@ describe.skipIf(!available)('PostgreSQL driver (PostgresSessions)', () => {
         await session.run(sql`SELECT 1`);
       });
     await Promise.all([crossing('a', 'b'), crossing('b', 'a')]);
-    expect(runs).toBe(3);
+    expect(runs).toBeGreaterThanOrEqual(3);
   });
 
   it('does not commit a transaction whose callback swallowed a failed statement: the failure is thrown and nothing stays', async () => {
