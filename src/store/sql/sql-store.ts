@@ -5,7 +5,6 @@
  * request log). openSqliteStore and openPostgresStore only open the
  * connections, migrate, and hand both over.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
@@ -74,9 +73,6 @@ export class SqlStore implements Store {
   readonly sql: SqlReadAccess;
   protected readonly driver: SqlDriver;
   private readonly parts: SqlStoreParts;
-  /** Marks the async context of a running `transaction`, to refuse a nested one (it would deadlock on SQLite and silently join elsewhere). */
-  private readonly inTransaction = new AsyncLocalStorage<true>();
-
   constructor(settings: SqlStoreSettings) {
     this.driver = settings.driver;
     this.parts = settings.parts;
@@ -95,7 +91,9 @@ export class SqlStore implements Store {
   }
 
   async transaction<T>(work: (writer: StoreWriter) => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore() !== undefined) {
+    // The driver's own look at the async context (one per transaction is enough): inside any
+    // running transaction, `current()` is that transaction's session, not the committed one.
+    if (this.driver.current() !== this.driver.committed()) {
       throw new TypeError('store.transaction was called inside a transaction; use the writer passed to the outer callback');
     }
     // A new writer per attempt: a transaction the database aborted is run again from scratch.
@@ -105,7 +103,7 @@ export class SqlStore implements Store {
         attempt.writer?.end();
         const writer = this.parts.writer(session);
         attempt.writer = writer;
-        const result = await this.inTransaction.run(true, () => work(writer));
+        const result = await work(writer);
         // The count rows last, so their row locks are held only for the commit. A writer
         // whose statement failed (the callback swallowed it) throws that failure here, as
         // its caller was told it (a taken userName is a 409, not a database error).
