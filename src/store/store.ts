@@ -12,6 +12,7 @@ import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
 import type { RequestLogStore } from '../request-log/entry.js';
 import type { SqlReadAccess } from './sql/read-access.js';
+import type { SchemaDeclarationStore } from './schema-declarations.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -237,6 +238,8 @@ export interface Store {
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
   readonly webhooks: WebhookStore;
+  /** Each tenant's declared extension schemas and its policy for undeclared ones. */
+  readonly schemaDeclarations: SchemaDeclarationStore;
   /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
   readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */

@@ -57,6 +57,7 @@ describe('admin API OpenAPI document', () => {
       tenants: scimitar.tenants,
       tokens: scimitar.tokens,
       resources: scimitar.resources,
+      tenantSchemas: scimitar.tenantSchemas,
       events: new EventFeed({ events: scimitar.store.events, notifier: scimitar.notifier, retentionDays: 7 }),
       webhooks: scimitar.webhooks,
       requestLog: scimitar.requestLog,

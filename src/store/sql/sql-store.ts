@@ -16,6 +16,8 @@ import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js
 import { SqlResourceReader } from './resource-reader.js';
 import { SqlResourceWriter } from './resource-writer.js';
 import { SqlTenantStore } from './tenant-store.js';
+import { SqlSchemaDeclarationStore } from './schema-declaration-store.js';
+import type { SchemaDeclarationStore } from '../schema-declarations.js';
 import { SqlWebhookStore } from './webhook-store.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
@@ -49,6 +51,7 @@ export interface SqlStoreParts {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly schemaDeclarations: SchemaDeclarationStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
 }
@@ -63,6 +66,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     webhooks: new SqlWebhookStore(driver),
     requestLog: new SqlRequestLogStore(driver),
     eventHistory: new SqlEventHistoryStore(driver),
+    schemaDeclarations: new SqlSchemaDeclarationStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }
@@ -83,6 +87,7 @@ export class SqlStore implements Store {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly schemaDeclarations: SchemaDeclarationStore;
   readonly credentialChanges: CredentialChanges | undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   readonly sql: SqlReadAccess;
@@ -101,6 +106,7 @@ export class SqlStore implements Store {
     this.webhooks = settings.parts.webhooks;
     this.requestLog = settings.parts.requestLog;
     this.eventHistory = settings.parts.eventHistory;
+    this.schemaDeclarations = settings.parts.schemaDeclarations;
     this.credentialChanges = settings.credentialChanges;
     this.migrations = settings.migrations;
     this.sql = driverReadAccess(settings.driver);
