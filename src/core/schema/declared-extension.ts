@@ -46,7 +46,7 @@ export function parseDeclaredExtension(body: unknown, registry: SchemaRegistry):
   if (resourceType === undefined) {
     throw scimErrors.invalidValue(`"resourceType" "${resourceTypeName}" is not one of ${registry.resourceTypes.map((type) => `"${type.name}"`).join(', ')}`);
   }
-  const name = declaration['name'] === undefined ? (id.split(':').at(-2) ?? id) : text(declaration['name'], '"name"');
+  const name = declaration['name'] === undefined ? nameFromUrn(id) : text(declaration['name'], '"name"');
   const description = declaration['description'] === undefined ? '' : text(declaration['description'], '"description"');
   const rawAttributes = declaration['attributes'];
   if (!Array.isArray(rawAttributes) || rawAttributes.length === 0) throw scimErrors.invalidValue('"attributes" must be a non-empty array of attribute declarations');
@@ -94,6 +94,12 @@ function readAttributes(list: readonly unknown[], where: string, checkName: (nam
     if (subList.length > DECLARATION_LIMITS.maxSubAttributes) throw scimErrors.invalidValue(`${where}[${index}].subAttributes may hold at most ${DECLARATION_LIMITS.maxSubAttributes}`);
     return complex(name, readAttributes(subList, `${where}[${index}].subAttributes`, () => undefined, true), options);
   });
+}
+
+/** `urn:…:CustomExtensionName:2.0:User` → `CustomExtensionName`: the last segment before the version and the resource type. */
+function nameFromUrn(urn: string): string {
+  const segments = urn.split(':').slice(2, -1).filter((segment) => !/^\d+(\.\d+)*$/.test(segment));
+  return segments.at(-1) ?? urn;
 }
 
 function object(value: unknown, label: string): Record<string, unknown> {
