@@ -139,12 +139,28 @@ function canonical(value: unknown, label: string): { canonicalValues?: readonly 
  * fit, so changing them is refused while values exist, unless forced.
  */
 export function incompatibleChanges(before: SchemaDefinition, after: SchemaDefinition): string[] {
-  const changed: string[] = [];
-  for (const old of before.attributes) {
-    const next = after.attributes.find((candidate) => candidate.name.toLowerCase() === old.name.toLowerCase());
-    if (next === undefined || next.type !== old.type || next.multiValued !== old.multiValued || JSON.stringify(next.subAttributes ?? []) !== JSON.stringify(old.subAttributes ?? [])) {
-      changed.push(old.name);
-    }
-  }
-  return changed;
+  return before.attributes.filter((old) => !keepsValuesOf(old, after.attributes)).map((old) => old.name);
+}
+
+/** Whether values of `old` still fit the attribute of the same name among `candidates` (same type and plurality, every sub-attribute kept alike). */
+function keepsValuesOf(old: AttributeDefinition, candidates: readonly AttributeDefinition[]): boolean {
+  const next = candidates.find((candidate) => candidate.name.toLowerCase() === old.name.toLowerCase());
+  if (next === undefined || next.type !== old.type || next.multiValued !== old.multiValued) return false;
+  return (old.subAttributes ?? []).every((sub) => keepsValuesOf(sub, next.subAttributes ?? []));
+}
+
+/**
+ * An attribute read back from storage, rebuilt with the same builder as a
+ * fresh declaration: a JSON column may reorder keys (PostgreSQL's jsonb
+ * does), and /Schemas should not depend on the database.
+ */
+export function reviveDeclaredAttribute(stored: AttributeDefinition): AttributeDefinition {
+  const options = {
+    multiValued: stored.multiValued,
+    required: stored.required,
+    caseExact: stored.caseExact,
+    description: stored.description,
+    ...(stored.canonicalValues !== undefined ? { canonicalValues: Object.freeze([...stored.canonicalValues]) } : {}),
+  };
+  return stored.subAttributes === undefined ? attribute(stored.name, stored.type, options) : complex(stored.name, stored.subAttributes.map(reviveDeclaredAttribute), options);
 }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UndeclaredExtensionPolicy } from '../../core/resource/undeclared-extensions.js';
 import type { AttributeDefinition, ResourceTypeName } from '../../core/schema/attribute.js';
+import { reviveDeclaredAttribute } from '../../core/schema/declared-extension.js';
 import { canonicalTimestamp } from '../rows.js';
 import type { SchemaDeclarationStore, StoredSchemaDeclaration } from '../schema-declarations.js';
 import { joinSql, parameter, sql } from './fragment.js';
@@ -39,7 +40,7 @@ export class SqlSchemaDeclarationStore implements SchemaDeclarationStore {
       resourceType: row.resource_type as ResourceTypeName,
       name: row.name,
       description: row.description,
-      attributes: dialect.decodeJson(row.attributes) as AttributeDefinition[],
+      attributes: (dialect.decodeJson(row.attributes) as AttributeDefinition[]).map(reviveDeclaredAttribute),
       updatedAt: row.updated_at,
     }));
   }
