@@ -100,6 +100,10 @@ describe('admin API OpenAPI document', () => {
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}/replay`,
         `POST ${ADMIN}/tenants/{tenant}/webhooks/{webhookId}/replay-failed`,
         `GET ${ADMIN}/tenants/{tenant}/access-report`,
+        `GET ${ADMIN}/tenants/{tenant}/schemas`,
+        `POST ${ADMIN}/tenants/{tenant}/schemas`,
+        `PATCH ${ADMIN}/tenants/{tenant}/schemas`,
+        `DELETE ${ADMIN}/tenants/{tenant}/schemas/{schemaId}`,
       ].sort(),
     );
   });
