@@ -12,6 +12,7 @@ import { describeListingContract } from './listing.contract.js';
 import { describeMemberContract } from './members.contract.js';
 import { describeRequestLogContract } from './request-log.contract.js';
 import { describeResourceContract } from './resources.contract.js';
+import { describeSchemaDeclarationContract } from './schema-declarations.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
 import { describeWebhookContract } from './webhooks.contract.js';
@@ -31,5 +32,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeEventContract(open);
     describeRequestLogContract(open);
     describeWebhookContract(open);
+    describeSchemaDeclarationContract(open);
   });
 }
