@@ -10,8 +10,8 @@ CREATE TABLE tenant_schema_extensions (
   schema_key text COLLATE "C" NOT NULL,
   schema_id text COLLATE "C" NOT NULL,
   resource_type text COLLATE "C" NOT NULL,
-  name text NOT NULL,
-  description text NOT NULL,
+  name text COLLATE "C" NOT NULL,
+  description text COLLATE "C" NOT NULL,
   attributes jsonb NOT NULL,
   updated_at text COLLATE "C" NOT NULL,
   PRIMARY KEY (tenant_id, schema_key)
@@ -19,7 +19,7 @@ CREATE TABLE tenant_schema_extensions (
 
 CREATE TABLE tenant_schema_settings (
   tenant_id text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
-  undeclared_extensions text NOT NULL CHECK (undeclared_extensions IN ('keep', 'reject'))
+  undeclared_extensions text COLLATE "C" NOT NULL CHECK (undeclared_extensions IN ('keep', 'reject'))
 );
 
 CREATE TABLE tenant_schema_changes (
