@@ -1,3 +1,4 @@
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config';
 
@@ -5,6 +6,25 @@ import { configDefaults, defineConfig, type ViteUserConfig } from 'vitest/config
 const postgresUrl = process.env['SCIMITAR_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** CI sets this: an unreachable PostgreSQL is then a failure, not a skip. */
 const postgresRequired = process.env['SCIMITAR_REQUIRE_POSTGRES'] === '1';
+
+/** Where the MariaDB (or MySQL) runs of the suites connect: a server and an existing database to connect to. */
+const mysqlUrl = process.env['SCIMITAR_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+/** CI sets this: an unreachable MariaDB is then a failure, not a skip. */
+const mariadbRequired = process.env['SCIMITAR_REQUIRE_MARIADB'] === '1';
+
+async function mariadbReachable(): Promise<boolean> {
+  try {
+    const connection = await mysql.createConnection({ uri: mysqlUrl, connectTimeout: 2000 });
+    try {
+      await connection.query('SELECT 1');
+      return true;
+    } finally {
+      await connection.end();
+    }
+  } catch {
+    return false;
+  }
+}
 
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
@@ -51,6 +71,12 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
     if (postgresRequired) throw new Error(`${message} SCIMITAR_REQUIRE_POSTGRES=1 makes this a failure.`);
     process.stderr.write(`\n[scimitar] ${message}\n\n`);
   }
+  const withMariadb = await mariadbReachable();
+  if (!withMariadb) {
+    const message = `MariaDB at ${new URL(mysqlUrl).host} is not reachable: the MariaDB runs of the HTTP suites are SKIPPED (set SCIMITAR_TEST_MYSQL_URL to run them).`;
+    if (mariadbRequired) throw new Error(`${message} SCIMITAR_REQUIRE_MARIADB=1 makes this a failure.`);
+    process.stderr.write(`\n[scimitar] ${message}\n\n`);
+  }
   return {
     test: {
       // SQLite files live in per-test temp directories and PostgreSQL runs get a
@@ -58,7 +84,7 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       pool: 'forks',
       testTimeout: 30_000,
       hookTimeout: 60_000,
-      env: { SCIMITAR_TEST_DATABASE_URL: postgresUrl, ...(withPostgres ? { SCIMITAR_TEST_POSTGRES: '1' } : {}) },
+      env: { SCIMITAR_TEST_DATABASE_URL: postgresUrl, SCIMITAR_TEST_MYSQL_URL: mysqlUrl, ...(withPostgres ? { SCIMITAR_TEST_POSTGRES: '1' } : {}), ...(withMariadb ? { SCIMITAR_TEST_MARIADB: '1' } : {}) },
       projects: [
         {
           extends: true as const,
@@ -66,6 +92,9 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
         },
         ...(withPostgres
           ? [{ extends: true as const, test: { name: 'http-on-postgres', include: SUITES_ON_EVERY_STORE, env: { SCIMITAR_TEST_STORE: 'postgres' } } }]
+          : []),
+        ...(withMariadb
+          ? [{ extends: true as const, test: { name: 'http-on-mariadb', include: SUITES_ON_EVERY_STORE, env: { SCIMITAR_TEST_STORE: 'mariadb' } } }]
           : []),
       ],
     },

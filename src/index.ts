@@ -17,6 +17,7 @@ export { createDefaultRegistry, SchemaRegistry, ResourceSchemas, type SchemaExte
 export type { SchemaResolver } from './core/schema/schema-resolver.js';
 export type { SchemaOptions } from './app/schema-registry.js';
 export { runCli, type CliOptions } from './cli/program.js';
+export { defineResourceType, type CustomResourceType, type CustomResourceTypeOptions, type ResourceTypeFacts } from './core/schema/resource-types.js';
 export { attribute, complex, multiValuedComplex, type AttributeDefinition, type SchemaDefinition } from './core/schema/attribute.js';
 export type { Store, StoreReader, StoreWriter, TenantStore, StoredResource } from './store/store.js';
 export { EVENT_TYPES, MAX_MEMBERS_PER_EVENT, type EventType, type ScimitarEvent, type EventData, type EventMember } from './events/event.js';

@@ -226,7 +226,7 @@ export const eventSchema: JsonSchema = {
     timestamp,
     tenant: { type: 'string' },
     sequence: { type: 'integer', minimum: 1 },
-    resourceType: { type: 'string', enum: ['User', 'Group'] },
+    resourceType: { type: 'string', description: 'User, Group, or a resource type the embedding app registered.' },
     resourceId: { type: 'string' },
     externalId: { type: ['string', 'null'] },
     data: {
@@ -237,7 +237,7 @@ export const eventSchema: JsonSchema = {
         changedAttributes: { type: 'array', items: { type: 'string' } },
         members: {
           type: 'array',
-          items: { type: 'object', required: ['value', 'type'], properties: { value: { type: 'string' }, type: { type: 'string', enum: ['User', 'Group'] } } },
+          items: { type: 'object', required: ['value', 'type'], properties: { value: { type: 'string' }, type: { type: 'string' } } },
         },
       },
     },

@@ -1,6 +1,7 @@
-/** Opens the store the configuration names: SQLite (embedded default) or PostgreSQL. */
+/** Opens the store the configuration names: SQLite (embedded default), PostgreSQL or MySQL/MariaDB. */
 import type { DatabaseConfig } from '../config/config.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
+import { openMysqlStore } from '../store/mysql/index.js';
 import { openPostgresStore } from '../store/postgres/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
@@ -16,6 +17,8 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
         poolSize: database.poolSize,
         statementTimeoutMs: database.statementTimeoutMs,
       });
+    case 'mysql':
+      return openMysqlStore({ url: database.url, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs });
   }
 }
 
@@ -23,5 +26,6 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
 export function describeDatabase(database: DatabaseConfig): string {
   if (database.kind === 'sqlite') return `SQLite at ${database.filename}`;
   const url = new URL(database.url);
+  if (database.kind === 'mysql') return `MySQL at ${url.hostname}:${url.port || '3306'}${url.pathname}`;
   return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
 }

@@ -154,7 +154,7 @@ export interface ScimitarOverrides extends SchemaOptions {
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
   const registry = buildSchemaRegistry(overrides);
   const now = overrides.now ?? (() => new Date());
-  // Before the store opens: with PostgreSQL and no SCIMITAR_SECRET this stops the start.
+  // Before the store opens: with PostgreSQL or MySQL and no SCIMITAR_SECRET this stops the start.
   const secret = loadServerSecret(config.secret, config.database);
   const store = await openStore(config.database, registry);
   try {

@@ -4,7 +4,7 @@
  * SCIMITAR_SECRET wins. Without it, an SQLite deployment gets a key
  * generated on first use into `<database file>.secret` (mode 0600) and
  * reused afterwards, so the one-command start needs no setup. PostgreSQL
- * requires SCIMITAR_SECRET: several instances share the database, and a key
+ * and MySQL require SCIMITAR_SECRET: several instances share the database, and a key
  * file on one machine would make the tokens it hashed unusable on the others.
  */
 import { randomBytes } from 'node:crypto';
@@ -29,8 +29,8 @@ export function secretFileFor(sqliteFilename: string): string {
 
 export function loadServerSecret(configured: string | undefined, database: DatabaseConfig): ServerSecret {
   if (configured !== undefined) return { value: configured, source: 'environment', file: undefined };
-  if (database.kind === 'postgres') {
-    throw new ConfigError('SCIMITAR_SECRET', 'is required with PostgreSQL: every instance must hash tokens with the same key');
+  if (database.kind !== 'sqlite') {
+    throw new ConfigError('SCIMITAR_SECRET', `is required with ${database.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}: every instance must hash tokens with the same key`);
   }
   return readOrCreateKeyFile(secretFileFor(database.filename));
 }

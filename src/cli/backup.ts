@@ -17,12 +17,12 @@ import { print } from './output.js';
 export function registerBackupCommand(program: Command): void {
   program
     .command('backup')
-    .description('Copy the live SQLite database to <file> (consistent, while the server runs); PostgreSQL: use pg_dump')
+    .description('Copy the live SQLite database to <file> (consistent, while the server runs); PostgreSQL: use pg_dump, MySQL: mysqldump')
     .argument('<file>', 'where to write the copy (must not exist yet)')
     .action(async (file: string) => {
       const config = loadConfig();
       if (config.database.kind !== 'sqlite') {
-        throw new UsageError('backup copies an SQLite database; for PostgreSQL use pg_dump or your provider\'s snapshots (see docs/operations.md)');
+        throw new UsageError('backup copies an SQLite database; for PostgreSQL use pg_dump, for MySQL/MariaDB mysqldump --single-transaction, or your provider\'s snapshots (see docs/operations.md)');
       }
       const target = path.resolve(file);
       if (existsSync(target)) throw new UsageError(`${target} exists; give a new file name`);

@@ -1,12 +1,14 @@
 /**
- * `scimitar users list|show` and `scimitar groups list|show`: a tenant's
- * directory read through the same ResourceService and SCIM list parsing as
- * the server, so --filter takes exactly what GET /Users?filter= takes.
+ * `scimitar users list|show`, `scimitar groups list|show` (one command per
+ * resource type, named by its collection): a tenant's directory read
+ * through the same ResourceService and SCIM list parsing as the server, so
+ * --filter takes exactly what GET /Users?filter= takes.
  */
 import type { Command } from 'commander';
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import { listResponse, parseListQuery, parseProjectionQuery } from '../core/list/index.js';
 import type { ResourceTypeName } from '../core/schema/attribute.js';
+import { BUILT_IN_RESOURCE_TYPES, type ResourceTypeFacts } from '../core/schema/resource-types.js';
 import { tenantScimBaseUrl } from '../tenancy/tenant-urls.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
 import type { CliContext, CliContexts } from './cli-context.js';
@@ -37,7 +39,23 @@ function primaryEmail(resource: Resource): unknown {
   return primary['value'];
 }
 
-const COLUMNS: Readonly<Record<ResourceTypeName, readonly Column<Resource>[]>> = {
+/** How a type's list reads as a table, and an example filter for its --help; a type not listed here gets GENERIC_LISTING. */
+interface Listing {
+  readonly columns: readonly Column<Resource>[];
+  readonly exampleFilter: string;
+}
+
+const GENERIC_LISTING: Listing = {
+  columns: [
+    { header: 'ID', value: (resource) => resource['id'] },
+    { header: 'DISPLAY NAME', value: (resource) => resource['displayName'] },
+    { header: 'EXTERNAL ID', value: (resource) => resource['externalId'] },
+    { header: 'LAST MODIFIED', value: (resource) => formatTimestamp(meta(resource, 'lastModified')) },
+  ],
+  exampleFilter: 'externalId eq "42"',
+};
+
+const COLUMNS: Readonly<Partial<Record<ResourceTypeName, readonly Column<Resource>[]>>> = {
   User: [
     { header: 'ID', value: (user) => user['id'] },
     { header: 'USERNAME', value: (user) => user['userName'] },
@@ -56,21 +74,37 @@ const COLUMNS: Readonly<Record<ResourceTypeName, readonly Column<Resource>[]>> =
   ],
 };
 
+const EXAMPLE_FILTERS: Readonly<Partial<Record<ResourceTypeName, string>>> = {
+  User: 'userName sw "j" and active eq true',
+  Group: 'displayName eq "Engineering"',
+};
+
+function listingOf(type: ResourceTypeName): Listing {
+  return { columns: COLUMNS[type] ?? GENERIC_LISTING.columns, exampleFilter: EXAMPLE_FILTERS[type] ?? GENERIC_LISTING.exampleFilter };
+}
+
+/** Commands only some types have, by type. */
+const EXTRA_COMMANDS: Readonly<Partial<Record<ResourceTypeName, (command: Command, contexts: CliContexts) => void>>> = {
+  User: registerUserHistoryCommand,
+};
+
 async function requestContext(context: CliContext, tenantId: string) {
   // An unknown tenant is "not found", not an empty directory.
   await context.services.tenants.get(tenantId);
   return { tenantId, baseUrl: tenantScimBaseUrl(context.origin, tenantId) };
 }
 
-function registerResourceCommands(program: Command, type: ResourceTypeName, name: 'users' | 'groups', { withCliContext }: CliContexts): Command {
+function registerResourceCommands(program: Command, facts: ResourceTypeFacts, { withCliContext }: CliContexts): Command {
+  const type = facts.name;
   const typePlural = `${type}s`;
-  const group = program.command(name).description(`Read a tenant's ${typePlural} (read-only; identity providers write them over SCIM)`);
+  const listing = listingOf(type);
+  const group = program.command(facts.collection).description(`Read a tenant's ${typePlural} (read-only; identity providers write them over SCIM)`);
 
   group
     .command('list')
     .description(`List ${typePlural}, optionally filtered with a SCIM filter`)
     .option('-t, --tenant <tenant>', 'tenant id', parseTenantId, DEFAULT_TENANT_ID)
-    .option('-f, --filter <filter>', `a SCIM filter, e.g. ${type === 'User' ? 'userName sw "j" and active eq true' : 'displayName eq "Engineering"'}`)
+    .option('-f, --filter <filter>', `a SCIM filter, e.g. ${listing.exampleFilter}`)
     .option('--sort-by <attribute>', 'attribute to sort by')
     .option('--sort-order <order>', 'ascending or descending')
     .option('--start-index <n>', '1-based index of the first result', parsePositiveInteger)
@@ -87,7 +121,7 @@ function registerResourceCommands(program: Command, type: ResourceTypeName, name
         );
         const page = await context.services.resources.list(scimContext, type, listRequest);
         if (options.json) return printJson(listResponse(page.resources, page.totalResults, listRequest.startIndex));
-        if (page.resources.length > 0) print(formatTable(page.resources, COLUMNS[type]));
+        if (page.resources.length > 0) print(formatTable(page.resources, listing.columns));
         const first = page.resources.length === 0 ? 0 : listRequest.startIndex;
         const last = page.resources.length === 0 ? 0 : listRequest.startIndex + page.resources.length - 1;
         const total = plural(page.totalResults, type.toLowerCase());
@@ -113,7 +147,10 @@ function registerResourceCommands(program: Command, type: ResourceTypeName, name
   return group;
 }
 
-export function registerDirectoryCommands(program: Command, contexts: CliContexts): void {
-  registerUserHistoryCommand(registerResourceCommands(program, 'User', 'users', contexts), contexts);
-  registerResourceCommands(program, 'Group', 'groups', contexts);
+/** The commands are registered before any configuration is read, so they cover the built-in types unless told others. */
+export function registerDirectoryCommands(program: Command, contexts: CliContexts, types: readonly ResourceTypeFacts[] = BUILT_IN_RESOURCE_TYPES): void {
+  for (const facts of types) {
+    const command = registerResourceCommands(program, facts, contexts);
+    EXTRA_COMMANDS[facts.name]?.(command, contexts);
+  }
 }

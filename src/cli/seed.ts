@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
+import { groupResourceType, userResourceType } from '../core/schema/resource-types.js';
 import type { MemberRef, Store } from '../store/store.js';
 import { parseTenantId } from './arguments.js';
 import { UsageError } from './cli-errors.js';
@@ -63,7 +64,7 @@ export async function seedTenant(store: Store, options: SeedRequest): Promise<{ 
         const number = String(index + 1).padStart(String(options.users).length, '0');
         await writer.insertResource({
           tenantId: options.tenant,
-          resourceType: 'User',
+          resourceType: userResourceType.name,
           id,
           attributes: {
             schemas: [USER_SCHEMA],
@@ -89,7 +90,7 @@ export async function seedTenant(store: Store, options: SeedRequest): Promise<{ 
         const id = randomUUID();
         await writer.insertResource({
           tenantId: options.tenant,
-          resourceType: 'Group',
+          resourceType: groupResourceType.name,
           id,
           attributes: { schemas: [GROUP_SCHEMA], displayName: `${prefix}-group-${index + 1}` },
           passwordHash: undefined,
@@ -99,7 +100,7 @@ export async function seedTenant(store: Store, options: SeedRequest): Promise<{ 
         const members: MemberRef[] = [];
         const size = Math.min(options.groupSize, userIds.length);
         for (let offset = 0; offset < size; offset += 1) {
-          members.push({ value: userIds[(index * size + offset) % userIds.length]!, type: 'User' });
+          members.push({ value: userIds[(index * size + offset) % userIds.length]!, type: userResourceType.name });
         }
         if (members.length > 0) memberships += (await writer.addMembers(options.tenant, id, members)).length;
       }

@@ -17,12 +17,13 @@ export type DatabaseConfig =
       readonly synchronous: 'full' | 'normal';
     }
   | {
-      readonly kind: 'postgres';
+      /** PostgreSQL, or MySQL 8 / MariaDB 10.11+ (`mysql`). */
+      readonly kind: 'postgres' | 'mysql';
       /** The connection string, as given (it may hold a password: never log it). */
       readonly url: string;
       /** Connections per instance. */
       readonly poolSize: number;
-      /** Longest a single statement may run, in milliseconds, before PostgreSQL cancels it. */
+      /** Longest a single statement may run, in milliseconds, before the database cancels it. */
       readonly statementTimeoutMs: number;
     };
 
@@ -265,21 +266,29 @@ function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
     if (filePath === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/scimitar.db');
     return { kind: 'sqlite', filename: path.resolve(cwd, filePath), synchronous: sqliteSynchronousSetting(settings) };
   }
-  if (/^postgres(ql)?:\/\//.test(raw)) {
+  const server = /^postgres(ql)?:\/\//.test(raw) ? 'postgres' : /^mysql:\/\//.test(raw) ? 'mysql' : undefined;
+  if (server !== undefined) {
+    let url: URL;
     try {
-      new URL(raw);
+      url = new URL(raw);
     } catch {
-      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL (user, password and database are percent-encoded)');
+      throw new ConfigError('DATABASE_URL', `is not a valid ${server}:// URL (user, password and database are percent-encoded)`);
+    }
+    if (server === 'mysql' && url.pathname.replace(/^\//, '') === '') {
+      throw new ConfigError('DATABASE_URL', 'names no database: use mysql://user:pass@host:3306/db');
     }
     return {
-      kind: 'postgres',
+      kind: server,
       url: raw,
       poolSize: integerSetting(settings, 'SCIMITAR_DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: integerSetting(settings, 'SCIMITAR_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     };
   }
   // The URL itself is not echoed: it may hold a password.
-  throw new ConfigError('DATABASE_URL', 'must start with sqlite: (e.g. sqlite:./data/scimitar.db) or postgres:// (e.g. postgres://user:pass@host:5432/db)');
+  throw new ConfigError(
+    'DATABASE_URL',
+    'must start with sqlite: (e.g. sqlite:./data/scimitar.db), postgres:// (e.g. postgres://user:pass@host:5432/db) or mysql:// (e.g. mysql://user:pass@host:3306/db)',
+  );
 }
 
 function publicUrlSetting(settings: RawSettings): string | undefined {

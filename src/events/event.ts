@@ -9,7 +9,9 @@
  * `active` to false is `user.deactivated`, whichever IdP sent it and how.
  */
 import type { ResourceTypeName } from '../core/schema/attribute.js';
+import type { ResourceEventAction } from '../core/schema/resource-types.js';
 
+/** The event types of the built-in resource types (User, Group). */
 export const EVENT_TYPES = [
   'user.created',
   'user.updated',
@@ -23,7 +25,12 @@ export const EVENT_TYPES = [
   'group.member_removed',
 ] as const;
 
-export type EventType = (typeof EVENT_TYPES)[number];
+/**
+ * `{eventPrefix}.{action}` of a registered resource type (resource-types.ts):
+ * the built-in ones above, and e.g. `device.created` for a type an
+ * embedding app registers.
+ */
+export type EventType = (typeof EVENT_TYPES)[number] | `${string}.${ResourceEventAction}`;
 
 export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
@@ -32,7 +39,7 @@ export function isEventType(value: unknown): value is EventType {
 /** A member named by a membership event. */
 export interface EventMember {
   readonly value: string;
-  readonly type: 'User' | 'Group';
+  readonly type: ResourceTypeName;
 }
 
 export interface EventData {

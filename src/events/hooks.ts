@@ -37,7 +37,8 @@ export interface EventHooks {
   readonly inTransaction?: (events: readonly ScimitarEvent[]) => void | Promise<void>;
 }
 
-const HOOK_OF_TYPE: Readonly<Record<EventType, keyof EventHooks>> = {
+/** The typed hooks of the built-in types' events; events of a registered type reach `onEvent` only. */
+const HOOK_OF_TYPE: Readonly<Partial<Record<EventType, keyof EventHooks>>> = {
   'user.created': 'onUserCreated',
   'user.updated': 'onUserUpdated',
   'user.deactivated': 'onUserDeactivated',
@@ -82,7 +83,7 @@ export class EventHookRunner {
   private async runAll(events: readonly ScimitarEvent[]): Promise<void> {
     for (const event of events) {
       const typedName = HOOK_OF_TYPE[event.type];
-      for (const name of [typedName, 'onEvent'] as const) {
+      for (const name of typedName === undefined ? (['onEvent'] as const) : ([typedName, 'onEvent'] as const)) {
         const hook = this.hooks[name] as EventHandler | undefined;
         if (hook === undefined) continue;
         try {

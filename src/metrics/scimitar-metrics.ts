@@ -200,7 +200,7 @@ export class ScimitarMetrics implements RequestObserver, DeliveryObserver {
     });
     this.gauge({
       name: 'scimitar_db_pool_connections',
-      help: 'PostgreSQL pool connections by state: total open, idle, and requests waiting for one (no samples on SQLite)',
+      help: 'PostgreSQL or MySQL pool connections by state: total open, idle, and requests waiting for one (no samples on SQLite)',
       labelNames: ['state'],
       collect() {
         const usage = sql.poolUsage();
@@ -213,7 +213,7 @@ export class ScimitarMetrics implements RequestObserver, DeliveryObserver {
     const reported = new Map<string, number>();
     this.counter({
       name: 'scimitar_db_statement_errors_total',
-      help: 'Database errors by kind (SQLSTATE class on PostgreSQL, result code on SQLite)',
+      help: 'Database errors by kind (SQLSTATE class on PostgreSQL, server error number on MySQL, result code on SQLite)',
       labelNames: ['kind'],
       collect() {
         // The store keeps the counts; the counter catches up with them on each scrape.

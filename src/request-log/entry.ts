@@ -29,7 +29,7 @@ export interface RequestLogEntry {
   readonly userAgent: string | null;
   /** The identity provider the User-Agent names (idp.ts), null when it names none we know. */
   readonly idp: string | null;
-  /** The User or Group the request addressed or created. */
+  /** The resource the request addressed or created. */
   readonly resourceId: string | null;
   /** Redacted JSON, cut at the configured size (then it ends with TRUNCATED_MARK and is no longer JSON). */
   readonly requestBody: string | null;

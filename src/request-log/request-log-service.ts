@@ -5,6 +5,7 @@
  * is a 400 that says what to send instead).
  */
 import { scimErrors } from '../core/errors/scim-error.js';
+import { userResourceType } from '../core/schema/resource-types.js';
 import type { EventHistoryStore, StoreReader } from '../store/store.js';
 import type { CausedEvent, RequestLogQuery, RequestLogStore, StatusFilter, StoredRequestLogEntry } from './entry.js';
 
@@ -126,7 +127,7 @@ export class RequestLogService {
   /** A User's changes from the events (as retained), each with the request that made it. */
   async userHistory(tenantId: string, userId: string, after: number, limit: number): Promise<HistoryPage> {
     const records = await this.dependencies.history.history(tenantId, userId, after, limit + 1);
-    if (records.length === 0 && after === 0 && (await this.dependencies.reader.getResource(tenantId, 'User', userId)) === undefined) {
+    if (records.length === 0 && after === 0 && (await this.dependencies.reader.getResource(tenantId, userResourceType.name, userId)) === undefined) {
       throw scimErrors.notFound(`User ${JSON.stringify(userId)} not found, and no retained event names it`);
     }
     const page = records.slice(0, limit);

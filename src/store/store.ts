@@ -36,7 +36,8 @@ export interface StoredResource {
   readonly version: number;
 }
 
-export type MemberType = 'User' | 'Group';
+/** A member's resource type: one whose facts say it can be a member (resource-types.ts `asMember`). */
+export type MemberType = ResourceTypeName;
 
 export interface MemberRef {
   readonly value: string;

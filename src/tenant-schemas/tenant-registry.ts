@@ -3,8 +3,9 @@
  * operator declared, with its policy for namespaces nobody declared.
  */
 import type { UndeclaredExtensionPolicy } from '../core/resource/undeclared-extensions.js';
-import type { ResourceTypeDefinition, SchemaDefinition } from '../core/schema/attribute.js';
+import type { SchemaDefinition } from '../core/schema/attribute.js';
 import { SchemaRegistry } from '../core/schema/registry.js';
+import type { ResourceTypeFacts } from '../core/schema/resource-types.js';
 import type { StoredSchemaDeclaration } from '../store/schema-declarations.js';
 
 export function tenantRegistry(base: SchemaRegistry, declarations: readonly StoredSchemaDeclaration[], policy: UndeclaredExtensionPolicy): SchemaRegistry {
@@ -14,7 +15,7 @@ export function tenantRegistry(base: SchemaRegistry, declarations: readonly Stor
   const schemas: SchemaDefinition[] = usable.map((declaration) =>
     Object.freeze({ id: declaration.schemaId, name: declaration.name, description: declaration.description, attributes: declaration.attributes }),
   );
-  const resourceTypes: ResourceTypeDefinition[] = base.resourceTypes.map((resourceType) => {
+  const resourceTypes: ResourceTypeFacts[] = base.resourceTypes.map((resourceType) => {
     const declared = usable.filter((declaration) => declaration.resourceType === resourceType.name);
     if (declared.length === 0) return resourceType;
     return { ...resourceType, schemaExtensions: [...resourceType.schemaExtensions, ...declared.map((declaration) => ({ schema: declaration.schemaId, required: false }))] };

@@ -13,6 +13,7 @@
  */
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { ResourceSchemas, SchemaRegistry } from '../core/schema/registry.js';
+import type { ResourceTypes } from '../core/schema/resource-types.js';
 import type { SchemaResolver } from '../core/schema/schema-resolver.js';
 import type { SchemaDeclarationStore } from '../store/schema-declarations.js';
 import { tenantRegistry } from './tenant-registry.js';
@@ -29,6 +30,8 @@ export interface TenantSchemaResolverOptions {
 export const DEFAULT_SCHEMA_RECHECK_MS = 1000;
 
 export class TenantSchemaResolver implements SchemaResolver {
+  /** Declarations add extensions, never types: every tenant is served the server's types. */
+  readonly resourceTypes: ResourceTypes;
   private readonly base: SchemaRegistry;
   private readonly store: SchemaDeclarationStore;
   private readonly recheckMs: number;
@@ -40,6 +43,7 @@ export class TenantSchemaResolver implements SchemaResolver {
 
   constructor(options: TenantSchemaResolverOptions) {
     this.base = options.base;
+    this.resourceTypes = options.base.types;
     this.store = options.store;
     this.recheckMs = options.recheckMs ?? DEFAULT_SCHEMA_RECHECK_MS;
     this.clock = options.clock ?? Date.now;

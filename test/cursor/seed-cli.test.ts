@@ -11,9 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testStoreKind } from '../helpers/build.js';
+import { createTestDatabase } from '../store-contract/mariadb-support.js';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
@@ -71,10 +73,41 @@ async function postgresDatabase(): Promise<SeedDatabase> {
   };
 }
 
+/** A fresh MariaDB database, counted through mysql2 ("groups" quoted in ANSI_QUOTES mode). */
+async function mariadbDatabase(): Promise<SeedDatabase> {
+  const database = await createTestDatabase('scimitar_seed');
+  return {
+    url: database.url,
+    async count(table) {
+      const connection = await mysql.createConnection({ uri: database.url });
+      try {
+        await connection.query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')");
+        const [rows] = await connection.query(`SELECT COUNT(*) AS n FROM "${table}" WHERE tenant_id = 'default'`);
+        return Number((rows as { n: unknown }[])[0]?.n);
+      } finally {
+        await connection.end();
+      }
+    },
+    drop: () => database.drop(),
+  };
+}
+
+/** The database of the suite's store. */
+function seedDatabase(): SeedDatabase | Promise<SeedDatabase> {
+  switch (testStoreKind()) {
+    case 'postgres':
+      return postgresDatabase();
+    case 'mariadb':
+      return mariadbDatabase();
+    case 'sqlite':
+      return sqliteDatabase();
+  }
+}
+
 describe(`scimitar seed (${testStoreKind()})`, () => {
   let database: SeedDatabase;
   beforeAll(async () => {
-    database = testStoreKind() === 'postgres' ? await postgresDatabase() : sqliteDatabase();
+    database = await seedDatabase();
   });
   afterAll(async () => {
     await database.drop();

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createScimitar, type Scimitar, type ScimitarOverrides } from '../../src/app/scimitar.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -23,11 +24,12 @@ export const SCIM_JSON = 'application/scim+json';
 
 const REQUEST_LOG_TABLE = 'request_log';
 
-export type TestStoreKind = 'sqlite' | 'postgres';
+export type TestStoreKind = 'sqlite' | 'postgres' | 'mariadb';
 
 /** Which store this run of the suite uses (vitest.config.ts runs the HTTP suites once per store). */
 export function testStoreKind(): TestStoreKind {
-  return process.env['SCIMITAR_TEST_STORE'] === 'postgres' ? 'postgres' : 'sqlite';
+  const configured = process.env['SCIMITAR_TEST_STORE'];
+  return configured === 'postgres' || configured === 'mariadb' ? configured : 'sqlite';
 }
 
 export interface TestServer {
@@ -46,7 +48,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-interface TestDatabase {
+export interface TestDatabase {
   readonly env: Record<string, string>;
   rawTables(): Promise<Record<string, string[]>>;
   execute(statement: string): Promise<void>;
@@ -137,9 +139,57 @@ async function postgresDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** A fresh MariaDB (or MySQL) database per server, on the server SCIMITAR_TEST_MYSQL_URL names. */
+export async function mariadbDatabase(): Promise<TestDatabase> {
+  const serverUrl = process.env['SCIMITAR_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+  const name = `scimitar_test_${randomBytes(6).toString('hex')}`;
+  const withConnection = async <T>(url: string, use: (connection: mysql.Connection) => Promise<T>): Promise<T> => {
+    const connection = await mysql.createConnection({ uri: url, multipleStatements: true });
+    try {
+      return await use(connection);
+    } finally {
+      await connection.end();
+    }
+  };
+  await withConnection(serverUrl, (connection) => connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), SCIMITAR_DB_POOL_SIZE: '4' },
+    rawTables: () =>
+      withConnection(url.toString(), async (connection) => {
+        const [names] = await connection.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME');
+        const tables: Record<string, string[]> = {};
+        for (const { name: table } of names as { name: string }[]) {
+          const [rows] = await connection.query(`SELECT * FROM \`${table.replace(/`/g, '``')}\``);
+          tables[table] = (rows as unknown[]).map((row) => JSON.stringify(row, (_key, value: unknown) => (Buffer.isBuffer(value) ? value.toString('hex') : value))).sort();
+        }
+        return tables;
+      }),
+    execute: async (statement) => {
+      await withConnection(url.toString(), (connection) => connection.query(`SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'); ${statement}`));
+    },
+    drop: async () => {
+      await withConnection(serverUrl, (connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``));
+    },
+  };
+}
+
+/** A fresh database of the kind this run uses. */
+export function testDatabase(kind: TestStoreKind = testStoreKind()): Promise<TestDatabase> | TestDatabase {
+  switch (kind) {
+    case 'postgres':
+      return postgresDatabase();
+    case 'mariadb':
+      return mariadbDatabase();
+    case 'sqlite':
+      return sqliteDatabase();
+  }
+}
+
 export async function build(env: Record<string, string> = {}, overrides: ScimitarOverrides = {}): Promise<TestServer> {
   const storeKind = testStoreKind();
-  const database = storeKind === 'postgres' ? await postgresDatabase() : sqliteDatabase();
+  const database = await testDatabase(storeKind);
   let scimitar: Scimitar;
   try {
     const config = loadConfig({

@@ -1,6 +1,6 @@
 /**
  * Revocation holds at once on every instance: two real Scimitar processes
- * on one database (SQLite file or PostgreSQL database) serve a token under
+ * on one database (SQLite file, PostgreSQL or MariaDB database) serve a token under
  * a steady load while a third process (the CLI) or one of the instances
  * revokes it, rotates it with --overlap 0, or deletes its tenant. Counted
  * as an attacker would: requests sent more than 100 ms after the change was

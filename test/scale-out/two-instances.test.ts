@@ -1,16 +1,18 @@
 /**
  * Horizontal scale-out: two real Scimitar processes on one PostgreSQL
- * database, driven over real sockets. Everything that must hold across
+ * (then one MariaDB) database, driven over real sockets. Everything that must hold across
  * instances is enforced by the database (constraints, row versions, row
  * locks), so no interleaving of requests may break it.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase, type TestStoreKind } from '../helpers/build.js';
 import { startInstance as startProcess, type Instance } from '../helpers/instances.js';
 
-const postgresAvailable = process.env['SCIMITAR_TEST_POSTGRES'] === '1';
-const adminUrl = process.env['SCIMITAR_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The shared databases this suite runs on, each when vitest.config.ts found it reachable. */
+const SERVERS: readonly { readonly kind: TestStoreKind; readonly name: string; readonly available: boolean }[] = [
+  { kind: 'postgres', name: 'PostgreSQL', available: process.env['SCIMITAR_TEST_POSTGRES'] === '1' },
+  { kind: 'mariadb', name: 'MariaDB', available: process.env['SCIMITAR_TEST_MARIADB'] === '1' },
+];
 const TOKEN = 'scale-out-token-0123456789';
 const SECRET = 'scale-out-secret-0123456789abcdef0123456789';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -32,20 +34,16 @@ async function call(instance: Instance, method: string, resourcePath: string, bo
   return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as Record<string, any>) };
 }
 
-describe.skipIf(!postgresAvailable)('two Scimitar instances on one PostgreSQL database', () => {
-  const databaseName = `scimitar_scaleout_${randomBytes(5).toString('hex')}`;
+for (const server of SERVERS) describe.skipIf(!server.available)(`two Scimitar instances on one ${server.name} database`, () => {
+  let database: Awaited<ReturnType<typeof testDatabase>> | undefined;
   let first: Instance;
   let second: Instance;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${databaseName}`;
-    // Started together: the migration advisory lock lets exactly one of them migrate.
-    [first, second] = await Promise.all([startInstance(url.toString()), startInstance(url.toString())]);
+    database = await testDatabase(server.kind);
+    const url = database.env['DATABASE_URL'] ?? '';
+    // Started together: the migration lock (advisory lock, GET_LOCK) lets exactly one of them migrate.
+    [first, second] = await Promise.all([startInstance(url), startInstance(url)]);
   }, 60_000);
 
   afterAll(async () => {
@@ -55,10 +53,7 @@ describe.skipIf(!postgresAvailable)('two Scimitar instances on one PostgreSQL da
       instance.process.kill('SIGTERM');
       await exited;
     }
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await database?.drop();
   }, 60_000);
 
   it('50 concurrent creates of one userName across both instances: exactly one 201, the rest 409 uniqueness', async () => {

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { parseFilter } from '../../src/core/filter/parser.js';
 import { attribute, type ResourceTypeName } from '../../src/core/schema/attribute.js';
 import { ResourceSchemas } from '../../src/core/schema/registry.js';
+import { defineResourceType } from '../../src/core/schema/resource-types.js';
 import type { ResourceAttributes, Store, StoredResource } from '../../src/store/store.js';
 import { ensureTenants, group, insert, LATER, NOW, OTHER_TENANT, scimErrorOf, TENANT, user, type OpenStore } from './support.js';
 
@@ -15,17 +16,17 @@ const DEVICE_SCHEMA = 'urn:example:scim:schemas:Device';
 
 function typeWithSchemas(name: string): { readonly type: ResourceTypeName; readonly schemas: ResourceSchemas } {
   const type = name as ResourceTypeName;
-  const schemas = new ResourceSchemas(
-    { id: type, name: type, endpoint: `/${name}s`, description: name, schema: DEVICE_SCHEMA, schemaExtensions: [] },
-    {
+  const { facts, schema } = defineResourceType({
+    name: type,
+    endpoint: `/${name}s`,
+    schema: {
       id: DEVICE_SCHEMA,
       name,
       description: name,
       attributes: [attribute('serialNumber', 'string', { caseExact: true }), attribute('displayName', 'string'), attribute('storageGb', 'integer')],
     },
-    [],
-  );
-  return { type, schemas };
+  });
+  return { type, schemas: new ResourceSchemas(facts, schema, []) };
 }
 
 const DEVICE = typeWithSchemas('Device');

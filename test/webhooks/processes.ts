@@ -14,6 +14,7 @@ import { openStore } from '../../src/app/open-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import type { Store } from '../../src/store/store.js';
+import { createTestDatabase } from '../store-contract/mariadb-support.js';
 import { postgresTestUrl } from '../store-contract/postgres-support.js';
 import type { StoreKind } from './support.js';
 import type { Instance } from '../helpers/instances.js';
@@ -34,6 +35,7 @@ export async function createDatabase(kind: StoreKind): Promise<TestDatabase> {
     const directory = mkdtempSync(path.join(tmpdir(), 'scimitar-webhook-process-'));
     return { url: `sqlite:${path.join(directory, 'scimitar.db')}`, drop: async () => rmSync(directory, { recursive: true, force: true }) };
   }
+  if (kind === 'mariadb') return createTestDatabase('scimitar_webhooks');
   const adminUrl = postgresTestUrl();
   const name = `scimitar_webhooks_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -11,19 +11,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import type { EventType, NewEvent, ScimitarEvent } from '../../src/events/event.js';
+import { openMysqlStore } from '../../src/store/mysql/index.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, mariadbAvailableFor } from '../store-contract/mariadb-support.js';
 import { createTestSchema, dropTestSchema, isPostgresAvailable, postgresRequired, postgresTestUrl } from '../store-contract/postgres-support.js';
 
-export type StoreKind = 'sqlite' | 'postgres';
+export type StoreKind = 'sqlite' | 'postgres' | 'mariadb';
 
-/** The stores every store-level webhook test runs on: SQLite always, PostgreSQL when it answers (required in CI). */
+/** The stores every store-level webhook test runs on: SQLite always, PostgreSQL and MariaDB when they answer (required in CI). */
 export async function storeKinds(): Promise<StoreKind[]> {
-  if (await isPostgresAvailable()) return ['sqlite', 'postgres'];
-  if (postgresRequired()) throw new Error('PostgreSQL is required (SCIMITAR_REQUIRE_POSTGRES=1) but does not answer');
-  console.warn('Skipping the PostgreSQL runs of the webhook suites: PostgreSQL does not answer');
-  return ['sqlite'];
+  const kinds: StoreKind[] = ['sqlite'];
+  if (await isPostgresAvailable()) kinds.push('postgres');
+  else if (postgresRequired()) throw new Error('PostgreSQL is required (SCIMITAR_REQUIRE_POSTGRES=1) but does not answer');
+  else console.warn('Skipping the PostgreSQL runs of the webhook suites: PostgreSQL does not answer');
+  if (await mariadbAvailableFor('the MariaDB runs of the webhook suites')) kinds.push('mariadb');
+  return kinds;
 }
 
 export interface OpenedStore {
@@ -54,6 +58,22 @@ export async function openTestStore(kind: StoreKind): Promise<OpenedStore> {
       close: async () => {
         for (const opened of [store, ...extra]) await opened.close();
         rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  }
+  if (kind === 'mariadb') {
+    const database = await createTestDatabase('scimitar_webhooks');
+    const store = await openMysqlStore({ url: database.url, poolSize: 6 });
+    return {
+      store,
+      another: async () => {
+        const opened = await openMysqlStore({ url: database.url, poolSize: 6 });
+        extra.push(opened);
+        return opened;
+      },
+      close: async () => {
+        for (const opened of [store, ...extra]) await opened.close();
+        await database.drop();
       },
     };
   }

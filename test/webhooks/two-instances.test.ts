@@ -1,30 +1,35 @@
 /**
- * Two real Scimitar processes on one fresh PostgreSQL database, both
+ * Two real Scimitar processes on one fresh PostgreSQL (then MariaDB) database, both
  * dispatching: 1,000 events committed through both instances' SCIM APIs
  * reach a counting receiver exactly once each, in order per resource. Only
  * the database's row locks, SKIP LOCKED claims and leases coordinate them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScimitarEvent } from '../../src/events/event.js';
+import { mariadbAvailableFor } from '../store-contract/mariadb-support.js';
 import { postgresAvailableFor } from '../store-contract/postgres-support.js';
 import { createDatabase, openDatabase, processEnv, runCliJson, scim, startInstance, stopInstance, type Instance, type TestDatabase } from './processes.js';
 import { Receiver } from './support.js';
 
-const available = await postgresAvailableFor('webhook delivery by two instances');
+/** The shared databases this suite runs on, each when it answers (required in CI). */
+const SERVERS = [
+  { kind: 'postgres', name: 'PostgreSQL', available: await postgresAvailableFor('webhook delivery by two instances') },
+  { kind: 'mariadb', name: 'MariaDB', available: await mariadbAvailableFor('webhook delivery by two instances') },
+] as const;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 const USERS = 500;
 const PER_BULK = 100;
 
-describe.skipIf(!available)('two instances on one PostgreSQL database deliver webhooks', () => {
+for (const server of SERVERS) describe.skipIf(!server.available)(`two instances on one ${server.name} database deliver webhooks`, () => {
   let database: TestDatabase;
   let receiver: Receiver;
   let instances: Instance[] = [];
   let webhookId: string;
 
   beforeAll(async () => {
-    database = await createDatabase('postgres');
+    database = await createDatabase(server.kind);
     receiver = await new Receiver().listen();
     // A receiver that takes a few milliseconds, so both instances have deliveries in flight at once.
     receiver.respond = (_request, index) => ({ status: 204, delayMs: index % 7 });

@@ -1,11 +1,12 @@
 /**
- * Read-only views of a tenant's Users and Groups, through the same
+ * Read-only views of a tenant's resources, one collection per resource type
+ * (/tenants/{tenant}/users, …/groups, …), through the same
  * ResourceService and list parsing as the SCIM API: same filters, paging
  * and representations (meta.location points at the tenant's SCIM URL).
  */
 import type { FastifyRequest } from 'fastify';
 import { listResponse, parseListQuery, parseProjectionQuery } from '../../core/list/index.js';
-import type { ResourceTypeName } from '../../core/schema/attribute.js';
+import type { ResourceTypeFacts } from '../../core/schema/resource-types.js';
 import { tenantScimBaseUrl } from '../../tenancy/tenant-urls.js';
 import type { AdminContext } from '../admin-context.js';
 import type { AdminRoute } from '../admin-route.js';
@@ -21,7 +22,9 @@ const resourceParamsSchema = {
 type ListRequest = FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, unknown> }>;
 type ResourceRequest = FastifyRequest<{ Params: { tenant: string; id: string }; Querystring: Record<string, unknown> }>;
 
-function resourceRoutes(context: AdminContext, type: ResourceTypeName, segment: 'users' | 'groups'): AdminRoute[] {
+function resourceRoutes(context: AdminContext, facts: ResourceTypeFacts): AdminRoute[] {
+  const type = facts.name;
+  const segment = facts.collection;
   const plural = `${type}s`;
   const requestContext = (request: FastifyRequest, tenantId: string) => ({ tenantId, baseUrl: tenantScimBaseUrl(context.origin(request), tenantId) });
   return [
@@ -58,5 +61,5 @@ function resourceRoutes(context: AdminContext, type: ResourceTypeName, segment: 
 }
 
 export function directoryRoutes(context: AdminContext): AdminRoute[] {
-  return [...resourceRoutes(context, 'User', 'users'), ...resourceRoutes(context, 'Group', 'groups')];
+  return context.resources.resourceTypes.all.flatMap((facts) => resourceRoutes(context, facts));
 }

@@ -5,15 +5,13 @@
  */
 import { scimErrors } from '../errors/scim-error.js';
 import type { ResourceTypeName } from '../schema/attribute.js';
+import type { ResourceTypes } from '../schema/resource-types.js';
 
 export const BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
 export type BulkMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const BULK_METHODS: readonly BulkMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE'];
-
-/** The resource type endpoints a Bulk operation may address (case-insensitive, like the router). */
-const ENDPOINTS: Readonly<Record<string, ResourceTypeName>> = { users: 'User', groups: 'Group' };
 
 /** Where an operation points: a resource type endpoint, and for PUT/PATCH/DELETE one resource (its id may be a bulkId reference). */
 export interface BulkTarget {
@@ -45,6 +43,11 @@ export interface BulkLimits {
   readonly maxOperations: number;
 }
 
+/** The endpoints a Bulk operation may address: those of the registered resource types (case-insensitive, like the router). */
+function endpointList(types: ResourceTypes, suffix = ''): string {
+  return types.all.map((type) => `${type.endpoint}${suffix}`).join(' or ');
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -70,19 +73,19 @@ function optionalString(operation: Record<string, unknown>, name: string, where:
  * endpoint, e.g., /Users or /Groups, whereas all other "method" values must
  * specify the path to a specific resource".
  */
-function parseTarget(method: BulkMethod, path: string, where: string): BulkTarget {
+function parseTarget(method: BulkMethod, path: string, where: string, types: ResourceTypes): BulkTarget {
   const segments = path.replace(/^\/+/, '').replace(/\/+$/, '').split('/');
-  const resourceType = ENDPOINTS[(segments[0] ?? '').toLowerCase()];
+  const resourceType: ResourceTypeName | undefined = types.atEndpoint(segments[0] ?? '')?.name;
   if (resourceType === undefined || path.includes('?') || path.includes('#')) {
-    throw scimErrors.invalidSyntax(`${where}.path ${JSON.stringify(path)} must be /Users or /Groups, or /Users/{id} or /Groups/{id}`);
+    throw scimErrors.invalidSyntax(`${where}.path ${JSON.stringify(path)} must be ${endpointList(types)}, or ${endpointList(types, '/{id}')}`);
   }
   if (method === 'POST') {
-    if (segments.length !== 1) throw scimErrors.invalidSyntax(`${where}: a POST path must be a resource type endpoint (/Users or /Groups), got ${JSON.stringify(path)}`);
+    if (segments.length !== 1) throw scimErrors.invalidSyntax(`${where}: a POST path must be a resource type endpoint (${endpointList(types)}), got ${JSON.stringify(path)}`);
     return { resourceType, id: undefined };
   }
   const rawId = segments[1];
   if (segments.length !== 2 || rawId === undefined || rawId === '') {
-    throw scimErrors.invalidSyntax(`${where}: a ${method} path must name one resource (/Users/{id} or /Groups/{id}), got ${JSON.stringify(path)}`);
+    throw scimErrors.invalidSyntax(`${where}: a ${method} path must name one resource (${endpointList(types, '/{id}')}), got ${JSON.stringify(path)}`);
   }
   let id: string;
   try {
@@ -93,7 +96,7 @@ function parseTarget(method: BulkMethod, path: string, where: string): BulkTarge
   return { resourceType, id };
 }
 
-function parseOperation(value: unknown, index: number): BulkOperation {
+function parseOperation(value: unknown, index: number, types: ResourceTypes): BulkOperation {
   const where = `Operations[${index}]`;
   if (!isObject(value)) throw scimErrors.invalidSyntax(`${where} must be an object`);
   const rawMethod = member(value, 'method');
@@ -103,7 +106,7 @@ function parseOperation(value: unknown, index: number): BulkOperation {
   }
   const path = optionalString(value, 'path', where);
   if (path === undefined) throw scimErrors.invalidSyntax(`${where}.path is required`);
-  const target = parseTarget(method, path, where);
+  const target = parseTarget(method, path, where, types);
   const bulkId = optionalString(value, 'bulkId', where);
   // §3.7: bulkId is "REQUIRED when "method" is "POST"": without it the client cannot match the created resource.
   if (method === 'POST' && bulkId === undefined) throw scimErrors.invalidSyntax(`${where}.bulkId is required for POST`);
@@ -129,7 +132,7 @@ function parseFailOnErrors(value: unknown): number | undefined {
   return value;
 }
 
-export function parseBulkRequest(body: unknown, limits: BulkLimits): BulkRequest {
+export function parseBulkRequest(body: unknown, limits: BulkLimits, types: ResourceTypes): BulkRequest {
   if (!isObject(body)) throw scimErrors.invalidSyntax('The request body must be a BulkRequest object');
   const schemas = member(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((schema) => typeof schema === 'string' && schema.toLowerCase() === BULK_REQUEST_SCHEMA.toLowerCase())) {
@@ -143,7 +146,7 @@ export function parseBulkRequest(body: unknown, limits: BulkLimits): BulkRequest
   if (operations.length > limits.maxOperations) {
     throw scimErrors.payloadTooLarge(`The number of operations (${operations.length}) exceeds maxOperations (${limits.maxOperations})`);
   }
-  const parsed = operations.map((operation, index) => parseOperation(operation, index));
+  const parsed = operations.map((operation, index) => parseOperation(operation, index, types));
   // §3.7: a bulkId is "unique within a bulk request"; two operations claiming one make every reference ambiguous.
   const seen = new Map<string, number>();
   for (const operation of parsed) {

@@ -3,15 +3,18 @@ import { isScimError } from '../errors/scim-error.js';
 import { planBulkOrder } from './bulk-order.js';
 import { referencedBulkIds, substituteBulkIds } from './bulk-references.js';
 import { BULK_REQUEST_SCHEMA, parseBulkRequest, type BulkRequest } from './bulk-request.js';
+import { createDefaultRegistry } from '../schema/registry.js';
+import { defineResourceType } from '../schema/resource-types.js';
 
 const LIMITS = { maxOperations: 10 };
+const TYPES = createDefaultRegistry().types;
 
 function request(operations: unknown[], extra: Record<string, unknown> = {}): unknown {
   return { schemas: [BULK_REQUEST_SCHEMA], Operations: operations, ...extra };
 }
 
 function parse(operations: unknown[], extra: Record<string, unknown> = {}): BulkRequest {
-  return parseBulkRequest(request(operations, extra), LIMITS);
+  return parseBulkRequest(request(operations, extra), LIMITS, TYPES);
 }
 
 function failure(action: () => unknown): { status: number; scimType: string | undefined; detail: string } {
@@ -54,7 +57,7 @@ describe('parseBulkRequest', () => {
   });
 
   it('reads message attribute names case-insensitively', () => {
-    const parsed = parseBulkRequest({ SCHEMAS: [BULK_REQUEST_SCHEMA], operations: [{ Method: 'POST', PATH: '/Users', BulkId: 'a', Data: {} }] }, LIMITS);
+    const parsed = parseBulkRequest({ SCHEMAS: [BULK_REQUEST_SCHEMA], operations: [{ Method: 'POST', PATH: '/Users', BulkId: 'a', Data: {} }] }, LIMITS, TYPES);
     expect(parsed.operations[0]?.bulkId).toBe('a');
   });
 
@@ -78,7 +81,15 @@ describe('parseBulkRequest', () => {
     ['a bulkId written as a reference', request([postUser('bulkId:a')])],
     ['duplicate bulkIds', request([postUser('a'), postUser('a')])],
   ])('refuses %s with 400 invalidSyntax', (_name, body) => {
-    expect(failure(() => parseBulkRequest(body, LIMITS))).toMatchObject({ status: 400, scimType: 'invalidSyntax' });
+    expect(failure(() => parseBulkRequest(body, LIMITS, TYPES))).toMatchObject({ status: 400, scimType: 'invalidSyntax' });
+  });
+
+  it('addresses the endpoints of the registered resource types, and names them when a path matches none', () => {
+    const widgetSchema = { id: 'urn:example:scim:schemas:Widget', name: 'Widget', description: 'Widget', attributes: [] };
+    const withWidgets = createDefaultRegistry([], [defineResourceType({ name: 'Widget', endpoint: '/Widgets', schema: widgetSchema })]).types;
+    const body = request([{ method: 'DELETE', path: '/widgets/w1' }]);
+    expect(parseBulkRequest(body, LIMITS, withWidgets).operations[0]?.target).toEqual({ resourceType: 'Widget', id: 'w1' });
+    expect(failure(() => parseBulkRequest(body, LIMITS, TYPES)).detail).toBe('Operations[0].path "/widgets/w1" must be /Users or /Groups, or /Users/{id} or /Groups/{id}');
   });
 
   it('refuses more than maxOperations with 413 naming the limit (RFC 7644 §3.7.4)', () => {
@@ -126,7 +137,7 @@ describe('planBulkOrder', () => {
 
   it('orders a long chain without recursion limits', () => {
     const chain = Array.from({ length: 5000 }, (_, index) => postUser(`u${index}`, index > 0 ? { manager: `bulkId:u${index - 1}` } : {})).reverse();
-    const steps = planBulkOrder(parseBulkRequest(request(chain), { maxOperations: 5000 }).operations);
+    const steps = planBulkOrder(parseBulkRequest(request(chain), { maxOperations: 5000 }, TYPES).operations);
     expect(steps.map((step) => step.operation.bulkId)).toEqual(Array.from({ length: 5000 }, (_, index) => `u${index}`));
     expect(steps.every((step) => step.problem === undefined)).toBe(true);
   });

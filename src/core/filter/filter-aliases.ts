@@ -17,7 +17,7 @@
 import type { ResourceTypeName } from '../schema/attribute.js';
 import { ENTERPRISE_USER_SCHEMA } from '../schema/enterprise-user.js';
 
-export const FILTER_ATTRIBUTE_ALIASES: Readonly<Record<ResourceTypeName, Readonly<Record<string, string>>>> = Object.freeze({
+export const FILTER_ATTRIBUTE_ALIASES: Readonly<Partial<Record<ResourceTypeName, Readonly<Record<string, string>>>>> = Object.freeze({
   User: Object.freeze({ manager: `${ENTERPRISE_USER_SCHEMA}:manager.value` }),
   Group: Object.freeze({}),
 });
@@ -25,5 +25,6 @@ export const FILTER_ATTRIBUTE_ALIASES: Readonly<Record<ResourceTypeName, Readonl
 /** The full path a bare filter name stands for on this resource type, if it is an alias (names compare case-insensitively). */
 export function filterAttributeAlias(resourceType: ResourceTypeName, name: string): string | undefined {
   const aliases = FILTER_ATTRIBUTE_ALIASES[resourceType];
+  if (aliases === undefined) return undefined;
   return Object.hasOwn(aliases, name.toLowerCase()) ? aliases[name.toLowerCase()] : undefined;
 }

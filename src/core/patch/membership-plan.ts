@@ -8,6 +8,7 @@
 import { isScimError } from '../errors/scim-error.js';
 import type { FilterNode } from '../filter/ast.js';
 import { parsePatchPath, readAttributePath } from '../filter/parser.js';
+import type { ResourceTypeName } from '../schema/attribute.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
 import { isGroupMembers, normalizeAttributeValue, normalizeSingleValue } from '../resource/attribute-value.js';
 import { isJsonObject, setOwn, type JsonObject } from '../resource/json-value.js';
@@ -15,7 +16,7 @@ import { withOperationIndex, type PatchOperation } from './patch-request.js';
 
 export interface PlannedMember {
   readonly value: string;
-  readonly type: 'User' | 'Group' | undefined;
+  readonly type: ResourceTypeName | undefined;
 }
 
 export type MembershipStep =
@@ -153,7 +154,8 @@ function plannedMembers(value: unknown, members: ResolvedAttribute): PlannedMemb
   if (!Array.isArray(elements)) return [];
   return elements.filter(isJsonObject).map((element) => ({
     value: String(element['value']),
-    type: element['type'] === 'User' || element['type'] === 'Group' ? element['type'] : undefined,
+    // Normalisation has checked it against the schema's canonical member types.
+    type: typeof element['type'] === 'string' ? element['type'] : undefined,
   }));
 }
 

@@ -48,7 +48,12 @@ export interface SchemaExtensionReference {
   readonly required: boolean;
 }
 
-export type ResourceTypeName = 'User' | 'Group';
+/**
+ * A registered resource type's name: "User", "Group", or one an embedding
+ * app registers (resource-types.ts). Looking up an unregistered name is a
+ * TypeError; an unknown endpoint from a client is a 404.
+ */
+export type ResourceTypeName = string;
 
 export interface ResourceTypeDefinition {
   readonly id: ResourceTypeName;

@@ -17,6 +17,7 @@ const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_$-]*$/;
 /** RFC 8141 in short: `urn:` NID `:` NSS; the NSS ends with the resource type's name by convention, not by rule. */
 const SCHEMA_URN = /^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/;
 
+const MAX_URN_LENGTH = 512;
 const ATTRIBUTE_KEYS = new Set(['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'canonicalValues', 'subAttributes']);
 const DECLARATION_KEYS = new Set(['id', 'resourceType', 'name', 'description', 'attributes']);
 
@@ -38,6 +39,8 @@ export function parseDeclaredExtension(body: unknown, registry: SchemaRegistry):
   const declaration = object(body, 'The declaration');
   unknownKeys(declaration, DECLARATION_KEYS, 'The declaration');
   const id = text(declaration['id'], '"id"');
+  // Every database keys declarations by the URN; MySQL's index takes at most 512 characters.
+  if (id.length > MAX_URN_LENGTH) throw scimErrors.invalidValue(`"id" is longer than ${MAX_URN_LENGTH} characters`);
   if (!SCHEMA_URN.test(id)) throw scimErrors.invalidValue(`"id" must be a schema URN such as "urn:ietf:params:scim:schemas:extension:acme:2.0:User", got "${id}"`);
   if (isReservedUrn(id)) throw scimErrors.invalidValue(`"id" "${id}" is reserved: the core schemas and the protocol's messages use the "urn:ietf:params:scim:schemas:core:" and "urn:ietf:params:scim:api:" namespaces`);
   if (registry.schema(id) !== undefined) throw scimErrors.invalidValue(`"id" "${id}" is a schema the server already defines; it cannot be declared again per tenant`);

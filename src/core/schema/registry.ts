@@ -1,9 +1,10 @@
 import { readAttributePath } from '../filter/parser.js';
-import type { AttributeDefinition, ResourceTypeDefinition, ResourceTypeName, SchemaDefinition } from './attribute.js';
+import type { AttributeDefinition, ResourceTypeName, SchemaDefinition } from './attribute.js';
 import { commonAttributes } from './common.js';
-import { ENTERPRISE_USER_SCHEMA, enterpriseUserSchema } from './enterprise-user.js';
-import { GROUP_SCHEMA, groupSchema } from './group.js';
-import { USER_SCHEMA, userSchema } from './user.js';
+import { enterpriseUserSchema } from './enterprise-user.js';
+import { groupSchema } from './group.js';
+import { BUILT_IN_RESOURCE_TYPES, ResourceTypes, type CustomResourceType, type ResourceTypeFacts } from './resource-types.js';
+import { userSchema } from './user.js';
 import type { UndeclaredExtensionPolicy } from '../resource/undeclared-extensions.js';
 
 /**
@@ -48,7 +49,7 @@ function findByName(attributes: readonly AttributeDefinition[] | undefined, name
 
 /** The schemas of one resource type (core schema + extensions), with attribute resolution. */
 export class ResourceSchemas {
-  readonly resourceType: ResourceTypeDefinition;
+  readonly resourceType: ResourceTypeFacts;
   readonly coreSchema: SchemaDefinition;
   readonly extensions: readonly SchemaDefinition[];
   readonly requiredExtensions: ReadonlySet<string>;
@@ -57,7 +58,7 @@ export class ResourceSchemas {
   private readonly schemasByLowerId: ReadonlyMap<string, SchemaDefinition>;
 
   constructor(
-    resourceType: ResourceTypeDefinition,
+    resourceType: ResourceTypeFacts,
     coreSchema: SchemaDefinition,
     extensions: readonly SchemaDefinition[],
     undeclaredExtensions: UndeclaredExtensionPolicy = 'reject',
@@ -138,7 +139,9 @@ export class ResourceSchemas {
 /** All schemas and resource types a server serves (app/schema-registry.ts builds it); requests reach theirs through a SchemaResolver. */
 export class SchemaRegistry {
   readonly schemas: readonly SchemaDefinition[];
-  readonly resourceTypes: readonly ResourceTypeDefinition[];
+  readonly resourceTypes: readonly ResourceTypeFacts[];
+  /** The per-type facts (resource-types.ts) of the types this registry serves. */
+  readonly types: ResourceTypes;
   private readonly byResourceType: ReadonlyMap<ResourceTypeName, ResourceSchemas>;
   private readonly schemasByLowerId: ReadonlyMap<string, SchemaDefinition>;
 
@@ -147,9 +150,10 @@ export class SchemaRegistry {
    * none of these schemas defines; an app's own registry rejects them, as
    * before tenants could keep them.
    */
-  constructor(schemas: readonly SchemaDefinition[], resourceTypes: readonly ResourceTypeDefinition[], undeclaredExtensions: UndeclaredExtensionPolicy = 'reject') {
+  constructor(schemas: readonly SchemaDefinition[], resourceTypes: readonly ResourceTypeFacts[], undeclaredExtensions: UndeclaredExtensionPolicy = 'reject') {
     this.schemas = schemas;
     this.resourceTypes = resourceTypes;
+    this.types = new ResourceTypes(resourceTypes);
     this.schemasByLowerId = new Map(schemas.map((schema) => [schema.id.toLowerCase(), schema]));
     const byResourceType = new Map<ResourceTypeName, ResourceSchemas>();
     for (const resourceType of resourceTypes) {
@@ -175,29 +179,11 @@ export class SchemaRegistry {
     return this.schemasByLowerId.get(urn.toLowerCase());
   }
 
-  resourceType(name: string): ResourceTypeDefinition | undefined {
+  resourceType(name: string): ResourceTypeFacts | undefined {
     const wanted = name.toLowerCase();
     return this.resourceTypes.find((candidate) => candidate.name.toLowerCase() === wanted);
   }
 }
-
-export const userResourceType: ResourceTypeDefinition = Object.freeze({
-  id: 'User',
-  name: 'User',
-  endpoint: '/Users',
-  description: 'User Account',
-  schema: USER_SCHEMA,
-  schemaExtensions: Object.freeze([{ schema: ENTERPRISE_USER_SCHEMA, required: false }]),
-});
-
-export const groupResourceType: ResourceTypeDefinition = Object.freeze({
-  id: 'Group',
-  name: 'Group',
-  endpoint: '/Groups',
-  description: 'Group',
-  schema: GROUP_SCHEMA,
-  schemaExtensions: Object.freeze([]),
-});
 
 /** An extension schema an embedding app adds to one resource type (RFC 7643 §3.3). */
 export interface SchemaExtensionDefinition {
@@ -209,16 +195,25 @@ export interface SchemaExtensionDefinition {
 
 /**
  * The registry with the RFC 7643 schemas: core User (+ Enterprise User
- * extension) and Group. Custom extensions are appended by passing their
- * schema definitions; they attach to the resource type they name.
+ * extension) and Group, then the further resource types passed in
+ * `customResourceTypes` (defineResourceType). Custom extensions are appended
+ * by passing their schema definitions; they attach to the resource type
+ * they name.
  */
-export function createDefaultRegistry(customExtensions: readonly SchemaExtensionDefinition[] = []): SchemaRegistry {
-  const extensionRefs = (name: ResourceTypeName) =>
-    customExtensions.filter((ext) => ext.resourceType === name).map((ext) => ({ schema: ext.schema.id, required: ext.required ?? false }));
-  const user: ResourceTypeDefinition = { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extensionRefs('User')] };
-  const group: ResourceTypeDefinition = { ...groupResourceType, schemaExtensions: [...groupResourceType.schemaExtensions, ...extensionRefs('Group')] };
+export function createDefaultRegistry(
+  customExtensions: readonly SchemaExtensionDefinition[] = [],
+  customResourceTypes: readonly CustomResourceType[] = [],
+): SchemaRegistry {
+  const types = [...BUILT_IN_RESOURCE_TYPES, ...customResourceTypes.map((custom) => custom.facts)];
+  const withExtensions = types.map((type) => ({
+    ...type,
+    schemaExtensions: [
+      ...type.schemaExtensions,
+      ...customExtensions.filter((ext) => ext.resourceType === type.name).map((ext) => ({ schema: ext.schema.id, required: ext.required ?? false })),
+    ],
+  }));
   return new SchemaRegistry(
-    [userSchema, groupSchema, enterpriseUserSchema, ...customExtensions.map((ext) => ext.schema)],
-    [user, group],
+    [userSchema, groupSchema, enterpriseUserSchema, ...customResourceTypes.map((custom) => custom.schema), ...customExtensions.map((ext) => ext.schema)],
+    withExtensions,
   );
 }

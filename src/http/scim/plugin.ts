@@ -49,10 +49,11 @@ export interface ScimPluginOptions {
   /** Configured public URL (no trailing slash); undefined → derived from each request. */
   readonly publicUrl: string | undefined;
   /**
-   * What a Group PATCH answers when the client does not say (RFC 7644 §3.5.2
-   * allows 200 with the resource or 204). Default 'no-content': returning
-   * 100,000 members after every member add would make its cost grow with the
-   * group, and identity providers expect 204 for groups.
+   * What a PATCH of a resource holding members (a Group) answers when the
+   * client does not say (RFC 7644 §3.5.2 allows 200 with the resource or
+   * 204). Default 'no-content': returning 100,000 members after every member
+   * add would make its cost grow with the group, and identity providers
+   * expect 204 for groups.
    */
   readonly groupPatchResponse?: 'no-content' | 'resource';
   /** The per-tenant request log; left out, requests are not recorded. */
@@ -202,8 +203,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
     sendScimError(reply, scimErrors.notFound(`No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}`)),
   );
 
-  registerResourceRoutes(fastify, context, 'User', '/Users');
-  registerResourceRoutes(fastify, context, 'Group', '/Groups');
+  for (const resourceType of options.resources.resourceTypes.all) registerResourceRoutes(fastify, context, resourceType.name);
   registerRootSearchRoute(fastify, context);
   registerDiscoveryRoutes(fastify, context);
 

@@ -8,6 +8,7 @@ const registry = createDefaultRegistry();
 /** A ResourceService whose writes fail the way a broken database would: not with a SCIM error. */
 const brokenResources = {
   schemasFor: async (_tenantId: string, type: 'User' | 'Group') => registry.forResourceType(type),
+  resourceTypes: registry.types,
   create: async () => {
     throw new Error('connection terminated unexpectedly');
   },

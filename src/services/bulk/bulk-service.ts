@@ -75,7 +75,7 @@ export class BulkService {
       turnStartedAt = performance.now();
     };
     // Validating and ordering 10,000 operations take tens of milliseconds each: a turn between them.
-    const request = parseBulkRequest(body, { maxOperations: this.maxOperations });
+    const request = parseBulkRequest(body, { maxOperations: this.maxOperations }, this.resources.resourceTypes);
     await letOthersThrough();
     const steps = planBulkOrder(request.operations);
     /** bulkId → id of the resource its POST created. */

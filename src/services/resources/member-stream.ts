@@ -12,6 +12,7 @@
  */
 import { projectResource, type Projection } from '../../core/projection/index.js';
 import type { ResourceSchemas } from '../../core/schema/registry.js';
+import type { ResourceTypes } from '../../core/schema/resource-types.js';
 import type { StoredMember, StoredResource, StoreReader } from '../../store/store.js';
 import { renderResource } from './render.js';
 
@@ -23,15 +24,23 @@ export interface MemberStreamSource {
   readonly tenantId: string;
   readonly baseUrl: string;
   readonly schemas: ResourceSchemas;
+  readonly types: ResourceTypes;
   readonly stored: StoredResource;
   readonly projection: Projection;
   readonly pageSize: number;
 }
 
+/** The attribute the members are listed in (a Group's `members`). */
+function membersAttribute(source: MemberStreamSource): string {
+  const members = source.schemas.resourceType.members;
+  if (members === undefined) throw new TypeError(`A ${source.schemas.resourceType.name} holds no members to stream`);
+  return members.attribute;
+}
+
 /** The projected `members` elements of one page, as the whole resource's projection would give them. */
 function projectedMembers(source: MemberStreamSource, page: readonly StoredMember[]): unknown[] {
-  const rendered = renderResource(source.stored, source.schemas, source.baseUrl, { members: page });
-  const projected = projectResource(rendered, source.schemas, source.projection)['members'];
+  const rendered = renderResource(source.stored, source.schemas, source.baseUrl, { types: source.types, members: page });
+  const projected = projectResource(rendered, source.schemas, source.projection)[membersAttribute(source)];
   return Array.isArray(projected) ? projected : [];
 }
 
@@ -40,8 +49,9 @@ function projectedMembers(source: MemberStreamSource, page: readonly StoredMembe
  * members, already read (the caller read it to decide to stream).
  */
 export async function* streamGroupJson(source: MemberStreamSource, firstPage: readonly StoredMember[]): AsyncGenerator<string> {
-  const withoutMembers = projectResource(renderResource(source.stored, source.schemas, source.baseUrl, { members: firstPage.slice(0, 1) }), source.schemas, source.projection);
-  withoutMembers['members'] = MEMBERS_MARKER;
+  const rendered = renderResource(source.stored, source.schemas, source.baseUrl, { types: source.types, members: firstPage.slice(0, 1) });
+  const withoutMembers = projectResource(rendered, source.schemas, source.projection);
+  withoutMembers[membersAttribute(source)] = MEMBERS_MARKER;
   const [prefix, suffix] = JSON.stringify(withoutMembers).split(JSON.stringify(MEMBERS_MARKER)) as [string, string];
   yield `${prefix}[`;
   let page = firstPage;

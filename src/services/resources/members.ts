@@ -5,6 +5,7 @@
  */
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { MembershipStep } from '../../core/patch/index.js';
+import type { ResourceTypes } from '../../core/schema/resource-types.js';
 import type { MemberRef, MemberType, StoreWriter } from '../../store/store.js';
 
 export interface RequestedMember {
@@ -12,21 +13,26 @@ export interface RequestedMember {
   readonly type: MemberType | undefined;
 }
 
-/** Reads `members` from normalised group attributes (normalizeResource keeps `{value, type?}` elements). */
+/**
+ * Reads `members` from normalised group attributes (normalizeResource keeps
+ * `{value, type?}` elements, `type` one of the schema's canonical values).
+ */
 export function requestedMembers(members: unknown): RequestedMember[] {
   if (!Array.isArray(members)) return [];
   return members.map((member: { value?: unknown; type?: unknown }) => ({
     value: String(member.value),
-    type: member.type === 'User' || member.type === 'Group' ? member.type : undefined,
+    type: typeof member.type === 'string' ? member.type : undefined,
   }));
 }
 
 /**
  * Checks that every requested member exists in the tenant, as the type the
- * client claims: an unknown id is `400 invalidValue`, never a dangling row.
+ * client claims, and is of a type that can be a member: an unknown id is
+ * `400 invalidValue`, never a dangling row.
  */
 export async function resolveMembers(
   writer: StoreWriter,
+  types: ResourceTypes,
   tenantId: string,
   groupId: string,
   requested: readonly RequestedMember[],
@@ -44,6 +50,9 @@ export async function resolveMembers(
     }
     if (member.type !== undefined && member.type !== actualType) {
       throw scimErrors.invalidValue(`Member "${member.value}" is a ${actualType}, not a ${member.type}`);
+    }
+    if (types.get(actualType).asMember === undefined) {
+      throw scimErrors.invalidValue(`Member "${member.value}" is a ${actualType}, which cannot be a member of a group`);
     }
     resolved.push({ value: member.value, type: actualType });
   }
@@ -94,6 +103,7 @@ export class MembershipChanges {
 /** Applies PATCH membership steps in order, recording what changed. */
 export async function applyMembershipSteps(
   writer: StoreWriter,
+  types: ResourceTypes,
   tenantId: string,
   groupId: string,
   steps: readonly MembershipStep[],
@@ -102,7 +112,7 @@ export async function applyMembershipSteps(
   for (const step of steps) {
     switch (step.kind) {
       case 'add':
-        changes.recordAdded(await writer.addMembers(tenantId, groupId, await resolveMembers(writer, tenantId, groupId, step.members)));
+        changes.recordAdded(await writer.addMembers(tenantId, groupId, await resolveMembers(writer, types, tenantId, groupId, step.members)));
         break;
       case 'remove':
         changes.recordRemoved(await writer.removeMembers(tenantId, groupId, step.memberIds));
@@ -111,7 +121,7 @@ export async function applyMembershipSteps(
         changes.recordRemoved(await writer.removeAllMembers(tenantId, groupId));
         break;
       case 'replaceAll': {
-        const members = await resolveMembers(writer, tenantId, groupId, step.members);
+        const members = await resolveMembers(writer, types, tenantId, groupId, step.members);
         await replaceMembers(writer, tenantId, groupId, members, changes);
         break;
       }

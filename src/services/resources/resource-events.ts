@@ -1,11 +1,12 @@
 /**
- * What a write to Users or Groups tells the host app: the events of one
+ * What a write to a resource tells the host app: the events of one
  * change, built from the resource before and after it (src/events/event.ts).
  * Pure apart from the ids it draws; the service records them in the write's
  * own transaction.
  */
 import { isJsonObject, jsonEqual } from '../../core/resource/json-value.js';
 import type { ResourceSchemas } from '../../core/schema/registry.js';
+import { eventTypeOf } from '../../core/schema/resource-types.js';
 import { MAX_MEMBERS_PER_EVENT, type EventData, type EventType, type NewEvent } from '../../events/event.js';
 import type { MemberRef, ResourceAttributes, StoredResource } from '../../store/store.js';
 import { renderResource } from './render.js';
@@ -63,33 +64,35 @@ function changedAttributeNames(before: ResourceAttributes, after: ResourceAttrib
 }
 
 export function createdEvent(origin: EventOrigin, schemas: ResourceSchemas, stored: StoredResource): NewEvent {
-  return event(origin, schemas.resourceType.name === 'User' ? 'user.created' : 'group.created', schemas, stored);
+  return event(origin, eventTypeOf(schemas.resourceType, 'created'), schemas, stored);
 }
 
 export function deletedEvent(origin: EventOrigin, schemas: ResourceSchemas, asItWas: StoredResource): NewEvent {
-  return event(origin, schemas.resourceType.name === 'User' ? 'user.deleted' : 'group.deleted', schemas, asItWas);
+  return event(origin, eventTypeOf(schemas.resourceType, 'deleted'), schemas, asItWas);
 }
 
 /**
- * The events of an update. `active` going to false is `user.deactivated`,
- * from false to true `user.reactivated` (the two changes an app must act on
- * at once, whatever else the request changed); every other changed
- * attribute is listed in one `user.updated` / `group.updated`.
+ * The events of an update. The type's active attribute (a User's `active`)
+ * going to false is `user.deactivated`, from false to true
+ * `user.reactivated` (the two changes an app must act on at once, whatever
+ * else the request changed); every other changed attribute is listed in
+ * one `user.updated` / `group.updated` / `{eventPrefix}.updated`.
  */
 export function updateEvents(origin: EventOrigin, schemas: ResourceSchemas, before: StoredResource, after: StoredResource, passwordChanged: boolean): NewEvent[] {
+  const facts = schemas.resourceType;
   const events: NewEvent[] = [];
   let changed = changedAttributeNames(before.attributes, after.attributes);
-  if (schemas.resourceType.name === 'User') {
-    const wasActive = before.attributes['active'];
-    const isActive = after.attributes['active'];
-    if (wasActive !== false && isActive === false) events.push(event(origin, 'user.deactivated', schemas, after));
-    else if (wasActive === false && isActive === true) events.push(event(origin, 'user.reactivated', schemas, after));
-    if (events.length > 0) changed = changed.filter((name) => name !== 'active');
-    if (passwordChanged) changed = [...changed, 'password'].sort();
+  const activeAttribute = facts.activeAttribute;
+  if (activeAttribute !== undefined) {
+    const wasActive = before.attributes[activeAttribute];
+    const isActive = after.attributes[activeAttribute];
+    if (wasActive !== false && isActive === false) events.push(event(origin, eventTypeOf(facts, 'deactivated'), schemas, after));
+    else if (wasActive === false && isActive === true) events.push(event(origin, eventTypeOf(facts, 'reactivated'), schemas, after));
+    if (events.length > 0) changed = changed.filter((name) => name !== activeAttribute);
   }
-  if (changed.length > 0) {
-    events.push(event(origin, schemas.resourceType.name === 'User' ? 'user.updated' : 'group.updated', schemas, after, { changedAttributes: changed }));
-  }
+  // The password is never stored in the attributes: its change is told by name only.
+  if (passwordChanged) changed = [...changed, 'password'].sort();
+  if (changed.length > 0) events.push(event(origin, eventTypeOf(facts, 'updated'), schemas, after, { changedAttributes: changed }));
   return events;
 }
 
@@ -102,8 +105,8 @@ export function membershipEvents(
 ): NewEvent[] {
   const events: NewEvent[] = [];
   for (const [type, members] of [
-    ['group.member_removed', changes.removed],
-    ['group.member_added', changes.added],
+    [eventTypeOf(schemas.resourceType, 'member_removed'), changes.removed],
+    [eventTypeOf(schemas.resourceType, 'member_added'), changes.added],
   ] as const) {
     for (let start = 0; start < members.length; start += MAX_MEMBERS_PER_EVENT) {
       const batch = members.slice(start, start + MAX_MEMBERS_PER_EVENT).map((member) => ({ value: member.value, type: member.type }));

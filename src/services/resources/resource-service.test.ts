@@ -93,6 +93,7 @@ describe('ResourceService: each request’s schemas are resolved from its tenant
   /** Only tenant "acme" has the badge extension; every question asked is noted. */
   const asked: string[] = [];
   const perTenant: SchemaResolver = {
+    resourceTypes: plain.types,
     async schemasFor(tenantId: string, resourceType: ResourceTypeName) {
       asked.push(`${tenantId}/${resourceType}`);
       return (tenantId === 'acme' ? withBadges : plain).forResourceType(resourceType);

@@ -1,6 +1,7 @@
 /**
- * The SCIM operations on Users and Groups (RFC 7644 §3.3–§3.6), independent
- * of HTTP. Each write is one store transaction: validation, version check,
+ * The SCIM operations on resources (RFC 7644 §3.3–§3.6), independent of
+ * HTTP. What differs between resource types (members, password, computed
+ * groups, events) is read from their facts (core/schema/resource-types.ts). Each write is one store transaction: validation, version check,
  * row writes, membership rows and the change's events (the outbox) commit
  * together or not at all. A write that changes nothing writes nothing: no
  * new version, no event.
@@ -16,6 +17,7 @@ import { jsonEqual } from '../../core/resource/json-value.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceSchemas, SchemaRegistry } from '../../core/schema/registry.js';
 import type { SchemaResolver } from '../../core/schema/schema-resolver.js';
+import type { MembersFacts, ResourceTypeFacts, ResourceTypes } from '../../core/schema/resource-types.js';
 import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
@@ -91,6 +93,8 @@ export interface ListResponseBody {
 export class ResourceService {
   private readonly store: Store;
   private readonly schemaResolver: SchemaResolver;
+  /** The facts of the types served: fixed at start-up, like the routes that serve them. */
+  private readonly types: ResourceTypes;
   private readonly passwords: PasswordHasher;
   private readonly now: () => Date;
   private readonly newId: () => string;
@@ -102,6 +106,7 @@ export class ResourceService {
   constructor(dependencies: ResourceServiceDependencies) {
     this.store = dependencies.store;
     this.schemaResolver = dependencies.schemas;
+    this.types = dependencies.schemas.resourceTypes;
     this.passwords = dependencies.passwords;
     this.now = dependencies.now ?? (() => new Date());
     this.newId = dependencies.newId ?? randomUUID;
@@ -121,19 +126,25 @@ export class ResourceService {
     return this.schemaResolver.registryFor(tenantId);
   }
 
+  /** The registered resource types (routes, bulk and the root search serve each). */
+  get resourceTypes(): ResourceTypes {
+    return this.types;
+  }
+
   /** RFC 7644 §3.3: POST creates; the response is 201 with the new resource. */
   async create(context: RequestContext, type: ResourceTypeName, body: unknown, projection: Projection): Promise<ResourceResponse> {
     const schemas = await this.schemasFor(context.tenantId, type);
+    const facts = schemas.resourceType;
     const { attributes, password } = normalizeResource(body, schemas);
     // Hash before the transaction: scrypt takes tens of milliseconds and must not hold the write lock.
-    const passwordHash = type === 'User' && password !== undefined ? await this.passwords.hash(password) : undefined;
-    const { members, ...ownAttributes } = attributes;
+    const passwordHash = facts.password && password !== undefined ? await this.passwords.hash(password) : undefined;
+    const { members, ownAttributes } = withoutMembers(facts, attributes);
     const id = this.newId();
     const now = this.now().toISOString();
     return this.write(context, async (writer) => {
       const origin = this.origin(context, now);
-      if (type === 'Group') {
-        const resolved = await resolveMembers(writer, context.tenantId, id, requestedMembers(members));
+      if (facts.members !== undefined) {
+        const resolved = await resolveMembers(writer, this.types, context.tenantId, id, requestedMembers(members));
         const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
         const added = resolved.length > 0 ? await writer.addMembers(context.tenantId, id, resolved) : [];
         const events = [createdEvent(origin, schemas, stored), ...membershipEvents(origin, schemas, stored, { added, removed: [] })];
@@ -150,12 +161,13 @@ export class ResourceService {
     const reader = this.store.reader;
     const stored = await reader.getResource(context.tenantId, type, id);
     if (!stored) throw await this.unlessTenantGone(context, notFound(schemas, id));
-    if (options.streamLargeGroups === true && type === 'Group' && projectionIncludes(projection, schemas, 'members')) {
+    const membersAttribute = schemas.resourceType.members?.attribute;
+    if (options.streamLargeGroups === true && membersAttribute !== undefined && projectionIncludes(projection, schemas, membersAttribute)) {
       // One more than a page tells whether the group is larger than one.
       const firstPage = await reader.listMembersPage(context.tenantId, id, '', this.memberPageSize + 1);
       if (firstPage.length > this.memberPageSize) {
-        const source = { reader, tenantId: context.tenantId, baseUrl: context.baseUrl, schemas, stored, projection, pageSize: this.memberPageSize };
-        const { members: _members, ...rest } = await this.render(reader, context, schemas, stored, projection, []);
+        const source = { reader, tenantId: context.tenantId, baseUrl: context.baseUrl, schemas, types: this.types, stored, projection, pageSize: this.memberPageSize };
+        const { [membersAttribute]: _members, ...rest } = await this.render(reader, context, schemas, stored, projection, []);
         return { ...this.envelope(context, schemas, stored), resource: rest, streamedJson: streamGroupJson(source, firstPage) };
       }
       return { ...this.envelope(context, schemas, stored), resource: await this.render(reader, context, schemas, stored, projection, firstPage) };
@@ -173,16 +185,17 @@ export class ResourceService {
     projection: Projection,
   ): Promise<ResourceResponse> {
     const schemas = await this.schemasFor(context.tenantId, type);
+    const facts = schemas.resourceType;
     const { attributes, password } = normalizeResource(body, schemas);
-    const passwordHash = type === 'User' && password !== undefined ? await this.passwords.hash(password) : undefined;
-    const { members, ...ownAttributes } = attributes;
+    const passwordHash = facts.password && password !== undefined ? await this.passwords.hash(password) : undefined;
+    const { members, ownAttributes } = withoutMembers(facts, attributes);
     const now = this.now().toISOString();
     return this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
       assertImmutableUnchanged(current.attributes, ownAttributes, schemas);
       const membership = new MembershipChanges();
-      if (type === 'Group') {
-        const resolved = await resolveMembers(writer, context.tenantId, id, requestedMembers(members));
+      if (facts.members !== undefined) {
+        const resolved = await resolveMembers(writer, this.types, context.tenantId, id, requestedMembers(members));
         await replaceMembers(writer, context.tenantId, id, resolved, membership);
       }
       // A PUT without `password` keeps the stored hash: the attribute is writeOnly, so
@@ -209,16 +222,16 @@ export class ResourceService {
   ): Promise<ResourceResponse> {
     const schemas = await this.schemasFor(context.tenantId, type);
     const operations = parsePatchRequest(body, { maxOperations: this.maxPatchOperations });
-    const requestedPassword = type === 'User' ? findPatchPassword(operations, schemas) : undefined;
+    const requestedPassword = schemas.resourceType.password ? findPatchPassword(operations, schemas) : undefined;
     const precomputedHash = requestedPassword !== undefined ? await this.passwords.hash(requestedPassword) : undefined;
     const now = this.now().toISOString();
     return this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
       const origin = this.origin(context, now);
       const { stored, events } =
-        type === 'Group'
-          ? await this.patchGroup(writer, context, schemas, current, operations, now, origin)
-          : await this.patchUser(writer, context, schemas, current, operations, now, origin, requestedPassword, precomputedHash);
+        schemas.resourceType.members !== undefined
+          ? await this.patchWithMembers(writer, context, schemas, schemas.resourceType.members, current, operations, now, origin)
+          : await this.patchAttributes(writer, context, schemas, current, operations, now, origin, requestedPassword, precomputedHash);
       return { result: await this.respond(writer, context, schemas, stored, projection), events };
     });
   }
@@ -232,12 +245,11 @@ export class ResourceService {
       const deleted = await writer.deleteResource(context.tenantId, type, id, now);
       if (deleted === undefined) throw notFound(schemas, id);
       const origin = this.origin(context, now);
-      const groupSchemas = await this.schemasFor(context.tenantId, 'Group');
       const asMember = { value: id, type };
-      const events = [
-        deletedEvent(origin, schemas, current),
-        ...deleted.groupsLosingMember.flatMap((group) => membershipEvents(origin, groupSchemas, group, { added: [], removed: [asMember] })),
-      ];
+      const events = [deletedEvent(origin, schemas, current)];
+      for (const group of deleted.groupsLosingMember) {
+        events.push(...membershipEvents(origin, await this.schemasFor(context.tenantId, group.resourceType), group, { added: [], removed: [asMember] }));
+      }
       return { result: undefined, events };
     });
   }
@@ -257,8 +269,9 @@ export class ResourceService {
     // An empty directory may be a tenant deleted while this request was under way: that is a 401, not an empty list.
     if (result.totalResults === 0) await this.assertTenantExists(context);
     // A page's groups in one statement, not one per User.
+    const groupsAttribute = schemas.resourceType.asMember?.groupsAttribute;
     const groupsOf =
-      type === 'User' && result.resources.length > 1 && projectionIncludes(request.projection, schemas, 'groups')
+      groupsAttribute !== undefined && result.resources.length > 1 && projectionIncludes(request.projection, schemas, groupsAttribute)
         ? await this.store.reader.listMembershipsOfMany(context.tenantId, result.resources.map((stored) => stored.id))
         : undefined;
     const resources: Record<string, unknown>[] = [];
@@ -279,7 +292,8 @@ export class ResourceService {
     };
   }
 
-  private async patchUser(
+  /** PATCH of a type without members: the operations apply to the attributes (and a password, for a type that has one). */
+  private async patchAttributes(
     writer: StoreWriter,
     context: RequestContext,
     schemas: ResourceSchemas,
@@ -301,7 +315,7 @@ export class ResourceService {
     if (!result.changed && passwordHash === undefined) return { stored: current, events: [] };
     const stored = await writer.updateResource({
       tenantId: context.tenantId,
-      resourceType: 'User',
+      resourceType: current.resourceType,
       id: current.id,
       attributes: result.attributes,
       passwordHash,
@@ -312,10 +326,12 @@ export class ResourceService {
     return { stored, events: updateEvents(origin, schemas, current, stored, passwordHash !== undefined) };
   }
 
-  private async patchGroup(
+  /** PATCH of a type that holds members: membership operations become row changes where they can. */
+  private async patchWithMembers(
     writer: StoreWriter,
     context: RequestContext,
     schemas: ResourceSchemas,
+    membersFacts: MembersFacts,
     current: StoredResource,
     operations: readonly PatchOperation[],
     now: string,
@@ -326,14 +342,14 @@ export class ResourceService {
     let attributes: ResourceAttributes;
     if (plan) {
       attributes = applyPatch(current.attributes, plan.otherOperations, schemas).attributes;
-      await applyMembershipSteps(writer, context.tenantId, current.id, plan.steps, membership);
+      await applyMembershipSteps(writer, this.types, context.tenantId, current.id, plan.steps, membership);
     } else {
       // Rare shapes (e.g. members[type eq "Group"]) need the whole membership in memory.
       const existing = await writer.listMembers(context.tenantId, current.id);
-      const withMembers = { ...current.attributes, members: existing.map((member) => ({ value: member.value, type: member.type })) };
-      const { members, ...rest } = applyPatch(withMembers, operations, schemas).attributes;
+      const withMembers = { ...current.attributes, [membersFacts.attribute]: existing.map((member) => ({ value: member.value, type: member.type })) };
+      const { [membersFacts.attribute]: members, ...rest } = applyPatch(withMembers, operations, schemas).attributes;
       attributes = rest;
-      const resolved = await resolveMembers(writer, context.tenantId, current.id, requestedMembers(members));
+      const resolved = await resolveMembers(writer, this.types, context.tenantId, current.id, requestedMembers(members));
       await replaceMembers(writer, context.tenantId, current.id, resolved, membership);
     }
     const stored = await this.saveChange(writer, current, attributes, undefined, !membership.isEmpty, now);
@@ -450,18 +466,30 @@ export class ResourceService {
     knownMembers?: readonly StoredMember[],
     knownGroups?: readonly GroupMembership[],
   ): Promise<Record<string, unknown>> {
-    const type = schemas.resourceType.name;
+    const membersAttribute = schemas.resourceType.members?.attribute;
+    const groupsAttribute = schemas.resourceType.asMember?.groupsAttribute;
     const members =
-      type === 'Group' && projectionIncludes(projection, schemas, 'members')
+      membersAttribute !== undefined && projectionIncludes(projection, schemas, membersAttribute)
         ? (knownMembers ?? (await reader.listMembers(context.tenantId, stored.id)))
         : undefined;
     const groups =
-      type === 'User' && projectionIncludes(projection, schemas, 'groups')
+      groupsAttribute !== undefined && projectionIncludes(projection, schemas, groupsAttribute)
         ? (knownGroups ?? (await reader.listMemberships(context.tenantId, stored.id)))
         : undefined;
-    const full = renderResource(stored, schemas, context.baseUrl, { members, groups });
+    const full = renderResource(stored, schemas, context.baseUrl, { types: this.types, members, groups });
     return projectResource(full, schemas, projection);
   }
+}
+
+/**
+ * Separates a type's members (rows in the membership table, never in the
+ * stored attributes) from the attributes it stores; a type without members
+ * stores everything.
+ */
+function withoutMembers(facts: ResourceTypeFacts, attributes: ResourceAttributes): { members: unknown; ownAttributes: ResourceAttributes } {
+  if (facts.members === undefined) return { members: undefined, ownAttributes: attributes };
+  const { [facts.members.attribute]: members, ...ownAttributes } = attributes;
+  return { members, ownAttributes };
 }
 
 /** The answer for a tenant that no longer exists: its tokens went with it, so the request is unauthenticated. */

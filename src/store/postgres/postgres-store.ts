@@ -1,8 +1,8 @@
-import type { Pool } from 'pg';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { CredentialChanges } from '../store.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
-import { SqlStore, sqlStoreParts, type SqlStoreSettings } from '../sql/sql-store.js';
+import { SqlStore, type SqlStoreSettings } from '../sql/sql-store.js';
+import { sqlStoreParts } from '../sql/store-parts.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
 import { postgresMigrations } from './migrations/index.js';

@@ -4,7 +4,7 @@
  * so adding PostgreSQL means writing one more SqlDialect, not touching the
  * compilers (the shape follows kysely's default/sqlite query compilers).
  */
-import type { SqlFragment, SqlParameterValue } from './fragment.js';
+import { rawSql, sql, type SqlFragment, type SqlParameterValue } from './fragment.js';
 
 /** The SQL type a JSON value is read as. */
 export type SqlScalarType = 'string' | 'number' | 'boolean';
@@ -52,6 +52,12 @@ export interface SqlDialect {
    * already clamped, never client text.
    */
   rowLimit(count: number): SqlFragment;
+  /**
+   * One term of an ORDER BY with NULLs placed explicitly
+   * (`e ASC NULLS LAST`; MySQL has no NULLS FIRST/LAST and writes it with an
+   * `e IS NULL` term before).
+   */
+  orderTerm(expression: SqlFragment, descending: boolean, nullsFirst: boolean): SqlFragment;
   /**
    * The tail of an INSERT that, when a row with the same key exists,
    * updates that row instead: `set` builds the assignments from references
@@ -120,4 +126,9 @@ export interface SqlDialect {
   contains(expression: SqlFragment, needle: SqlFragment): SqlFragment;
   startsWith(expression: SqlFragment, prefix: SqlFragment): SqlFragment;
   endsWith(expression: SqlFragment, suffix: SqlFragment): SqlFragment;
+}
+
+/** `e ASC NULLS LAST`: both SQLite (3.30+) and PostgreSQL write NULL placement in the term itself. */
+export function standardOrderTerm(expression: SqlFragment, descending: boolean, nullsFirst: boolean): SqlFragment {
+  return sql`${expression} ${rawSql(`${descending ? 'DESC' : 'ASC'} NULLS ${nullsFirst ? 'FIRST' : 'LAST'}`)}`;
 }

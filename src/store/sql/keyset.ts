@@ -92,9 +92,9 @@ function strictlyAfter(columns: readonly OrderedColumn[], index: number, dialect
   return column.nullable && !column.nullsFirst ? sql`(${past} OR ${c} IS NULL)` : past;
 }
 
-function orderByClause(columns: readonly Omit<OrderedColumn, 'value'>[]): SqlFragment {
+function orderByClause(columns: readonly Omit<OrderedColumn, 'value'>[], dialect: SqlDialect): SqlFragment {
   return joinSql(
-    columns.map((column) => sql`${column.expression} ${rawSql(`${column.descending ? 'DESC' : 'ASC'} NULLS ${column.nullsFirst ? 'FIRST' : 'LAST'}`)}`),
+    columns.map((column) => dialect.orderTerm(column.expression, column.descending, column.nullsFirst)),
     ', ',
   );
 }
@@ -118,7 +118,7 @@ export function compileKeyset(sort: SortSpec | undefined, position: KeysetPositi
     const withValues = columns.map((column, index) => ({ ...column, value: values[index] ?? null }));
     condition = strictlyAfter(withValues, 0, context.dialect);
   }
-  return { condition, orderBy: orderByClause(columns), sortKey: key?.expression, reversed, valueType: key?.valueType };
+  return { condition, orderBy: orderByClause(columns, context.dialect), sortKey: key?.expression, reversed, valueType: key?.valueType };
 }
 
 /** A sort key as the driver returned it, in the form cursors carry (PostgreSQL numeric arrives as text, SQLite booleans as 0/1). */

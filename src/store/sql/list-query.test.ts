@@ -7,6 +7,7 @@ import { ScimError } from '../../core/errors/scim-error.js';
 import { parseFilter } from '../../core/filter/parser.js';
 import { attribute, type ResourceTypeName } from '../../core/schema/attribute.js';
 import { createDefaultRegistry, ResourceSchemas } from '../../core/schema/registry.js';
+import { defineResourceType } from '../../core/schema/resource-types.js';
 import type { SqlDialect } from './dialect.js';
 import { postgresDialect } from './dialects/postgres.js';
 import { sqliteDialect } from './dialects/sqlite.js';
@@ -17,11 +18,13 @@ const registry = createDefaultRegistry();
 
 /** A type without a table of its own, as an embedding app would register it: stored in the shared `resources` table. */
 const DEVICE = 'Device' as ResourceTypeName;
-const deviceSchemas = new ResourceSchemas(
-  { id: DEVICE, name: DEVICE, endpoint: '/Devices', description: 'A device', schema: 'urn:example:scim:Device', schemaExtensions: [] },
-  { id: 'urn:example:scim:Device', name: 'Device', description: 'A device', attributes: [attribute('serialNumber', 'string', { caseExact: true }), attribute('displayName', 'string')] },
-  [],
-);
+const device = defineResourceType({
+  name: DEVICE,
+  endpoint: '/Devices',
+  description: 'A device',
+  schema: { id: 'urn:example:scim:Device', name: 'Device', description: 'A device', attributes: [attribute('serialNumber', 'string', { caseExact: true }), attribute('displayName', 'string')] },
+});
+const deviceSchemas = new ResourceSchemas(device.facts, device.schema, []);
 
 function schemasOf(resourceType: ResourceTypeName): ResourceSchemas {
   return resourceType === DEVICE ? deviceSchemas : registry.forResourceType(resourceType);

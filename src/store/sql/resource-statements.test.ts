@@ -2,15 +2,17 @@
  * The statements each resource read and write runs, pinned per database:
  * one entry per operation with the SQL text each dialect sends, recorded on
  * the real databases through their drivers (so the pins are statements
- * that ran). The list statements are pinned in list-query.test.ts and
+ * that ran; MySQL's on MariaDB). The list statements are pinned in list-query.test.ts and
  * filter-compiler.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, mariadbAvailableFor } from '../../../test/store-contract/mariadb-support.js';
 import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
 import type { NewEvent } from '../../events/event.js';
+import { openMysqlSessions } from '../mysql/index.js';
 import { migratePostgres } from '../postgres/migrate.js';
 import { createPool } from '../postgres/pool.js';
 import { PostgresSessions } from '../postgres/postgres-driver.js';
@@ -29,7 +31,7 @@ const NOW = '2024-01-01T00:00:00.000Z';
 const LATER = '2024-01-02T00:00:00.000Z';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-type DatabaseName = 'sqlite' | 'postgres';
+type DatabaseName = 'sqlite' | 'postgres' | 'mysql';
 
 /** The session, writing down the text of every statement sent through it. */
 function recording(session: SqlSession, texts: string[]): SqlSession {
@@ -115,6 +117,11 @@ const WRITES: readonly WriteCase[] = [
         'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES ($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)',
         'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + EXCLUDED.count',
       ],
+      mysql: [
+        'INSERT INTO users (tenant_id, id, user_name, user_name_ci, external_id, display_name, active, attributes, created, last_modified, version, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE count = resource_counts.count + VALUES(count)',
+      ],
     },
   },
   {
@@ -128,6 +135,10 @@ const WRITES: readonly WriteCase[] = [
       postgres: [
         'INSERT INTO "groups" (tenant_id, id, display_name, display_name_ci, external_id, attributes, created, last_modified, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
         'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + EXCLUDED.count',
+      ],
+      mysql: [
+        'INSERT INTO "groups" (tenant_id, id, display_name, display_name_ci, external_id, attributes, created, last_modified, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE count = resource_counts.count + VALUES(count)',
       ],
     },
   },
@@ -150,6 +161,13 @@ const WRITES: readonly WriteCase[] = [
         'DELETE FROM user_emails WHERE tenant_id = $1 AND user_id = $2',
         'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES ($1, $2, $3, $4, $5, $6)',
       ],
+      mysql: [
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ? FOR UPDATE',
+        'UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, password_hash = ?, last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?',
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ?',
+        'DELETE FROM user_emails WHERE tenant_id = ? AND user_id = ?',
+        'INSERT INTO user_emails (tenant_id, user_id, position, value_ci, type_ci, is_primary) VALUES (?, ?, ?, ?, ?, ?)',
+      ],
     },
   },
   {
@@ -162,6 +180,10 @@ const WRITES: readonly WriteCase[] = [
       ],
       postgres: [
         'UPDATE users SET user_name = $1, user_name_ci = $2, external_id = $3, display_name = $4, active = $5, attributes = $6, last_modified = $7, version = version + 1 WHERE tenant_id = $8 AND id = $9 AND version = $10 RETURNING id, attributes, created, last_modified, version',
+      ],
+      mysql: [
+        'UPDATE users SET user_name = ?, user_name_ci = ?, external_id = ?, display_name = ?, active = ?, attributes = ?, last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?',
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ?',
       ],
     },
   },
@@ -176,6 +198,10 @@ const WRITES: readonly WriteCase[] = [
       postgres: [
         'UPDATE "groups" SET last_modified = $1, version = version + 1 WHERE tenant_id = $2 AND id = $3 AND version = $4 RETURNING id, attributes, created, last_modified, version',
         'SELECT version FROM "groups" WHERE tenant_id = $1 AND id = $2',
+      ],
+      mysql: [
+        'UPDATE "groups" SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id = ? AND version = ?',
+        'SELECT version FROM "groups" WHERE tenant_id = ? AND id = ?',
       ],
     },
   },
@@ -194,6 +220,11 @@ const WRITES: readonly WriteCase[] = [
         "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = $1 AND id IN ($2, $3, $4) FOR KEY SHARE), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = $5 AND id IN ($6, $7, $8) FOR KEY SHARE), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = $9 AND id IN ($10, $11, $12) FOR KEY SHARE) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
         'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, group_id, member_id) DO NOTHING RETURNING member_id',
       ],
+      mysql: [
+        "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = ? AND id IN (?, ?, ?) LOCK IN SHARE MODE), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = ? AND id IN (?, ?, ?) LOCK IN SHARE MODE), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = ? AND id IN (?, ?, ?) LOCK IN SHARE MODE) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
+        'SELECT member_id FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id IN (?) FOR UPDATE',
+        'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE tenant_id = tenant_id',
+      ],
     },
   },
   {
@@ -205,6 +236,10 @@ const WRITES: readonly WriteCase[] = [
       ],
       postgres: [
         'DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2 AND member_id IN ($3, $4) RETURNING member_id, member_type',
+      ],
+      mysql: [
+        'SELECT member_id, member_type FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id IN (?, ?) FOR UPDATE',
+        'DELETE FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id IN (?, ?)',
       ],
     },
   },
@@ -231,6 +266,16 @@ const WRITES: readonly WriteCase[] = [
         'DELETE FROM group_members WHERE tenant_id = $1 AND group_id IN ($2) AND member_id = $3',
         'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, resource_type) DO UPDATE SET count = resource_counts.count + EXCLUDED.count',
       ],
+      mysql: [
+        'SELECT member_id FROM group_members WHERE tenant_id = ? AND group_id = ? AND member_id IN (?) FOR UPDATE',
+        'INSERT INTO group_members (tenant_id, group_id, member_id, member_type) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE tenant_id = tenant_id',
+        'DELETE FROM users WHERE tenant_id = ? AND id = ?',
+        'SELECT g.id FROM "groups" AS g WHERE g.tenant_id = ? AND g.id IN (SELECT m.group_id FROM group_members AS m WHERE m.tenant_id = ? AND m.member_id = ?) ORDER BY g.id FOR UPDATE',
+        'UPDATE "groups" SET last_modified = ?, version = version + 1 WHERE tenant_id = ? AND id IN (?)',
+        'SELECT id, attributes, created, last_modified, version FROM "groups" WHERE tenant_id = ? AND id IN (?)',
+        'DELETE FROM group_members WHERE tenant_id = ? AND group_id IN (?) AND member_id = ?',
+        'INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE count = resource_counts.count + VALUES(count)',
+      ],
     },
   },
   {
@@ -244,6 +289,11 @@ const WRITES: readonly WriteCase[] = [
       postgres: [
         'INSERT INTO event_sequences (tenant_id, last_sequence) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = event_sequences.last_sequence + EXCLUDED.last_sequence RETURNING last_sequence',
         'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9), ($10, $11, $12, $13, $14, $15, $16, $17, $18)',
+      ],
+      mysql: [
+        'INSERT INTO event_sequences (tenant_id, last_sequence) VALUES (?, ?) ON DUPLICATE KEY UPDATE last_sequence = event_sequences.last_sequence + VALUES(last_sequence)',
+        'SELECT last_sequence FROM event_sequences WHERE tenant_id = ?',
+        'INSERT INTO events (tenant_id, sequence, id, type, resource_type, resource_id, occurred_at, payload, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ],
     },
   },
@@ -274,6 +324,9 @@ const READS: readonly ReadCase[] = [
       postgres: [
         'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = $1 AND id = $2',
       ],
+      mysql: [
+        'SELECT id, attributes, created, last_modified, version FROM users WHERE tenant_id = ? AND id = ?',
+      ],
     },
   },
   {
@@ -296,6 +349,15 @@ FROM group_members AS m
 LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
 LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
 WHERE m.tenant_id = $1 AND m.group_id = $2
+ORDER BY m.member_id`,
+      ],
+      mysql: [
+        `
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
+FROM group_members AS m
+LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
+LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
+WHERE m.tenant_id = ? AND m.group_id = ?
 ORDER BY m.member_id`,
       ],
     },
@@ -323,6 +385,16 @@ LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id
 WHERE m.tenant_id = $1 AND m.group_id = $2 AND m.member_id > $3
 ORDER BY m.member_id
 LIMIT $4`,
+      ],
+      mysql: [
+        `
+SELECT m.member_id AS value, m.member_type AS type, CASE m.member_type WHEN 'User' THEN COALESCE(u.display_name, u.user_name) WHEN 'Group' THEN g.display_name END AS display
+FROM group_members AS m
+LEFT JOIN users AS u ON m.member_type = 'User' AND u.tenant_id = m.tenant_id AND u.id = m.member_id
+LEFT JOIN "groups" AS g ON m.member_type = 'Group' AND g.tenant_id = m.tenant_id AND g.id = m.member_id
+WHERE m.tenant_id = ? AND m.group_id = ? AND m.member_id > ?
+ORDER BY m.member_id
+LIMIT 100`,
       ],
     },
   },
@@ -365,6 +437,25 @@ WITH RECURSIVE reached(group_id, direct) AS (
 SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
 FROM reached CROSS JOIN "groups" AS g
 WHERE g.tenant_id = $4 AND g.id = reached.group_id AND g.id <> $5
+GROUP BY g.id, g.display_name
+ORDER BY g.id`,
+      ],
+      mysql: [
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM group_members AS m WHERE m.tenant_id = ? AND m.member_id = ?
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN group_members AS m WHERE m.tenant_id = ? AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN "groups" AS g
+WHERE g.tenant_id = ? AND g.id = reached.group_id AND g.id <> ?
 GROUP BY g.id, g.display_name
 ORDER BY g.id`,
       ],
@@ -424,6 +515,31 @@ WHERE g.tenant_id = $4 AND g.id = reached.group_id AND g.id <> $5
 GROUP BY g.id, g.display_name
 ORDER BY g.id`,
       ],
+      mysql: [
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = ? AND m.member_id IN (?, ?) AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
+       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+FROM group_members AS m CROSS JOIN "groups" AS g
+WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
+ORDER BY m.member_id, m.group_id`,
+        `
+WITH RECURSIVE reached(group_id, direct) AS (
+  SELECT m.group_id, 1 FROM group_members AS m WHERE m.tenant_id = ? AND m.member_id = ?
+  UNION
+  SELECT m.group_id, 0 FROM reached CROSS JOIN group_members AS m WHERE m.tenant_id = ? AND m.member_id = reached.group_id
+)
+SELECT g.id AS value, g.display_name AS display, MAX(reached.direct) AS direct
+FROM reached CROSS JOIN "groups" AS g
+WHERE g.tenant_id = ? AND g.id = reached.group_id AND g.id <> ?
+GROUP BY g.id, g.display_name
+ORDER BY g.id`,
+      ],
     },
   },
   {
@@ -436,6 +552,9 @@ ORDER BY g.id`,
       postgres: [
         "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = $1 AND id IN ($2, $3)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = $4 AND id IN ($5, $6)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = $7 AND id IN ($8, $9)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
       ],
+      mysql: [
+        "WITH found_0 AS (SELECT id, 'User' AS type FROM users WHERE tenant_id = ? AND id IN (?, ?)), found_1 AS (SELECT id, 'Group' AS type FROM \"groups\" WHERE tenant_id = ? AND id IN (?, ?)), found_2 AS (SELECT id, resource_type AS type FROM resources WHERE tenant_id = ? AND id IN (?, ?)) SELECT id, type FROM found_0 UNION ALL SELECT id, type FROM found_1 UNION ALL SELECT id, type FROM found_2",
+      ],
     },
   },
 ];
@@ -446,6 +565,7 @@ interface OpenedDriver {
 }
 
 const postgresAvailable = await postgresAvailableFor('the PostgreSQL resource writer statements');
+const mariadbAvailable = await mariadbAvailableFor('the MySQL resource writer statements (on MariaDB)');
 
 const DATABASES: readonly { readonly name: DatabaseName; readonly available: boolean; readonly open: () => Promise<OpenedDriver> }[] = [
   {
@@ -484,6 +604,21 @@ const DATABASES: readonly { readonly name: DatabaseName; readonly available: boo
         close: async () => {
           await sessions.close();
           await dropTestSchema(schema);
+        },
+      };
+    },
+  },
+  {
+    name: 'mysql',
+    available: mariadbAvailable,
+    open: async () => {
+      const database = await createTestDatabase('scimitar_writer');
+      const { sessions } = await openMysqlSessions({ url: database.url, poolSize: 2 });
+      return {
+        sessions,
+        close: async () => {
+          await sessions.close();
+          await database.drop();
         },
       };
     },

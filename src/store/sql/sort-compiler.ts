@@ -23,8 +23,8 @@ const TIE_BREAK = `${ROW_ALIAS}.id`;
 export function compileOrderBy(sort: SortSpec | undefined, context: CompileContext): SqlFragment {
   if (sort === undefined) return rawSql(TIE_BREAK);
   const key = sortKey(withValueDefault(sort.attribute, context), context);
-  const direction = sort.order === 'ascending' ? 'ASC NULLS LAST' : 'DESC NULLS FIRST';
-  return sql`${key} ${rawSql(direction)}, ${rawSql(TIE_BREAK)}`;
+  const descending = sort.order !== 'ascending';
+  return sql`${context.dialect.orderTerm(key, descending, descending)}, ${rawSql(TIE_BREAK)}`;
 }
 
 /** A multi-valued complex attribute named alone sorts by its `value` sub-attribute. */

@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, mariadbAvailableFor } from '../../../test/store-contract/mariadb-support.js';
 import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
 import { createDefaultRegistry } from '../../core/schema/registry.js';
+import { openMysqlStore } from '../mysql/index.js';
 import { openPostgresStore } from '../postgres/index.js';
 import { openSqliteStore } from '../sqlite/index.js';
 import type { StoreWriter } from '../store.js';
@@ -42,6 +44,7 @@ interface Opened {
 }
 
 const postgresAvailable = await postgresAvailableFor('the composed store test');
+const mariadbAvailable = await mariadbAvailableFor('the composed store test on MariaDB');
 
 const databases: readonly { readonly name: string; readonly available: boolean; readonly open: () => Promise<Opened> }[] = [
   {
@@ -70,6 +73,21 @@ const databases: readonly { readonly name: string; readonly available: boolean; 
         dispose: async () => {
           await store.close();
           await dropTestSchema(schema);
+        },
+      };
+    },
+  },
+  {
+    name: 'MariaDB',
+    available: mariadbAvailable,
+    open: async () => {
+      const database = await createTestDatabase('scimitar_sql_store');
+      const store = await openMysqlStore({ url: database.url, poolSize: 4 });
+      return {
+        store,
+        dispose: async () => {
+          await store.close();
+          await database.drop();
         },
       };
     },
@@ -124,11 +142,17 @@ for (const database of databases) {
   });
 }
 
-describe.skipIf(!postgresAvailable)('The composed store on PostgreSQL, under a deadlock', () => {
+/** The databases that detect deadlocks between connections, with the error kind each counts a deadlock under. */
+const deadlocking = [
+  { database: databases[1]!, deadlockKind: 'sqlstate_40' },
+  { database: databases[2]!, deadlockKind: 'errno_1213' },
+] as const;
+
+for (const { database, deadlockKind } of deadlocking) describe.skipIf(!database.available)(`The composed store on ${database.name}, under a deadlock`, () => {
   let opened: Opened;
 
   beforeEach(async () => {
-    opened = await (databases[1] as (typeof databases)[number]).open();
+    opened = await database.open();
     await opened.store.tenants.ensureTenant(TENANT, 'Acme', NOW);
     await opened.store.transaction(async (writer) => {
       await insertUser(writer, 'u1', 'one');
@@ -158,7 +182,7 @@ describe.skipIf(!postgresAvailable)('The composed store on PostgreSQL, under a d
       });
     await Promise.all([crossing('u1', 'u2', 'ga'), crossing('u2', 'u1', 'gb')]);
     expect(writers.size).toBe(3);
-    expect(store.sql.statementErrors().get('sqlstate_40')).toBe(1);
+    expect(store.sql.statementErrors().get(deadlockKind)).toBe(1);
     expect(await groupTotal(store)).toBe(2);
     const versions = await Promise.all(['u1', 'u2'].map(async (id) => (await store.reader.getResource(TENANT, 'User', id))?.version));
     expect(versions).toEqual([3, 3]);

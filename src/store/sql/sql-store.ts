@@ -10,15 +10,8 @@ import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
 import type { WebhookStore } from '../webhook-store.js';
-import { SqlEventStore } from './event-store.js';
-import { driverReadAccess, type SqlReadAccess } from './read-access.js';
-import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js';
-import { SqlResourceReader } from './resource-reader.js';
-import { SqlResourceWriter } from './resource-writer.js';
-import { SqlTenantStore } from './tenant-store.js';
-import { SqlSchemaDeclarationStore } from './schema-declaration-store.js';
 import type { SchemaDeclarationStore } from '../schema-declarations.js';
-import { SqlWebhookStore } from './webhook-store.js';
+import { driverReadAccess, type SqlReadAccess } from './read-access.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
 /** The query plans of a list request's statements, for index checks. */
@@ -54,21 +47,6 @@ export interface SqlStoreParts {
   readonly schemaDeclarations: SchemaDeclarationStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
-}
-
-/** The store parts, written once: the same on every database, over its driver's sessions. */
-export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
-  const committed = driver.committed();
-  return {
-    reader: new SqlResourceReader(() => committed),
-    tenants: new SqlTenantStore(driver),
-    events: new SqlEventStore(driver),
-    webhooks: new SqlWebhookStore(driver),
-    requestLog: new SqlRequestLogStore(driver),
-    eventHistory: new SqlEventHistoryStore(driver),
-    schemaDeclarations: new SqlSchemaDeclarationStore(driver),
-    writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
-  };
 }
 
 export interface SqlStoreSettings {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
-import { SqlStore, sqlStoreParts } from '../sql/sql-store.js';
+import { SqlStore } from '../sql/sql-store.js';
+import { sqlStoreParts } from '../sql/store-parts.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
 import { sqliteMigrations } from './migrations/index.js';

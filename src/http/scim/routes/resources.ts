@@ -1,6 +1,6 @@
 /**
- * Routes of one resource type (RFC 7644 §3.2): /Users or /Groups, their
- * /.search, and /{id} for GET, PUT, PATCH and DELETE.
+ * Routes of one resource type (RFC 7644 §3.2): its endpoint (/Users,
+ * /Groups, …), its /.search, and /{id} for GET, PUT, PATCH and DELETE.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -38,10 +38,13 @@ function hasProjectionParameters(query: Record<string, unknown>): boolean {
   return Object.keys(query).some((key) => ['attributes', 'excludedattributes'].includes(key.toLowerCase()));
 }
 
-export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRouteContext, type: ResourceTypeName, endpoint: string): void {
+export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRouteContext, type: ResourceTypeName): void {
   const { resources, list: listSettings } = context.options;
   // Per request: a tenant's schemas are its own (services resolve them the same way).
   const schemasOf = (request: FastifyRequest) => resources.schemasFor(context.tenantId(request), type);
+  const facts = resources.resourceTypes.get(type);
+  const { endpoint } = facts;
+  const holdsMembers = facts.members !== undefined;
 
   const sendList = async (request: FastifyRequest, reply: FastifyReply, listRequest: ListRequest) => {
     const page = await resources.list(context.requestContext(request), type, listRequest);
@@ -97,7 +100,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
     const prefer = preferredReturn(request);
     const minimal =
       prefer === 'minimal' ||
-      (prefer === undefined && type === 'Group' && context.options.groupPatchResponse !== 'resource' && !hasProjectionParameters(request.query));
+      (prefer === undefined && holdsMembers && context.options.groupPatchResponse !== 'resource' && !hasProjectionParameters(request.query));
     const response = await resources.patch(
       context.requestContext(request),
       type,

@@ -1,8 +1,9 @@
 /**
- * POST /.search at the SCIM root (RFC 7644 §3.4.3): one query over Users and
- * Groups. Results are Users then Groups; `sortBy` orders within each type.
- * A filter naming an attribute only Users have matches no Groups (and the
- * other way round) instead of failing the whole search.
+ * POST /.search at the SCIM root (RFC 7644 §3.4.3): one query over every
+ * resource type. Results are Users, then Groups, then the registered types
+ * in their order; `sortBy` orders within each type. A filter naming an
+ * attribute only Users have matches no Groups (and the other way round)
+ * instead of failing the whole search.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isScimError, scimErrors } from '../../../core/errors/scim-error.js';
@@ -11,8 +12,6 @@ import type { ResourceTypeName } from '../../../core/schema/attribute.js';
 import { SCIM_CONTENT_TYPE } from '../media.js';
 import { registerMethodNotAllowed, type ScimRouteContext } from '../plugin.js';
 
-const SEARCHED_TYPES: readonly ResourceTypeName[] = ['User', 'Group'];
-
 export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimRouteContext): void {
   const { resources, list: listSettings } = context.options;
 
@@ -20,7 +19,7 @@ export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimR
     const requests = new Map<ResourceTypeName, ListRequest>();
     const tenantId = context.tenantId(request);
     let firstError: unknown;
-    for (const type of SEARCHED_TYPES) {
+    for (const { name: type } of resources.resourceTypes.all) {
       const schemas = await resources.schemasFor(tenantId, type);
       try {
         requests.set(type, parseSearchRequest(request.body, schemas, listSettings));
@@ -32,11 +31,11 @@ export function registerRootSearchRoute(fastify: FastifyInstance, context: ScimR
     if (requests.size === 0) throw firstError;
     // A cursor holds a position in one resource type's order; this window spans two.
     if ([...requests.values()].some((typeRequest) => typeRequest.cursor !== undefined)) {
-      throw scimErrors.invalidValue('cursor paging is available on /Users/.search and /Groups/.search, not on the root /.search, which spans both resource types');
+      throw scimErrors.invalidValue('cursor paging is available on each resource type\'s /.search (e.g. /Users/.search), not on the root /.search, which spans every resource type');
     }
     const requestContext = context.requestContext(request);
     const first = [...requests.values()][0]!;
-    // The page is a window [offset, offset + count) over Users followed by Groups.
+    // The page is a window [offset, offset + count) over the types' results, one type after the other.
     let offset = first.startIndex - 1;
     let remaining = first.count;
     let totalResults = 0;

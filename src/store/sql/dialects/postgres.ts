@@ -26,7 +26,7 @@
  * NUL. PostgreSQL text and jsonb cannot hold U+0000, so `textCanHoldNul`
  * is false: the compiler decides comparisons with such a value itself.
  */
-import type { DuplicateAssignments, RowLockOptions, SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
+import { standardOrderTerm, type DuplicateAssignments, type RowLockOptions, type SqlDialect, type SqlScalarType, type TypedValue } from '../dialect.js';
 import { parameter, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 /** How `caseFold` folds: through ICU's root locale (agrees with JavaScript), or lower() under the database's LC_CTYPE. */
@@ -122,6 +122,7 @@ export function createPostgresDialect(caseFolding: PostgresCaseFolding): SqlDial
     bindValue: (value: SqlParameterValue): unknown => value,
     booleanLiteral: (value: boolean) => rawSql(value ? 'true' : 'false'),
     rowLimit: (count: number) => parameter(count),
+    orderTerm: standardOrderTerm,
     jsonScalar: (source: SqlFragment, keys: readonly string[], type: SqlScalarType): TypedValue => {
       const path = rawSql(postgresTextPath(keys));
       return typedJson(sql`${source} #> ${path}`, sql`${source} #>> ${path}`, type);

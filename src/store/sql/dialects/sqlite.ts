@@ -1,4 +1,4 @@
-import type { DuplicateAssignments, SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
+import { standardOrderTerm, type DuplicateAssignments, type SqlDialect, type SqlScalarType, type TypedValue } from '../dialect.js';
 import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 function checkedRowLimit(count: number): number {
@@ -85,6 +85,7 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   // compiled again on every execution, which doubled the cost of a userName
   // lookup. Clients use a few page sizes; the LRU statement cache holds them.
   rowLimit: (count: number) => rawSql(String(checkedRowLimit(count))),
+  orderTerm: standardOrderTerm,
   // json_extract returns TEXT for strings, INTEGER/REAL for numbers and 1/0 for booleans.
   jsonScalar: (source: SqlFragment, keys: readonly string[], type: SqlScalarType): TypedValue => {
     const path = rawSql(sqliteJsonPath(keys));

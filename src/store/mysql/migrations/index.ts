@@ -1,0 +1,14 @@
+import { initialMigration } from './0001-initial.js';
+import { adminKeysMigration } from './0002-admin-keys.js';
+import { eventsMigration } from './0003-events.js';
+import { webhooksMigration } from './0004-webhooks.js';
+import { resourceCountsMigration } from './0005-resource-counts.js';
+import { requestLogMigration } from './0006-request-log.js';
+import { resourcesMigration } from './0007-resources.js';
+import { tenantSchemasMigration } from './0008-tenant-schemas.js';
+import type { MysqlMigration } from './migration.js';
+
+export { tableOptions, type MysqlMigration, type MysqlTableOptions } from './migration.js';
+
+/** The whole history, in version order: the same versions and names as SQLite's. Append new steps; never edit an applied one. */
+export const mysqlMigrations: readonly MysqlMigration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration]);
