@@ -1,11 +1,14 @@
 /**
  * Scimitar's public API for embedding (what `import … from 'scimitar'`
  * gives): build the whole server from a configuration, with in-process hooks
- * on every change, or mount the SCIM plugin in an existing Fastify app. The
+ * on every change, and mount it in an existing app (`scimitar.fastifyPlugin`,
+ * `scimitar.handler()` for Express, Connect and node:http; docs/embedding.md). The
  * types named in these signatures are exported with them, so a host app can
  * write them down.
  */
 export { createScimitar, DEFAULT_TENANT_ID, type Scimitar, type ScimitarOverrides, type ScimitarServices } from './app/scimitar.js';
+export type { MountPluginOptions } from './embedding/mounts.js';
+export type { NodeHandler, NodeHandlerOptions } from './embedding/node-handler.js';
 export { loadConfig, ConfigError, type ScimitarConfig, type DatabaseConfig, type WebhookSettings } from './config/config.js';
 export { scimPlugin, type ScimPluginOptions } from './http/scim/plugin.js';
 export { buildHttpApp, SCIM_PREFIX } from './http/app.js';

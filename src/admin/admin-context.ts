@@ -8,6 +8,7 @@ import type { EventFeed } from '../events/feed.js';
 import type { RequestLogService } from '../request-log/request-log-service.js';
 import type { RequestObserver } from '../metrics/observers.js';
 import type { AccessReportService } from '../reports/access-report.js';
+import type { RoleService } from '../roles/role-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
@@ -27,6 +28,8 @@ export interface AdminPluginOptions {
   readonly webhooks: WebhookService;
   /** The access report (GET /tenants/{tenant}/access-report). */
   readonly accessReports: AccessReportService;
+  /** Group → role mapping (/tenants/{tenant}/role-mappings, /users/{id}/roles). */
+  readonly roles: RoleService;
   readonly authenticator: AdminKeyAuthenticator;
   /** Failed admin authentication, counted apart from SCIM clients'. */
   readonly authFailures: AuthFailureThrottle;

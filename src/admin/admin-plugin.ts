@@ -10,11 +10,13 @@ import { adminErrorHandler, sendAdminError } from './admin-errors.js';
 import type { AdminContext, AdminPluginOptions } from './admin-context.js';
 import type { AdminRoute } from './admin-route.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { deletionRoutes } from './routes/deletion-routes.js';
 import { directoryRoutes } from './routes/directory-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { requestLogRoutes } from './routes/request-log-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { schemaRoutes } from './routes/schema-routes.js';
+import { roleRoutes } from './routes/role-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
@@ -56,7 +58,7 @@ function register(fastify: FastifyInstance, route: AdminRoute): void {
 
 /** The routes of the admin API, as data (registered below, described by the OpenAPI document). */
 export function adminRoutes(context: AdminContext): AdminRoute[] {
-  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...requestLogRoutes(context), ...webhookRoutes(context), ...reportRoutes(context), ...schemaRoutes(context)].map(withCommonResponses);
+  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...requestLogRoutes(context), ...webhookRoutes(context), ...reportRoutes(context), ...schemaRoutes(context), ...roleRoutes(context), ...deletionRoutes(context)].map(withCommonResponses);
   const openApi: AdminRoute = {
     method: 'GET',
     url: '/openapi.json',

@@ -98,6 +98,8 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
       { name: 'Requests', description: "A tenant's request log (what its identity provider sent and was answered) and users' histories" },
       { name: 'Webhooks', description: "Signed POSTs of a tenant's events to the host app, with deliveries and replay" },
       { name: 'Reports', description: "Exports of a tenant's directory at one point in time (the access report)" },
+      { name: 'Roles', description: "Group → role mapping: a tenant's rules, default role, and users' effective roles" },
+      { name: 'Deletions', description: "A tenant's delete policy and its mass-deprovisioning safeguard, with the decision on held deletions" },
       { name: 'Documentation', description: 'This document' },
     ],
     components: {

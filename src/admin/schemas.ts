@@ -239,6 +239,24 @@ export const eventSchema: JsonSchema = {
           type: 'array',
           items: { type: 'object', required: ['value', 'type'], properties: { value: { type: 'string' }, type: { type: 'string' } } },
         },
+        roles: {
+          type: 'object',
+          description: 'user.roles_changed: the effective roles before and after, in precedence order (docs/roles.md).',
+          required: ['before', 'after'],
+          properties: { before: { type: 'array', items: { type: 'string' } }, after: { type: 'array', items: { type: 'string' } } },
+        },
+        safeguard: {
+          type: 'object',
+          description: '`tenant.safeguard_tripped`: the counting window and the threshold it went beyond (docs/deletion.md).',
+          required: ['windowStartedAt', 'windowMinutes', 'users', 'deletions', 'threshold'],
+          properties: {
+            windowStartedAt: timestamp,
+            windowMinutes: { type: 'integer' },
+            users: { type: 'integer' },
+            deletions: { type: 'integer' },
+            threshold: { type: 'integer' },
+          },
+        },
       },
     },
     requestId: {

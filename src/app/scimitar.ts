@@ -18,7 +18,11 @@ import { EventFeed } from '../events/feed.js';
 import { EventHookRunner, type EventHooks } from '../events/hooks.js';
 import { EventNotifier } from '../events/notifier.js';
 import { EventRetention } from '../events/retention.js';
-import { buildHttpApp } from '../http/app.js';
+import type { AdminPluginOptions } from '../admin/admin-plugin.js';
+import { createEmbeddingMounts, type EmbeddingMounts } from '../embedding/mounts.js';
+import type { NodeHandler, NodeHandlerOptions } from '../embedding/node-handler.js';
+import { buildHttpApp, type FastifySettings } from '../http/app.js';
+import type { ScimPluginOptions } from '../http/scim/plugin.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { NO_OBSERVER } from '../metrics/observers.js';
 import { registerRequestLogMetrics } from '../metrics/request-log-metrics.js';
@@ -26,7 +30,10 @@ import { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import { AccessReportService } from '../reports/access-report.js';
 import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
+import { RoleService } from '../roles/role-service.js';
 import { ResourceService } from '../services/resources/resource-service.js';
+import { SoftDeletePurge } from '../services/deletion/soft-delete-purge.js';
+import type { SafeguardTrip } from '../events/event.js';
 import type { Store } from '../store/store.js';
 import { RequestLogRecorder } from '../request-log/recorder.js';
 import { RequestLogService } from '../request-log/request-log-service.js';
@@ -62,6 +69,8 @@ export interface ScimitarServices {
   readonly schemas: SchemaResolver;
   /** Declaring tenants' extension schemas and their policy for undeclared ones. */
   readonly tenantSchemas: TenantSchemaService;
+  /** Group → role mapping: tenants' rules and users' effective roles. */
+  readonly roles: RoleService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -80,6 +89,8 @@ export interface ScimitarServiceDependencies {
   readonly tokenCache?: AuthenticatedTokenCache;
   /** Which webhook URLs are accepted (default: https only, to public addresses). */
   readonly webhookSettings?: Pick<WebhookSettings, 'allowHttp' | 'allowPrivate' | 'allowedHosts'>;
+  /** Told when a tenant's mass-deprovisioning safeguard trips (default: nobody). */
+  readonly onSafeguardTripped?: (tenantId: string, trip: SafeguardTrip) => void;
 }
 
 export function createScimitarServices(dependencies: ScimitarServiceDependencies): ScimitarServices {
@@ -95,6 +106,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
       now,
       ...(dependencies.notifier !== undefined ? { notifier: dependencies.notifier } : {}),
       ...(dependencies.hooks !== undefined ? { hooks: dependencies.hooks } : {}),
+      ...(dependencies.onSafeguardTripped !== undefined ? { onSafeguardTripped: dependencies.onSafeguardTripped } : {}),
     }),
     tenants: new TenantService({ tenants: store.tenants, tokens, defaultTenantId: DEFAULT_TENANT_ID, now }),
     tokens,
@@ -111,6 +123,13 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     accessReports: new AccessReportService({ sql: store.sql, now }),
     schemas,
     tenantSchemas: new TenantSchemaService({ base: registry, declarations: store.schemaDeclarations, tenants: store.tenants, reader: store.reader, resolver: schemas, now }),
+    roles: new RoleService({
+      store,
+      schemas,
+      now,
+      ...(dependencies.notifier !== undefined ? { notifier: dependencies.notifier } : {}),
+      ...(dependencies.hooks !== undefined ? { hooks: dependencies.hooks } : {}),
+    }),
   };
 }
 
@@ -136,8 +155,27 @@ export interface Scimitar extends ScimitarServices {
    * configured (start does, after the main port); returns its address.
    */
   listenMetrics(): Promise<string | undefined>;
-  /** Sends the outbox's events to tenants' webhooks (started with the server, stopped by close). */
+  /** Sends the outbox's events to tenants' webhooks (started with the server unless `deliverWebhooks: false`, stopped by close). */
   readonly webhookDispatcher: WebhookDispatcher;
+  /**
+   * The SCIM API as a plugin of an existing Fastify app:
+   * `await app.register(scimitar.fastifyPlugin, { prefix: '/scim/v2' })`.
+   * Scimitar closes with the app (its onClose). See docs/embedding.md.
+   */
+  readonly fastifyPlugin: EmbeddingMounts['fastifyPlugin'];
+  /** The admin API (event feed included) as a plugin: `await app.register(scimitar.fastifyAdminPlugin, { prefix: '/admin/v1' })`. */
+  readonly fastifyAdminPlugin: EmbeddingMounts['fastifyAdminPlugin'];
+  /**
+   * The SCIM API as one Express / Connect / node:http handler:
+   * `app.use('/scim/v2', scimitar.handler())`. Whether or not a body parser
+   * ran first; SCIM's own body limit applies. The app calls `close()` at
+   * its shutdown. Call it once, at start-up: each call builds the Fastify
+   * instance behind its handler.
+   */
+  handler(options?: NodeHandlerOptions): NodeHandler;
+  /** The admin API as one Express / Connect / node:http handler: `app.use('/admin/v1', scimitar.adminHandler())`. */
+  adminHandler(options?: NodeHandlerOptions): NodeHandler;
+  /** Stops everything: the HTTP entries, background work (request log, webhooks, retention), after-commit hooks, then the store. */
   close(): Promise<void>;
 }
 
@@ -149,6 +187,13 @@ export interface ScimitarOverrides extends SchemaOptions {
   readonly hooks?: EventHooks;
   /** Where the HTTP server's log lines go (default: standard output). */
   readonly logStream?: NodeJS.WritableStream;
+  /**
+   * Whether this process delivers the outbox's events to tenants' webhooks
+   * (default true). An app that embeds Scimitar in several processes, or
+   * uses only in-process hooks, may leave delivery to one of them; the
+   * events are recorded either way and wait for a process that delivers.
+   */
+  readonly deliverWebhooks?: boolean;
 }
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
@@ -168,6 +213,9 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       process.stderr.write(`event hook ${failure.hook} failed: ${String(failure.error)}\n`);
     };
     const hooks = new EventHookRunner(overrides.hooks ?? {}, (failure) => logHookFailure(failure));
+    let logSafeguardTrip = (tenantId: string, trip: SafeguardTrip): void => {
+      process.stderr.write(`mass-deprovisioning safeguard tripped in tenant ${tenantId}: ${trip.deletions} deletions > ${trip.threshold}\n`);
+    };
     const services = createScimitarServices({
       store,
       registry,
@@ -177,6 +225,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooks,
       webhookSettings: config.webhooks,
+      onSafeguardTripped: (tenantId, trip) => logSafeguardTrip(tenantId, trip),
       ...(tokenCache !== undefined ? { tokenCache } : {}),
     });
     let generatedToken: string | undefined;
@@ -203,47 +252,53 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     };
     const requestLogRecorder = new RequestLogRecorder(store.requestLog, config.requestLog, now, (error, what) => logRequestLogFailure(error, what));
     if (metrics !== undefined) registerRequestLogMetrics(metrics, () => requestLogRecorder.stats());
-    const app = await buildHttpApp({
-      store,
+    const httpSettings: FastifySettings = {
       logLevel: config.logLevel,
       logFullUrls: config.logFullUrls,
       ...(overrides.logStream !== undefined ? { logStream: overrides.logStream } : {}),
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
-      ...(metrics !== undefined ? { metrics } : {}),
-      scim: {
-        resources: services.resources,
-        authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
-        authFailures: new AuthFailureThrottle(throttleSettings, now),
-        rateLimiter: new TenantRateLimiter(config.rateLimit, now),
-        serviceProvider,
-        list,
-        publicUrl: config.publicUrl,
-        requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
-        observer,
-        bulk: {
-          service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
-          maxPayloadSize: config.bulk.maxPayloadSize,
-        },
+    };
+    const scimOptions: ScimPluginOptions = {
+      resources: services.resources,
+      authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
+      authFailures: new AuthFailureThrottle(throttleSettings, now),
+      rateLimiter: new TenantRateLimiter(config.rateLimit, now),
+      serviceProvider,
+      list,
+      publicUrl: config.publicUrl,
+      requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
+      observer,
+      bulk: {
+        service: new BulkService({ resources: services.resources, maxOperations: config.bulk.maxOperations }),
+        maxPayloadSize: config.bulk.maxPayloadSize,
       },
-      admin: {
-        tenants: services.tenants,
-        tokens: services.tokens,
-        resources: services.resources,
-        tenantSchemas: services.tenantSchemas,
-        webhooks: services.webhooks,
-        requestLog: services.requestLog,
-        events: eventFeed,
-        accessReports: services.accessReports,
-        authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
-        authFailures: new AuthFailureThrottle(throttleSettings, now),
-        observer,
-        list,
-        publicUrl: config.publicUrl,
-      },
-    });
+    };
+    const adminOptions: AdminPluginOptions = {
+      tenants: services.tenants,
+      tokens: services.tokens,
+      resources: services.resources,
+      tenantSchemas: services.tenantSchemas,
+      webhooks: services.webhooks,
+      requestLog: services.requestLog,
+      events: eventFeed,
+      accessReports: services.accessReports,
+      roles: services.roles,
+      authenticator: new AdminKeyAuthenticator(store.tenants, services.hasher, now),
+      authFailures: new AuthFailureThrottle(throttleSettings, now),
+      observer,
+      list,
+      publicUrl: config.publicUrl,
+    };
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
+    };
+    logSafeguardTrip = (tenantId, trip) => {
+      app.log.warn(
+        { tenant: tenantId, safeguard: trip },
+        `mass-deprovisioning safeguard tripped: ${trip.deletions} hard deletions since ${trip.windowStartedAt} (threshold ${trip.threshold}); further deletions are held until an operator approves or rejects them`,
+      );
     };
     logRequestLogFailure = (error, what) => {
       // Entries are dropped and counted (stats()); a failing disk must not also flood the log.
@@ -252,6 +307,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     requestLogRecorder.start();
     const retention = new EventRetention(store.events, config.events, now, (error) => app.log.error({ err: error }, 'pruning old events failed'));
     retention.start();
+    const softDeletePurge = new SoftDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
+    softDeletePurge.start();
     const webhookDispatcher = createWebhookDispatcher({
       webhooks: store.webhooks,
       notifier,
@@ -262,9 +319,28 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       logger: app.log,
       observer,
     });
-    webhookDispatcher.start();
+    if (overrides.deliverWebhooks !== false) webhookDispatcher.start();
     let closing: Promise<void> | undefined;
     let metricsServer: MetricsServer | undefined;
+    const close = (): Promise<void> => {
+      // Once: a second call waits for the same shutdown.
+      closing ??= (async () => {
+        // Long-polls answer now, or app.close() would wait for them (up to a minute).
+        eventFeed.close();
+        await metricsServer?.close();
+        await app.close();
+        await mounts.close();
+        // After the server stopped answering: the last requests are queued, and written now.
+        await requestLogRecorder.stop();
+        await webhookDispatcher.stop();
+        await retention.stop();
+        await softDeletePurge.stop();
+        await hooks.idle();
+        await store.close();
+      })();
+      return closing;
+    };
+    const mounts = createEmbeddingMounts({ scim: scimOptions, admin: adminOptions, http: httpSettings, metrics, beforeClose: () => eventFeed.close(), close });
     return {
       ...services,
       app,
@@ -281,22 +357,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         metricsServer ??= await startMetricsServer(metrics, config.metrics.listen);
         return metricsServer.address;
       },
-      close() {
-        // Once: a second call waits for the same shutdown.
-        closing ??= (async () => {
-          // Long-polls answer now, or app.close() would wait for them (up to a minute).
-          eventFeed.close();
-          await metricsServer?.close();
-          await app.close();
-          // After the server stopped answering: the last requests are queued, and written now.
-          await requestLogRecorder.stop();
-          await webhookDispatcher.stop();
-          await retention.stop();
-          await hooks.idle();
-          await store.close();
-        })();
-        return closing;
-      },
+      fastifyPlugin: mounts.fastifyPlugin,
+      fastifyAdminPlugin: mounts.fastifyAdminPlugin,
+      handler: (handlerOptions) => mounts.handler(handlerOptions),
+      adminHandler: (handlerOptions) => mounts.adminHandler(handlerOptions),
+      close,
     };
   } catch (error) {
     await store.close();

@@ -10,7 +10,7 @@
  * 2 bad usage or configuration.
  */
 import { Command, CommanderError } from 'commander';
-import type { SchemaOptions } from '../app/schema-registry.js';
+import { buildSchemaRegistry, type SchemaOptions } from '../app/schema-registry.js';
 import { ConfigError } from '../config/config.js';
 import { isScimError } from '../core/errors/scim-error.js';
 import { registerAccessReportCommand } from './access-report.js';
@@ -23,8 +23,10 @@ import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
 import { registerRequestLogCommands } from './requests.js';
 import { registerSchemaCommands } from './schemas.js';
+import { registerRoleCommands } from './roles.js';
 import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
+import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
 import { registerWebhookCommands } from './webhooks.js';
@@ -56,13 +58,16 @@ function buildProgram(options: CliOptions): Command {
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
   registerWebhookCommands(program, contexts);
-  registerDirectoryCommands(program, contexts);
+  registerDeletionCommands(program, contexts);
+  // The app's own resource types get commands too (`scimitar devices list` …).
+  registerDirectoryCommands(program, contexts, buildSchemaRegistry(options).types.all);
   registerRequestLogCommands(program, contexts);
   registerAdminKeyCommands(program, contexts);
   registerSeedCommand(program, contexts);
   registerCheckCommand(program);
   registerAccessReportCommand(program, contexts);
   registerSchemaCommands(program, contexts);
+  registerRoleCommands(program, contexts);
   registerBackupCommand(program);
   return program;
 }

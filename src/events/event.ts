@@ -18,11 +18,14 @@ export const EVENT_TYPES = [
   'user.deactivated',
   'user.reactivated',
   'user.deleted',
+  'user.roles_changed',
   'group.created',
   'group.updated',
   'group.deleted',
   'group.member_added',
   'group.member_removed',
+  // The mass-deprovisioning safeguard held a hard deletion (src/services/deletion); about the user whose deletion tripped it.
+  'tenant.safeguard_tripped',
 ] as const;
 
 /**
@@ -55,6 +58,22 @@ export interface EventData {
   readonly changedAttributes?: readonly string[];
   /** `group.member_added` / `group.member_removed`: the members, at most MAX_MEMBERS_PER_EVENT per event. */
   readonly members?: readonly EventMember[];
+  /** `user.roles_changed`: the user's effective roles (group → role mapping, docs/roles.md) before and after, in precedence order. */
+  readonly roles?: { readonly before: readonly string[]; readonly after: readonly string[] };
+  /** `tenant.safeguard_tripped`: the window's count and the threshold it went beyond. */
+  readonly safeguard?: SafeguardTrip;
+}
+
+export interface SafeguardTrip {
+  /** When the counting window began. */
+  readonly windowStartedAt: string;
+  readonly windowMinutes: number;
+  /** Users the tenant held when the window began. */
+  readonly users: number;
+  /** Hard deletions in the window, this one included. */
+  readonly deletions: number;
+  /** The most deletions the window lets through. */
+  readonly threshold: number;
 }
 
 /** An event as stored and delivered (its JSON is the webhook body and a feed entry). */

@@ -27,11 +27,14 @@ export interface EventHooks {
   readonly onUserDeactivated?: EventHandler;
   readonly onUserReactivated?: EventHandler;
   readonly onUserDeleted?: EventHandler;
+  /** A user's effective roles changed (group → role mapping): `event.data.roles` has them before and after. */
+  readonly onUserRolesChanged?: EventHandler;
   readonly onGroupCreated?: EventHandler;
   readonly onGroupUpdated?: EventHandler;
   readonly onGroupDeleted?: EventHandler;
   readonly onGroupMemberAdded?: EventHandler;
   readonly onGroupMemberRemoved?: EventHandler;
+  readonly onSafeguardTripped?: EventHandler;
   /** Every event, after the typed hook of its type. */
   readonly onEvent?: EventHandler;
   readonly inTransaction?: (events: readonly ScimitarEvent[]) => void | Promise<void>;
@@ -44,11 +47,13 @@ const HOOK_OF_TYPE: Readonly<Partial<Record<EventType, keyof EventHooks>>> = {
   'user.deactivated': 'onUserDeactivated',
   'user.reactivated': 'onUserReactivated',
   'user.deleted': 'onUserDeleted',
+  'user.roles_changed': 'onUserRolesChanged',
   'group.created': 'onGroupCreated',
   'group.updated': 'onGroupUpdated',
   'group.deleted': 'onGroupDeleted',
   'group.member_added': 'onGroupMemberAdded',
   'group.member_removed': 'onGroupMemberRemoved',
+  'tenant.safeguard_tripped': 'onSafeguardTripped',
 };
 
 export type HookFailureLogger = (failure: { readonly error: unknown; readonly event: ScimitarEvent; readonly hook: string }) => void;

@@ -4,7 +4,7 @@
  * tenant in the URL, which must be the token's) — and the admin API under
  * /admin/v1. Everything it serves comes from the services it is given.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { adminKeyAuthentication, adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
@@ -60,7 +60,15 @@ function fastifyTrustProxy(trusted: HttpAppOptions['trustProxy']): false | strin
   return [...trusted];
 }
 
-export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+/** The settings a Fastify instance of Scimitar's is built with: the whole server's, or a handler's mounted in another framework. */
+export type FastifySettings = Pick<HttpAppOptions, 'logLevel' | 'logFullUrls' | 'logStream' | 'trustProxy' | 'bodyLimit'>;
+
+/**
+ * A Fastify instance with Scimitar's settings, request ids and 404, and no
+ * routes: buildHttpApp adds the server's, an embedding handler (src/embedding)
+ * adds one API's.
+ */
+export function createFastify(options: FastifySettings): FastifyInstance {
   const app = Fastify({
     logger: {
       level: options.logLevel,
@@ -101,23 +109,35 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   app.setNotFoundHandler(async (request, reply) =>
     reply.code(404).send({ error: 'Not Found', message: `No endpoint at ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 }),
   );
-  // Every answer names its request: SCIM, admin, errors and 404s alike.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-  });
+  app.addHook('onRequest', nameTheRequest);
+  return app;
+}
+
+/** Every answer names its request: SCIM, admin, errors and 404s alike. */
+export async function nameTheRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header(REQUEST_ID_HEADER, request.id);
+}
+
+/** Counts each finished request in the metrics, labelled by route template, never by URL. */
+export function requestMetricsHook(metrics: ScimitarMetrics) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    metrics.requestFinished({
+      route: request.routeOptions.url,
+      method: request.method,
+      statusCode: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+      tenantId: request.scimClient?.tenantId,
+    });
+    done();
+  };
+}
+
+export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = createFastify(options);
   const { metrics, admin } = options;
   if (metrics !== undefined) {
-    // On the root context, so it sees every request (SCIM, admin, health, unmatched), labelled by route template, never by URL.
-    app.addHook('onResponse', (request, reply, done) => {
-      metrics.requestFinished({
-        route: request.routeOptions.url,
-        method: request.method,
-        statusCode: reply.statusCode,
-        seconds: reply.elapsedTime / 1000,
-        tenantId: request.scimClient?.tenantId,
-      });
-      done();
-    });
+    // On the root context, so it sees every request (SCIM, admin, health, unmatched).
+    app.addHook('onResponse', requestMetricsHook(metrics));
     if (admin !== undefined) {
       // On the main port the metrics need an admin key: they name tenants and routes.
       await app.register(async (scope) => {

@@ -11,6 +11,8 @@ import type { ResolvedAttribute, ResourceSchemas } from '../core/schema/registry
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
 import type { RequestLogStore } from '../request-log/entry.js';
+import type { RoleStore } from './role-store.js';
+import type { DeletionStore } from './deletion-store.js';
 import type { SqlReadAccess } from './sql/read-access.js';
 import type { SchemaDeclarationStore } from './schema-declarations.js';
 import type { WebhookStore } from './webhook-store.js';
@@ -241,6 +243,10 @@ export interface Store {
   readonly webhooks: WebhookStore;
   /** Each tenant's declared extension schemas and its policy for undeclared ones. */
   readonly schemaDeclarations: SchemaDeclarationStore;
+  /** Group → role mapping: the rules and users' effective roles (src/roles). */
+  readonly roles: RoleStore;
+  /** The delete policy's settings and the users it keeps (src/services/deletion). */
+  readonly deletions: DeletionStore;
   /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
   readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */

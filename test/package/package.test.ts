@@ -87,8 +87,49 @@ console.log(JSON.stringify({
 }));
 `;
 
+/**
+ * A host that mounts Scimitar in apps of its own: the SCIM plugin in a
+ * Fastify app (Fastify as the package installed it), and the handler in a
+ * node:http server on a real socket. Each creates a user; the Fastify app's
+ * close closes Scimitar.
+ */
+const MOUNT_HOST = `
+import { createServer } from 'node:http';
+import Fastify from 'fastify';
+import { createScimitar, loadConfig } from 'scimitar';
+
+const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL, SCIMITAR_TOKEN: '${TOKEN}', SCIMITAR_LOG_LEVEL: 'silent' });
+const headers = { authorization: 'Bearer ${TOKEN}', 'content-type': 'application/scim+json' };
+const user = (userName) => JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName });
+
+const scimitar = await createScimitar(config);
+const host = Fastify();
+host.get('/app/health', async () => ({ app: 'ok' }));
+await host.register(scimitar.fastifyPlugin, { prefix: '/scim/v2' });
+const viaPlugin = await host.inject({ method: 'POST', url: '/scim/v2/Users', headers, payload: user('plugin@example.com') });
+const appRoute = await host.inject({ method: 'GET', url: '/app/health' });
+
+const handler = scimitar.handler({ prefix: '/scim/v2' });
+const server = createServer((request, response) => handler(request, response));
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const viaHandler = await fetch('http://127.0.0.1:' + server.address().port + '/scim/v2/Users', { method: 'POST', headers, body: user('handler@example.com') });
+const handlerBody = await viaHandler.json();
+await new Promise((resolve) => server.close(resolve));
+await host.close();
+let storeClosed = false;
+await scimitar.store.ping().catch(() => { storeClosed = true; });
+console.log(JSON.stringify({
+  plugin: viaPlugin.statusCode,
+  appRoute: appRoute.json(),
+  handler: viaHandler.status,
+  location: handlerBody.meta.location.replace(/\\/Users\\/.*$/, '/Users/…').replace(/:\\d+\\//, ':PORT/'),
+  storeClosed,
+}));
+`;
+
 /** A TypeScript host naming the public types an embedding app writes against. */
 const TYPED_HOST = `
+import { createServer, type Server } from 'node:http';
 import {
   createScimitar,
   loadConfig,
@@ -99,6 +140,8 @@ import {
   type EventHandler,
   type EventHooks,
   type EventType,
+  type NodeHandler,
+  type NodeHandlerOptions,
   type Scimitar,
   type ScimitarConfig,
   type ScimitarEvent,
@@ -137,6 +180,15 @@ export function describeError(error: unknown): string {
 }
 
 export const knownTypes: readonly EventType[] = EVENT_TYPES;
+
+export async function mount(scimitar: Scimitar, app: Scimitar['app']): Promise<Server> {
+  await app.register(scimitar.fastifyPlugin, { prefix: '/scim/v2' });
+  await app.register(scimitar.fastifyAdminPlugin, { prefix: '/admin/v1' });
+  const handler: NodeHandler = scimitar.handler({ prefix: '/scim/v2' });
+  const options: NodeHandlerOptions = { prefix: '/admin/v1' };
+  const admin: NodeHandler = scimitar.adminHandler(options);
+  return createServer((request, response) => (request.url?.startsWith('/admin/') ? admin : handler)(request, response));
+}
 `;
 
 /** Type-checks the host under one module resolution, with the package's declarations checked too (no skipLibCheck). */
@@ -246,6 +298,18 @@ describe('the npm package, installed into a fresh host app', { timeout: 180_000 
       vetoDetail: 'not in this app',
       seen: ['user.created'],
       scimErrorIsAClass: true,
+    });
+  });
+
+  it('mounts from the installed package: fastifyPlugin in a Fastify app and handler() on a node:http socket serve SCIM, and the app closes Scimitar', () => {
+    writeFileSync(path.join(hostDirectory, 'mount.js'), MOUNT_HOST);
+    const result = run(process.execPath, ['mount.js'], hostDirectory, { DATABASE_URL: `sqlite:${path.join(workDirectory, 'mount-host.db')}` });
+    expect(JSON.parse(result.stdout.trim())).toEqual({
+      plugin: 201,
+      appRoute: { app: 'ok' },
+      handler: 201,
+      location: 'http://127.0.0.1:PORT/scim/v2/Users/…',
+      storeClosed: true,
     });
   });
 

@@ -5,6 +5,7 @@
  * create the tenants they use and run against the real database.
  */
 import { describe } from 'vitest';
+import { describeDeletionContract } from './deletions.contract.js';
 import { describeEventContract } from './events.contract.js';
 import { describeFilterContract } from './filters.contract.js';
 import { describeGenericTypeContract } from './generic-type.contract.js';
@@ -13,6 +14,7 @@ import { describeMemberContract } from './members.contract.js';
 import { describeRequestLogContract } from './request-log.contract.js';
 import { describeResourceContract } from './resources.contract.js';
 import { describeSchemaDeclarationContract } from './schema-declarations.contract.js';
+import { describeRoleContract } from './roles.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
 import { describeWebhookContract } from './webhooks.contract.js';
@@ -33,5 +35,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeRequestLogContract(open);
     describeWebhookContract(open);
     describeSchemaDeclarationContract(open);
+    describeRoleContract(open);
+    describeDeletionContract(open);
   });
 }

@@ -5,47 +5,44 @@
  * members in no group, unknown ids and other tenants. On SQLite, and on
  * PostgreSQL when it answers.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
+import { databaseAvailableFor, freshDatabase } from '../helpers/fresh-database.js';
 import { contractRegistry } from './contract.js';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from './postgres-support.js';
 import { ensureTenants, group, insert, OTHER_TENANT, TENANT, user } from './support.js';
 
 type ReaderStore = SqliteStore | PostgresStore;
 
-const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'scimitar-memberships-'));
-let opened = 0;
-afterAll(() => {
-  fs.rmSync(directory, { recursive: true, force: true });
-});
-
-const available = await postgresAvailableFor('the batched membership read on PostgreSQL');
+const available = await databaseAvailableFor('postgres', 'the batched membership read on PostgreSQL');
 
 const stores: { readonly name: string; readonly skip: boolean; readonly open: () => Promise<{ store: ReaderStore; close(): Promise<void> }> }[] = [
   {
     name: 'SQLite',
     skip: false,
     open: async () => {
-      opened += 1;
-      const store = await openSqliteStore({ filename: path.join(directory, `store-${opened}`, 'scimitar.db'), registry: contractRegistry });
-      return { store, close: () => store.close() };
+      const database = await freshDatabase('sqlite', { prefix: 'scimitar-memberships' });
+      const store = await openSqliteStore({ ...database.storeOptions, registry: contractRegistry });
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await database.drop();
+        },
+      };
     },
   },
   {
     name: 'PostgreSQL',
     skip: !available,
     open: async () => {
-      const schema = await createTestSchema();
-      const store = await openPostgresStore({ url: postgresTestUrl(), registry: contractRegistry, schema, poolSize: 2 });
+      const database = await freshDatabase('postgres', { postgres: 'schema' });
+      const store = await openPostgresStore({ ...database.storeOptions, registry: contractRegistry, poolSize: 2 });
       return {
         store,
         close: async () => {
           await store.close();
-          await dropTestSchema(schema);
+          await database.drop();
         },
       };
     },

@@ -1,20 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { freshDatabase } from '../helpers/fresh-database.js';
 import { contractRegistry, describeStoreContract } from './contract.js';
 
-const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'scimitar-'));
-let opened = 0;
-
-afterAll(() => {
-  fs.rmSync(directory, { recursive: true, force: true });
-});
-
 describeStoreContract('SQLite', async () => {
-  opened += 1;
-  const options = { filename: path.join(directory, `contract-${opened}`, 'scimitar.db'), registry: contractRegistry };
+  // Each store gets a file in a directory of its own, removed when the suite closes it.
+  const database = await freshDatabase('sqlite');
+  const options = { ...database.storeOptions, registry: contractRegistry };
   const stores = [await openSqliteStore(options)];
   return {
     store: stores[0]!,
@@ -25,6 +16,7 @@ describeStoreContract('SQLite', async () => {
     },
     close: async () => {
       for (const store of stores) await store.close();
+      await database.drop();
     },
   };
 });

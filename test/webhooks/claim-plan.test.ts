@@ -3,9 +3,6 @@
  * index search however many deliveries are kept: pending deliveries by due
  * time, and the per-resource order check through its own index.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultRegistry } from '../../src/core/schema/registry.js';
@@ -13,18 +10,19 @@ import { sqliteDialect } from '../../src/store/sql/dialects/sqlite.js';
 import { renderSql } from '../../src/store/sql/fragment.js';
 import { claimableDeliveries } from '../../src/store/sql/webhook-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database.js';
 
 describe('the claim of due deliveries on SQLite', () => {
-  let directory: string;
+  let fresh: FreshDatabase<'sqlite'>;
   let filename: string;
 
   beforeAll(async () => {
-    directory = mkdtempSync(path.join(tmpdir(), 'scimitar-claim-plan-'));
-    filename = path.join(directory, 'scimitar.db');
+    fresh = await freshDatabase('sqlite', { prefix: 'scimitar-claim-plan' });
+    filename = fresh.storeOptions.filename;
     // Opening the store migrates the file.
     await (await openSqliteStore({ filename, registry: createDefaultRegistry() })).close();
   });
-  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  afterAll(() => fresh.drop());
 
   it('finds claimable deliveries through the due index and checks order through the per-resource index', () => {
     const database = new Database(filename, { readonly: true });

@@ -4,19 +4,14 @@
  * database the test creates, like test/scale-out/.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { openStore } from '../../src/app/open-store.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase } from '../store-contract/mariadb-support.js';
-import { postgresTestUrl } from '../store-contract/postgres-support.js';
 import type { StoreKind } from './support.js';
+import { freshDatabase, type FreshDatabase } from '../helpers/fresh-database.js';
 import type { Instance } from '../helpers/instances.js';
 
 export type { Instance } from '../helpers/instances.js';
@@ -25,34 +20,11 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export const TOKEN = 'webhook-process-token-0123456789';
 const SECRET = 'webhook-process-secret-0123456789abcdef0123456789';
 
-export interface TestDatabase {
-  readonly url: string;
-  drop(): Promise<void>;
-}
+/** A fresh database the instances reach by DATABASE_URL (`url`). */
+export type TestDatabase = FreshDatabase;
 
-export async function createDatabase(kind: StoreKind): Promise<TestDatabase> {
-  if (kind === 'sqlite') {
-    const directory = mkdtempSync(path.join(tmpdir(), 'scimitar-webhook-process-'));
-    return { url: `sqlite:${path.join(directory, 'scimitar.db')}`, drop: async () => rmSync(directory, { recursive: true, force: true }) };
-  }
-  if (kind === 'mariadb') return createTestDatabase('scimitar_webhooks');
-  const adminUrl = postgresTestUrl();
-  const name = `scimitar_webhooks_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
+export function createDatabase(kind: StoreKind): Promise<TestDatabase> {
+  return freshDatabase(kind, { prefix: 'scimitar_webhooks' });
 }
 
 /** The environment of every process of one test: the database, the shared secret, webhooks allowed to reach 127.0.0.1 over http, quick retries. */

@@ -4,29 +4,25 @@
  * it receives and answers as the test says.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createDefaultRegistry } from '../../src/core/schema/registry.js';
 import type { EventType, NewEvent, ScimitarEvent } from '../../src/events/event.js';
 import { openMysqlStore } from '../../src/store/mysql/index.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase, mariadbAvailableFor } from '../store-contract/mariadb-support.js';
-import { createTestSchema, dropTestSchema, isPostgresAvailable, postgresRequired, postgresTestUrl } from '../store-contract/postgres-support.js';
+import { databaseAvailableFor, databaseUnavailableReason, databaseRequired, freshDatabase, type DatabaseKind, type FreshDatabase } from '../helpers/fresh-database.js';
 
-export type StoreKind = 'sqlite' | 'postgres' | 'mariadb';
+export type StoreKind = DatabaseKind;
 
 /** The stores every store-level webhook test runs on: SQLite always, PostgreSQL and MariaDB when they answer (required in CI). */
 export async function storeKinds(): Promise<StoreKind[]> {
   const kinds: StoreKind[] = ['sqlite'];
-  if (await isPostgresAvailable()) kinds.push('postgres');
-  else if (postgresRequired()) throw new Error('PostgreSQL is required (SCIMITAR_REQUIRE_POSTGRES=1) but does not answer');
+  if ((await databaseUnavailableReason('postgres')) === undefined) kinds.push('postgres');
+  else if (databaseRequired('postgres')) throw new Error('PostgreSQL is required (SCIMITAR_REQUIRE_POSTGRES=1) but does not answer');
   else console.warn('Skipping the PostgreSQL runs of the webhook suites: PostgreSQL does not answer');
-  if (await mariadbAvailableFor('the MariaDB runs of the webhook suites')) kinds.push('mariadb');
+  if (await databaseAvailableFor('mariadb', 'the MariaDB runs of the webhook suites')) kinds.push('mariadb');
   return kinds;
 }
 
@@ -41,54 +37,29 @@ export interface OpenedStore {
 
 const registry = createDefaultRegistry();
 
-export async function openTestStore(kind: StoreKind): Promise<OpenedStore> {
-  const extra: Store[] = [];
-  if (kind === 'sqlite') {
-    const directory = mkdtempSync(path.join(tmpdir(), 'scimitar-webhooks-'));
-    const filename = path.join(directory, 'scimitar.db');
-    const store = await openSqliteStore({ filename, registry });
-    return {
-      store,
-      sqliteFile: filename,
-      another: async () => {
-        const opened = await openSqliteStore({ filename, registry });
-        extra.push(opened);
-        return opened;
-      },
-      close: async () => {
-        for (const opened of [store, ...extra]) await opened.close();
-        rmSync(directory, { recursive: true, force: true });
-      },
-    };
-  }
-  if (kind === 'mariadb') {
-    const database = await createTestDatabase('scimitar_webhooks');
-    const store = await openMysqlStore({ url: database.url, poolSize: 6 });
-    return {
-      store,
-      another: async () => {
-        const opened = await openMysqlStore({ url: database.url, poolSize: 6 });
-        extra.push(opened);
-        return opened;
-      },
-      close: async () => {
-        for (const opened of [store, ...extra]) await opened.close();
-        await database.drop();
-      },
-    };
-  }
-  const schema = await createTestSchema('scimitar_webhooks');
-  const store = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 6 });
+/** How each kind opens a store on a fresh database (PostgreSQL: a schema of its own). */
+const OPENERS: { readonly [Kind in StoreKind]: (database: FreshDatabase<Kind>) => Promise<Store> } = {
+  sqlite: (database) => openSqliteStore({ ...database.storeOptions, registry }),
+  postgres: (database) => openPostgresStore({ ...database.storeOptions, registry, poolSize: 6 }),
+  mariadb: (database) => openMysqlStore({ ...database.storeOptions, poolSize: 6 }),
+};
+
+export async function openTestStore<Kind extends StoreKind>(kind: Kind): Promise<OpenedStore> {
+  const database = await freshDatabase(kind, { prefix: 'scimitar_webhooks', postgres: 'schema' });
+  const open = () => (OPENERS[kind] as (database: FreshDatabase<Kind>) => Promise<Store>)(database);
+  const stores = [await open()];
+  const sqliteFile = 'filename' in database.storeOptions ? database.storeOptions.filename : undefined;
   return {
-    store,
+    store: stores[0]!,
+    ...(sqliteFile === undefined ? {} : { sqliteFile }),
     another: async () => {
-      const opened = await openPostgresStore({ url: postgresTestUrl(), registry, schema, poolSize: 6 });
-      extra.push(opened);
+      const opened = await open();
+      stores.push(opened);
       return opened;
     },
     close: async () => {
-      for (const opened of [store, ...extra]) await opened.close();
-      await dropTestSchema(schema);
+      for (const opened of stores) await opened.close();
+      await database.drop();
     },
   };
 }

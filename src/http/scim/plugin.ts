@@ -62,6 +62,18 @@ export interface ScimPluginOptions {
   readonly observer?: RequestObserver;
   /** SCIM Bulk (RFC 7644 §3.7); left out, /Bulk answers 501 and ServiceProviderConfig should say bulk.supported false. */
   readonly bulk?: ScimBulkOptions;
+  /**
+   * The largest request body, in bytes (default: the Fastify instance's). Set
+   * when the plugin is mounted in another app, whose own limit is made for
+   * its own routes, not for a SCIM PUT of a large group.
+   */
+  readonly bodyLimit?: number;
+  /**
+   * The path of the SCIM root as the client wrote it, when it is not this
+   * mount's prefix: a handler mounted by another framework (src/embedding)
+   * serves a path of that framework's choosing. Default: the prefix.
+   */
+  readonly clientPrefix?: (request: FastifyRequest) => string | undefined;
 }
 
 /** What the route modules need from the plugin. */
@@ -130,7 +142,11 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
     options,
     // meta.location and $ref use the URL the client used; past authentication the URL's tenant is the token's.
     baseUrl: (request) =>
-      scimBaseUrl(request, options.publicUrl, addressedByTenant ? prefix.replace(tenantSegment, encodeURIComponent(context.tenantId(request))) : prefix),
+      scimBaseUrl(
+        request,
+        options.publicUrl,
+        addressedByTenant ? prefix.replace(tenantSegment, encodeURIComponent(context.tenantId(request))) : (options.clientPrefix?.(request) ?? prefix),
+      ),
     tenantId: (request) => {
       if (!request.scimClient) throw new TypeError('SCIM route reached without an authenticated client');
       return request.scimClient.tenantId;
@@ -145,7 +161,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   // clients send Content-Type on DELETE and GET.
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser([...ACCEPTED_REQUEST_TYPES], { parseAs: 'string' }, (request, body, done) => {
+  fastify.addContentTypeParser([...ACCEPTED_REQUEST_TYPES], { parseAs: 'string', ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}) }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);

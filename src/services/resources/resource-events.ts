@@ -22,7 +22,7 @@ export interface EventOrigin {
   readonly requestId: string | null;
 }
 
-function event(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, stored: StoredResource, extra: Omit<EventData, 'resource'> = {}): NewEvent {
+export function resourceEvent(origin: EventOrigin, type: EventType, schemas: ResourceSchemas, stored: StoredResource, extra: Omit<EventData, 'resource'> = {}): NewEvent {
   const externalId = stored.attributes['externalId'];
   return {
     id: origin.newId(),
@@ -64,11 +64,11 @@ function changedAttributeNames(before: ResourceAttributes, after: ResourceAttrib
 }
 
 export function createdEvent(origin: EventOrigin, schemas: ResourceSchemas, stored: StoredResource): NewEvent {
-  return event(origin, eventTypeOf(schemas.resourceType, 'created'), schemas, stored);
+  return resourceEvent(origin, eventTypeOf(schemas.resourceType, 'created'), schemas, stored);
 }
 
 export function deletedEvent(origin: EventOrigin, schemas: ResourceSchemas, asItWas: StoredResource): NewEvent {
-  return event(origin, eventTypeOf(schemas.resourceType, 'deleted'), schemas, asItWas);
+  return resourceEvent(origin, eventTypeOf(schemas.resourceType, 'deleted'), schemas, asItWas);
 }
 
 /**
@@ -86,14 +86,19 @@ export function updateEvents(origin: EventOrigin, schemas: ResourceSchemas, befo
   if (activeAttribute !== undefined) {
     const wasActive = before.attributes[activeAttribute];
     const isActive = after.attributes[activeAttribute];
-    if (wasActive !== false && isActive === false) events.push(event(origin, eventTypeOf(facts, 'deactivated'), schemas, after));
-    else if (wasActive === false && isActive === true) events.push(event(origin, eventTypeOf(facts, 'reactivated'), schemas, after));
+    if (wasActive !== false && isActive === false) events.push(resourceEvent(origin, eventTypeOf(facts, 'deactivated'), schemas, after));
+    else if (wasActive === false && isActive === true) events.push(resourceEvent(origin, eventTypeOf(facts, 'reactivated'), schemas, after));
     if (events.length > 0) changed = changed.filter((name) => name !== activeAttribute);
   }
   // The password is never stored in the attributes: its change is told by name only.
   if (passwordChanged) changed = [...changed, 'password'].sort();
-  if (changed.length > 0) events.push(event(origin, eventTypeOf(facts, 'updated'), schemas, after, { changedAttributes: changed }));
+  if (changed.length > 0) events.push(resourceEvent(origin, eventTypeOf(facts, 'updated'), schemas, after, { changedAttributes: changed }));
   return events;
+}
+
+/** A user's effective roles changed (group → role mapping, src/roles). */
+export function rolesChangedEvent(origin: EventOrigin, schemas: ResourceSchemas, user: StoredResource, roles: { readonly before: readonly string[]; readonly after: readonly string[] }): NewEvent {
+  return resourceEvent(origin, 'user.roles_changed', schemas, user, { roles: { before: [...roles.before], after: [...roles.after] } });
 }
 
 /** Membership changes of a group, at most MAX_MEMBERS_PER_EVENT members per event. */
@@ -110,7 +115,7 @@ export function membershipEvents(
   ] as const) {
     for (let start = 0; start < members.length; start += MAX_MEMBERS_PER_EVENT) {
       const batch = members.slice(start, start + MAX_MEMBERS_PER_EVENT).map((member) => ({ value: member.value, type: member.type }));
-      events.push(event(origin, type, schemas, group, { members: batch }));
+      events.push(resourceEvent(origin, type, schemas, group, { members: batch }));
     }
   }
   return events;

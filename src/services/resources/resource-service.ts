@@ -22,6 +22,9 @@ import type { NewEvent, ScimitarEvent } from '../../events/event.js';
 import { EventHookRunner } from '../../events/hooks.js';
 import { EventNotifier } from '../../events/notifier.js';
 import type { GroupMembership, ResourceAttributes, Store, StoredMember, StoredResource, StoreReader, StoreWriter } from '../../store/store.js';
+import { RoleTracking } from '../../roles/role-tracking.js';
+import { DeletionService } from '../deletion/deletion-service.js';
+import type { SafeguardTrip } from '../../events/event.js';
 import type { PasswordHasher } from '../passwords.js';
 import { applyMembershipSteps, MembershipChanges, replaceMembers, requestedMembers, resolveMembers } from './members.js';
 import { streamGroupJson } from './member-stream.js';
@@ -55,12 +58,16 @@ export interface ResourceServiceDependencies {
    * read this many at a time (default 1,000): see member-stream.ts.
    */
   readonly memberPageSize?: number;
+  /** Told when a tenant's mass-deprovisioning safeguard trips (the log line). */
+  readonly onSafeguardTripped?: (tenantId: string, trip: SafeguardTrip) => void;
 }
 
 /** What a write's callback produces: its result, and the events of its change (none if it changed nothing). */
 interface Outcome<T> {
   readonly result: T;
   readonly events: readonly NewEvent[];
+  /** Users whose roles the change may move that its events cannot name afterwards (a deleted group's users). */
+  readonly roleHoldersBefore?: readonly string[];
 }
 
 export interface ResourceResponse {
@@ -102,6 +109,9 @@ export class ResourceService {
   private readonly notifier: EventNotifier;
   private readonly hooks: EventHookRunner;
   private readonly memberPageSize: number;
+  private readonly roleTracking: RoleTracking;
+  /** The delete policy and the safeguard, over the same store, notifier and hooks. */
+  readonly deletions: DeletionService;
 
   constructor(dependencies: ResourceServiceDependencies) {
     this.store = dependencies.store;
@@ -114,6 +124,16 @@ export class ResourceService {
     this.notifier = dependencies.notifier ?? new EventNotifier();
     this.hooks = dependencies.hooks ?? new EventHookRunner({}, () => undefined);
     this.memberPageSize = dependencies.memberPageSize ?? 1000;
+    this.roleTracking = new RoleTracking(dependencies.store.roles, dependencies.schemas);
+    this.deletions = new DeletionService({
+      store: this.store,
+      schemas: this.schemaResolver,
+      notifier: this.notifier,
+      hooks: this.hooks,
+      now: this.now,
+      ...(dependencies.onSafeguardTripped !== undefined ? { onSafeguardTripped: dependencies.onSafeguardTripped } : {}),
+      rolesRestored: async (writer, origin, userIds) => this.roleTracking.eventsOf(writer, origin, await this.store.roles.recompute(origin.tenantId, userIds)),
+    });
   }
 
   /** The schemas a request of this tenant reads and writes this resource type with. */
@@ -148,6 +168,14 @@ export class ResourceService {
         const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
         const added = resolved.length > 0 ? await writer.addMembers(context.tenantId, id, resolved) : [];
         const events = [createdEvent(origin, schemas, stored), ...membershipEvents(origin, schemas, stored, { added, removed: [] })];
+        return { result: await this.respond(writer, context, schemas, stored, projection), events };
+      }
+      // A user kept by the delete policy, re-created by its IdP with the same externalId, comes back under its id.
+      const restored = await this.deletions.takeForRestore(context.tenantId, type, ownAttributes['externalId']);
+      if (restored !== undefined) {
+        const inserted = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id: restored.id, attributes: ownAttributes, passwordHash, now });
+        const stored = await this.deletions.continueHistory(writer, restored, inserted);
+        const events = this.deletions.restoredEvents(origin, schemas, restored, stored, passwordHash !== undefined);
         return { result: await this.respond(writer, context, schemas, stored, projection), events };
       }
       const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
@@ -240,8 +268,13 @@ export class ResourceService {
   async delete(context: RequestContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
     const schemas = await this.schemasFor(context.tenantId, type);
     const now = this.now().toISOString();
-    await this.write(context, async (writer) => {
+    const trip = await this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
+      if (this.deletions.governs(type)) {
+        const guarded = await this.deletions.deleteGoverned(writer, this.origin(context, now), schemas, current);
+        return { result: guarded.trip, events: guarded.events };
+      }
+      const roleHoldersBefore = await this.roleTracking.holdersBeneath(context.tenantId, id);
       const deleted = await writer.deleteResource(context.tenantId, type, id, now);
       if (deleted === undefined) throw notFound(schemas, id);
       const origin = this.origin(context, now);
@@ -250,8 +283,9 @@ export class ResourceService {
       for (const group of deleted.groupsLosingMember) {
         events.push(...membershipEvents(origin, await this.schemasFor(context.tenantId, group.resourceType), group, { added: [], removed: [asMember] }));
       }
-      return { result: undefined, events };
+      return { result: undefined, events, roleHoldersBefore };
     });
+    if (trip !== undefined) this.deletions.tripped(context.tenantId, trip);
   }
 
   /** RFC 7644 §3.4.2: filter, sort and page in the database; project each resource. */
@@ -379,8 +413,8 @@ export class ResourceService {
   }
 
   /**
-   * Runs one write in one transaction with its events: recorded last (the
-   * outbox), then the app's in-transaction hook, which may veto; after
+   * Runs one write in one transaction with its events: the roles it moved
+   * recomputed (src/roles), its events recorded last (the outbox), then the app's in-transaction hook, which may veto; after
    * commit, the notifier and the after-commit hooks.
    */
   private async write<T>(context: RequestContext, work: (writer: StoreWriter) => Promise<Outcome<T>>): Promise<T> {
@@ -388,7 +422,10 @@ export class ResourceService {
     try {
       committed = await this.store.transaction(async (writer) => {
         const outcome = await work(writer);
-        const recorded = await writer.appendEvents(outcome.events);
+        const timestamp = outcome.events[0]?.timestamp;
+        const roleEvents =
+          timestamp === undefined ? [] : await this.roleTracking.eventsAfter(writer, this.origin(context, timestamp), outcome.events, outcome.roleHoldersBefore ?? []);
+        const recorded = await writer.appendEvents([...outcome.events, ...roleEvents]);
         await this.hooks.inTransaction(recorded);
         return { result: outcome.result, recorded };
       });

@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
+import type { RoleStore } from '../role-store.js';
+import type { DeletionStore } from '../deletion-store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import type { SchemaDeclarationStore } from '../schema-declarations.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
@@ -45,6 +47,8 @@ export interface SqlStoreParts {
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
   readonly schemaDeclarations: SchemaDeclarationStore;
+  readonly roles: RoleStore;
+  readonly deletions: DeletionStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
 }
@@ -66,6 +70,8 @@ export class SqlStore implements Store {
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
   readonly schemaDeclarations: SchemaDeclarationStore;
+  readonly roles: RoleStore;
+  readonly deletions: DeletionStore;
   readonly credentialChanges: CredentialChanges | undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   readonly sql: SqlReadAccess;
@@ -85,6 +91,8 @@ export class SqlStore implements Store {
     this.requestLog = settings.parts.requestLog;
     this.eventHistory = settings.parts.eventHistory;
     this.schemaDeclarations = settings.parts.schemaDeclarations;
+    this.roles = settings.parts.roles;
+    this.deletions = settings.parts.deletions;
     this.credentialChanges = settings.credentialChanges;
     this.migrations = settings.migrations;
     this.sql = driverReadAccess(settings.driver);

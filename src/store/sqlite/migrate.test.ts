@@ -29,18 +29,18 @@ describe('SQLite migrations', () => {
     expect(migrateSqlite(db)).toEqual(history);
     expect(migrateSqlite(db)).toEqual([]);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['admin_keys', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'schema_migrations', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
+    expect(tables).toEqual(['admin_keys', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
     const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
     expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);
   });
 
   it('version 7 keeps the resource counts and lets them count a type without a table of its own', () => {
-    migrateSqlite(db, sqliteMigrations.slice(0, 6));
+    migrateSqlite(db, sqliteMigrations.filter((migration) => migration.version < 7));
     db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'Acme', '2024-01-01T00:00:00.000Z')").run();
     db.prepare("INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ('acme', 'User', 3)").run();
     expect(() => db.prepare("INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ('acme', 'Device', 1)").run()).toThrow(/CHECK/);
-    expect(migrateSqlite(db, sqliteMigrations.slice(0, 7))).toEqual([7]);
+    expect(migrateSqlite(db, sqliteMigrations.filter((migration) => migration.version <= 7))).toEqual([7]);
     db.prepare("INSERT INTO resource_counts (tenant_id, resource_type, count) VALUES ('acme', 'Device', 1)").run();
     expect(db.prepare('SELECT resource_type, count FROM resource_counts ORDER BY resource_type').all()).toEqual([
       { resource_type: 'Device', count: 1 },
@@ -54,7 +54,7 @@ describe('SQLite migrations', () => {
 
   it('applies later steps on top of earlier ones, and leaves nothing of a step that fails', () => {
     migrateSqlite(db);
-    const latest = sqliteMigrations.length;
+    const latest = Math.max(...sqliteMigrations.map((migration) => migration.version));
     const next = { version: latest + 1, name: 'add-probe', up: 'CREATE TABLE probe (id TEXT PRIMARY KEY);' };
     const broken = { version: latest + 2, name: 'broken', up: 'CREATE TABLE half_done (id TEXT); CREATE TABLE oops (' };
     expect(() => migrateSqlite(db, [...sqliteMigrations, next, broken])).toThrow();
@@ -64,7 +64,7 @@ describe('SQLite migrations', () => {
   });
 
   it('refuses a database migrated by a newer build', () => {
-    migrateSqlite(db, [...sqliteMigrations, { version: sqliteMigrations.length + 1, name: 'future', up: 'CREATE TABLE future (id TEXT);' }]);
+    migrateSqlite(db, [...sqliteMigrations, { version: Math.max(...sqliteMigrations.map((migration) => migration.version)) + 1, name: 'future', up: 'CREATE TABLE future (id TEXT);' }]);
     expect(() => migrateSqlite(db)).toThrow(TypeError);
   });
 });
