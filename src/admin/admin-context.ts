@@ -11,12 +11,15 @@ import type { AccessReportService } from '../reports/access-report.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
+import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
 
 export interface AdminPluginOptions {
   readonly tenants: TenantService;
   readonly tokens: TokenService;
   readonly resources: ResourceService;
+  /** Tenants' declared extension schemas (/tenants/{tenant}/schemas). */
+  readonly tenantSchemas: TenantSchemaService;
   /** The tenants' event feeds (GET /tenants/{tenant}/events). */
   readonly events: EventFeed;
   /** The tenants' request logs and users' histories. */

@@ -91,6 +91,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
     security: [{ adminKey: [] }],
     tags: [
       { name: 'Tenants', description: 'Customer directories' },
+      { name: 'Schemas', description: "A tenant's own extension schemas, and what happens to extensions it has not declared" },
       { name: 'Tokens', description: 'Bearer tokens of identity providers' },
       { name: 'Directory', description: "Read-only views of a tenant's users and groups" },
       { name: 'Events', description: "A tenant's changes in commit order (the event feed)" },

@@ -12,7 +12,8 @@ import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
-import { sameSchemasForEveryTenant, type SchemaResolver } from '../core/schema/schema-resolver.js';
+import type { SchemaRegistry } from '../core/schema/registry.js';
+import type { SchemaResolver } from '../core/schema/schema-resolver.js';
 import { EventFeed } from '../events/feed.js';
 import { EventHookRunner, type EventHooks } from '../events/hooks.js';
 import { EventNotifier } from '../events/notifier.js';
@@ -38,6 +39,8 @@ import { RequestLogRecorder } from '../request-log/recorder.js';
 import { RequestLogService } from '../request-log/request-log-service.js';
 import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
+import { TenantSchemaResolver } from '../tenant-schemas/tenant-schema-resolver.js';
+import { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
@@ -62,14 +65,18 @@ export interface ScimitarServices {
   readonly hasher: KeyedHasher;
   /** Who has access to what in a tenant, streamed from one snapshot. */
   readonly accessReports: AccessReportService;
+  /** Where each request's schemas come from: the server's own plus the tenant's declared extensions. */
+  readonly schemas: SchemaResolver;
+  /** Declaring tenants' extension schemas and their policy for undeclared ones. */
+  readonly tenantSchemas: TenantSchemaService;
   /** Group → role mapping: tenants' rules and users' effective roles. */
   readonly roles: RoleService;
 }
 
 export interface ScimitarServiceDependencies {
   readonly store: Store;
-  /** Where each request's schemas come from (per tenant and resource type). */
-  readonly schemas: SchemaResolver;
+  /** The server's own schemas (buildSchemaRegistry); each tenant sees them plus what it declares. */
+  readonly registry: SchemaRegistry;
   /** The server secret's value (loadServerSecret). */
   readonly secret: string;
   readonly passwords: PasswordHasher;
@@ -87,8 +94,9 @@ export interface ScimitarServiceDependencies {
 }
 
 export function createScimitarServices(dependencies: ScimitarServiceDependencies): ScimitarServices {
-  const { store, schemas, now } = dependencies;
+  const { store, registry, now } = dependencies;
   const hasher = createKeyedHasher(dependencies.secret);
+  const schemas = new TenantSchemaResolver({ base: registry, store: store.schemaDeclarations });
   const tokens = new TokenService({ tenants: store.tenants, hasher, now, cache: dependencies.tokenCache });
   return {
     resources: new ResourceService({
@@ -113,6 +121,8 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     requestLog: new RequestLogService({ requestLog: store.requestLog, history: store.eventHistory, reader: store.reader, now }),
     hasher,
     accessReports: new AccessReportService({ sql: store.sql, now }),
+    schemas,
+    tenantSchemas: new TenantSchemaService({ base: registry, declarations: store.schemaDeclarations, tenants: store.tenants, reader: store.reader, resolver: schemas, now }),
     roles: new RoleService({
       store,
       schemas,
@@ -188,7 +198,6 @@ export interface ScimitarOverrides extends SchemaOptions {
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
   const registry = buildSchemaRegistry(overrides);
-  const schemas = sameSchemasForEveryTenant(registry);
   const now = overrides.now ?? (() => new Date());
   // Before the store opens: with PostgreSQL or MySQL and no SCIMITAR_SECRET this stops the start.
   const secret = loadServerSecret(config.secret, config.database);
@@ -209,7 +218,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     };
     const services = createScimitarServices({
       store,
-      schemas,
+      registry,
       secret: secret.value,
       passwords: overrides.passwords ?? createScryptHasher(),
       now,
@@ -269,6 +278,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       tenants: services.tenants,
       tokens: services.tokens,
       resources: services.resources,
+      tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,
       requestLog: services.requestLog,
       events: eventFeed,
@@ -339,7 +349,6 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       hooksIdle: () => hooks.idle(),
       webhookDispatcher,
       requestLogRecorder,
-      schemas,
       generatedToken,
       secret: { source: secret.source, file: secret.file },
       metrics,

@@ -9,7 +9,6 @@ import { createScimitarServices, DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, type Sc
 import { loadServerSecret } from '../auth/server-secret.js';
 import { loadConfig, type ScimitarConfig } from '../config/config.js';
 import { buildSchemaRegistry, type SchemaOptions } from '../app/schema-registry.js';
-import { sameSchemasForEveryTenant } from '../core/schema/schema-resolver.js';
 import { createScryptHasher } from '../services/passwords.js';
 import type { Store } from '../store/store.js';
 
@@ -44,8 +43,7 @@ async function withCliContext<T>(schemaOptions: SchemaOptions, work: (context: C
   try {
     // The server creates the default tenant on start; the CLI may run first.
     await store.tenants.ensureTenant(DEFAULT_TENANT_ID, DEFAULT_TENANT_NAME, now().toISOString());
-    const schemas = sameSchemasForEveryTenant(registry);
-    const services = createScimitarServices({ store, schemas, secret: secret.value, passwords: createScryptHasher(), now, webhookSettings: config.webhooks });
+    const services = createScimitarServices({ store, registry, secret: secret.value, passwords: createScryptHasher(), now, webhookSettings: config.webhooks });
     const origin = config.publicUrl ?? guessedOrigin(config);
     const originGuess = config.publicUrl === undefined ? ORIGIN_GUESS : undefined;
     return await work({ config, store, services, origin, originGuess, now });

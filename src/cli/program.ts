@@ -22,6 +22,7 @@ import { CommandFailed, EXIT_FAILURE, EXIT_USAGE, UsageError } from './cli-error
 import { registerDirectoryCommands } from './directory.js';
 import { migrateCommand } from './migrate.js';
 import { registerRequestLogCommands } from './requests.js';
+import { registerSchemaCommands } from './schemas.js';
 import { registerRoleCommands } from './roles.js';
 import { registerSeedCommand } from './seed.js';
 import { startCommand } from './start.js';
@@ -65,6 +66,7 @@ function buildProgram(options: CliOptions): Command {
   registerSeedCommand(program, contexts);
   registerCheckCommand(program);
   registerAccessReportCommand(program, contexts);
+  registerSchemaCommands(program, contexts);
   registerRoleCommands(program, contexts);
   registerBackupCommand(program);
   return program;

@@ -15,6 +15,7 @@ import type { RequestLogStore } from '../request-log/entry.js';
 import type { RoleStore } from './role-store.js';
 import type { DeletionStore } from './deletion-store.js';
 import type { SqlReadAccess } from './sql/read-access.js';
+import type { SchemaDeclarationStore } from './schema-declarations.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -247,6 +248,8 @@ export interface Store {
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
   readonly webhooks: WebhookStore;
+  /** Each tenant's declared extension schemas and its policy for undeclared ones. */
+  readonly schemaDeclarations: SchemaDeclarationStore;
   /** Group → role mapping: the rules and users' effective roles (src/roles). */
   readonly roles: RoleStore;
   /** The delete policy's settings and the users it keeps (src/services/deletion). */

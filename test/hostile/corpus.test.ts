@@ -179,8 +179,12 @@ const corpus: readonly HostileRequest[] = [
   postUser('schemas with a number', text({ schemas: [42], userName: 'schemas-number' }), invalidSyntax),
   postUser('only an unknown schema', text({ schemas: ['urn:example:unknown:2.0:Thing'], userName: 'schemas-unknown' }), invalidSyntax),
   postUser('the Group schema on /Users', text({ schemas: [GROUP_SCHEMA], userName: 'schemas-group' }), invalidSyntax),
-  postUser('data under an unknown extension URN', user('ext-unknown-urn', { 'urn:example:unknown:2.0:User': { level: 3 } }), invalidSyntax),
-  postUser('data under a misspelt Enterprise URN', user('ext-typo', { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:Usr': { department: 'x' } }), invalidSyntax),
+  // An extension nobody declared is kept (src/core/resource/undeclared-extensions.ts), within limits and outside the reserved namespaces.
+  postUser('data under the reserved core namespace', user('ext-core-urn', { 'urn:ietf:params:scim:schemas:core:2.0:Thing': { level: 3 } }), invalidSyntax),
+  postUser('an undeclared extension nested too deep', user('ext-deep', { 'urn:example:unknown:2.0:User': { a: { b: { c: { d: { e: [1] } } } } } }), invalidValue),
+  postUser('an undeclared extension over its size limit', user('ext-big', { 'urn:example:unknown:2.0:User': { note: 'n'.repeat(40_000) } }), invalidValue),
+  postUser('an undeclared extension with a key that is no attribute name', user('ext-key', { 'urn:example:unknown:2.0:User': { 'not a name': 1 } }), invalidValue),
+  postUser('an undeclared extension holding U+0000', user('ext-nul', { 'urn:example:unknown:2.0:User': { note: 'a\u0000b' } }), invalidValue),
   postUser('an unknown URN-qualified attribute', user('urn-unknown-attr', { [`${U}:shoeSize`]: '9' }), invalidSyntax),
   postUser('an unknown attribute', user('unknown-attr', { shoeSize: 9 }), invalidSyntax),
 

@@ -14,6 +14,7 @@ import { describeListingContract } from './listing.contract.js';
 import { describeMemberContract } from './members.contract.js';
 import { describeRequestLogContract } from './request-log.contract.js';
 import { describeResourceContract } from './resources.contract.js';
+import { describeSchemaDeclarationContract } from './schema-declarations.contract.js';
 import { describeRoleContract } from './roles.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
@@ -34,6 +35,7 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeEventContract(open);
     describeRequestLogContract(open);
     describeWebhookContract(open);
+    describeSchemaDeclarationContract(open);
     describeRoleContract(open);
     describeDeletionContract(open);
     describeAppTransactionContract(open);

@@ -22,6 +22,7 @@ describe('the SCIM error catalogue (RFC 7644 §3.12)', () => {
     forbidden: [403, undefined],
     notFound: [404, undefined],
     methodNotAllowed: [405, undefined],
+    conflict: [409, undefined],
     preconditionFailed: [412, undefined],
     payloadTooLarge: [413, undefined],
     unsupportedMediaType: [415, undefined],

@@ -99,6 +99,8 @@ export const scimErrors = {
   forbidden: (detail: string) => new ScimError(403, undefined, detail),
   notFound: (detail: string) => new ScimError(404, undefined, detail),
   methodNotAllowed: (detail: string) => new ScimError(405, undefined, detail),
+  /** 409 without a scimType: the change would lose data the caller did not say it means to (an operator's request; RFC 7644 §3.12 names none). */
+  conflict: (detail: string) => new ScimError(409, undefined, detail),
   /** §3.14: the If-Match version did not match the resource's current version. */
   preconditionFailed: (detail: string) => new ScimError(412, undefined, detail),
   /** §3.7.4: the request body exceeded the advertised maximum payload size. */

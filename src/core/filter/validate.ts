@@ -6,6 +6,7 @@
  * check comparisons with `checkComparison`, so a filter means the same thing
  * whichever of them runs it, and both reject what this module rejects.
  */
+import { isUndeclaredNamespace } from '../resource/undeclared-extensions.js';
 import { scimErrors, type ScimError } from '../errors/scim-error.js';
 import { attribute, type AttributeDefinition } from '../schema/attribute.js';
 import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
@@ -184,6 +185,11 @@ function resolveFromRoot(path: AttributePathNode, schemas: ResourceSchemas): Res
   const aliased = resolveAlias(path, schemas);
   if (aliased) return aliased;
   if (path.schema !== undefined && schemas.schema(path.schema) === undefined) {
+    if (isUndeclaredNamespace(path.schema, schemas)) {
+      throw scimErrors.invalidFilter(
+        `"${path.schema}" is an extension this tenant keeps undeclared: its values are stored as sent, without types to compare them by, so they cannot be filtered until the extension is declared for the tenant (at column ${path.position})`,
+      );
+    }
     throw scimErrors.invalidFilter(`Unknown schema "${path.schema}" for ${schemas.resourceType.name} resources (at column ${path.position})`);
   }
   const top = schemas.resolve({ schema: path.schema, name: path.name });

@@ -1,3 +1,4 @@
+import { isUndeclaredNamespace } from '../resource/undeclared-extensions.js';
 import { scimErrors } from '../errors/scim-error.js';
 import { parseAttributePath } from '../filter/parser.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
@@ -20,6 +21,9 @@ function resolveSortAttribute(sortBy: string, schemas: ResourceSchemas): Resolve
   );
   const resolved = schemas.resolve(path);
   if (resolved === undefined) {
+    if (path.schema !== undefined && isUndeclaredNamespace(path.schema, schemas)) {
+      throw scimErrors.invalidValue(`sortBy ${quoteValue(sortBy)} is in "${path.schema}", an extension this tenant keeps undeclared (untyped); declare it for the tenant to sort by it`);
+    }
     throw scimErrors.invalidValue(`sortBy ${quoteValue(sortBy)} names no attribute of ${schemas.resourceType.name}`);
   }
   // Ordering by a value that is never returned would disclose it bit by bit.

@@ -31,10 +31,12 @@ import { assertImmutableValueUnchanged, carryImmutableSubAttributes } from '../r
 import { cloneJson, describeJsonValue, isJsonObject, jsonEqual, setOwn, type JsonObject } from '../resource/json-value.js';
 import type { ResourceAttributes } from '../resource/resource-attributes.js';
 import { canonicalSchemas } from '../resource/schemas-list.js';
+import { undeclaredNamespacesOf } from '../resource/undeclared-extensions.js';
 import { validateResource } from '../resource/validate.js';
 import { elementTemplate } from './element-template.js';
 import { withOperationIndex, type PatchOperation } from './patch-request.js';
 import { resolvePatchTarget, topLevelAttribute, type PatchTarget } from './patch-target.js';
+import { removeUndeclared, setUndeclared, undeclaredPatchTarget } from './undeclared-patch.js';
 
 export interface PatchResult {
   readonly attributes: ResourceAttributes;
@@ -98,6 +100,12 @@ function withoutUnassignedValues(current: ResourceAttributes): JsonObject {
 
 function applyOperation(state: PatchState, operation: PatchOperation, schemas: ResourceSchemas): void {
   const { op, path, value } = operation;
+  const undeclared = path === undefined ? undefined : undeclaredPatchTarget(path, state.root, schemas);
+  if (undeclared !== undefined) {
+    if (op === 'remove') removeUndeclared(state.root, undeclared);
+    else setUndeclared(state.root, op, undeclared, value);
+    return;
+  }
   if (op === 'remove') {
     // §3.5.2.2: "If 'path' is unspecified, the operation fails with HTTP status code 400 and a 'scimType' error code of 'noTarget'."
     if (path === undefined) throw scimErrors.noTarget('"remove" requires a "path" (RFC 7644 §3.5.2.2)');
@@ -130,6 +138,10 @@ function applyAttributeObject(state: PatchState, op: 'add' | 'replace', value: u
       if (entry.kind === 'schemas') continue;
       if (entry.kind === 'extensionCleared') {
         clearExtension(state.root, entry.schema);
+        continue;
+      }
+      if (entry.kind === 'undeclared') {
+        setUndeclared(state.root, op, { namespace: entry.namespace, attribute: entry.attribute, subAttribute: undefined }, entry.value);
         continue;
       }
       const { target } = entry;
@@ -486,5 +498,8 @@ function listChangedAttributes(before: ResourceAttributes, after: ResourceAttrib
       if (!jsonEqual(beforeValue, afterValue)) changed.push(`${extension.id}:${definition.name}`);
     }
   }
+  // An undeclared namespace has no attribute list: it changed as a whole.
+  const namespaces = new Set([...undeclaredNamespacesOf(before, schemas), ...undeclaredNamespacesOf(after, schemas)]);
+  for (const namespace of namespaces) if (!jsonEqual(before[namespace], after[namespace])) changed.push(namespace);
   return changed;
 }

@@ -1,6 +1,7 @@
 import type { AttributeDefinition, SchemaDefinition } from '../schema/attribute.js';
 import { SCHEMAS_ATTRIBUTE, commonAttributes } from '../schema/common.js';
 import type { ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
+import { isUndeclaredNamespace } from '../resource/undeclared-extensions.js';
 import type { Projection } from './projection.js';
 import { selectAttribute, type AttributeSelection } from './selection.js';
 
@@ -151,7 +152,8 @@ function projectExtension(extension: SchemaDefinition, value: unknown, projectio
  * `schemas` is always output unchanged, also when an extension object is
  * left out. Keys that no schema of the resource type defines are dropped,
  * so the output never disagrees with /Schemas; so is an extension object
- * that ends up empty.
+ * that ends up empty. The exception is a namespace the tenant keeps
+ * undeclared, returned as stored.
  */
 export function projectResource(resource: Readonly<Record<string, unknown>>, schemas: ResourceSchemas, projection: Projection): Record<string, unknown> {
   const topLevel = topLevelAttributes(schemas);
@@ -167,6 +169,12 @@ export function projectResource(resource: Readonly<Record<string, unknown>>, sch
     if (extension !== undefined) {
       const projected = projectExtension(extension, value, projection);
       if (projected !== undefined) output[extension.id] = projected;
+      continue;
+    }
+    // An undeclared namespace the tenant keeps has no attributes to select, so
+    // it comes whole, unless the request asked for named attributes only.
+    if (extension === undefined && key.includes(':') && projection.attributes === undefined && isUndeclaredNamespace(key, schemas)) {
+      output[key] = copyJson(value);
       continue;
     }
     projectAttribute(key, value, topLevel, projection, output);

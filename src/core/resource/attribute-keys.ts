@@ -12,6 +12,7 @@ import { SCHEMAS_ATTRIBUTE } from '../schema/common.js';
 import { readAttributePath } from '../filter/parser.js';
 import type { AttributeReference, ResolvedAttribute, ResourceSchemas } from '../schema/registry.js';
 import { describeJsonValue, isJsonObject, type JsonObject } from './json-value.js';
+import { readUndeclaredKey } from './undeclared-extensions.js';
 
 export type AttributeEntry =
   /** The `schemas` list, checked by the caller. */
@@ -19,11 +20,18 @@ export type AttributeEntry =
   /** An attribute or sub-attribute and the client's raw value for it. */
   | { readonly kind: 'attribute'; readonly target: ResolvedAttribute; readonly value: unknown }
   /** An extension URN whose value is null or "": the whole extension is unassigned. */
-  | { readonly kind: 'extensionCleared'; readonly schema: SchemaDefinition };
+  | { readonly kind: 'extensionCleared'; readonly schema: SchemaDefinition }
+  /**
+   * A namespace no schema of the tenant defines (kept as sent, see
+   * undeclared-extensions.ts): the whole namespace, or one attribute of it
+   * written as `urn:…:User:costCenter`.
+   */
+  | { readonly kind: 'undeclared'; readonly namespace: string; readonly attribute: string | undefined; readonly value: unknown };
 
 /** Resolves every key of `source`; an unknown key is `400 invalidSyntax` naming it, never dropped. */
 export function resolveAttributeEntries(source: JsonObject, schemas: ResourceSchemas): AttributeEntry[] {
   const entries: AttributeEntry[] = [];
+  const listedSchemas = listedSchemasOf(source);
   for (const [key, value] of Object.entries(source)) {
     if (key.toLowerCase() === SCHEMAS_ATTRIBUTE) {
       entries.push({ kind: 'schemas', value });
@@ -37,12 +45,25 @@ export function resolveAttributeEntries(source: JsonObject, schemas: ResourceSch
     const path = readAttributePath(key);
     const target = path === undefined ? undefined : resolveAttributeReference(schemas, path);
     if (!target) {
+      const undeclared = readUndeclaredKey(key, value, listedSchemas, schemas);
+      if (undeclared !== undefined) {
+        entries.push({ kind: 'undeclared', ...undeclared, value });
+        continue;
+      }
       const what = /^urn:/i.test(key) ? 'attribute or schema' : 'attribute';
       throw scimErrors.invalidSyntax(`Unknown ${what} "${key}" for resource type ${schemas.resourceType.name}`);
     }
     entries.push({ kind: 'attribute', target, value });
   }
   return entries;
+}
+
+/** The URNs of the body's `schemas` list, however it is spelt; a malformed list is the caller's to refuse. */
+function listedSchemasOf(source: JsonObject): string[] {
+  for (const [key, value] of Object.entries(source)) {
+    if (key.toLowerCase() === SCHEMAS_ATTRIBUTE && Array.isArray(value)) return value.filter((urn): urn is string => typeof urn === 'string');
+  }
+  return [];
 }
 
 /**

@@ -11,6 +11,7 @@ import { isJsonObject, setOwn, type JsonObject } from './json-value.js';
 import { assertRequiredAttributes } from './required-attributes.js';
 import type { NormalizedResource, ResourceAttributes } from './resource-attributes.js';
 import { assertSchemasList, canonicalSchemas } from './schemas-list.js';
+import { checkNamespaceCount, normalizeUndeclaredObject } from './undeclared-extensions.js';
 
 /** For POST and PUT bodies. */
 export function normalizeResource(body: unknown, schemas: ResourceSchemas): NormalizedResource {
@@ -25,7 +26,12 @@ export function normalizeResource(body: unknown, schemas: ResourceSchemas): Norm
   const collected: JsonObject = {};
   const seenPaths = new Set<string>();
   let password: string | undefined;
+  const undeclared = new UndeclaredCollector();
   for (const entry of entries) {
+    if (entry.kind === 'undeclared') {
+      undeclared.add(entry.namespace, entry.attribute, entry.value);
+      continue;
+    }
     if (entry.kind !== 'attribute') continue;
     const { target } = entry;
     // RFC 7644 §3.5.1: readOnly values in a request "SHALL be ignored".
@@ -42,6 +48,7 @@ export function normalizeResource(body: unknown, schemas: ResourceSchemas): Norm
     addEntryValue(collected, target, entry.value);
   }
 
+  undeclared.addTo(collected);
   const attributes: ResourceAttributes = { schemas: canonicalSchemas(collected, schemas) };
   for (const [key, value] of Object.entries(collected)) setOwn(attributes, key, value);
   assertRequiredAttributes(attributes, schemas);
@@ -92,4 +99,44 @@ function mergeAttributeValue(container: JsonObject, definition: AttributeDefinit
     return;
   }
   throw scimErrors.invalidSyntax(`Attribute "${path}" is given more than once`);
+}
+
+/**
+ * Undeclared namespaces of one body: a namespace may come whole
+ * (`"urn:…:User": {…}`) and in parts (`"urn:…:User:costCenter": "…"`), as
+ * the parts of a declared extension may, but each attribute once.
+ */
+class UndeclaredCollector {
+  private readonly byLowerNamespace = new Map<string, { readonly namespace: string; readonly value: JsonObject }>();
+
+  add(namespace: string, attribute: string | undefined, rawValue: unknown): void {
+    const parts = attribute === undefined ? rawValue : { [attribute]: rawValue };
+    if (attribute === undefined && !isJsonObject(rawValue) && rawValue !== null && rawValue !== '') {
+      throw scimErrors.invalidValue(`The undeclared extension "${namespace}" must be an object of attributes, got ${JSON.stringify(rawValue)?.slice(0, 40) ?? 'nothing'}`);
+    }
+    if (!isJsonObject(parts)) return;
+    const lower = namespace.toLowerCase();
+    let held = this.byLowerNamespace.get(lower);
+    if (held === undefined) {
+      held = { namespace, value: {} };
+      this.byLowerNamespace.set(lower, held);
+    }
+    for (const [name, member] of Object.entries(parts)) {
+      if (Object.keys(held.value).some((existing) => existing.toLowerCase() === name.toLowerCase())) {
+        throw scimErrors.invalidSyntax(`Attribute "${held.namespace}:${name}" is given more than once`);
+      }
+      setOwn(held.value, name, member);
+    }
+  }
+
+  addTo(collected: JsonObject): void {
+    const kept: string[] = [];
+    for (const { namespace, value } of this.byLowerNamespace.values()) {
+      const normalized = normalizeUndeclaredObject(namespace, value);
+      if (normalized === undefined) continue;
+      setOwn(collected, namespace, normalized);
+      kept.push(namespace);
+    }
+    checkNamespaceCount(kept);
+  }
 }

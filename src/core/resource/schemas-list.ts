@@ -1,16 +1,18 @@
 import { scimErrors } from '../errors/scim-error.js';
 import type { ResourceSchemas } from '../schema/registry.js';
 import type { ResourceAttributes } from './resource-attributes.js';
+import { undeclaredNamespacesOf } from './undeclared-extensions.js';
 
 /**
  * The `schemas` a stored resource lists: its core schema, then the
  * extensions it has attributes of, plus required extensions (RFC 7643 §3:
- * a resource "MUST include" a required schema extension).
+ * a resource "MUST include" a required schema extension), then the
+ * undeclared namespaces it keeps.
  */
 export function canonicalSchemas(attributes: ResourceAttributes, schemas: ResourceSchemas): string[] {
   const required = new Set([...schemas.requiredExtensions].map((urn) => urn.toLowerCase()));
   const extensions = schemas.extensions.filter((extension) => attributes[extension.id] !== undefined || required.has(extension.id.toLowerCase()));
-  return [schemas.coreSchema.id, ...extensions.map((extension) => extension.id)];
+  return [schemas.coreSchema.id, ...extensions.map((extension) => extension.id), ...undeclaredNamespacesOf(attributes, schemas)];
 }
 
 /**

@@ -5,6 +5,7 @@ import { enterpriseUserSchema } from './enterprise-user.js';
 import { groupSchema } from './group.js';
 import { BUILT_IN_RESOURCE_TYPES, ResourceTypes, type CustomResourceType, type ResourceTypeFacts } from './resource-types.js';
 import { userSchema } from './user.js';
+import type { UndeclaredExtensionPolicy } from '../resource/undeclared-extensions.js';
 
 /**
  * An attribute reference as written by a client: `[urn:…:]name[.subAttribute]`.
@@ -52,12 +53,20 @@ export class ResourceSchemas {
   readonly coreSchema: SchemaDefinition;
   readonly extensions: readonly SchemaDefinition[];
   readonly requiredExtensions: ReadonlySet<string>;
+  /** What a body's extension namespace that no schema here defines becomes (src/core/resource/undeclared-extensions.ts). */
+  readonly undeclaredExtensions: UndeclaredExtensionPolicy;
   private readonly schemasByLowerId: ReadonlyMap<string, SchemaDefinition>;
 
-  constructor(resourceType: ResourceTypeFacts, coreSchema: SchemaDefinition, extensions: readonly SchemaDefinition[]) {
+  constructor(
+    resourceType: ResourceTypeFacts,
+    coreSchema: SchemaDefinition,
+    extensions: readonly SchemaDefinition[],
+    undeclaredExtensions: UndeclaredExtensionPolicy = 'reject',
+  ) {
     this.resourceType = resourceType;
     this.coreSchema = coreSchema;
     this.extensions = extensions;
+    this.undeclaredExtensions = undeclaredExtensions;
     this.requiredExtensions = new Set(resourceType.schemaExtensions.filter((ext) => ext.required).map((ext) => ext.schema));
     this.schemasByLowerId = new Map([coreSchema, ...extensions].map((schema) => [schema.id.toLowerCase(), schema]));
   }
@@ -136,7 +145,12 @@ export class SchemaRegistry {
   private readonly byResourceType: ReadonlyMap<ResourceTypeName, ResourceSchemas>;
   private readonly schemasByLowerId: ReadonlyMap<string, SchemaDefinition>;
 
-  constructor(schemas: readonly SchemaDefinition[], resourceTypes: readonly ResourceTypeFacts[]) {
+  /**
+   * `undeclaredExtensions` is the tenant's choice for extension namespaces
+   * none of these schemas defines; an app's own registry rejects them, as
+   * before tenants could keep them.
+   */
+  constructor(schemas: readonly SchemaDefinition[], resourceTypes: readonly ResourceTypeFacts[], undeclaredExtensions: UndeclaredExtensionPolicy = 'reject') {
     this.schemas = schemas;
     this.resourceTypes = resourceTypes;
     this.types = new ResourceTypes(resourceTypes);
@@ -150,7 +164,7 @@ export class SchemaRegistry {
         if (!schema) throw new TypeError(`Resource type ${resourceType.name} names unknown extension ${ext.schema}`);
         return schema;
       });
-      byResourceType.set(resourceType.name, new ResourceSchemas(resourceType, core, extensions));
+      byResourceType.set(resourceType.name, new ResourceSchemas(resourceType, core, extensions, undeclaredExtensions));
     }
     this.byResourceType = byResourceType;
   }

@@ -11,6 +11,7 @@ import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store
 import type { RoleStore } from '../role-store.js';
 import type { DeletionStore } from '../deletion-store.js';
 import type { WebhookStore } from '../webhook-store.js';
+import type { SchemaDeclarationStore } from '../schema-declarations.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
@@ -44,6 +45,7 @@ export interface SqlStoreParts {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly schemaDeclarations: SchemaDeclarationStore;
   readonly roles: RoleStore;
   readonly deletions: DeletionStore;
   /** A resource writer on the session of a transaction just begun. */
@@ -66,6 +68,7 @@ export class SqlStore implements Store {
   readonly webhooks: WebhookStore;
   readonly requestLog: RequestLogStore;
   readonly eventHistory: EventHistoryStore;
+  readonly schemaDeclarations: SchemaDeclarationStore;
   readonly roles: RoleStore;
   readonly deletions: DeletionStore;
   readonly credentialChanges: CredentialChanges | undefined;
@@ -83,6 +86,7 @@ export class SqlStore implements Store {
     this.webhooks = settings.parts.webhooks;
     this.requestLog = settings.parts.requestLog;
     this.eventHistory = settings.parts.eventHistory;
+    this.schemaDeclarations = settings.parts.schemaDeclarations;
     this.roles = settings.parts.roles;
     this.deletions = settings.parts.deletions;
     this.credentialChanges = settings.credentialChanges;

@@ -1,7 +1,7 @@
 /**
  * The store parts, the same on every database: resource reads and writes,
- * tenants, events, webhooks, request log, event history, roles and the delete
- * policy's rows, all over the
+ * tenants, events, webhooks, request log, event history, roles, the delete
+ * policy's rows and tenants' declared schemas, all over the
  * driver's sessions. A database differs only in its driver (and what the
  * driver offers beyond sessions, like PostgreSQL's credential notice).
  */
@@ -10,6 +10,7 @@ import { SqlEventStore } from './event-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js';
 import { SqlResourceReader } from './resource-reader.js';
 import { SqlResourceWriter } from './resource-writer.js';
+import { SqlSchemaDeclarationStore } from './schema-declaration-store.js';
 import { SqlRoleStore } from './role-store.js';
 import type { SqlDriver } from './session.js';
 import type { SqlStoreParts } from './sql-store.js';
@@ -24,6 +25,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     webhooks: new SqlWebhookStore(driver),
     requestLog: new SqlRequestLogStore(driver),
     eventHistory: new SqlEventHistoryStore(driver),
+    schemaDeclarations: new SqlSchemaDeclarationStore(driver),
     roles: new SqlRoleStore(driver),
     deletions: new SqlDeletionStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),

@@ -5,6 +5,7 @@ import { webhooksMigration } from './0004-webhooks.js';
 import { resourceCountsMigration } from './0005-resource-counts.js';
 import { requestLogMigration } from './0006-request-log.js';
 import { resourcesMigration } from './0007-resources.js';
+import { tenantSchemasMigration } from './0008-tenant-schemas.js';
 import { rolesMigration } from './0009-roles.js';
 import { deletionsMigration } from './0010-deletions.js';
 import { appUserLinksMigration } from './0011-app-user-links.js';
@@ -13,4 +14,4 @@ import type { MysqlMigration } from './migration.js';
 export { tableOptions, type MysqlMigration, type MysqlTableOptions } from './migration.js';
 
 /** The whole history, in version order: the same versions and names as SQLite's. Append new steps; never edit an applied one. */
-export const mysqlMigrations: readonly MysqlMigration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, rolesMigration, deletionsMigration, appUserLinksMigration]);
+export const mysqlMigrations: readonly MysqlMigration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration]);
