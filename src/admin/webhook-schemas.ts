@@ -24,7 +24,7 @@ const eventTypesSchema = {
   type: 'array',
   maxItems: EVENT_TYPES.length * 2,
   items: { type: 'string', maxLength: 100 },
-  description: `The event types to receive; empty or absent: all. Known types: ${EVENT_TYPES.join(', ')}.`,
+  description: `The event types to receive; empty or absent: all. Built-in types: ${EVENT_TYPES.join(', ')}; a resource type the app registers adds its own (e.g. device.created).`,
 } as const;
 
 const descriptionSchema = { type: 'string', maxLength: MAX_DESCRIPTION_LENGTH } as const;
@@ -50,7 +50,8 @@ export const webhookSchema: JsonSchema = {
     id: { type: 'string' },
     tenant: tenantIdSchema,
     url: { type: 'string' },
-    eventTypes: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] }, description: 'Empty: every type.' },
+    // No enum: an embedding app's own resource types add theirs (`device.created`, …).
+    eventTypes: { type: 'array', items: { type: 'string' }, description: 'Empty: every type.' },
     enabled: { type: 'boolean' },
     description: { type: 'string' },
     disabledReason: { type: ['string', 'null'], description: 'Set when Scimitar disabled the webhook itself (the endpoint answered 410 Gone); cleared by enabling it.' },

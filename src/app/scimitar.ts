@@ -33,7 +33,7 @@ import { createScryptHasher, type PasswordHasher } from '../services/passwords.j
 import { RoleService } from '../roles/role-service.js';
 import { ResourceService } from '../services/resources/resource-service.js';
 import { SoftDeletePurge } from '../services/deletion/soft-delete-purge.js';
-import type { SafeguardTrip } from '../events/event.js';
+import { eventCatalogue, type SafeguardTrip } from '../events/event.js';
 import type { Store } from '../store/store.js';
 import { RequestLogRecorder } from '../request-log/recorder.js';
 import { RequestLogService } from '../request-log/request-log-service.js';
@@ -117,6 +117,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
       secrets: new SecretBox(dependencies.secret),
       urlPolicy: dependencies.webhookSettings ?? { allowHttp: false, allowPrivate: false, allowedHosts: [] },
       now,
+      eventTypes: eventCatalogue(registry.types.all),
     }),
     requestLog: new RequestLogService({ requestLog: store.requestLog, history: store.eventHistory, reader: store.reader, now }),
     hasher,

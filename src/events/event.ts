@@ -9,7 +9,7 @@
  * `active` to false is `user.deactivated`, whichever IdP sent it and how.
  */
 import type { ResourceTypeName } from '../core/schema/attribute.js';
-import type { ResourceEventAction } from '../core/schema/resource-types.js';
+import { eventTypesOf, type ResourceEventAction, type ResourceTypeFacts } from '../core/schema/resource-types.js';
 
 /** The event types of the built-in resource types (User, Group). */
 export const EVENT_TYPES = [
@@ -35,9 +35,16 @@ export const EVENT_TYPES = [
  */
 export type EventType = (typeof EVENT_TYPES)[number] | `${string}.${ResourceEventAction}`;
 
-export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
+/**
+ * The event types of a server: the built-in catalogue, then those of the
+ * resource types an embedding app registered (`device.created`, …), once each.
+ */
+export function eventCatalogue(types: readonly ResourceTypeFacts[]): readonly EventType[] {
+  const catalogue: EventType[] = [...EVENT_TYPES];
+  for (const facts of types) for (const type of eventTypesOf(facts)) if (!catalogue.includes(type)) catalogue.push(type);
+  return catalogue;
 }
+
 
 /** A member named by a membership event. */
 export interface EventMember {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { scimErrors } from '../core/errors/scim-error.js';
-import { EVENT_TYPES, isEventType, type EventType } from '../events/event.js';
+import { EVENT_TYPES, type EventType } from '../events/event.js';
 import type { TenantStore } from '../store/store.js';
 import type { DeliveryStatus, StoredAttempt, StoredDelivery, StoredWebhook, WebhookChanges, WebhookStore } from '../store/webhook-store.js';
 import type { SecretBox } from './secret-box.js';
@@ -85,6 +85,8 @@ export interface WebhookServiceDependencies {
   readonly secrets: SecretBox;
   readonly urlPolicy: UrlPolicy;
   readonly now: () => Date;
+  /** The event types a webhook may subscribe to (eventCatalogue): the built-in ones when absent. */
+  readonly eventTypes?: readonly EventType[];
 }
 
 export function summarizeWebhook(webhook: StoredWebhook): WebhookSummary {
@@ -101,15 +103,15 @@ export function summarizeWebhook(webhook: StoredWebhook): WebhookSummary {
   };
 }
 
-function checkEventTypes(value: readonly string[] | undefined): EventType[] {
+function checkEventTypes(value: readonly string[] | undefined, catalogue: readonly EventType[]): EventType[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw scimErrors.invalidValue('eventTypes must be an array of event types');
-  const unknown = value.filter((type) => !isEventType(type));
+  const unknown = value.filter((type) => !(catalogue as readonly string[]).includes(type));
   if (unknown.length > 0) {
-    throw scimErrors.invalidValue(`Unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.map((type) => JSON.stringify(type)).join(', ')}; known types: ${EVENT_TYPES.join(', ')}`);
+    throw scimErrors.invalidValue(`Unknown event type${unknown.length > 1 ? 's' : ''} ${unknown.map((type) => JSON.stringify(type)).join(', ')}; known types: ${catalogue.join(', ')}`);
   }
   // Kept in the catalogue's order, once each: two spellings of one subscription read the same.
-  return EVENT_TYPES.filter((type) => value.includes(type));
+  return catalogue.filter((type) => value.includes(type));
 }
 
 function checkDescription(value: unknown): string {
@@ -121,11 +123,15 @@ function checkDescription(value: unknown): string {
 }
 
 export class WebhookService {
-  constructor(private readonly dependencies: WebhookServiceDependencies) {}
+  private readonly eventTypes: readonly EventType[];
+
+  constructor(private readonly dependencies: WebhookServiceDependencies) {
+    this.eventTypes = dependencies.eventTypes ?? EVENT_TYPES;
+  }
 
   async create(tenantId: string, input: WebhookInput): Promise<CreatedWebhook> {
     const url = checkWebhookUrl(this.dependencies.urlPolicy, input.url);
-    const eventTypes = checkEventTypes(input.eventTypes);
+    const eventTypes = checkEventTypes(input.eventTypes, this.eventTypes);
     const description = checkDescription(input.description);
     await this.requireTenant(tenantId);
     const id = randomUUID();
@@ -167,7 +173,7 @@ export class WebhookService {
   async update(tenantId: string, webhookId: string, update: WebhookUpdate): Promise<WebhookSummary> {
     const changes: { -readonly [K in keyof WebhookChanges]: WebhookChanges[K] } = {};
     if (update.url !== undefined) changes.url = checkWebhookUrl(this.dependencies.urlPolicy, update.url);
-    if (update.eventTypes !== undefined) changes.eventTypes = checkEventTypes(update.eventTypes);
+    if (update.eventTypes !== undefined) changes.eventTypes = checkEventTypes(update.eventTypes, this.eventTypes);
     if (update.description !== undefined) changes.description = checkDescription(update.description);
     if (update.enabled !== undefined) {
       changes.enabled = update.enabled;

@@ -270,6 +270,18 @@ describe('a resource type registered by the embedding app (Device)', () => {
     expect(shown).toMatchObject({ id: created['id'], serialNumber: 'SN-ADMIN', meta: { resourceType: 'Device' } });
   });
 
+  it('has event types a webhook subscribes to by name, and none it cannot produce', async () => {
+    const admin = await adminClient(server);
+    const webhook = { url: 'https://example.com/devices', enabled: false };
+    const created = expectJson(await admin.request('POST', `/tenants/${TENANT}/webhooks`, { ...webhook, eventTypes: ['device.deactivated', 'device.created', 'user.created'] }), 201);
+    // In the catalogue's order: the built-in types, then the registered type's.
+    expect(created['eventTypes']).toEqual(['user.created', 'device.created', 'device.deactivated']);
+    // A Device holds no members, so it has no membership events.
+    const refused = await admin.request('POST', `/tenants/${TENANT}/webhooks`, { ...webhook, eventTypes: ['device.member_added'] });
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.stringify(refused.json())).toContain('device.member_added');
+  });
+
   it('leaves Users and Groups as they were', async () => {
     const user = await createUser(server, 'still-a-user');
     const group = expectStatus(await server.request({ method: 'POST', url: '/scim/v2/Groups', body: groupBody('Still a group', [user['id']]) }), 201);

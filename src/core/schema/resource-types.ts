@@ -55,6 +55,15 @@ export function eventTypeOf(facts: ResourceTypeFacts, action: ResourceEventActio
   return `${facts.eventPrefix}.${action}`;
 }
 
+/** Every event type a resource type's changes can produce: what a webhook may subscribe to. */
+export function eventTypesOf(facts: ResourceTypeFacts): `${string}.${ResourceEventAction}`[] {
+  const actions: ResourceEventAction[] = ['created', 'updated'];
+  if (facts.activeAttribute !== undefined) actions.push('deactivated', 'reactivated');
+  actions.push('deleted');
+  if (facts.members !== undefined) actions.push('member_added', 'member_removed');
+  return actions.map((action) => eventTypeOf(facts, action));
+}
+
 export const userResourceType: ResourceTypeFacts = Object.freeze({
   id: 'User',
   name: 'User',
