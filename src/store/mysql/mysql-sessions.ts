@@ -26,6 +26,7 @@ import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot, type SqlRow as ReadRow } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
 import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
+import { WorkInFlight } from '../sql/work-in-flight.js';
 import { isConnectionLoss, isRetryableTransactionError, mysqlErrorKind, mysqlFailure, translateConnectionError } from './mysql-errors.js';
 import { sessionSettings } from './pool.js';
 
@@ -123,9 +124,7 @@ export class MysqlSessions implements SqlDriver {
   private readonly pooled: MysqlSession;
   private readonly transactions: TransactionRunner;
   /** Transactions, statements and snapshots under way, which `close` waits for. */
-  private readonly pending = new Set<Promise<unknown>>();
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private closing: Promise<void> | undefined;
+  private readonly work = new WorkInFlight();
 
   constructor(pool: Pool, settings: MysqlSessionsSettings) {
     this.pool = pool;
@@ -134,7 +133,7 @@ export class MysqlSessions implements SqlDriver {
     this.collations = settings.collations;
     this.dialect = createMysqlDialect(settings.collations, settings.engine);
     this.pooled = new MysqlSession(this.dialect, (text, parameters) => {
-      if (this.state === 'closed') throw new TypeError('The MySQL store is closed');
+      if (this.work.state === 'closed') throw new TypeError('The MySQL store is closed');
       return this.track(this.executePooled(text, parameters));
     });
     this.transactions = new TransactionRunner({
@@ -168,7 +167,7 @@ export class MysqlSessions implements SqlDriver {
 
   write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T> {
     if (this.transactions.current() !== undefined) return this.transactions.write(work, options);
-    if (this.state !== 'open') return Promise.reject(new TypeError('The MySQL store is closed'));
+    if (this.work.state !== 'open') return Promise.reject(new TypeError('The MySQL store is closed'));
     return this.track(this.transactions.write(work, options));
   }
 
@@ -182,7 +181,7 @@ export class MysqlSessions implements SqlDriver {
 
   /** REPEATABLE READ READ ONLY with a consistent snapshot taken at once, on a connection of its own. */
   async openSnapshot(): Promise<ReadSnapshot> {
-    if (this.state !== 'open') throw new TypeError('The MySQL store is closed');
+    if (this.work.state !== 'open') throw new TypeError('The MySQL store is closed');
     const connection = await this.connection();
     try {
       // Applies to the next transaction only; the connection keeps READ COMMITTED otherwise.
@@ -228,7 +227,7 @@ export class MysqlSessions implements SqlDriver {
    * with `release(connection, broken)`.
    */
   async connection(): Promise<PoolConnection> {
-    if (this.state === 'closed') throw new TypeError('The MySQL store is closed');
+    if (this.work.state === 'closed') throw new TypeError('The MySQL store is closed');
     const connection = await this.pool.getConnection().catch((error: unknown) => this.failed(error));
     if (this.prepared.has(connection.connection)) return connection;
     try {
@@ -249,15 +248,7 @@ export class MysqlSessions implements SqlDriver {
 
   /** Waits for the transactions, statements and snapshots under way, then closes every connection. Calling it again waits for the same close. */
   close(): Promise<void> {
-    this.closing ??= this.drainAndEnd();
-    return this.closing;
-  }
-
-  private async drainAndEnd(): Promise<void> {
-    this.state = 'closing';
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-    this.state = 'closed';
-    await this.pool.end();
+    return this.work.close(() => this.pool.end());
   }
 
   /** Counted as the database said it (metrics); answered as the store says it (a lost connection is StoreUnavailableError, a 503). */
@@ -332,9 +323,6 @@ export class MysqlSessions implements SqlDriver {
   }
 
   private track<T>(operation: Promise<T>): Promise<T> {
-    this.pending.add(operation);
-    const forget = () => this.pending.delete(operation);
-    operation.then(forget, forget);
-    return operation;
+    return this.work.track(operation);
   }
 }

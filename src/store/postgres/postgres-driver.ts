@@ -12,6 +12,7 @@ import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
 import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
+import { WorkInFlight } from '../sql/work-in-flight.js';
 import { CREDENTIALS_NOTICE } from './credential-watch.js';
 import { isRetryableTransactionError, postgresErrorKind, SQLSTATE, translateConnectionError } from './postgres-errors.js';
 import type { Queryable } from './pool.js';
@@ -72,9 +73,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
   private readonly pooled: PostgresSession;
   private readonly transactions: TransactionRunner<PostgresTransaction>;
   /** Transactions, statements and snapshots under way, which `close` waits for (pg-pool never serves requests queued after `end`). */
-  private readonly pending = new Set<Promise<unknown>>();
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private closing: Promise<void> | undefined;
+  private readonly work = new WorkInFlight();
 
   constructor(settings: PostgresSessionsSettings) {
     this.pool = settings.pool;
@@ -99,7 +98,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
   write<T>(work: (session: SqlSession) => Promise<T>, options?: WriteOptions): Promise<T> {
     if (this.transactions.current() !== undefined) return this.transactions.write(work, options);
     // Once close() has begun no transaction starts (on SQLite it would queue behind the close).
-    if (this.state !== 'open') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
+    if (this.work.state !== 'open') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
     return this.track(
       this.transactions.write(work, options).catch((error: unknown) => {
         // A connection lost mid-transaction took the transaction with it: nothing was committed, unless COMMIT itself was cut off.
@@ -111,7 +110,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
   /** A statement through the pool (committed data), counted and translated like every other. */
   query<Row extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
     // Statements are accepted until the pool has ended; during close() only those of work under way arrive.
-    if (this.state === 'closed') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
+    if (this.work.state === 'closed') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
     return this.track(this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => this.failed(error)));
   }
 
@@ -133,7 +132,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
   }
 
   async openSnapshot(): Promise<ReadSnapshot> {
-    if (this.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
+    if (this.work.state !== 'open') throw new TypeError('The PostgreSQL store is closed');
     return openPostgresSnapshot({
       pool: this.pool,
       dialect: this.dialect,
@@ -152,15 +151,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
 
   /** Waits for the transactions, statements and snapshots under way, then closes every connection. Calling it again waits for the same close. */
   close(): Promise<void> {
-    this.closing ??= this.drainAndEnd();
-    return this.closing;
-  }
-
-  private async drainAndEnd(): Promise<void> {
-    this.state = 'closing';
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-    this.state = 'closed';
-    await this.pool.end();
+    return this.work.close(() => this.pool.end());
   }
 
   /** Counted as the database said it (metrics); answered as the store says it (a lost connection is StoreUnavailableError, a 503). */
@@ -221,9 +212,6 @@ export class PostgresSessions implements SqlDriver, Queryable {
   }
 
   private track<T>(operation: Promise<T>): Promise<T> {
-    this.pending.add(operation);
-    const forget = () => this.pending.delete(operation);
-    operation.then(forget, forget);
-    return operation;
+    return this.work.track(operation);
   }
 }
