@@ -22,14 +22,19 @@ export function migrateSqlite(db: Database.Database, migrations: readonly Migrat
     throw new TypeError(`The database has schema versions this build does not know (${unknown.join(', ')}); upgrade Scimitar`);
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const recorded = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
   const newlyApplied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
+    // Checked again under the write lock: another process opening the same new
+    // file (a CLI command beside the server) may have applied it meanwhile.
+    const ran = db.transaction(() => {
+      if (recorded.get(migration.version) !== undefined) return false;
       db.exec(migration.up);
       record.run(migration.version, migration.name, new Date().toISOString());
+      return true;
     }).immediate();
-    newlyApplied.push(migration.version);
+    if (ran) newlyApplied.push(migration.version);
   }
   return newlyApplied;
 }
