@@ -8,7 +8,7 @@
  * either applied or not, and the consumer hands it over again.
  */
 import { randomBytes } from 'node:crypto';
-import type { ScimitarEvent } from '../../../src/index.js';
+import type { Scimitar, ScimitarEvent } from '../../../src/index.js';
 import type { Auth } from './auth.js';
 
 /** The events the consumer subscribes to. */
@@ -133,4 +133,17 @@ export async function applyUserEvent(auth: Auth, event: ScimitarEvent): Promise<
     if (!active) await trx.deleteMany({ model: 'session', where: [{ field: 'userId', value: user.id }] });
     return Object.keys(update).length > 0 ? 'updated' : 'unchanged';
   });
+}
+
+/** The consumer's name: its cursor in Scimitar's database is kept under it across restarts. */
+export const AUTH_SYNC_CONSUMER = 'better-auth-sync';
+
+/**
+ * Starts handing Scimitar's User events to better-auth: at least once, in
+ * order per user, retried when better-auth's database fails, and from the
+ * cursor where the last process stopped — events committed while the app
+ * was down (or killed between a commit and the call) are applied at start.
+ */
+export function startAuthSync(scimitar: Scimitar, auth: Auth): { readonly name: string; stop(): Promise<void> } {
+  return scimitar.events.consume({ name: AUTH_SYNC_CONSUMER, types: AUTH_SYNC_EVENT_TYPES, handler: (event) => applyUserEvent(auth, event) });
 }

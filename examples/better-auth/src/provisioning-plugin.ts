@@ -7,20 +7,6 @@
  */
 import { APIError, type BetterAuthPlugin } from 'better-auth';
 
-/** The fields this plugin adds to better-auth's `user`, as the sync writes and the app reads them. */
-export interface ProvisionedUserFields {
-  /** Scimitar's id of the User this account mirrors (null for an account the app made itself). */
-  readonly scimUserId: string | null;
-  /** The sequence of the last event whose User snapshot was applied: older or repeated events are skipped. */
-  readonly scimSequence: number | null;
-  /** The sequence of the last `user.roles_changed` applied, kept apart because only that event carries roles. */
-  readonly rolesSequence: number | null;
-  /** False while the identity provider has the user deactivated: no session is opened for them. */
-  readonly active: boolean;
-  /** The app's roles, from Scimitar's group → role mapping, in precedence order. */
-  readonly roles: readonly string[];
-}
-
 export const DEACTIVATED_CODE = 'ACCOUNT_DEACTIVATED';
 
 export function scimProvisioning() {
@@ -30,10 +16,15 @@ export function scimProvisioning() {
       user: {
         fields: {
           // input: false everywhere: only the sync writes these, never a sign-up or profile update request.
+          // Scimitar's id of the User this account mirrors (null for an account the app made itself).
           scimUserId: { type: 'string', required: false, unique: true, input: false },
+          // The sequence of the last event whose User snapshot was applied: older or repeated events are skipped.
           scimSequence: { type: 'number', required: false, input: false, returned: false },
+          // The sequence of the last user.roles_changed applied, kept apart because only that event carries roles.
           rolesSequence: { type: 'number', required: false, input: false, returned: false },
+          // False while the identity provider has the user deactivated: no session is opened for them.
           active: { type: 'boolean', required: false, defaultValue: true, input: false },
+          // The app's roles, from Scimitar's group → role mapping, in precedence order.
           roles: { type: 'string[]', required: false, defaultValue: [], input: false },
         },
       },

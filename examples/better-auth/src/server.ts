@@ -15,8 +15,7 @@ import express from 'express';
 import { createScimitar, loadConfig, type Scimitar } from '../../../src/index.js';
 import { openAuthDatabase, type AuthDatabase } from './auth-database.js';
 import { createAuth, migrateAuth, type Auth, type PasswordResetMail } from './auth.js';
-import { applyUserEvent, AUTH_SYNC_EVENT_TYPES } from './auth-sync.js';
-import type { ProvisionedUserFields } from './provisioning-plugin.js';
+import { startAuthSync } from './auth-sync.js';
 
 export interface BetterAuthAppOptions {
   /** Where the app is reached from outside (better-auth's baseURL), e.g. `http://127.0.0.1:3000`. */
@@ -33,9 +32,6 @@ export interface BetterAuthApp {
   close(): Promise<void>;
 }
 
-/** The consumer's name: its cursor in Scimitar's database is kept under it across restarts. */
-export const AUTH_SYNC_CONSUMER = 'better-auth-sync';
-
 export class AppConfigError extends Error {
   override readonly name = 'AppConfigError';
 }
@@ -47,7 +43,7 @@ function expressApp(scimitar: Scimitar, auth: Auth): express.Express {
   app.all('/api/auth/*splat', toNodeHandler(auth));
   app.get('/app/me', (request, response, next) => {
     auth.api.getSession({ headers: fromNodeHeaders(request.headers) }).then((session) => {
-      const user = session?.user as (typeof session & {})['user'] & Partial<ProvisionedUserFields> | undefined;
+      const user = session?.user;
       // The sync deletes a deactivated user's sessions; checking the flag as well closes the
       // moment between a sign-in's read of the user and its session insert on another connection.
       if (user === undefined || user.active === false) return void response.status(401).json({ error: 'not signed in' });
@@ -71,8 +67,7 @@ export async function createBetterAuthApp(env: NodeJS.ProcessEnv, options: Bette
     await migrateAuth(auth);
     scimitar = await createScimitar(loadConfig(env));
     const started = scimitar;
-    void AUTH_SYNC_EVENT_TYPES;
-    void applyUserEvent;
+    const sync = startAuthSync(started, auth);
     const server: Server = createServer(expressApp(started, auth));
     return {
       scimitar: started,
@@ -84,6 +79,8 @@ export async function createBetterAuthApp(env: NodeJS.ProcessEnv, options: Bette
         }),
       async close() {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // The handler's call under way finishes before better-auth's database closes.
+        await sync.stop();
         await started.close();
         await authDatabase.close();
       },
