@@ -283,19 +283,20 @@ async function holdAuthWrites(url: string): Promise<{ users(): Promise<number>; 
 
 describe('the app SIGKILLed after Scimitar committed and before better-auth was written', () => {
   let databases: Awaited<ReturnType<typeof appDatabases>>;
-  let running: ChildProcess | undefined;
+  let running: { readonly child: ChildProcess; readonly exited: Promise<void> } | undefined;
 
   beforeEach(async () => {
     databases = await appDatabases();
   });
   afterEach(async () => {
-    running?.kill('SIGKILL');
+    running?.child.kill('SIGKILL');
+    await running?.exited;
     await databases.drop();
   });
 
   it('loses nothing: restarted, the consumer catches up from its cursor and better-auth has the user as the identity provider left it', { timeout: 120_000 }, async () => {
     const first = await startAppProcess(databases.env);
-    running = first.child;
+    running = first;
     const hold = await holdAuthWrites(databases.authUrl);
     const http = client(first.origin);
     const created = await http.scim('POST', '/Users', OKTA_USER);
@@ -309,7 +310,7 @@ describe('the app SIGKILLed after Scimitar committed and before better-auth was 
     await hold.release();
 
     const second = await startAppProcess(databases.env);
-    running = second.child;
+    running = second;
     const reader = openAuthDatabase(databases.authUrl);
     try {
       const auth = createAuth({ database: reader, baseURL: 'http://127.0.0.1', secret: AUTH_SECRET, sendPasswordReset: async () => undefined });
