@@ -61,8 +61,8 @@ async function syncedUsers(auth: Auth): Promise<SyncedUser[]> {
  * its own schedule. A wait, not a timing assertion — the deadline only
  * stops a test whose state never comes.
  */
-async function eventually(check: () => Promise<void>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+async function eventually(check: () => Promise<void>, what: string, withinMs = 20_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
   for (;;) {
     try {
       await check();
@@ -229,7 +229,8 @@ describe('the app over a real socket: better-auth sign-in follows provisioning',
 async function startAppProcess(env: Record<string, string>): Promise<{ readonly origin: string; readonly child: ChildProcess; readonly exited: Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/better-auth/src/main.ts'], {
     cwd: REPOSITORY,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, ...APP_ENV, SCIMITAR_LOG_LEVEL: 'warn', PORT: '0' },
+    // A short handler timeout keeps the killed process's claim short, so the restarted one takes its events sooner.
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, ...APP_ENV, SCIMITAR_LOG_LEVEL: 'warn', SCIMITAR_WEBHOOK_TIMEOUT_MS: '5000', PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -314,9 +315,14 @@ describe('the app SIGKILLed after Scimitar committed and before better-auth was 
     const reader = openAuthDatabase(databases.authUrl);
     try {
       const auth = createAuth({ database: reader, baseURL: 'http://127.0.0.1', secret: AUTH_SECRET, sendPasswordReset: async () => undefined });
-      await eventually(async () => {
-        expect(await syncedUsers(auth)).toEqual([{ scimUserId: id, email: 'grace@acme.example', name: 'Rear Admiral Hopper', active: true, roles: [] }]);
-      }, 'the restarted consumer catching up');
+      // A call the killed process had under way is taken again once its claim expires (SCIMITAR_WEBHOOK_TIMEOUT_MS + 15 s).
+      await eventually(
+        async () => {
+          expect(await syncedUsers(auth)).toEqual([{ scimUserId: id, email: 'grace@acme.example', name: 'Rear Admiral Hopper', active: true, roles: [] }]);
+        },
+        'the restarted consumer catching up',
+        60_000,
+      );
     } finally {
       await reader.close();
     }
