@@ -13,6 +13,7 @@ import type { ResourceService } from '../services/resources/resource-service.js'
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { ConsumerService } from '../consumers/consumer-service.js';
 
 export interface AdminPluginOptions {
   readonly tenants: TenantService;
@@ -26,6 +27,8 @@ export interface AdminPluginOptions {
   readonly requestLog: RequestLogService;
   /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
   readonly webhooks: WebhookService;
+  /** The durable consumers' cursors and deliveries (/tenants/{tenant}/consumers). */
+  readonly consumers: ConsumerService;
   /** The access report (GET /tenants/{tenant}/access-report). */
   readonly accessReports: AccessReportService;
   /** Group → role mapping (/tenants/{tenant}/role-mappings, /users/{id}/roles). */
