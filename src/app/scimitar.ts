@@ -10,6 +10,8 @@ import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
 import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
+import { OAuthClientService } from '../oauth/oauth-client-service.js';
+import { TokenIssuer } from '../oauth/token-issuer.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
@@ -23,6 +25,7 @@ import { createEmbeddingMounts, type EmbeddingMounts } from '../embedding/mounts
 import type { NodeHandler, NodeHandlerOptions } from '../embedding/node-handler.js';
 import { buildHttpApp, type FastifySettings } from '../http/app.js';
 import type { ScimPluginOptions } from '../http/scim/plugin.js';
+import type { TokenEndpointOptions } from '../http/oauth/token-endpoint.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { NO_OBSERVER } from '../metrics/observers.js';
 import { registerRequestLogMetrics } from '../metrics/request-log-metrics.js';
@@ -56,6 +59,8 @@ export interface ScimitarServices {
   readonly resources: ResourceService;
   readonly tenants: TenantService;
   readonly tokens: TokenService;
+  /** Tenants' OAuth 2.0 clients (client credentials grant). */
+  readonly oauthClients: OAuthClientService;
   readonly adminKeys: AdminKeyService;
   /** Tenants' webhooks and their deliveries. */
   readonly webhooks: WebhookService;
@@ -110,6 +115,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     }),
     tenants: new TenantService({ tenants: store.tenants, tokens, defaultTenantId: DEFAULT_TENANT_ID, now }),
     tokens,
+    oauthClients: new OAuthClientService({ tenants: store.tenants, clients: store.oauthClients, hasher, now, cache: dependencies.tokenCache }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -260,10 +266,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
     };
+    const scimAuthFailures = new AuthFailureThrottle(throttleSettings, now);
     const scimOptions: ScimPluginOptions = {
       resources: services.resources,
       authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
-      authFailures: new AuthFailureThrottle(throttleSettings, now),
+      authFailures: scimAuthFailures,
       rateLimiter: new TenantRateLimiter(config.rateLimit, now),
       serviceProvider,
       list,
@@ -278,6 +285,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const adminOptions: AdminPluginOptions = {
       tenants: services.tenants,
       tokens: services.tokens,
+      oauthClients: services.oauthClients,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,
@@ -291,7 +299,13 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       list,
       publicUrl: config.publicUrl,
     };
-    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions });
+    const oauthOptions: TokenEndpointOptions = {
+      issuer: new TokenIssuer({ clients: store.oauthClients, hasher: services.hasher, now, accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds }),
+      authFailures: scimAuthFailures,
+      requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
+      observer,
+    };
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, oauth: oauthOptions, admin: adminOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };

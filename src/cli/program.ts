@@ -29,6 +29,7 @@ import { startCommand } from './start.js';
 import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
+import { registerOAuthClientCommands } from './oauth-clients.js';
 import { registerWebhookCommands } from './webhooks.js';
 
 /** What a run of the command is given besides its arguments: the schemas of the server it manages. */
@@ -57,6 +58,7 @@ function buildProgram(options: CliOptions): Command {
 
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
+  registerOAuthClientCommands(program, contexts);
   registerWebhookCommands(program, contexts);
   registerDeletionCommands(program, contexts);
   // The app's own resource types get commands too (`scimitar devices list` …).

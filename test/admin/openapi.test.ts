@@ -56,6 +56,7 @@ describe('admin API OpenAPI document', () => {
       prefix: ADMIN,
       tenants: scimitar.tenants,
       tokens: scimitar.tokens,
+      oauthClients: scimitar.oauthClients,
       resources: scimitar.resources,
       tenantSchemas: scimitar.tenantSchemas,
       events: new EventFeed({ events: scimitar.store.events, notifier: scimitar.notifier, retentionDays: 7 }),
