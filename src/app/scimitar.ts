@@ -10,6 +10,7 @@ import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
 import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
+import { AccessTokenPurge } from '../oauth/access-token-purge.js';
 import { OAuthClientService } from '../oauth/oauth-client-service.js';
 import { TokenIssuer } from '../oauth/token-issuer.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
@@ -324,6 +325,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     retention.start();
     const softDeletePurge = new SoftDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
     softDeletePurge.start();
+    const accessTokenPurge = new AccessTokenPurge(services.oauthClients, (error) => app.log.error({ err: error }, 'removing expired OAuth access tokens failed'));
+    accessTokenPurge.start();
     const webhookDispatcher = createWebhookDispatcher({
       webhooks: store.webhooks,
       notifier,
@@ -350,6 +353,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         await webhookDispatcher.stop();
         await retention.stop();
         await softDeletePurge.stop();
+        await accessTokenPurge.stop();
         await hooks.idle();
         await store.close();
       })();

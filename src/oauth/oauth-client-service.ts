@@ -138,6 +138,11 @@ export class OAuthClientService {
     return this.summary(tenantId, clientId);
   }
 
+  /** Removes the access tokens expired by now (every tenant's); returns how many. Run hourly by AccessTokenPurge. */
+  purgeExpiredAccessTokens(): Promise<number> {
+    return this.clients.deleteExpiredAccessTokens(this.now().toISOString());
+  }
+
   private newSecret(clientId: string, now: string): { clientSecret: string; record: StoredOAuthSecret } {
     const clientSecret = generateClientSecret();
     return {

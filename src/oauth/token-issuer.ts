@@ -13,7 +13,7 @@
  * without the database and so stay valid until it expired, unless every
  * instance also kept a revocation list — the same database read, plus
  * signing keys to rotate. The cost is a row per token, removed once
- * expired (`deleteExpiredAccessTokens` at each issuance of the tenant).
+ * expired (access-token-purge.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { sameKeyedHash, type KeyedHasher } from '../auth/keyed-hash.js';
@@ -73,7 +73,6 @@ export class TokenIssuer {
     const expiresAtMs = secret.expiresAt === undefined ? lifetimeEnd : Math.min(lifetimeEnd, Date.parse(secret.expiresAt));
     const accessToken = generateAccessToken();
     const nowText = now.toISOString();
-    await clients.deleteExpiredAccessTokens(client.tenantId, nowText);
     await clients.insertAccessToken({
       id: randomUUID(),
       tenantId: client.tenantId,

@@ -64,11 +64,11 @@ export interface OAuthClientStore {
    * transaction, signalled to every instance.
    */
   rotateSecret(successor: StoredOAuthSecret, previousExpiresAt: string): Promise<void>;
-  /** Marks the client revoked (the first time is kept) and deletes every access token its secrets issued; signalled to every instance. False when absent. */
+  /** Marks the client revoked (the first time is kept), and with it every access token its secrets issued (the bearer lookup reads the client); signalled to every instance. False when absent. */
   revokeClient(tenantId: string, clientId: string, now: string): Promise<boolean>;
   markSecretUsed(secretId: string, now: string): Promise<void>;
   /** Stores an access token issued with a secret. */
   insertAccessToken(token: NewAccessToken): Promise<void>;
-  /** Deletes the tenant's access tokens expired at `now` (retention); returns how many. */
-  deleteExpiredAccessTokens(tenantId: string, now: string): Promise<number>;
+  /** Deletes every access token expired at `now` (retention; a secret's or client's end is no row's expiry, but comes before it); returns how many. */
+  deleteExpiredAccessTokens(now: string): Promise<number>;
 }

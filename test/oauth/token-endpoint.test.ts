@@ -224,14 +224,17 @@ describe('POST /t/{tenant}/oauth/token', () => {
       expect(expired.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
     });
 
-    it('removes expired access tokens when the tenant is issued a new one, and never lists them as bearer tokens', async () => {
+    it('the purge removes expired access tokens and keeps live ones; they are never listed as bearer tokens', async () => {
       for (let index = 0; index < 3; index += 1) await requestToken(server, { tenant: 'acme', form: GRANT, authorization: basicCredentials(clientId, clientSecret) });
       const tokenRows = async () => (await server.rawTables())['tokens']!.filter((row) => row.includes('"oauth_secret_id":"')).length;
       expect(await tokenRows()).toBe(3);
       expect((await server.scimitar.tokens.list('acme')).map((token) => token.name)).toEqual(['initial token']);
       clock.advance(HOUR);
-      await requestToken(server, { tenant: 'acme', form: GRANT, authorization: basicCredentials(clientId, clientSecret) });
+      const live = accessTokenOf(await requestToken(server, { tenant: 'acme', form: GRANT, authorization: basicCredentials(clientId, clientSecret) }));
+      expect(await server.scimitar.oauthClients.purgeExpiredAccessTokens()).toBe(3);
       expect(await tokenRows()).toBe(1);
+      expect((await scimWith(server, live, '/t/acme/scim/v2/Users')).statusCode).toBe(200);
+      expect((await server.scimitar.tokens.list('acme')).map((token) => token.name)).toEqual(['initial token']);
     });
 
     it('deleting the tenant removes its clients and stops their tokens', async () => {
@@ -256,6 +259,7 @@ describe('POST /t/{tenant}/oauth/token', () => {
       await requestToken(server, { tenant: 'acme', form: { ...GRANT, client_id: clientId, client_secret: 'wrong-secret-value' } });
       await server.scimitar.oauthClients.revoke('acme', clientId);
       await requestToken(server, { tenant: 'acme', form: GRANT, authorization: basicCredentials(clientId, clientSecret) });
+      await scimWith(server, token, '/t/acme/scim/v2/Users');
       await server.scimitar.requestLogRecorder.flush();
       const page = await server.scimitar.requestLog.list('acme', { path: '/t/acme/oauth/token', order: 'oldest' });
       expect(page.entries.map((entry) => [entry.status, entry.authFailure, entry.scimType])).toEqual([
@@ -263,6 +267,9 @@ describe('POST /t/{tenant}/oauth/token', () => {
         [401, 'unknown', 'invalid_client'],
         [401, 'revoked', 'invalid_client'],
       ]);
+      // The revoked client's access token is refused, and logged, as revoked.
+      const scim = await server.scimitar.requestLog.list('acme', { path: '/t/acme/scim/v2/Users', order: 'oldest' });
+      expect(scim.entries.map((entry) => [entry.status, entry.authFailure])).toEqual([[401, 'revoked']]);
       const logged = JSON.stringify(await server.rawTables({ requestLog: true }));
       expect(logged).not.toContain(clientSecret);
       expect(logged).not.toContain('wrong-secret-value');

@@ -114,11 +114,9 @@ export class SqlOAuthClientStore implements OAuthClientStore {
       const changed = await session.run(
         sql`UPDATE oauth_clients SET revoked_at = COALESCE(revoked_at, ${revokedAt}) WHERE tenant_id = ${parameter(tenantId)} AND client_id = ${client}`,
       );
-      if (changed === 0) return false;
-      // The bearer lookup already refuses them (it reads the client's revocation); deleting them
-      // keeps the table from holding tokens that can never work again.
-      await session.run(sql`DELETE FROM tokens WHERE oauth_secret_id IN (SELECT id FROM oauth_client_secrets WHERE client_id = ${client})`);
-      return true;
+      // The client's access tokens stay until they expire (then the purge removes them): the bearer
+      // lookup reads the client's revocation with each, so they are refused, and logged, as revoked.
+      return changed > 0;
     });
   }
 
@@ -138,12 +136,9 @@ export class SqlOAuthClientStore implements OAuthClientStore {
     );
   }
 
-  async deleteExpiredAccessTokens(tenantId: string, now: string): Promise<number> {
+  async deleteExpiredAccessTokens(now: string): Promise<number> {
     const at = canonicalTimestamp(now);
-    if (!this.storable(tenantId)) return 0;
-    return this.sessions.write((session) =>
-      session.run(sql`DELETE FROM tokens WHERE tenant_id = ${parameter(tenantId)} AND oauth_secret_id IS NOT NULL AND expires_at <= ${parameter(at)}`),
-    );
+    return this.sessions.write((session) => session.run(sql`DELETE FROM tokens WHERE oauth_secret_id IS NOT NULL AND expires_at <= ${parameter(at)}`));
   }
 
   private insertSecret(secret: StoredOAuthSecret): SqlFragment {
