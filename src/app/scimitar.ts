@@ -268,11 +268,12 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       bodyLimit: config.bodyLimit,
     };
     const scimAuthFailures = new AuthFailureThrottle(throttleSettings, now);
+    const tenantRateLimiter = new TenantRateLimiter(config.rateLimit, now);
     const scimOptions: ScimPluginOptions = {
       resources: services.resources,
       authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
       authFailures: scimAuthFailures,
-      rateLimiter: new TenantRateLimiter(config.rateLimit, now),
+      rateLimiter: tenantRateLimiter,
       serviceProvider,
       list,
       publicUrl: config.publicUrl,
@@ -303,6 +304,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const oauthOptions: TokenEndpointOptions = {
       issuer: new TokenIssuer({ clients: store.oauthClients, hasher: services.hasher, now, accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds }),
       authFailures: scimAuthFailures,
+      rateLimiter: tenantRateLimiter,
       requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
       observer,
     };

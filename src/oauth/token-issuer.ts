@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sameKeyedHash, type KeyedHasher } from '../auth/keyed-hash.js';
-import type { OAuthClientStore } from '../store/oauth-client-store.js';
+import type { OAuthClientStore, StoredOAuthClient, StoredOAuthSecret } from '../store/oauth-client-store.js';
 import { generateAccessToken, displayPrefix } from './credentials.js';
 import { clientAuthenticationFailed } from './oauth-error.js';
 import { secretIsUsable } from './oauth-client-service.js';
@@ -38,6 +38,13 @@ export interface IssuedAccessToken {
   readonly clientId: string;
 }
 
+/** A client whose credentials were checked, and the scope it is granted. */
+export interface AuthenticatedOAuthClient {
+  readonly client: StoredOAuthClient;
+  readonly secret: StoredOAuthSecret;
+  readonly scope: string | undefined;
+}
+
 export interface TokenIssuerDependencies {
   readonly clients: OAuthClientStore;
   readonly hasher: KeyedHasher;
@@ -50,12 +57,12 @@ export class TokenIssuer {
   constructor(private readonly dependencies: TokenIssuerDependencies) {}
 
   /**
-   * Authenticates the client and issues a token; throws an OAuthError.
-   * `tenantId` is the tenant the token endpoint's URL names (undefined:
-   * the client's own, at /oauth/token); a client of another tenant fails
-   * exactly like a wrong secret, so the answer tells nothing of either.
+   * Authenticates the client; throws an OAuthError. `tenantId` is the
+   * tenant the token endpoint's URL names (undefined: the client's own, at
+   * /oauth/token); a client of another tenant fails exactly like a wrong
+   * secret, so the answer tells nothing of either.
    */
-  async issue(request: ClientCredentialsRequest, tenantId: string | undefined): Promise<IssuedAccessToken> {
+  async authenticate(request: ClientCredentialsRequest, tenantId: string | undefined): Promise<AuthenticatedOAuthClient> {
     const { clients, hasher, now: clock } = this.dependencies;
     const hash = hasher.hash(request.clientSecret);
     const match = await clients.findSecretByHash(hash);
@@ -64,10 +71,15 @@ export class TokenIssuer {
     const { client, secret } = match;
     if (tenantId !== undefined && client.tenantId !== tenantId) throw clientAuthenticationFailed('wrong_tenant');
     if (client.revokedAt !== undefined) throw clientAuthenticationFailed('revoked', client.tenantId);
-    const now = clock();
-    if (!secretIsUsable(secret, now)) throw clientAuthenticationFailed('expired', client.tenantId);
-    const scope = grantedScope(request.scope);
+    if (!secretIsUsable(secret, clock())) throw clientAuthenticationFailed('expired', client.tenantId);
+    return { client, secret, scope: grantedScope(request.scope) };
+  }
 
+  /** Issues an access token to an authenticated client. */
+  async issue(authenticated: AuthenticatedOAuthClient): Promise<IssuedAccessToken> {
+    const { clients, hasher, now: clock } = this.dependencies;
+    const { client, secret, scope } = authenticated;
+    const now = clock();
     // A token never outlives the secret that issued it (a rotation's overlap).
     const lifetimeEnd = now.getTime() + this.dependencies.accessTokenLifetimeSeconds * 1000;
     const expiresAtMs = secret.expiresAt === undefined ? lifetimeEnd : Math.min(lifetimeEnd, Date.parse(secret.expiresAt));

@@ -298,4 +298,20 @@ describe('throttling of failed client authentication', () => {
     expect(throttled.headers['cache-control']).toBe('no-store');
     expect(throttled.json()).toMatchObject({ error: 'temporarily_unavailable' });
   });
+
+  it("draws token requests from the tenant's request rate, so a client asking in a loop cannot fill the tokens table", async () => {
+    const clock = new TestClock();
+    server = await build({ SCIMITAR_RATE_LIMIT_PER_SECOND: '1', SCIMITAR_RATE_LIMIT_BURST: '2' }, { now: clock.now });
+    await createTenant(server, 'acme');
+    const { client, clientSecret } = await server.scimitar.oauthClients.create('acme', { name: 'looping' });
+    const ask = () => requestToken(server, { tenant: 'acme', form: GRANT, authorization: basicCredentials(client.clientId, clientSecret) });
+    expect((await ask()).statusCode).toBe(200);
+    expect((await ask()).statusCode).toBe(200);
+    const limited = await ask();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const accessTokenRows = (await server.rawTables())['tokens']!.filter((row) => row.includes('"oauth_secret_id":"'));
+    expect(accessTokenRows).toHaveLength(2);
+  });
 });

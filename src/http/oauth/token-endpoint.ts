@@ -20,6 +20,7 @@ import { readTokenRequest, usesBasic } from '../../oauth/token-request.js';
 import type { AuthFailureReason } from '../../request-log/entry.js';
 import type { RequestLogRecorder } from '../../request-log/recorder.js';
 import { isStoreUnavailable, STORE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../store/store-unavailable.js';
+import type { TenantRateLimiter } from '../../tenancy/tenant-rate-limiter.js';
 import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
 
 /** A token request is a few short parameters; anything larger is not one. */
@@ -29,6 +30,8 @@ export interface TokenEndpointOptions {
   readonly issuer: TokenIssuer;
   /** The SCIM API's throttle, shared: an address's failures count together on both. */
   readonly authFailures: AuthFailureThrottle;
+  /** The SCIM API's per-tenant request rate, shared: a tenant's token requests and SCIM requests draw on one budget. */
+  readonly rateLimiter: TenantRateLimiter;
   readonly requestLog?: { readonly recorder: RequestLogRecorder; readonly unattributedTenantId: string };
   readonly observer?: RequestObserver;
 }
@@ -152,8 +155,19 @@ export const tokenEndpointPlugin: FastifyPluginAsync<TokenEndpointOptions> = asy
       note.loggedBody = loggableForm(text);
       try {
         const tokenRequest = readTokenRequest(request.headers['content-type'], text, request.headers.authorization);
-        const issued = await options.issuer.issue(tokenRequest, tenantInUrl);
-        note.tenantId = issued.tenantId;
+        const authenticated = await options.issuer.authenticate(tokenRequest, tenantInUrl);
+        note.tenantId = authenticated.client.tenantId;
+        // The tenant's request rate covers token requests too: each issues a row, and a client asking
+        // in a loop must not fill the table faster than the hourly purge empties it.
+        const wait = options.rateLimiter.take(authenticated.client.tenantId);
+        if (wait !== undefined) {
+          observer.rateLimited('scim', 'tenant_rate');
+          reply.header('Retry-After', String(wait));
+          const body = { error: 'temporarily_unavailable', error_description: `This tenant's request rate limit is exceeded; retry after ${seconds(wait)}` };
+          note.loggedResponse = JSON.stringify(body);
+          return sendOAuthJson(reply, 429, body);
+        }
+        const issued = await options.issuer.issue(authenticated);
         const { access_token: _secret, ...shown } = issued.response;
         note.loggedResponse = JSON.stringify(shown);
         return sendOAuthJson(reply, 200, { ...issued.response });
