@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AdminKeyAuthenticator } from '../auth/admin-keys.js';
 import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
+import type { OAuthClientService } from '../oauth/oauth-client-service.js';
 import type { ListSettings } from '../core/list/index.js';
 import type { EventFeed } from '../events/feed.js';
 import type { RequestLogService } from '../request-log/request-log-service.js';
@@ -21,6 +22,8 @@ export interface AdminPluginOptions {
   readonly tokens: TokenService;
   /** Links to tenants' setup portals (/tenants/{tenant}/setup-links). */
   readonly setupLinks: SetupLinkService;
+  /** Tenants' OAuth 2.0 clients (/tenants/{tenant}/oauth-clients). */
+  readonly oauthClients: OAuthClientService;
   readonly resources: ResourceService;
   /** Tenants' declared extension schemas (/tenants/{tenant}/schemas). */
   readonly tenantSchemas: TenantSchemaService;

@@ -2,6 +2,7 @@
  * Admin API representations. Optional timestamps are written as null rather
  * than left out, so scripts read one shape.
  */
+import type { IssuedClientSecret, OAuthClientSummary } from '../oauth/oauth-client-service.js';
 import type { NewTokenResult, RotationResult, TokenSummary } from '../auth/token-service.js';
 import type { SetupLinkSummary } from '../setup-links/setup-link-service.js';
 import type { StoredTenant } from '../store/store.js';
@@ -61,4 +62,27 @@ export function setupLinkView(link: SetupLinkSummary) {
     revokedAt: link.revokedAt ?? null,
     lastUsedAt: link.lastUsedAt ?? null,
   };
+}
+export function oauthClientView(client: OAuthClientSummary, tokenEndpoint: string) {
+  return {
+    clientId: client.clientId,
+    tenant: client.tenantId,
+    name: client.name,
+    status: client.status,
+    createdAt: client.createdAt,
+    revokedAt: client.revokedAt ?? null,
+    tokenEndpoint,
+    secrets: client.secrets.map((secret) => ({
+      id: secret.id,
+      prefix: secret.prefix,
+      status: secret.status,
+      createdAt: secret.createdAt,
+      expiresAt: secret.expiresAt ?? null,
+      lastUsedAt: secret.lastUsedAt ?? null,
+    })),
+  };
+}
+
+export function issuedOAuthClientView(issued: IssuedClientSecret, tokenEndpoint: string) {
+  return { ...oauthClientView(issued.client, tokenEndpoint), clientSecret: issued.clientSecret };
 }

@@ -10,6 +10,9 @@ import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
 import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
+import { AccessTokenPurge } from '../oauth/access-token-purge.js';
+import { OAuthClientService } from '../oauth/oauth-client-service.js';
+import { TokenIssuer } from '../oauth/token-issuer.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
@@ -23,6 +26,7 @@ import { createEmbeddingMounts, type EmbeddingMounts } from '../embedding/mounts
 import type { NodeHandler, NodeHandlerOptions } from '../embedding/node-handler.js';
 import { buildHttpApp, type FastifySettings } from '../http/app.js';
 import type { ScimPluginOptions } from '../http/scim/plugin.js';
+import type { TokenEndpointOptions } from '../http/oauth/token-endpoint.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { NO_OBSERVER } from '../metrics/observers.js';
 import { registerRequestLogMetrics } from '../metrics/request-log-metrics.js';
@@ -61,6 +65,8 @@ export interface ScimitarServices {
   readonly resources: ResourceService;
   readonly tenants: TenantService;
   readonly tokens: TokenService;
+  /** Tenants' OAuth 2.0 clients (client credentials grant). */
+  readonly oauthClients: OAuthClientService;
   readonly adminKeys: AdminKeyService;
   /** Tenants' webhooks and their deliveries. */
   readonly webhooks: WebhookService;
@@ -124,6 +130,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     tokens,
     setupLinks,
     portalTokens: new SetupPortalTokens({ links: setupLinks, tokens }),
+    oauthClients: new OAuthClientService({ tenants: store.tenants, clients: store.oauthClients, hasher, now, cache: dependencies.tokenCache }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -290,11 +297,13 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
     };
+    const scimAuthFailures = new AuthFailureThrottle(throttleSettings, now);
+    const tenantRateLimiter = new TenantRateLimiter(config.rateLimit, now);
     const scimOptions: ScimPluginOptions = {
       resources: services.resources,
       authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
-      authFailures: new AuthFailureThrottle(throttleSettings, now),
-      rateLimiter: new TenantRateLimiter(config.rateLimit, now),
+      authFailures: scimAuthFailures,
+      rateLimiter: tenantRateLimiter,
       serviceProvider,
       list,
       publicUrl: config.publicUrl,
@@ -309,6 +318,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       tenants: services.tenants,
       tokens: services.tokens,
       setupLinks: services.setupLinks,
+      oauthClients: services.oauthClients,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,
@@ -323,7 +333,14 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       list,
       publicUrl: config.publicUrl,
     };
-    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions });
+    const oauthOptions: TokenEndpointOptions = {
+      issuer: new TokenIssuer({ clients: store.oauthClients, hasher: services.hasher, now, accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds }),
+      authFailures: scimAuthFailures,
+      rateLimiter: tenantRateLimiter,
+      requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
+      observer,
+    };
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, oauth: oauthOptions, admin: adminOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
@@ -343,6 +360,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const softDeletePurge = new SoftDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
     softDeletePurge.start();
     const registeredConsumers = new Map<string, RegisteredConsumer>();
+    const accessTokenPurge = new AccessTokenPurge(services.oauthClients, (error) => app.log.error({ err: error }, 'removing expired OAuth access tokens failed'));
+    accessTokenPurge.start();
     const webhookDispatcher = createWebhookDispatcher({
       deliverWebhooks: overrides.deliverWebhooks !== false,
       consumers: registeredConsumers,
@@ -382,6 +401,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         await webhookDispatcher.stop();
         await retention.stop();
         await softDeletePurge.stop();
+        await accessTokenPurge.stop();
         await hooks.idle();
         await store.close();
       })();

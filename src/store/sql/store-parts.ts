@@ -7,6 +7,7 @@
  */
 import { SqlDeletionStore } from './deletion-store.js';
 import { SqlEventStore } from './event-store.js';
+import { SqlOAuthClientStore } from './oauth-client-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js';
 import { SqlResourceReader } from './resource-reader.js';
 import { SqlResourceWriter } from './resource-writer.js';
@@ -30,6 +31,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     roles: new SqlRoleStore(driver),
     deletions: new SqlDeletionStore(driver),
     setupLinks: new SqlSetupLinkStore(driver),
+    oauthClients: new SqlOAuthClientStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }
