@@ -46,6 +46,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
 import { SetupPortalTokens } from '../setup-links/portal-tokens.js';
 import { SetupLinkService } from '../setup-links/setup-link-service.js';
+import { TenantHealthService } from '../tenant-health/tenant-health-service.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
 import { buildSchemaRegistry, type SchemaOptions } from './schema-registry.js';
@@ -77,6 +78,8 @@ export interface ScimitarServices {
   readonly setupLinks: SetupLinkService;
   /** The setup portal's token management, scoped to a setup link's tenant. */
   readonly portalTokens: SetupPortalTokens;
+  /** Each tenant's health at a glance (last request, errors, directory size, what waits). */
+  readonly tenantHealth: TenantHealthService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -119,6 +122,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     tokens,
     setupLinks,
     portalTokens: new SetupPortalTokens({ links: setupLinks, tokens }),
+    tenantHealth: new TenantHealthService({ health: store.tenantHealth, now }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -288,6 +292,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       tenants: services.tenants,
       tokens: services.tokens,
       setupLinks: services.setupLinks,
+      tenantHealth: services.tenantHealth,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,

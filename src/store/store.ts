@@ -17,6 +17,7 @@ import type { DeletionStore } from './deletion-store.js';
 import type { SqlReadAccess } from './sql/read-access.js';
 import type { SchemaDeclarationStore } from './schema-declarations.js';
 import type { SetupLinkStore } from './setup-link-store.js';
+import type { TenantHealthStore } from './tenant-health-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -257,6 +258,8 @@ export interface Store {
   readonly deletions: DeletionStore;
   /** Links to tenants' setup portals (src/setup-links). */
   readonly setupLinks: SetupLinkStore;
+  /** The facts of the tenant health overview (src/tenant-health), for all tenants in a few statements. */
+  readonly tenantHealth: TenantHealthStore;
   /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
   readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */
