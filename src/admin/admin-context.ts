@@ -15,6 +15,7 @@ import type { TenantService } from '../tenancy/tenant-service.js';
 import type { TenantHealthService } from '../tenant-health/tenant-health-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { ConsumerService } from '../consumers/consumer-service.js';
 
 export interface AdminPluginOptions {
   readonly tenants: TenantService;
@@ -32,6 +33,8 @@ export interface AdminPluginOptions {
   readonly requestLog: RequestLogService;
   /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
   readonly webhooks: WebhookService;
+  /** The durable consumers' cursors and deliveries (/tenants/{tenant}/consumers). */
+  readonly consumers: ConsumerService;
   /** The access report (GET /tenants/{tenant}/access-report). */
   readonly accessReports: AccessReportService;
   /** Group → role mapping (/tenants/{tenant}/role-mappings, /users/{id}/roles). */
