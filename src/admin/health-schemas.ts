@@ -23,7 +23,7 @@ const healthRequestSchema: JsonSchema = {
 export const tenantHealthSchema: JsonSchema = {
   type: 'object',
   description: "A tenant's health at a glance.",
-  required: ['tenant', 'name', 'lastRequest', 'lastError', 'window', 'users', 'activeUsers', 'groups', 'heldDeletions', 'webhooks', 'attention'],
+  required: ['tenant', 'name', 'lastRequest', 'lastError', 'window', 'users', 'activeUsers', 'groups', 'heldDeletions', 'webhooks', 'consumers', 'attention'],
   additionalProperties: false,
   properties: {
     tenant: { type: 'string' },
@@ -58,10 +58,21 @@ export const tenantHealthSchema: JsonSchema = {
         eventsNotYetQueued: { ...count, description: 'Events not yet turned into deliveries, for the webhook furthest behind.' },
       },
     },
+    consumers: {
+      type: 'object',
+      description: "The host app's durable in-process consumers (they share the webhooks' delivery pipeline).",
+      required: ['pendingEvents', 'parkedEvents', 'eventsNotYetQueued'],
+      additionalProperties: false,
+      properties: {
+        pendingEvents: count,
+        parkedEvents: { ...count, description: "Events a consumer's handler kept refusing; replay them once it is fixed." },
+        eventsNotYetQueued: count,
+      },
+    },
     attention: {
       type: 'array',
       description: 'What needs a look, in the order to check it.',
-      items: { type: 'string', enum: ['no_requests_yet', 'last_request_failed', 'server_errors', 'held_deletions', 'failed_webhook_deliveries'] },
+      items: { type: 'string', enum: ['no_requests_yet', 'last_request_failed', 'server_errors', 'held_deletions', 'failed_webhook_deliveries', 'parked_consumer_events'] },
     },
   },
 };

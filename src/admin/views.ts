@@ -90,6 +90,7 @@ export function tenantHealthView(health: TenantHealth) {
     groups: health.groups,
     heldDeletions: health.heldDeletions,
     webhooks: health.webhooks,
+    consumers: health.consumers,
     attention: health.attention,
   };
 }

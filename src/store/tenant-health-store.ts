@@ -35,10 +35,17 @@ export interface TenantHealthFacts {
   readonly groups: number;
   /** Deletions the mass-deprovisioning safeguard holds for an operator's decision. */
   readonly heldDeletions: number;
-  readonly pendingDeliveries: number;
-  /** Deliveries that used up their retries (a replay sends them again). */
-  readonly failedDeliveries: number;
-  /** Events not yet turned into deliveries, for the webhook furthest behind. */
+  /** HTTP webhooks' deliveries (src/webhooks). */
+  readonly webhooks: DeliveryBacklog;
+  /** Durable in-process consumers' deliveries (src/consumers): the same pipeline, told apart by `consumer_name`. */
+  readonly consumers: DeliveryBacklog;
+}
+
+export interface DeliveryBacklog {
+  readonly pending: number;
+  /** Used up their retries (a webhook's failed delivery, a consumer's parked event); a replay sends them again. */
+  readonly failed: number;
+  /** Events not yet turned into deliveries, for the target furthest behind. */
   readonly eventsNotYetQueued: number;
 }
 

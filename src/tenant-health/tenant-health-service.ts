@@ -24,7 +24,9 @@ export type TenantHealthAttention =
   /** Some requests of the window failed with 5xx: something on this side needs a look. */
   | 'server_errors'
   | 'held_deletions'
-  | 'failed_webhook_deliveries';
+  | 'failed_webhook_deliveries'
+  /** An in-process consumer of the host app parked events its handler kept refusing. */
+  | 'parked_consumer_events';
 
 export interface TenantHealth {
   readonly tenantId: string;
@@ -57,6 +59,14 @@ export interface TenantHealth {
     /** Deliveries that used up their retries: replay them once the receiver is fixed. */
     readonly failedDeliveries: number;
     /** Events not yet turned into deliveries (for the webhook furthest behind). */
+    readonly eventsNotYetQueued: number;
+  };
+  /** The host app's durable in-process consumers (docs/events.md): the same pipeline as webhooks. */
+  readonly consumers: {
+    /** Events waiting to be handed to a consumer, or retried. */
+    readonly pendingEvents: number;
+    /** Events a consumer's handler kept refusing: replay them once it is fixed. */
+    readonly parkedEvents: number;
     readonly eventsNotYetQueued: number;
   };
   readonly attention: readonly TenantHealthAttention[];
@@ -97,7 +107,8 @@ export function tenantHealthOf(facts: TenantHealthFacts, now: Date): TenantHealt
   else if (facts.lastRequest.status >= 400) attention.push('last_request_failed');
   if (facts.serverErrors > 0) attention.push('server_errors');
   if (facts.heldDeletions > 0) attention.push('held_deletions');
-  if (facts.failedDeliveries > 0) attention.push('failed_webhook_deliveries');
+  if (facts.webhooks.failed > 0) attention.push('failed_webhook_deliveries');
+  if (facts.consumers.failed > 0) attention.push('parked_consumer_events');
   return {
     tenantId: facts.tenantId,
     tenantName: facts.tenantName,
@@ -115,7 +126,8 @@ export function tenantHealthOf(facts: TenantHealthFacts, now: Date): TenantHealt
     activeUsers: Math.max(0, facts.users - facts.inactiveUsers),
     groups: facts.groups,
     heldDeletions: facts.heldDeletions,
-    webhooks: { pendingDeliveries: facts.pendingDeliveries, failedDeliveries: facts.failedDeliveries, eventsNotYetQueued: facts.eventsNotYetQueued },
+    webhooks: { pendingDeliveries: facts.webhooks.pending, failedDeliveries: facts.webhooks.failed, eventsNotYetQueued: facts.webhooks.eventsNotYetQueued },
+    consumers: { pendingEvents: facts.consumers.pending, parkedEvents: facts.consumers.failed, eventsNotYetQueued: facts.consumers.eventsNotYetQueued },
     attention,
   };
 }

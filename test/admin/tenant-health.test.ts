@@ -53,6 +53,7 @@ describe('tenant health', () => {
       groups: 0,
       heldDeletions: 0,
       webhooks: { pendingDeliveries: 0, failedDeliveries: 0, eventsNotYetQueued: 0 },
+      consumers: { pendingEvents: 0, parkedEvents: 0, eventsNotYetQueued: 0 },
       attention: ['no_requests_yet'],
     });
     const { window } = await health('globex');

@@ -45,9 +45,8 @@ const EMPTY_FACTS = {
   inactiveUsers: 0,
   groups: 0,
   heldDeletions: 0,
-  pendingDeliveries: 0,
-  failedDeliveries: 0,
-  eventsNotYetQueued: 0,
+  webhooks: { pending: 0, failed: 0, eventsNotYetQueued: 0 },
+  consumers: { pending: 0, failed: 0, eventsNotYetQueued: 0 },
 } as const;
 
 export function describeTenantHealthContract(openStore: OpenStore): void {
@@ -136,28 +135,32 @@ export function describeTenantHealthContract(openStore: OpenStore): void {
       expect((await factsOf(OTHER_TENANT)).heldDeletions).toBe(0);
     });
 
-    it('counts events not yet queued for a webhook, then its pending deliveries', async () => {
+    it('counts events not yet queued for a webhook, then its pending deliveries, apart from consumers', async () => {
       await store.webhooks.insertWebhook({ id: randomUUID(), tenantId: TENANT, url: 'https://hooks.example.com/scim', eventTypes: [], enabled: true, description: '', secret: 'sealed', now: NOW });
+      await store.webhooks.registerConsumer({ name: 'crm-sync', eventTypes: ['user.created'], tenants: [TENANT], now: NOW, newTargetId: randomUUID });
       await insert(store, user('u1', 'ada'));
       await store.transaction((writer) =>
         writer.appendEvents(
-          ['e1', 'e2'].map((resourceId) => ({
+          (['user.created', 'user.updated'] as const).map((type, index) => ({
             id: randomUUID(),
-            type: 'user.updated' as const,
+            type,
             timestamp: NOW,
             tenant: TENANT,
             resourceType: 'User' as const,
-            resourceId,
+            resourceId: `e${index}`,
             externalId: null,
             requestId: null,
-            data: { resource: { id: resourceId } },
+            data: { resource: { id: `e${index}` } },
           })),
         ),
       );
-      expect(await factsOf(TENANT)).toMatchObject({ eventsNotYetQueued: 2, pendingDeliveries: 0, failedDeliveries: 0 });
+      expect((await factsOf(TENANT)).webhooks).toEqual({ pending: 0, failed: 0, eventsNotYetQueued: 2 });
+      expect((await factsOf(TENANT)).consumers).toEqual({ pending: 0, failed: 0, eventsNotYetQueued: 2 });
       await store.webhooks.enqueueDeliveries({ now: NOW, webhookLimit: 10, eventLimit: 100, newDeliveryId: randomUUID });
-      expect(await factsOf(TENANT)).toMatchObject({ eventsNotYetQueued: 0, pendingDeliveries: 2, failedDeliveries: 0 });
-      expect(await factsOf(OTHER_TENANT)).toMatchObject({ eventsNotYetQueued: 0, pendingDeliveries: 0 });
+      expect((await factsOf(TENANT)).webhooks).toEqual({ pending: 2, failed: 0, eventsNotYetQueued: 0 });
+      // The consumer asked for user.created only: one delivery; it reads past the user.updated event.
+      expect((await factsOf(TENANT)).consumers).toEqual({ pending: 1, failed: 0, eventsNotYetQueued: 0 });
+      expect((await factsOf(OTHER_TENANT)).webhooks).toEqual({ pending: 0, failed: 0, eventsNotYetQueued: 0 });
     });
   });
 }

@@ -10,7 +10,7 @@
  * implies the index's condition.
  */
 import { canonicalTimestamp } from '../rows.js';
-import type { HealthRequestRow, TenantHealthFacts, TenantHealthStore } from '../tenant-health-store.js';
+import type { DeliveryBacklog, HealthRequestRow, TenantHealthFacts, TenantHealthStore } from '../tenant-health-store.js';
 import { parameter, rawSql, sql, type SqlFragment } from './fragment.js';
 import type { SqlSessions } from './session.js';
 
@@ -81,17 +81,25 @@ FROM tenants t${onlyTenant('t.id', 'WHERE')}`,
     const held = counts(
       await session.all<TenantCountRow>(sql`SELECT tenant_id, count(*) AS count FROM deleted_users WHERE state = 'held'${onlyTenant('tenant_id')} GROUP BY tenant_id`),
     );
-    const deliveryRows = await session.all<{ tenant_id: string; status: string; count: unknown }>(
-      sql`SELECT tenant_id, status, count(*) AS count FROM webhook_deliveries WHERE status IN ('pending', 'failed')${onlyTenant('tenant_id')} GROUP BY tenant_id, status`,
+    // Webhooks and in-process consumers share the delivery pipeline; the target row tells them apart.
+    const targetKind = rawSql("CASE WHEN w.consumer_name IS NULL THEN 'webhook' ELSE 'consumer' END");
+    const deliveryRows = await session.all<{ tenant_id: string; target: string; status: string; count: unknown }>(
+      sql`SELECT d.tenant_id, ${targetKind} AS target, d.status, count(*) AS count
+FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+WHERE d.status IN ('pending', 'failed')${onlyTenant('d.tenant_id')} GROUP BY d.tenant_id, ${targetKind}, d.status`,
     );
-    const pending = counts(deliveryRows.filter((row) => row.status === 'pending'));
-    const failed = counts(deliveryRows.filter((row) => row.status === 'failed'));
-    const behind = counts(
-      await session.all<TenantCountRow>(
-        sql`SELECT w.tenant_id, max(s.last_sequence - w.enqueued_through) AS count
-FROM webhooks w JOIN event_sequences s ON s.tenant_id = w.tenant_id${onlyTenant('w.tenant_id', 'WHERE')} GROUP BY w.tenant_id`,
-      ),
+    const behindRows = await session.all<{ tenant_id: string; target: string; count: unknown }>(
+      sql`SELECT w.tenant_id, ${targetKind} AS target, max(s.last_sequence - w.enqueued_through) AS count
+FROM webhooks w JOIN event_sequences s ON s.tenant_id = w.tenant_id${onlyTenant('w.tenant_id', 'WHERE')} GROUP BY w.tenant_id, ${targetKind}`,
     );
+    const key = (...parts: readonly string[]) => parts.join('\u0000');
+    const deliveries = new Map(deliveryRows.map((row) => [key(row.tenant_id, row.target, row.status), Number(row.count)]));
+    const behind = new Map(behindRows.map((row) => [key(row.tenant_id, row.target), Number(row.count)]));
+    const backlogOf = (tenant: string, target: 'webhook' | 'consumer'): DeliveryBacklog => ({
+      pending: deliveries.get(key(tenant, target, 'pending')) ?? 0,
+      failed: deliveries.get(key(tenant, target, 'failed')) ?? 0,
+      eventsNotYetQueued: Math.max(0, behind.get(key(tenant, target)) ?? 0),
+    });
 
     return tenants.map((tenant): TenantHealthFacts => {
       const counted = window.get(tenant.id);
@@ -107,9 +115,8 @@ FROM webhooks w JOIN event_sequences s ON s.tenant_id = w.tenant_id${onlyTenant(
         inactiveUsers: inactive.get(tenant.id) ?? 0,
         groups: groups.get(tenant.id) ?? 0,
         heldDeletions: held.get(tenant.id) ?? 0,
-        pendingDeliveries: pending.get(tenant.id) ?? 0,
-        failedDeliveries: failed.get(tenant.id) ?? 0,
-        eventsNotYetQueued: Math.max(0, behind.get(tenant.id) ?? 0),
+        webhooks: backlogOf(tenant.id, 'webhook'),
+        consumers: backlogOf(tenant.id, 'consumer'),
       };
     });
   }
