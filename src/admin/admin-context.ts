@@ -13,6 +13,7 @@ import type { RoleService } from '../roles/role-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { SetupLinkService } from '../setup-links/setup-link-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
+import type { TenantHealthService } from '../tenant-health/tenant-health-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
 import type { ConsumerService } from '../consumers/consumer-service.js';
@@ -24,6 +25,8 @@ export interface AdminPluginOptions {
   readonly setupLinks: SetupLinkService;
   /** Tenants' OAuth 2.0 clients (/tenants/{tenant}/oauth-clients). */
   readonly oauthClients: OAuthClientService;
+  /** Tenants' health at a glance (/tenant-health, /tenants/{tenant}/health). */
+  readonly tenantHealth: TenantHealthService;
   readonly resources: ResourceService;
   /** Tenants' declared extension schemas (/tenants/{tenant}/schemas). */
   readonly tenantSchemas: TenantSchemaService;

@@ -6,6 +6,7 @@ import type { IssuedClientSecret, OAuthClientSummary } from '../oauth/oauth-clie
 import type { NewTokenResult, RotationResult, TokenSummary } from '../auth/token-service.js';
 import type { SetupLinkSummary } from '../setup-links/setup-link-service.js';
 import type { StoredTenant } from '../store/store.js';
+import type { HealthRequest, TenantHealth } from '../tenant-health/tenant-health-service.js';
 import type { CreatedTenant, TenantDetails } from '../tenancy/tenant-service.js';
 import { tenantScimBaseUrl } from '../tenancy/tenant-urls.js';
 
@@ -85,4 +86,35 @@ export function oauthClientView(client: OAuthClientSummary, tokenEndpoint: strin
 
 export function issuedOAuthClientView(issued: IssuedClientSecret, tokenEndpoint: string) {
   return { ...oauthClientView(issued.client, tokenEndpoint), clientSecret: issued.clientSecret };
+}
+
+function healthRequestView(request: HealthRequest | undefined) {
+  if (request === undefined) return null;
+  return {
+    occurredAt: request.occurredAt,
+    requestId: request.requestId,
+    method: request.method,
+    path: request.path,
+    status: request.status,
+    scimType: request.scimType,
+    detail: request.detail,
+    idp: request.idp,
+  };
+}
+
+export function tenantHealthView(health: TenantHealth) {
+  return {
+    tenant: health.tenantId,
+    name: health.tenantName,
+    lastRequest: healthRequestView(health.lastRequest),
+    lastError: healthRequestView(health.lastError),
+    window: health.window,
+    users: health.users,
+    activeUsers: health.activeUsers,
+    groups: health.groups,
+    heldDeletions: health.heldDeletions,
+    webhooks: health.webhooks,
+    consumers: health.consumers,
+    attention: health.attention,
+  };
 }

@@ -53,6 +53,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
 import { SetupPortalTokens } from '../setup-links/portal-tokens.js';
 import { SetupLinkService } from '../setup-links/setup-link-service.js';
+import { TenantHealthService } from '../tenant-health/tenant-health-service.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
 import { buildSchemaRegistry, type SchemaOptions } from './schema-registry.js';
@@ -88,6 +89,8 @@ export interface ScimitarServices {
   readonly setupLinks: SetupLinkService;
   /** The setup portal's token management, scoped to a setup link's tenant. */
   readonly portalTokens: SetupPortalTokens;
+  /** Each tenant's health at a glance (last request, errors, directory size, what waits). */
+  readonly tenantHealth: TenantHealthService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -131,6 +134,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     setupLinks,
     portalTokens: new SetupPortalTokens({ links: setupLinks, tokens }),
     oauthClients: new OAuthClientService({ tenants: store.tenants, clients: store.oauthClients, hasher, now, cache: dependencies.tokenCache }),
+    tenantHealth: new TenantHealthService({ health: store.tenantHealth, now }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -319,6 +323,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       tokens: services.tokens,
       setupLinks: services.setupLinks,
       oauthClients: services.oauthClients,
+      tenantHealth: services.tenantHealth,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,

@@ -18,6 +18,7 @@ import type { DeletionStore } from './deletion-store.js';
 import type { SqlReadAccess } from './sql/read-access.js';
 import type { SchemaDeclarationStore } from './schema-declarations.js';
 import type { SetupLinkStore } from './setup-link-store.js';
+import type { TenantHealthStore } from './tenant-health-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -260,6 +261,8 @@ export interface Store {
   readonly setupLinks: SetupLinkStore;
   /** Tenants' OAuth 2.0 clients, their secrets and the access tokens they issued (src/oauth). */
   readonly oauthClients: OAuthClientStore;
+  /** The facts of the tenant health overview (src/tenant-health), for all tenants in a few statements. */
+  readonly tenantHealth: TenantHealthStore;
   /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
   readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */

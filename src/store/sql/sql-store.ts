@@ -14,6 +14,7 @@ import type { DeletionStore } from '../deletion-store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import type { SchemaDeclarationStore } from '../schema-declarations.js';
 import type { SetupLinkStore } from '../setup-link-store.js';
+import type { TenantHealthStore } from '../tenant-health-store.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
@@ -52,6 +53,7 @@ export interface SqlStoreParts {
   readonly deletions: DeletionStore;
   readonly setupLinks: SetupLinkStore;
   readonly oauthClients: OAuthClientStore;
+  readonly tenantHealth: TenantHealthStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
 }
@@ -77,6 +79,7 @@ export class SqlStore implements Store {
   readonly deletions: DeletionStore;
   readonly setupLinks: SetupLinkStore;
   readonly oauthClients: OAuthClientStore;
+  readonly tenantHealth: TenantHealthStore;
   readonly credentialChanges: CredentialChanges | undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   readonly sql: SqlReadAccess;
@@ -97,6 +100,7 @@ export class SqlStore implements Store {
     this.deletions = settings.parts.deletions;
     this.setupLinks = settings.parts.setupLinks;
     this.oauthClients = settings.parts.oauthClients;
+    this.tenantHealth = settings.parts.tenantHealth;
     this.credentialChanges = settings.credentialChanges;
     this.migrations = settings.migrations;
     this.sql = driverReadAccess(settings.driver);

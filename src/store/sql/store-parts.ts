@@ -1,7 +1,7 @@
 /**
  * The store parts, the same on every database: resource reads and writes,
  * tenants, events, webhooks, request log, event history, roles, the delete
- * policy's rows, tenants' declared schemas and setup links, all over the
+ * policy's rows, tenants' declared schemas, setup links and the tenant health overview's facts, all over the
  * driver's sessions. A database differs only in its driver (and what the
  * driver offers beyond sessions, like PostgreSQL's credential notice).
  */
@@ -16,6 +16,7 @@ import { SqlRoleStore } from './role-store.js';
 import { SqlSetupLinkStore } from './setup-link-store.js';
 import type { SqlDriver } from './session.js';
 import type { SqlStoreParts } from './sql-store.js';
+import { SqlTenantHealthStore } from './tenant-health-store.js';
 import { SqlTenantStore } from './tenant-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
 
@@ -32,6 +33,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     deletions: new SqlDeletionStore(driver),
     setupLinks: new SqlSetupLinkStore(driver),
     oauthClients: new SqlOAuthClientStore(driver),
+    tenantHealth: new SqlTenantHealthStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }
