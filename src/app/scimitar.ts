@@ -41,6 +41,7 @@ import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
 import { TenantSchemaResolver } from '../tenant-schemas/tenant-schema-resolver.js';
 import { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
+import type { WebPluginOptions } from '../web/web-plugin.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
@@ -166,6 +167,8 @@ export interface Scimitar extends ScimitarServices {
   readonly fastifyPlugin: EmbeddingMounts['fastifyPlugin'];
   /** The admin API (event feed included) as a plugin: `await app.register(scimitar.fastifyAdminPlugin, { prefix: '/admin/v1' })`. */
   readonly fastifyAdminPlugin: EmbeddingMounts['fastifyAdminPlugin'];
+  /** The operator console and setup portal as a plugin: `await app.register(scimitar.fastifyPagesPlugin, { prefix: '/scimitar' })`. */
+  readonly fastifyPagesPlugin: EmbeddingMounts['fastifyPagesPlugin'];
   /**
    * The SCIM API as one Express / Connect / node:http handler:
    * `app.use('/scim/v2', scimitar.handler())`. Whether or not a body parser
@@ -291,7 +294,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       list,
       publicUrl: config.publicUrl,
     };
-    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions });
+    const pagesOptions: WebPluginOptions = { services: adminOptions, serverSecret: secret.value, now };
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions, pages: pagesOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
@@ -341,7 +345,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       })();
       return closing;
     };
-    const mounts = createEmbeddingMounts({ scim: scimOptions, admin: adminOptions, http: httpSettings, metrics, beforeClose: () => eventFeed.close(), close });
+    const mounts = createEmbeddingMounts({ scim: scimOptions, admin: adminOptions, pages: pagesOptions, http: httpSettings, metrics, beforeClose: () => eventFeed.close(), close });
     return {
       ...services,
       app,
@@ -360,6 +364,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       },
       fastifyPlugin: mounts.fastifyPlugin,
       fastifyAdminPlugin: mounts.fastifyAdminPlugin,
+      fastifyPagesPlugin: mounts.fastifyPagesPlugin,
       handler: (handlerOptions) => mounts.handler(handlerOptions),
       adminHandler: (handlerOptions) => mounts.adminHandler(handlerOptions),
       close,

@@ -15,6 +15,7 @@ import { redactUrlForLog } from './log-url.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
+import { webPlugin, type WebPluginOptions } from '../web/web-plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 export const ADMIN_PREFIX = '/admin/v1';
@@ -38,6 +39,8 @@ export interface HttpAppOptions {
    */
   readonly trustProxy: false | number | readonly string[];
   readonly bodyLimit: number;
+  /** The operator console (/console) and setup portal (/setup); left out, neither is served. */
+  readonly pages?: WebPluginOptions;
   /** Request metrics and GET /metrics (behind the admin keys); left out, neither. */
   readonly metrics?: ScimitarMetrics;
 }
@@ -164,5 +167,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   await app.register(scimPlugin, { ...options.scim, prefix: SCIM_PREFIX });
   await app.register(scimPlugin, { ...options.scim, prefix: TENANT_SCIM_PREFIX });
   if (admin !== undefined) await app.register(adminPlugin, { ...admin, prefix: ADMIN_PREFIX });
+  if (options.pages !== undefined) {
+    await app.register(webPlugin, options.pages);
+    // A person who opens the server's address lands in the console.
+    app.get('/', async (_request, reply) => reply.redirect('/console', 302));
+  }
   return app;
 }
