@@ -5,10 +5,10 @@ import { notice, postForm, sendPage, shownOnce, when } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { operatorNav, tenantHeader } from './chrome.js';
 
-type WebhookRequest<Body = unknown> = FastifyRequest<{ Params: { tenant: string; webhookId: string; deliveryId?: string }; Body: Body; Querystring: { status?: string } }>;
+type WebhookRequest<Body = unknown> = FastifyRequest<{ Params: { tenant: string; webhookId: string; deliveryId?: string }; Body: Body; Querystring: { status?: string; replayed?: string } }>;
 
 function deliveryBadge(status: string): SafeHtml {
-  const kind = status === 'delivered' ? 'ok' : status === 'failed' ? 'bad' : 'warn';
+  const kind = status === 'succeeded' ? 'ok' : status === 'failed' ? 'bad' : 'warn';
   return html`<span class="badge ${kind}">${status}</span>`;
 }
 
@@ -91,16 +91,21 @@ ${shown}
 <h2>Webhook <code>${webhook.url}</code></h2>
 ${shown}
 <form method="get" class="filters" aria-label="Filter deliveries"><div><label for="delivery-status">Deliveries</label><select id="delivery-status" name="status">
-${statusOption('', 'All')}${statusOption('pending', 'Pending')}${statusOption('delivered', 'Delivered')}${statusOption('failed', 'Failed')}</select></div><div><button type="submit">Show</button></div></form>
+${statusOption('', 'All')}${statusOption('pending', 'Pending')}${statusOption('succeeded', 'Succeeded')}${statusOption('failed', 'Failed')}</select></div><div><button type="submit">Show</button></div></form>
 <div class="table-wrap"><table class="stack"><thead><tr><th>Event</th><th>Status</th><th class="num">Attempts</th><th>Last error</th><th>Created</th><th>Actions</th></tr></thead>
 <tbody>${rows.length === 0 ? html`<tr><td colspan="6">No deliveries.</td></tr>` : rows}</tbody></table></div>`,
     });
   };
 
-  fastify.get('/tenants/:tenant/webhooks/:webhookId', async (request: WebhookRequest, reply) => webhookPage(request, reply));
+  fastify.get('/tenants/:tenant/webhooks/:webhookId', async (request: WebhookRequest, reply) => {
+    const replayed = request.query.replayed;
+    return webhookPage(request, reply, replayed !== undefined ? notice('ok', `Delivery #${replayed} queued again; it is sent on the next dispatch.`) : undefined);
+  });
 
+  // Redirected after, so reloading the page shows the deliveries again instead of replaying twice.
   fastify.post('/tenants/:tenant/webhooks/:webhookId/deliveries/:deliveryId/replay', async (request: WebhookRequest, reply) => {
-    const delivery = await webhooks.replayDelivery(request.params.tenant, request.params.webhookId, request.params.deliveryId ?? '');
-    return webhookPage(request, reply, notice('ok', `Delivery of ${delivery.eventType} #${delivery.sequence} queued again; it is sent on the next dispatch.`));
+    const { tenant, webhookId } = request.params;
+    const delivery = await webhooks.replayDelivery(tenant, webhookId, request.params.deliveryId ?? '');
+    return reply.redirect(`${context.paths.tenant(tenant, `/webhooks/${encodeURIComponent(webhookId)}`)}?${new URLSearchParams({ replayed: String(delivery.sequence) }).toString()}`, 303);
   });
 }
