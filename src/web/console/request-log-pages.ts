@@ -47,7 +47,7 @@ export function requestDetail(entry: StoredRequestLogEntry, explanation?: SafeHt
 <dt>Request id</dt><dd><code>${entry.requestId}</code></dd>
 <dt>Time</dt><dd>${when(entry.occurredAt)}</dd>
 <dt>Request</dt><dd><code>${entry.method} ${entry.path}${entry.query !== null ? `?${entry.query}` : ''}</code></dd>
-<dt>Answer</dt><dd>${statusBadge(entry.status)} ${entry.scimType ?? ''} ${entry.latencyMs} ms</dd>
+<dt>Answer</dt><dd>${statusBadge(entry.status)} ${entry.scimType ?? ''} ${Math.round(entry.latencyMs)} ms</dd>
 ${entry.detail !== null ? html`<dt>Detail</dt><dd>${entry.detail}</dd>` : ''}
 ${entry.authFailure !== null ? html`<dt>Refused because</dt><dd>${entry.authFailure}</dd>` : ''}
 <dt>Identity provider</dt><dd>${entry.idp ?? 'not recognised'} <span class="muted">${entry.userAgent ?? ''}</span></dd>
