@@ -4,10 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { postgresAvailableFor, postgresTestUrl, dropTestSchema, uniqueSchemaName } from '../../../test/store-contract/postgres-support.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import { migrateSqlite, sqliteMigrations } from '../sqlite/index.js';
-import { migratePostgres, openPostgresStore, postgresMigrations } from './index.js';
+import { postgresAvailableFor, postgresTestUrl, dropTestSchema, uniqueSchemaName } from '../../store-contract/postgres-support.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import { migrateSqlite, sqliteMigrations } from '../../../src/store/sqlite/index.js';
+import { migratePostgres, openPostgresStore, postgresMigrations } from '../../../src/store/postgres/index.js';
 
 const LATEST_VERSION = Math.max(...postgresMigrations.map((migration) => migration.version));
 
