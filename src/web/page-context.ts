@@ -7,6 +7,7 @@ import type { AdminPluginOptions } from '../admin/admin-context.js';
 import { readCookies, setCookie } from './cookies.js';
 import { CSRF_COOKIE, CsrfTokens } from './csrf.js';
 import { CookieSealer } from './sealed-cookie.js';
+import type { SetupLinks } from './setup/portal-services.js';
 
 /** URLs of the pages under the prefix they are mounted at ('' on Scimitar's own server). */
 export class WebPaths {
@@ -31,6 +32,8 @@ export class WebPaths {
 
 export interface PageContext {
   readonly services: AdminPluginOptions;
+  /** The setup links (console section and portal); undefined when the portal is not served. */
+  readonly setupLinks: SetupLinks | undefined;
   readonly paths: WebPaths;
   readonly sealer: CookieSealer;
   readonly csrf: CsrfTokens;
@@ -39,9 +42,10 @@ export interface PageContext {
   origin(request: FastifyRequest): string;
 }
 
-export function createPageContext(services: AdminPluginOptions, serverSecret: string, base: string, now: () => Date): PageContext {
+export function createPageContext(services: AdminPluginOptions, setupLinks: SetupLinks | undefined, serverSecret: string, base: string, now: () => Date): PageContext {
   return {
     services,
+    setupLinks,
     paths: new WebPaths(base),
     sealer: new CookieSealer(serverSecret, now),
     csrf: new CsrfTokens(serverSecret),

@@ -53,7 +53,7 @@ function assetRoutes(fastify: FastifyInstance): void {
 }
 
 export const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (fastify, options) => {
-  const context = createPageContext(options.services, options.serverSecret, fastify.prefix, options.now);
+  const context = createPageContext(options.services, options.setup?.links, options.serverSecret, fastify.prefix, options.now);
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

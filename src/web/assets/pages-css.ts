@@ -28,7 +28,8 @@ h3 { font-size: 1.05rem; margin: 1rem 0 .5rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.25rem; margin-bottom: 1rem; }
 nav.tabs { margin: 0 0 1rem; border-bottom: 1px solid var(--line); padding-bottom: .5rem; }
 nav.tabs a[aria-current="page"] { font-weight: 700; color: var(--ink); text-decoration: none; border-bottom: 3px solid var(--accent); }
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; margin-bottom: 1rem; }
+caption { text-align: left; padding: .25rem 0; }
 table { border-collapse: collapse; width: 100%; background: var(--card); }
 th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; }

@@ -6,6 +6,7 @@ import { html, type SafeHtml } from '../html.js';
 import { notice, postForm, sendPage, shownOnce, when } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { operatorNav, tenantHeader } from './chrome.js';
+import { setupLinkRoutes, setupLinkSection } from './setup-link-section.js';
 
 type TenantRequest<Body = unknown> = FastifyRequest<{ Params: { tenant: string; tokenId?: string }; Body: Body }>;
 
@@ -108,10 +109,11 @@ ${postForm(
   });
 }
 
-async function tenantOverview(context: PageContext, request: TenantRequest, reply: FastifyReply, shown?: SafeHtml): Promise<FastifyReply> {
+async function tenantOverview(context: PageContext, request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply, shown?: SafeHtml): Promise<FastifyReply> {
   const tenantId = request.params.tenant;
   const details = await context.services.tenants.show(tenantId);
   const scimUrl = tenantScimBaseUrl(context.origin(request), tenantId);
+  const setupLinks = context.setupLinks === undefined ? undefined : await setupLinkSection(context, context.setupLinks, request, reply, tenantId);
   const newToken = postForm(
     context,
     request,
@@ -136,7 +138,8 @@ ${shown}
 <section class="card" aria-labelledby="tokens"><h2 id="tokens">Tokens</h2>
 <div class="table-wrap"><table class="stack"><thead><tr><th>Name</th><th>Starts with</th><th>Status</th><th>Last used</th><th>Expires</th><th>Actions</th></tr></thead>
 <tbody>${tokenRows(context, request, reply, tenantId, details.tokens)}</tbody></table></div>
-<div class="actions">${newToken}</div></section>`,
+<div class="actions">${newToken}</div></section>
+${setupLinks}`,
   });
 }
 
@@ -163,6 +166,7 @@ ${tokenShown(created.firstToken, 'Its first token')}`,
   });
 
   fastify.get('/tenants/:tenant', async (request: TenantRequest, reply) => tenantOverview(context, request, reply));
+  if (context.setupLinks !== undefined) setupLinkRoutes(fastify, context, context.setupLinks, (request, reply, shown) => tenantOverview(context, request, reply, shown));
 
   fastify.post('/tenants/:tenant/tokens', async (request: TenantRequest<{ name?: string }>, reply) => {
     const issued = await tokens.create(request.params.tenant, { name: (request.body.name ?? '').trim() || 'api token' });
