@@ -10,6 +10,7 @@ import type { RequestObserver } from '../metrics/observers.js';
 import type { AccessReportService } from '../reports/access-report.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
+import type { SetupLinkService } from '../setup-links/setup-link-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
@@ -17,6 +18,8 @@ import type { WebhookService } from '../webhooks/webhook-service.js';
 export interface AdminPluginOptions {
   readonly tenants: TenantService;
   readonly tokens: TokenService;
+  /** Links to tenants' setup portals (/tenants/{tenant}/setup-links). */
+  readonly setupLinks: SetupLinkService;
   readonly resources: ResourceService;
   /** Tenants' declared extension schemas (/tenants/{tenant}/schemas). */
   readonly tenantSchemas: TenantSchemaService;

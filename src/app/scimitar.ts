@@ -45,6 +45,8 @@ import type { WebPluginOptions } from '../web/web-plugin.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
+import { SetupPortalTokens } from '../setup-links/portal-tokens.js';
+import { SetupLinkService } from '../setup-links/setup-link-service.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
 import { buildSchemaRegistry, type SchemaOptions } from './schema-registry.js';
@@ -72,6 +74,10 @@ export interface ScimitarServices {
   readonly tenantSchemas: TenantSchemaService;
   /** Group → role mapping: tenants' rules and users' effective roles. */
   readonly roles: RoleService;
+  /** Links to tenants' setup portals: created by the operator, resolved by the portal. */
+  readonly setupLinks: SetupLinkService;
+  /** The setup portal's token management, scoped to a setup link's tenant. */
+  readonly portalTokens: SetupPortalTokens;
 }
 
 export interface ScimitarServiceDependencies {
@@ -99,6 +105,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
   const hasher = createKeyedHasher(dependencies.secret);
   const schemas = new TenantSchemaResolver({ base: registry, store: store.schemaDeclarations });
   const tokens = new TokenService({ tenants: store.tenants, hasher, now, cache: dependencies.tokenCache });
+  const setupLinks = new SetupLinkService({ links: store.setupLinks, tenants: store.tenants, hasher, now });
   return {
     resources: new ResourceService({
       store,
@@ -111,6 +118,8 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     }),
     tenants: new TenantService({ tenants: store.tenants, tokens, defaultTenantId: DEFAULT_TENANT_ID, now }),
     tokens,
+    setupLinks,
+    portalTokens: new SetupPortalTokens({ links: setupLinks, tokens }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -281,6 +290,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const adminOptions: AdminPluginOptions = {
       tenants: services.tenants,
       tokens: services.tokens,
+      setupLinks: services.setupLinks,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,

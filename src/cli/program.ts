@@ -25,6 +25,7 @@ import { registerRequestLogCommands } from './requests.js';
 import { registerSchemaCommands } from './schemas.js';
 import { registerRoleCommands } from './roles.js';
 import { registerSeedCommand } from './seed.js';
+import { registerSetupLinkCommands } from './setup-links.js';
 import { startCommand } from './start.js';
 import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
@@ -57,6 +58,7 @@ function buildProgram(options: CliOptions): Command {
 
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
+  registerSetupLinkCommands(program, contexts);
   registerWebhookCommands(program, contexts);
   registerDeletionCommands(program, contexts);
   // The app's own resource types get commands too (`scimitar devices list` …).
