@@ -41,6 +41,8 @@ import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
 import { TenantSchemaResolver } from '../tenant-schemas/tenant-schema-resolver.js';
 import { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
+import { IDP_GUIDES } from '../web/setup/idp-guides.js';
+import { tellRequest } from '../web/setup/request-story.js';
 import type { WebPluginOptions } from '../web/web-plugin.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
@@ -304,7 +306,12 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       list,
       publicUrl: config.publicUrl,
     };
-    const pagesOptions: WebPluginOptions = { services: adminOptions, serverSecret: secret.value, now };
+    const pagesOptions: WebPluginOptions = {
+      services: adminOptions,
+      setup: { links: services.setupLinks, tokens: services.portalTokens, explain: tellRequest, guides: IDP_GUIDES },
+      serverSecret: secret.value,
+      now,
+    };
     const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions, pages: pagesOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
