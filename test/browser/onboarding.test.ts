@@ -57,7 +57,11 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
   let adminKey: string;
   const receiver = new SwitchableReceiver();
   let receiverUrl: string;
-  let firstToken: string;
+  let setupLink: string;
+  let itAdmin: BrowserContext;
+  let portal: Page;
+  let portalToken: string;
+  let scimPath: string;
 
   beforeAll(async () => {
     receiverUrl = await receiver.start();
@@ -90,8 +94,7 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
     await console.getByLabel('Name', { exact: true }).fill('Initech');
     await console.getByRole('button', { name: 'Create tenant' }).click();
     await console.getByText('Tenant Initech created').waitFor();
-    firstToken = (await console.locator('#secret-value').textContent()) ?? '';
-    expect(firstToken).toMatch(/^scim_/);
+    expect(await console.locator('#secret-value').textContent()).toMatch(/^scim_/);
     await screenshot(console, '02-console-tenant-created');
   });
 
@@ -106,8 +109,76 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
     await screenshot(console, '03-console-webhook-added');
   });
 
-  it('plays Okta against the tenant', { timeout: STEP_TIMEOUT }, async () => {
-    expect(await playOkta(origin, '/t/initech/scim/v2', firstToken)).toBeGreaterThan(10);
+  it('lets the operator create a setup link for the tenant, shown once', { timeout: STEP_TIMEOUT }, async () => {
+    await console.getByRole('navigation', { name: 'Tenant' }).getByRole('link', { name: 'Overview' }).click();
+    await console.getByLabel('Note', { exact: true }).fill('sent to it@initech.example');
+    await console.getByLabel('Works for', { exact: true }).selectOption({ label: '3 days' });
+    await console.getByRole('button', { name: 'Create setup link' }).click();
+    setupLink = (await console.locator('#secret-value').textContent()) ?? '';
+    expect(setupLink).toMatch(/\/setup\/scimsetup_/);
+    await console.getByRole('cell', { name: 'sent to it@initech.example', exact: true }).waitFor();
+    await screenshot(console, '04-console-setup-link-created');
+  });
+
+  it('lets the IT admin open the link, leaving no secret in the address, and generate a token', { timeout: STEP_TIMEOUT }, async () => {
+    itAdmin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    portal = await itAdmin.newPage();
+    // The link as sent names the server's public URL; the test server listens on its own address.
+    await portal.goto(`${origin}${new URL(setupLink).pathname}`);
+    expect(new URL(portal.url()).pathname).toBe('/setup/');
+    expect(portal.url()).not.toContain('scimsetup_');
+    await portal.getByRole('heading', { name: 'Connect your identity provider to Initech' }).waitFor();
+    await portal.getByRole('navigation', { name: 'Identity provider' }).getByRole('link', { name: 'Okta' }).click();
+    await portal.getByText('SCIM connector base URL').waitFor();
+    scimPath = new URL((await portal.locator('#base-url').textContent()) ?? '').pathname;
+    expect(scimPath).toBe('/t/initech/scim/v2');
+    await screenshot(portal, '05-setup-okta-steps');
+    await portal.getByLabel('Token name').fill('Okta provisioning');
+    await portal.getByRole('button', { name: 'Generate token' }).click();
+    await portal.getByText('Your token:').waitFor();
+    portalToken = (await portal.locator('#secret-value').textContent()) ?? '';
+    expect(portalToken).toMatch(/^scim_/);
+    await screenshot(portal, '06-setup-token-generated');
+  });
+
+  it("shows each of Okta's requests in the live check as OK", { timeout: STEP_TIMEOUT }, async () => {
+    await portal.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'Live check' }).click();
+    await portal.getByRole('heading', { name: 'Live check' }).waitFor();
+    await screenshot(portal, '07-setup-live-check-waiting');
+    const sent = await playOkta(origin, scimPath, portalToken);
+    const live = portal.getByRole('table', { name: 'Requests from your identity provider' });
+    await live.getByRole('row').filter({ hasText: 'Okta created a user: OK' }).waitFor();
+    await live.getByRole('row').filter({ hasText: 'Okta looked up a user by userName: OK' }).first().waitFor();
+    while ((await live.getByRole('row').filter({ hasText: /^.*Okta .*: OK/ }).count()) < sent) await portal.waitForTimeout(250);
+    expect(await live.getByText(/Failed/).count()).toBe(0);
+    await screenshot(portal, '08-setup-live-check-ok');
+  });
+
+  it('explains a refused request in the live check and the request log', { timeout: STEP_TIMEOUT }, async () => {
+    const refused = await fetch(`${origin}${scimPath}/Users?startIndex=1&count=1`, { headers: { 'user-agent': OKTA_USER_AGENT, authorization: 'Bearer scim_pasted-the-wrong-token' } });
+    expect(refused.status).toBe(401);
+    const live = portal.getByRole('table', { name: 'Requests from your identity provider' });
+    const failedRow = live.getByRole('row').filter({ hasText: 'Failed (401)' });
+    await failedRow.waitFor();
+    expect(await failedRow.textContent()).toContain("The token is not one of this directory's tokens");
+    await screenshot(portal, '09-setup-live-check-refused');
+    await portal.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'Request log' }).click();
+    await portal.getByRole('link', { name: 'Show refused requests only' }).click();
+    await portal.getByRole('row').filter({ hasText: 'failed (401)' }).getByRole('link', { name: 'Details' }).click();
+    await portal.getByRole('alert').filter({ hasText: "The token is not one of this directory's tokens" }).waitFor();
+    await screenshot(portal, '09b-setup-refused-request-detail');
+  });
+
+  it('fits a phone: the IT admin can use the portal at 390 px', { timeout: STEP_TIMEOUT }, async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, storageState: await itAdmin.storageState() });
+    const page = await phone.newPage();
+    await page.goto(`${origin}/setup/`);
+    await page.getByRole('button', { name: 'Generate token' }).waitFor();
+    // Nothing wider than the screen: no sideways scrolling.
+    await screenshot(page, '15-setup-on-a-phone');
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.close();
   });
 
   it('shows the operator the request log and a request with what was sent and answered side by side', { timeout: STEP_TIMEOUT }, async () => {
@@ -131,7 +202,15 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
     await screenshot(console, '12-console-user-history');
   });
 
+  it('shows the operator the tenant\'s health at a glance', { timeout: STEP_TIMEOUT }, async () => {
+    await console.getByRole('banner').getByRole('link', { name: 'Tenants' }).click();
+    const row = console.getByRole('row').filter({ hasText: 'Initech' });
+    expect(await row.textContent()).toContain('from Okta');
+    await screenshot(console, '16-console-tenants-health');
+  });
+
   it('lets the operator replay the webhook delivery that failed', { timeout: STEP_TIMEOUT }, async () => {
+    await console.getByRole('table').getByRole('link', { name: 'Initech' }).click();
     await console.getByRole('navigation', { name: 'Tenant' }).getByRole('link', { name: 'Webhooks' }).click();
     await console.getByRole('link', { name: receiverUrl }).click();
     await reloadUntil(console, async () => (await console.getByRole('button', { name: /Replay delivery of user.created/ }).count()) > 0);

@@ -48,7 +48,7 @@ form.inline label { margin: 0; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; }
 .filters > div { min-width: 9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .75rem; align-items: center; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-weight: 600; font-size: .85rem; }
+.badge { white-space: nowrap; display: inline-block; padding: 0 .45rem; border-radius: 999px; font-weight: 600; font-size: .85rem; }
 .badge.ok { background: var(--ok-bg); color: var(--ok); }
 .badge.warn { background: var(--warn-bg); color: var(--warn); }
 .badge.bad { background: var(--bad-bg); color: var(--bad); }
@@ -69,7 +69,8 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1r
 dl.facts dt { color: var(--muted); font-weight: 600; }
 dl.facts dd { margin: 0; word-break: break-word; }
 ol.steps > li { margin-bottom: .75rem; }
-.idp-picker { display: flex; flex-wrap: wrap; gap: .5rem; }
+.idp-picker { display: flex; flex-wrap: wrap; gap: .5rem; list-style: none; padding: 0; margin: 0 0 .75rem; }
+ol.steps p, .notice, .once p, td code, dd code { overflow-wrap: anywhere; }
 .idp-picker a { padding: .35rem .75rem; border: 1px solid var(--line); border-radius: 999px; background: #fff; text-decoration: none; }
 .idp-picker a[aria-current="page"] { background: var(--accent); color: #fff; border-color: var(--accent); }
 .sign-in { max-width: 30rem; margin: 3rem auto; }
@@ -81,6 +82,8 @@ ol.steps > li { margin-bottom: .75rem; }
   table.stack thead { display: none; }
   table.stack tr { display: block; border-bottom: 2px solid var(--line); padding: .3rem 0; }
   table.stack td { display: flex; gap: .5rem; border: none; padding: .15rem .4rem; }
+  dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: .5rem; }
   table.stack td::before { content: attr(data-label); font-weight: 600; color: var(--muted); min-width: 7rem; }
 }
 `;

@@ -48,7 +48,7 @@ document.addEventListener('submit', function (event) {
     }
     entries.forEach(function (entry) {
       var row = document.createElement('tr');
-      cell(row, 'Time', entry.time);
+      cell(row, 'Time', entry.time.replace('T', ' ').replace(/\\.\\d+Z$|Z$/, ' UTC'));
       var badge = document.createElement('span');
       badge.className = 'badge ' + (entry.ok ? 'ok' : entry.status < 500 ? 'warn' : 'bad');
       badge.textContent = entry.ok ? 'OK' : 'Failed (' + entry.status + ')';
