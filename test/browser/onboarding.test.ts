@@ -87,8 +87,13 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
   it('lets the operator sign in with an admin key and create a tenant', { timeout: STEP_TIMEOUT }, async () => {
     await console.goto(`${origin}/console`);
     await screenshot(console, '01-console-sign-in');
-    await console.getByLabel('Admin key').fill(adminKey);
-    await console.getByRole('button', { name: 'Sign in' }).click();
+    // By keyboard: the skip link comes first, then the form; Enter submits it.
+    await console.keyboard.press('Tab');
+    expect(await console.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await console.keyboard.press('Tab');
+    expect(await console.evaluate('document.activeElement.id')).toBe('admin-key');
+    await console.keyboard.type(adminKey);
+    await console.keyboard.press('Enter');
     await console.getByRole('heading', { name: 'Tenants' }).waitFor();
     await console.getByLabel('Tenant id').fill('initech');
     await console.getByLabel('Name', { exact: true }).fill('Initech');
