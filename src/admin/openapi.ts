@@ -98,6 +98,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
       { name: 'Events', description: "A tenant's changes in commit order (the event feed)" },
       { name: 'Requests', description: "A tenant's request log (what its identity provider sent and was answered) and users' histories" },
       { name: 'Webhooks', description: "Signed POSTs of a tenant's events to the host app, with deliveries and replay" },
+      { name: 'Consumers', description: "The embedding app's durable in-process consumers: cursors, deliveries, parked events and their replay" },
       { name: 'Reports', description: "Exports of a tenant's directory at one point in time (the access report)" },
       { name: 'Roles', description: "Group → role mapping: a tenant's rules, default role, and users' effective roles" },
       { name: 'Deletions', description: "A tenant's delete policy and its mass-deprovisioning safeguard, with the decision on held deletions" },

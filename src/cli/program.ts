@@ -31,6 +31,7 @@ import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
 import { registerWebhookCommands } from './webhooks.js';
+import { registerConsumerCommands } from './consumers.js';
 
 /** What a run of the command is given besides its arguments: the schemas of the server it manages. */
 export type CliOptions = SchemaOptions;
@@ -60,6 +61,7 @@ function buildProgram(options: CliOptions): Command {
   registerTokenCommands(program, contexts);
   registerSetupLinkCommands(program, contexts);
   registerWebhookCommands(program, contexts);
+  registerConsumerCommands(program, contexts);
   registerDeletionCommands(program, contexts);
   // The app's own resource types get commands too (`scimitar devices list` …).
   registerDirectoryCommands(program, contexts, buildSchemaRegistry(options).types.all);
