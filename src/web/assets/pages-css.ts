@@ -44,7 +44,8 @@ button.secondary, .button.secondary { background: #fff; color: var(--accent); }
 button.danger { background: #fff; color: var(--bad); border-color: var(--bad); }
 button.link { background: none; border: none; padding: 0; text-decoration: underline; color: var(--accent); }
 form.inline { display: inline-flex; flex-wrap: wrap; gap: .4rem; align-items: end; margin: 0; }
-form.inline label { margin: 0; }
+form.inline label { margin: 0; font-weight: 400; }
+form.inline select, form.inline input[type=text] { width: auto; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; }
 .filters > div { min-width: 9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin-top: .75rem; align-items: center; }
@@ -60,7 +61,7 @@ form.inline label { margin: 0; }
 .copyable { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
 .copyable code { background: #fff; border: 1px solid var(--line); padding: .3rem .5rem; border-radius: 4px; word-break: break-all; }
 .muted { color: var(--muted); }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .75rem; }
+.grid { margin-bottom: 1rem; display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .75rem; }
 .stat { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: .6rem .8rem; }
 .stat .value { font-size: 1.3rem; font-weight: 700; }
 .stat .label { color: var(--muted); font-size: .85rem; }
