@@ -124,7 +124,7 @@ describe('setup portal over HTTP', () => {
     await session.get(`/setup/${secret}`);
     const live = await session.get('/setup/live.json');
     expect(live.statusCode).toBe(200);
-    const entries = (JSON.parse(live.body) as { entries: { requestId: string; summary: string; ok: boolean }[] }).entries;
+    const entries = (JSON.parse(live.body) as { entries: { requestId: string; summary: string; outcome: string }[] }).entries;
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.map((entry) => entry.requestId)).not.toContain(globexRequest.headers['x-request-id']);
     expect(live.body).not.toContain('globex');

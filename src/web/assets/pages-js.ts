@@ -50,8 +50,9 @@ document.addEventListener('submit', function (event) {
       var row = document.createElement('tr');
       cell(row, 'Time', entry.time.replace('T', ' ').replace(/\\.\\d+Z$|Z$/, ' UTC'));
       var badge = document.createElement('span');
-      badge.className = 'badge ' + (entry.ok ? 'ok' : entry.status < 500 ? 'warn' : 'bad');
-      badge.textContent = entry.ok ? 'OK' : 'Failed (' + entry.status + ')';
+      var failed = entry.outcome === 'failed';
+      badge.className = 'badge ' + (!failed ? 'ok' : entry.status < 500 ? 'warn' : 'bad');
+      badge.textContent = entry.outcome === 'ok' ? 'OK' : (failed ? 'Failed (' : 'Expected (') + entry.status + ')';
       cell(row, 'Outcome', badge);
       var summary = document.createElement('span');
       summary.textContent = entry.summary;

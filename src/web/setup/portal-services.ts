@@ -47,9 +47,10 @@ export interface PortalTokens {
 
 /** A request of the log told in plain language: "Okta looked up a user by userName: OK". */
 export interface RequestStory {
-  readonly ok: boolean;
+  /** `expected`: refused as the identity provider expects (the connection test's unknown id): nothing to fix. */
+  readonly outcome: 'ok' | 'expected' | 'failed';
   readonly summary: string;
-  /** Why it failed and what to change, for a failed request. */
+  /** What a refusal means and what to change. */
   readonly explanation: string | undefined;
 }
 

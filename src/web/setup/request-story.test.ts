@@ -28,7 +28,7 @@ function entry(overrides: Partial<StoredRequestLogEntry>): StoredRequestLogEntry
 
 describe('telling a logged request in plain language', () => {
   it('names the identity provider, what it did and that it worked', () => {
-    expect(tellRequest(entry({ query: 'filter=userName%20eq%20%22a%40b.c%22&startIndex=1' }))).toEqual({ ok: true, summary: 'Okta looked up a user by userName: OK', explanation: undefined });
+    expect(tellRequest(entry({ query: 'filter=userName%20eq%20%22a%40b.c%22&startIndex=1' }))).toEqual({ outcome: 'ok', summary: 'Okta looked up a user by userName: OK', explanation: undefined });
     expect(tellRequest(entry({ method: 'POST', status: 201 })).summary).toBe('Okta created a user: OK');
     expect(tellRequest(entry({ method: 'PATCH', path: '/scim/v2/Groups/42', idp: 'Entra ID' })).summary).toBe('Entra ID updated a group: OK');
     expect(tellRequest(entry({ path: '/t/acme/scim/v2/ServiceProviderConfig', idp: null })).summary).toBe("Your identity provider read the server's capabilities: OK");
@@ -36,7 +36,7 @@ describe('telling a logged request in plain language', () => {
 
   it('explains a refused token by its reason, without the token', () => {
     const story = tellRequest(entry({ status: 401, authFailure: 'revoked', detail: 'Invalid token' }));
-    expect(story.ok).toBe(false);
+    expect(story.outcome).toBe('failed');
     expect(story.summary).toBe('Okta listed users: failed (401)');
     expect(story.explanation).toContain('revoked');
   });

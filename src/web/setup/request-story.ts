@@ -78,5 +78,5 @@ export function tellRequest(entry: StoredRequestLogEntry): RequestStory {
   const scimPath = scimIndex === -1 ? entry.path : entry.path.slice(scimIndex + '/scim/v2'.length);
   const ok = entry.status < 400;
   const summary = `${who} ${action(entry.method.toUpperCase(), scimPath, entry.query)}: ${ok ? 'OK' : `failed (${entry.status})`}`;
-  return { ok, summary, explanation: ok ? undefined : explanationOf(entry) };
+  return { outcome: ok ? 'ok' : 'failed', summary, explanation: ok ? undefined : explanationOf(entry) };
 }

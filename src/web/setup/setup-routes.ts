@@ -83,6 +83,13 @@ function portalNav(context: PageContext, current: 'setup' | 'live' | 'requests')
   return html`<nav class="main" aria-label="Setup"><ul>${link('setup', '/', 'Connect')}${link('live', '/live', 'Live check')}${link('requests', '/requests', 'Request log')}</ul></nav>`;
 }
 
+/** The outcome as the live check shows it; the page's script draws the same badge (assets/pages-js.ts). */
+function outcomeBadge(story: RequestStory, status: number): SafeHtml {
+  if (story.outcome === 'ok') return html`<span class="badge ok">OK</span>`;
+  if (story.outcome === 'expected') return html`<span class="badge ok">Expected (${status})</span>`;
+  return html`<span class="badge ${status < 500 ? 'warn' : 'bad'}">Failed (${status})</span>`;
+}
+
 function fillGuide(text: string, baseUrl: string): string {
   return text.replaceAll('{baseUrl}', baseUrl);
 }
@@ -183,7 +190,7 @@ ${chosen !== undefined ? html`<h3>${chosen.name}</h3><ol class="steps">${chosen.
     // Rendered on the server too, so the page shows the state without script; the script then keeps it current.
     const rows = entries.map(
       ({ entry, story }) => html`<tr><td data-label="Time">${when(entry.occurredAt)}</td>
-<td data-label="Outcome"><span class="badge ${story.ok ? 'ok' : entry.status < 500 ? 'warn' : 'bad'}">${story.ok ? 'OK' : `Failed (${entry.status})`}</span></td>
+<td data-label="Outcome">${outcomeBadge(story, entry.status)}</td>
 <td data-label="What happened">${story.summary}${story.explanation !== undefined ? html`<p class="hint">${story.explanation}</p>` : ''}</td>
 <td data-label="Details"><a href="${context.paths.setup(`/requests/${encodeURIComponent(entry.requestId)}`)}">Details</a></td></tr>`,
     );
@@ -209,7 +216,7 @@ ${chosen !== undefined ? html`<h3>${chosen.name}</h3><ol class="steps">${chosen.
         requestId: entry.requestId,
         time: entry.occurredAt,
         status: entry.status,
-        ok: story.ok,
+        outcome: story.outcome,
         summary: story.summary,
         explanation: story.explanation ?? null,
       })),
@@ -249,7 +256,7 @@ ${next !== undefined ? html`<p><a href="${next}">Older requests</a></p>` : ''}`,
       area: 'Setup',
       nav: portalNav(context, 'requests'),
       body: html`<h1>${story.summary}</h1>
-${requestDetail(entry, story.explanation !== undefined ? notice(story.ok ? 'info' : 'error', story.explanation) : undefined)}`,
+${requestDetail(entry, story.explanation !== undefined ? notice(story.outcome === 'failed' ? 'error' : 'info', story.explanation) : undefined)}`,
     });
   });
 }
