@@ -65,6 +65,8 @@ const SUITES_ON_EVERY_STORE = [
   // The pages over HTTP (the browser suite, test/browser, runs on SQLite only).
   'test/web/**/*.test.ts',
   'examples/existing-app/**/*.test.ts',
+  // Its handler's own suite (src/auth-sync.test.ts) opens both databases itself.
+  'examples/better-auth/better-auth.test.ts',
 ];
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {
