@@ -19,8 +19,16 @@ export const USAGE = `npm run bench -- [options]
                        to stop using the CPU (default 3; the machine may be shared)
   --src-from DIR       compile the servers from DIR/src instead of this checkout's src/:
                        to measure a proposed change without touching the working tree
+  --server-env K=V,…    extra environment settings for the Scimitar server (e.g.
+                       --server-env SCIMITAR_REQUEST_LOG=false to measure without the request log)
   --server-node-args=…  node flags for the Scimitar server instead of npm start's (--max-semi-space-size=4),
                        to measure a runtime setting (e.g. --server-node-args=--max-semi-space-size=16)
+  --compare-with DIR   measure DIR/src (before) and this checkout (after) in one run,
+                       alternately (--rounds), each on a freshly seeded database, and
+                       compare their server CPU time per operation
+  --compare-env K=V,…  the before variant runs with these extra settings (with no
+                       --compare-with: this checkout twice, e.g. SCIMITAR_REQUEST_LOG=false)
+  --rounds N           rounds of a comparison (default 3; the order alternates per round)
   --only a,b           run only these scenarios (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
   --no-scimmy          skip the scimmy comparison
   --scimmy-skip a,b    skip these scenarios on scimmy only (e.g. list-start,list-end at
@@ -45,6 +53,10 @@ export interface Options {
   readonly priority: boolean;
   readonly srcFrom: string | undefined;
   readonly serverNodeArgs: readonly string[];
+  /** Settings added to the Scimitar server's environment (--server-env). */
+  readonly serverEnv: Readonly<Record<string, string>>;
+  /** Two variants measured alternately (--compare-with, --compare-env), undefined for a plain run. */
+  readonly compare: { readonly srcFrom: string | undefined; readonly env: Readonly<Record<string, string>>; readonly rounds: number } | undefined;
 }
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number, minimum: number): number {
@@ -52,6 +64,17 @@ function wholeNumber(name: string, raw: string | undefined, fallback: number, mi
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isInteger(value) || value < minimum) throw new RangeError(`--${name} must be a whole number ≥ ${minimum}, got "${raw}"`);
   return value;
+}
+
+/** `K=V,K2=V2` as an object; a setting without `=` is a mistake worth stopping for. */
+function serverEnvOf(raw: string | undefined, flag: string): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const pair of raw?.split(',').map((text) => text.trim()).filter((text) => text !== '') ?? []) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) throw new RangeError(`--${flag} takes NAME=value pairs separated by commas, got "${pair}"`);
+    settings[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return settings;
 }
 
 /** The options, or undefined when --help asks for the usage text. */
@@ -69,6 +92,10 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       'quiet-wait': { type: 'string' },
       'src-from': { type: 'string' },
       'server-node-args': { type: 'string' },
+      'server-env': { type: 'string' },
+      'compare-with': { type: 'string' },
+      'compare-env': { type: 'string' },
+      rounds: { type: 'string' },
       only: { type: 'string' },
       'no-scimmy': { type: 'boolean' },
       'scimmy-skip': { type: 'string' },
@@ -87,6 +114,8 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     return ids;
   };
   const only = scenarioIds('only', values.only);
+  const comparing = values['compare-with'] !== undefined || values['compare-env'] !== undefined;
+  if (comparing && values.profile === true) throw new RangeError('--profile and a comparison do not mix: profile each variant in a run of its own');
   return {
     plan: planDirectory({ users: wholeNumber('users', values.users, 100_000, 1), bigGroup: wholeNumber('big-group', values['big-group'], 10_000, 1) }),
     databaseUrl: values.db,
@@ -105,6 +134,14 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     srcFrom: values['src-from'] === undefined ? undefined : path.resolve(values['src-from']),
     // The flags `npm start` runs the server with, unless others are given.
     serverNodeArgs: values['server-node-args']?.split(/\s+/).filter((arg) => arg !== '') ?? NPM_START_NODE_ARGS,
+    serverEnv: serverEnvOf(values['server-env'], 'server-env'),
+    compare: comparing
+      ? {
+          srcFrom: values['compare-with'] === undefined ? undefined : path.resolve(values['compare-with']),
+          env: serverEnvOf(values['compare-env'], 'compare-env'),
+          rounds: wholeNumber('rounds', values.rounds, 3, 1),
+        }
+      : undefined,
   };
 }
 

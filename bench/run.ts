@@ -18,6 +18,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildForBench } from './build.js';
+import { compareVariants, formatComparison, variantsOf, type Variant } from './compare.js';
 import type { DirectoryPlan } from './directory.js';
 import { runLoad, type LoadSettings } from './load.js';
 import { log } from './log.js';
@@ -96,10 +97,70 @@ async function measureCeiling(buildDir: string, settings: LoadSettings, token: s
   }
 }
 
+/** Scimitar as a bench target, started from one build with one environment. */
+function scimitarTarget(buildDir: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[]) {
+  return {
+    name: 'scimitar' as const,
+    traits: { name: 'scimitar', caseInsensitiveUserName: true, paging: 'query', cursorPaging: true } as const,
+    start: (profileDir?: string) =>
+      startServer({
+        name: 'scimitar',
+        script: path.join(buildDir, 'bench/servers/scimitar.js'),
+        env,
+        nodeArgs: [...nodeArgs, ...(profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      }),
+  };
+}
+
+/** --compare-with / --compare-env: both variants, alternately, each round on freshly seeded SQLite files (see compare.ts). */
+async function runComparison(options: NonNullable<ReturnType<typeof parseOptions>>, variants: readonly [Variant, Variant], stamp: string, token: string, runTag: string): Promise<void> {
+  if (options.databaseUrl !== undefined) throw new RangeError('a comparison seeds a fresh database per round: it runs on SQLite only (leave out --db)');
+  const { plan } = options;
+  const scenarios = SCENARIOS.filter((scenario) => options.only === undefined || options.only.has(scenario.id));
+  if (options.priority) raisePriority();
+  const builds = new Map<string, string>();
+  for (const [index, variant] of variants.entries()) {
+    if (builds.has(variant.srcFrom)) continue;
+    const buildDir = path.join(RESULTS_DIR, index === 0 ? 'build-before' : 'build');
+    log(`compiling ${variant.label} …`);
+    buildForBench(REPO_ROOT, buildDir, variant.srcFrom);
+    builds.set(variant.srcFrom, buildDir);
+  }
+  const comparison = await compareVariants(variants, options.compare!.rounds, async (variant, variantIndex, round) => {
+    const buildDir = builds.get(variant.srcFrom)!;
+    const scratch = mkdtempSync(path.join(tmpdir(), 'scimitar-bench-'));
+    try {
+      const env = { ...scimitarEnv(`sqlite:${path.join(scratch, 'scimitar.db')}`, token), ...variant.env };
+      log(`\nround ${round}, ${variant.label}: seeding ${plan.users.toLocaleString('en-US')} users …`);
+      await seed(buildDir, plan, env);
+      return await runTarget(scimitarTarget(buildDir, env, options.serverNodeArgs), scenarios, options, token, `${runTag}${variantIndex}${round}`, undefined);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+  const report = [
+    `Directory: ${plan.users.toLocaleString('en-US')} users, big groups of ${plan.bigGroupSize.toLocaleString('en-US')}, SQLite. Load: ${options.settings.connections} connections, ` +
+      `${options.settings.warmupSeconds} s warm-up, ${options.settings.durationSeconds} s measured per scenario. Machine: ${describeMachine(REPO_ROOT).cpuModel}.`,
+    '',
+    formatComparison(comparison),
+  ].join('\n');
+  process.stdout.write(`\n${report}\n`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, `${stamp}-comparison.json`), `${JSON.stringify({ settings: options.settings, sizes: { users: plan.users, bigGroup: plan.bigGroupSize }, ...comparison }, null, 2)}\n`);
+  writeFileSync(path.join(RESULTS_DIR, `${stamp}-comparison.md`), `${report}\n`);
+  log(`\nresults: ${path.relative(REPO_ROOT, path.join(RESULTS_DIR, `${stamp}-comparison.json`))} (and .md)`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options === undefined) {
     process.stdout.write(USAGE);
+    return;
+  }
+  const variants = variantsOf(options, REPO_ROOT);
+  if (variants !== undefined) {
+    const startedAt = new Date();
+    await runComparison(options, variants, startedAt.toISOString().replace(/[:.]/g, '-'), `bench-${randomBytes(24).toString('base64url')}`, startedAt.getTime().toString(36));
     return;
   }
   const startedAt = new Date();
@@ -120,7 +181,7 @@ async function main(): Promise<void> {
   const scratch = options.databaseUrl === undefined ? mkdtempSync(path.join(tmpdir(), 'scimitar-bench-')) : undefined;
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(scratch!, 'scimitar.db')}`;
   const database = databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  const env = scimitarEnv(databaseUrl, token);
+  const env = { ...scimitarEnv(databaseUrl, token), ...options.serverEnv };
   const profileRoot = options.profile ? path.join(RESULTS_DIR, 'profiles', stamp) : undefined;
 
   try {
@@ -133,17 +194,7 @@ async function main(): Promise<void> {
 
     targets.push(
       await runTarget(
-        {
-          name: 'scimitar',
-          traits: { name: 'scimitar', caseInsensitiveUserName: true, paging: 'query', cursorPaging: true },
-          start: (profileDir?: string) =>
-            startServer({
-              name: 'scimitar',
-              script: path.join(buildDir, 'bench/servers/scimitar.js'),
-              env,
-              nodeArgs: [...options.serverNodeArgs, ...(profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
-            }),
-        },
+        scimitarTarget(buildDir, env, options.serverNodeArgs),
         scenarios,
         options,
         token,

@@ -70,6 +70,30 @@ describe('TenantSchemaResolver', () => {
     expect((await there.schemasFor('globex', 'User')).extension(EXTENSION)).toBeUndefined();
   });
 
+  it('has a tenant’s schemas at hand once read, and not after forgetting them or when the change row is due to be read again', async () => {
+    const here = resolverOn(stores[0]!);
+    const there = resolverOn(stores[1]!);
+    expect(here.knownSchemasFor('acme', 'User')).toBeUndefined();
+    const read = await here.schemasFor('acme', 'User');
+    expect(here.knownSchemasFor('acme', 'User')).toBe(read);
+    expect(here.knownSchemasFor('globex', 'User')).toBeUndefined();
+
+    await declare(stores[0]!);
+    here.forget('acme');
+    expect(here.knownSchemasFor('acme', 'User')).toBeUndefined();
+    expect((await here.schemasFor('acme', 'User')).extension(EXTENSION)?.id).toBe(EXTENSION);
+    expect(here.knownSchemasFor('acme', 'User')?.extension(EXTENSION)?.id).toBe(EXTENSION);
+
+    // The other instance read before the declaration: at hand within the interval, then asked again.
+    await stores[1]!.schemaDeclarations.setUndeclaredExtensions('globex', 'keep', NOW);
+    const before = await there.schemasFor('globex', 'User');
+    expect(there.knownSchemasFor('globex', 'User')).toBe(before);
+    clock += 1000;
+    expect(there.knownSchemasFor('globex', 'User')).toBeUndefined();
+    await there.schemasFor('acme', 'User');
+    expect(there.knownSchemasFor('acme', 'User')?.extension(EXTENSION)?.id).toBe(EXTENSION);
+  });
+
   it('applies a tenant made strict on the other instance too', async () => {
     const there = resolverOn(stores[1]!);
     expect((await there.schemasFor('acme', 'User')).undeclaredExtensions).toBe('keep');

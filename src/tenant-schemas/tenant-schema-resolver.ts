@@ -37,6 +37,8 @@ export class TenantSchemaResolver implements SchemaResolver {
   private readonly recheckMs: number;
   private readonly clock: () => number;
   private readonly registries = new Map<string, Promise<SchemaRegistry>>();
+  /** The registries of `registries` that have been read: what `knownSchemasFor` answers from. */
+  private readonly loaded = new Map<string, SchemaRegistry>();
   private lastChange: string | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
   private check: Promise<void> | undefined;
@@ -53,16 +55,29 @@ export class TenantSchemaResolver implements SchemaResolver {
     return (await this.registryFor(tenantId)).forResourceType(resourceType);
   }
 
+  /** At hand when the tenant's registry has been read and the change row need not be read again yet. */
+  knownSchemasFor(tenantId: string, resourceType: ResourceTypeName): ResourceSchemas | undefined {
+    if (this.clock() - this.checkedAt >= this.recheckMs) return undefined;
+    return this.loaded.get(tenantId)?.forResourceType(resourceType);
+  }
+
   async registryFor(tenantId: string): Promise<SchemaRegistry> {
     await this.recheck();
     let registry = this.registries.get(tenantId);
     if (registry === undefined) {
-      registry = this.load(tenantId);
-      this.registries.set(tenantId, registry);
-      // A failed read (database down) is not remembered: the next request tries again.
-      registry.catch(() => {
-        if (this.registries.get(tenantId) === registry) this.registries.delete(tenantId);
-      });
+      const loading = this.load(tenantId);
+      registry = loading;
+      this.registries.set(tenantId, loading);
+      loading.then(
+        (loaded) => {
+          // Not when it was forgotten (or everything dropped) while it was being read.
+          if (this.registries.get(tenantId) === loading) this.loaded.set(tenantId, loaded);
+        },
+        // A failed read (database down) is not remembered: the next request tries again.
+        () => {
+          if (this.registries.get(tenantId) === loading) this.registries.delete(tenantId);
+        },
+      );
     }
     return registry;
   }
@@ -70,6 +85,7 @@ export class TenantSchemaResolver implements SchemaResolver {
   /** Drops the cached registry of one tenant (this instance changed its schemas). */
   forget(tenantId: string): void {
     this.registries.delete(tenantId);
+    this.loaded.delete(tenantId);
   }
 
   private async load(tenantId: string): Promise<SchemaRegistry> {
@@ -85,6 +101,7 @@ export class TenantSchemaResolver implements SchemaResolver {
         const change = await this.store.lastChange();
         if (change !== this.lastChange) {
           this.registries.clear();
+          this.loaded.clear();
           this.lastChange = change;
         }
         this.checkedAt = this.clock();

@@ -40,15 +40,18 @@ export function registerRequestLogHooks(fastify: FastifyInstance, options: Reque
   fastify.decorateRequest('scimAuthFailure', undefined);
   fastify.decorateRequest('scimResponseBody', undefined);
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Both hooks take Fastify's callback form: they never wait for anything, and an async hook
+  // would cost every request a promise (and its async-context bookkeeping) per hook.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     // A successful read's answer is not kept (see RequestLogRecorder.responseBodyOf); not even
     // referenced, so it does not outlive the request until the next flush (and the young generation).
-    if (!keepsResponseBody(request.method, reply.statusCode)) return payload;
-    request.scimResponseBody = typeof payload === 'string' ? payload : payload === null || payload === undefined ? undefined : 'streamed';
-    return payload;
+    if (keepsResponseBody(request.method, reply.statusCode)) {
+      request.scimResponseBody = typeof payload === 'string' ? payload : payload === null || payload === undefined ? undefined : 'streamed';
+    }
+    done(null, payload);
   });
 
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const failure = request.scimAuthFailure;
     const tenantId = request.scimClient?.tenantId ?? failure?.tenantId ?? urlTenant(request) ?? options.unattributedTenantId;
     const declaredLength = Number(request.headers['content-length']);
@@ -68,5 +71,6 @@ export function registerRequestLogHooks(fastify: FastifyInstance, options: Reque
       requestBodyBytes: Number.isFinite(declaredLength) ? declaredLength : 0,
       responseBody: request.scimResponseBody,
     });
+    done();
   });
 }

@@ -142,6 +142,11 @@ export class ResourceService {
     return this.schemaResolver.schemasFor(tenantId, type);
   }
 
+  /** schemasFor's answer when the resolver has it at hand (the usual case), else undefined: callers then await schemasFor. */
+  knownSchemasFor(tenantId: string, type: ResourceTypeName): ResourceSchemas | undefined {
+    return this.schemaResolver.knownSchemasFor?.(tenantId, type);
+  }
+
   /** Every schema and resource type this tenant sees (discovery: /Schemas, /ResourceTypes). */
   registryFor(tenantId: string): Promise<SchemaRegistry> {
     return this.schemaResolver.registryFor(tenantId);
@@ -154,7 +159,7 @@ export class ResourceService {
 
   /** RFC 7644 §3.3: POST creates; the response is 201 with the new resource. */
   async create(context: RequestContext, type: ResourceTypeName, body: unknown, projection: Projection): Promise<ResourceResponse> {
-    const schemas = await this.schemasFor(context.tenantId, type);
+    const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const facts = schemas.resourceType;
     const { attributes, password } = normalizeResource(body, schemas);
     // Hash before the transaction: scrypt takes tens of milliseconds and must not hold the write lock.
@@ -188,7 +193,7 @@ export class ResourceService {
 
   /** RFC 7644 §3.4.1: GET of one resource. */
   async get(context: RequestContext, type: ResourceTypeName, id: string, projection: Projection, options: GetOptions = {}): Promise<ResourceResponse> {
-    const schemas = await this.schemasFor(context.tenantId, type);
+    const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const reader = this.store.reader;
     const stored = await reader.getResource(context.tenantId, type, id);
     if (!stored) throw await this.unlessTenantGone(context, notFound(schemas, id));
@@ -215,7 +220,7 @@ export class ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<ResourceResponse> {
-    const schemas = await this.schemasFor(context.tenantId, type);
+    const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const facts = schemas.resourceType;
     const { attributes, password } = normalizeResource(body, schemas);
     const passwordHash = facts.password && password !== undefined ? await this.passwords.hash(password) : undefined;
@@ -251,7 +256,7 @@ export class ResourceService {
     ifMatch: string | undefined,
     projection: Projection,
   ): Promise<ResourceResponse> {
-    const schemas = await this.schemasFor(context.tenantId, type);
+    const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const operations = parsePatchRequest(body, { maxOperations: this.maxPatchOperations });
     const requestedPassword = schemas.resourceType.password ? findPatchPassword(operations, schemas) : undefined;
     const precomputedHash = requestedPassword !== undefined ? await this.passwords.hash(requestedPassword) : undefined;
@@ -269,7 +274,7 @@ export class ResourceService {
 
   /** RFC 7644 §3.6: DELETE removes the resource and every membership naming it. */
   async delete(context: RequestContext, type: ResourceTypeName, id: string, ifMatch: string | undefined): Promise<void> {
-    const schemas = await this.schemasFor(context.tenantId, type);
+    const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const now = this.now().toISOString();
     const trip = await this.write(context, async (writer) => {
       const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
@@ -293,7 +298,7 @@ export class ResourceService {
 
   /** RFC 7644 §3.4.2: filter, sort and page in the database; project each resource. */
   async list(context: RequestContext, type: ResourceTypeName, request: ListRequest): Promise<ListResponseBody> {
-    const schemas = await this.schemasFor(context.tenantId, type);
+    const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const { cursor } = request;
     const result = await this.store.reader.listResources(context.tenantId, type, {
       schemas,

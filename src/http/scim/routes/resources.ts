@@ -41,6 +41,9 @@ function hasProjectionParameters(query: Record<string, unknown>): boolean {
 export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRouteContext, type: ResourceTypeName): void {
   const { resources, list: listSettings } = context.options;
   // Per request: a tenant's schemas are its own (services resolve them the same way).
+  // `knownSchemasOf(request) ?? (await schemasOf(request))`: awaited only when the resolver has to
+  // read them; at hand (the usual case) they cost the request no promise.
+  const knownSchemasOf = (request: FastifyRequest) => resources.knownSchemasFor(context.tenantId(request), type);
   const schemasOf = (request: FastifyRequest) => resources.schemasFor(context.tenantId(request), type);
   const facts = resources.resourceTypes.get(type);
   const { endpoint } = facts;
@@ -51,23 +54,23 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
     return reply.type(SCIM_CONTENT_TYPE).send(listResponse(page.resources, page.totalResults, page.cursors ?? listRequest.startIndex));
   };
 
-  fastify.get(endpoint, async (request: QueryRequest, reply) => sendList(request, reply, parseListQuery(request.query, await schemasOf(request), listSettings)));
+  fastify.get(endpoint, async (request: QueryRequest, reply) => sendList(request, reply, parseListQuery(request.query, knownSchemasOf(request) ?? (await schemasOf(request)), listSettings)));
 
   fastify.post(endpoint, async (request: QueryRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, await schemasOf(request));
+    const projection = parseProjectionQuery(request.query, knownSchemasOf(request) ?? (await schemasOf(request)));
     const response = await resources.create(context.requestContext(request), type, request.body, projection);
     return sendResource(reply, response, 201);
   });
   registerMethodNotAllowed(fastify, endpoint, ['GET', 'POST']);
 
   fastify.post(`${endpoint}/.search`, async (request: QueryRequest, reply) =>
-    sendList(request, reply, parseSearchRequest(request.body, await schemasOf(request), listSettings)),
+    sendList(request, reply, parseSearchRequest(request.body, knownSchemasOf(request) ?? (await schemasOf(request)), listSettings)),
   );
   registerMethodNotAllowed(fastify, `${endpoint}/.search`, ['POST']);
 
   const byId = `${endpoint}/:id`;
   fastify.get(byId, async (request: IdRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, await schemasOf(request));
+    const projection = parseProjectionQuery(request.query, knownSchemasOf(request) ?? (await schemasOf(request)));
     const response = await resources.get(context.requestContext(request), type, request.params.id, projection, {
       streamLargeGroups: true,
     });
@@ -82,7 +85,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   });
 
   fastify.put(byId, async (request: IdRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, await schemasOf(request));
+    const projection = parseProjectionQuery(request.query, knownSchemasOf(request) ?? (await schemasOf(request)));
     const response = await resources.replace(
       context.requestContext(request),
       type,
@@ -95,7 +98,7 @@ export function registerResourceRoutes(fastify: FastifyInstance, context: ScimRo
   });
 
   fastify.patch(byId, async (request: IdRequest, reply) => {
-    const projection = parseProjectionQuery(request.query, await schemasOf(request));
+    const projection = parseProjectionQuery(request.query, knownSchemasOf(request) ?? (await schemasOf(request)));
     // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client asks for nothing back.
     const prefer = preferredReturn(request);
     const minimal =
