@@ -53,6 +53,7 @@ const SUITES_ON_EVERY_STORE = [
   'test/socket/**/*.test.ts',
   'test/interop/**/*.test.ts',
   'test/tenancy/**/*.test.ts',
+  'test/oauth/**/*.test.ts',
   'test/admin/**/*.test.ts',
   'test/cursor/**/*.test.ts',
   'test/bulk/**/*.test.ts',

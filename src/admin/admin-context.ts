@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AdminKeyAuthenticator } from '../auth/admin-keys.js';
 import type { AuthFailureThrottle } from '../auth/failure-throttle.js';
 import type { TokenService } from '../auth/token-service.js';
+import type { OAuthClientService } from '../oauth/oauth-client-service.js';
 import type { ListSettings } from '../core/list/index.js';
 import type { EventFeed } from '../events/feed.js';
 import type { RequestLogService } from '../request-log/request-log-service.js';
@@ -12,6 +13,7 @@ import type { RoleService } from '../roles/role-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
 import type { SetupLinkService } from '../setup-links/setup-link-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
+import type { TenantHealthService } from '../tenant-health/tenant-health-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
 import type { ConsumerService } from '../consumers/consumer-service.js';
@@ -21,6 +23,10 @@ export interface AdminPluginOptions {
   readonly tokens: TokenService;
   /** Links to tenants' setup portals (/tenants/{tenant}/setup-links). */
   readonly setupLinks: SetupLinkService;
+  /** Tenants' OAuth 2.0 clients (/tenants/{tenant}/oauth-clients). */
+  readonly oauthClients: OAuthClientService;
+  /** Tenants' health at a glance (/tenant-health, /tenants/{tenant}/health). */
+  readonly tenantHealth: TenantHealthService;
   readonly resources: ResourceService;
   /** Tenants' declared extension schemas (/tenants/{tenant}/schemas). */
   readonly tenantSchemas: TenantSchemaService;

@@ -94,6 +94,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], prefix: stri
       { name: 'Schemas', description: "A tenant's own extension schemas, and what happens to extensions it has not declared" },
       { name: 'Tokens', description: 'Bearer tokens of identity providers' },
       { name: 'Setup links', description: "Links that open a tenant's setup portal for the customer's IT admin" },
+      { name: 'OAuth clients', description: 'OAuth 2.0 client credentials of identity providers, exchanged at the token endpoint for short-lived access tokens' },
       { name: 'Directory', description: "Read-only views of a tenant's users and groups" },
       { name: 'Events', description: "A tenant's changes in commit order (the event feed)" },
       { name: 'Requests', description: "A tenant's request log (what its identity provider sent and was answered) and users' histories" },

@@ -161,6 +161,76 @@ export const rotateTokenBodySchema: JsonSchema = {
   },
 };
 
+const oauthSecretSchema: JsonSchema = {
+  type: 'object',
+  description: 'A client secret as listed: never the secret or its hash.',
+  required: ['id', 'prefix', 'status', 'createdAt', 'expiresAt', 'lastUsedAt'],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    prefix: { type: 'string', description: 'The first characters of the secret, to recognise it.' },
+    status: { type: 'string', enum: ['active', 'expired'] },
+    createdAt: timestamp,
+    expiresAt: { ...optionalTimestamp, description: 'Set by a rotation: the end of the overlap.' },
+    lastUsedAt: { ...optionalTimestamp, description: 'When it last obtained an access token.' },
+  },
+};
+
+export const oauthClientSchema: JsonSchema = {
+  type: 'object',
+  description: 'An OAuth 2.0 client of a tenant (client credentials grant), with its secrets as listed.',
+  required: ['clientId', 'tenant', 'name', 'status', 'createdAt', 'revokedAt', 'tokenEndpoint', 'secrets'],
+  additionalProperties: false,
+  properties: {
+    clientId: { type: 'string', description: 'The client id to configure in the identity provider.' },
+    tenant: tenantIdSchema,
+    name: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'revoked'] },
+    createdAt: timestamp,
+    revokedAt: optionalTimestamp,
+    tokenEndpoint: { type: 'string', format: 'uri', description: "The tenant's token endpoint: the token URL to configure in the identity provider." },
+    secrets: { type: 'array', items: oauthSecretSchema },
+  },
+};
+
+export const issuedOAuthClientSchema: JsonSchema = {
+  type: 'object',
+  description: 'The client with its new secret.',
+  required: [...(oauthClientSchema['required'] as string[]), 'clientSecret'],
+  additionalProperties: false,
+  properties: {
+    ...(oauthClientSchema['properties'] as object),
+    clientSecret: { type: 'string', description: 'The client secret. Shown only in this response: only a keyed hash is stored.' },
+  },
+};
+
+export const oauthClientListSchema: JsonSchema = {
+  type: 'object',
+  required: ['clients'],
+  additionalProperties: false,
+  properties: { clients: { type: 'array', items: oauthClientSchema } },
+};
+
+export const createOAuthClientBodySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { name: { ...nameSchema, description: 'A name to recognise the client by; defaults to "oauth client".' } },
+};
+
+export const rotateOAuthClientBodySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    overlapSeconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 31_536_000,
+      default: 86_400,
+      description: 'How long the previous secrets, and the access tokens they issued, keep working. 0 ends them now. Default 86400 (24 hours).',
+    },
+  },
+};
+
 /** A SCIM resource as the SCIM API renders it (RFC 7643); its attributes depend on the resource type. */
 export const scimResourceSchema: JsonSchema = {
   type: 'object',

@@ -10,6 +10,9 @@ import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
 import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
+import { AccessTokenPurge } from '../oauth/access-token-purge.js';
+import { OAuthClientService } from '../oauth/oauth-client-service.js';
+import { TokenIssuer } from '../oauth/token-issuer.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
 import type { ServiceProviderSettings } from '../core/discovery/index.js';
 import type { SchemaRegistry } from '../core/schema/registry.js';
@@ -23,6 +26,7 @@ import { createEmbeddingMounts, type EmbeddingMounts } from '../embedding/mounts
 import type { NodeHandler, NodeHandlerOptions } from '../embedding/node-handler.js';
 import { buildHttpApp, type FastifySettings } from '../http/app.js';
 import type { ScimPluginOptions } from '../http/scim/plugin.js';
+import type { TokenEndpointOptions } from '../http/oauth/token-endpoint.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { NO_OBSERVER } from '../metrics/observers.js';
 import { registerRequestLogMetrics } from '../metrics/request-log-metrics.js';
@@ -41,8 +45,6 @@ import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
 import { TenantSchemaResolver } from '../tenant-schemas/tenant-schema-resolver.js';
 import { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
-import { IDP_GUIDES } from '../web/setup/idp-guides.js';
-import { tellRequest } from '../web/setup/request-story.js';
 import type { WebPluginOptions } from '../web/web-plugin.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
 import type { ConsumerHandle, ConsumerOptions, RegisteredConsumer } from '../consumers/consumer.js';
@@ -52,6 +54,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
 import { SetupPortalTokens } from '../setup-links/portal-tokens.js';
 import { SetupLinkService } from '../setup-links/setup-link-service.js';
+import { TenantHealthService } from '../tenant-health/tenant-health-service.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
 import { buildSchemaRegistry, type SchemaOptions } from './schema-registry.js';
@@ -64,6 +67,8 @@ export interface ScimitarServices {
   readonly resources: ResourceService;
   readonly tenants: TenantService;
   readonly tokens: TokenService;
+  /** Tenants' OAuth 2.0 clients (client credentials grant). */
+  readonly oauthClients: OAuthClientService;
   readonly adminKeys: AdminKeyService;
   /** Tenants' webhooks and their deliveries. */
   readonly webhooks: WebhookService;
@@ -85,6 +90,8 @@ export interface ScimitarServices {
   readonly setupLinks: SetupLinkService;
   /** The setup portal's token management, scoped to a setup link's tenant. */
   readonly portalTokens: SetupPortalTokens;
+  /** Each tenant's health at a glance (last request, errors, directory size, what waits). */
+  readonly tenantHealth: TenantHealthService;
 }
 
 export interface ScimitarServiceDependencies {
@@ -127,6 +134,8 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     tokens,
     setupLinks,
     portalTokens: new SetupPortalTokens({ links: setupLinks, tokens }),
+    oauthClients: new OAuthClientService({ tenants: store.tenants, clients: store.oauthClients, hasher, now, cache: dependencies.tokenCache }),
+    tenantHealth: new TenantHealthService({ health: store.tenantHealth, now }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -295,11 +304,13 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
     };
+    const scimAuthFailures = new AuthFailureThrottle(throttleSettings, now);
+    const tenantRateLimiter = new TenantRateLimiter(config.rateLimit, now);
     const scimOptions: ScimPluginOptions = {
       resources: services.resources,
       authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
-      authFailures: new AuthFailureThrottle(throttleSettings, now),
-      rateLimiter: new TenantRateLimiter(config.rateLimit, now),
+      authFailures: scimAuthFailures,
+      rateLimiter: tenantRateLimiter,
       serviceProvider,
       list,
       publicUrl: config.publicUrl,
@@ -314,6 +325,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       tenants: services.tenants,
       tokens: services.tokens,
       setupLinks: services.setupLinks,
+      oauthClients: services.oauthClients,
+      tenantHealth: services.tenantHealth,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,
@@ -328,13 +341,20 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       list,
       publicUrl: config.publicUrl,
     };
+    const oauthOptions: TokenEndpointOptions = {
+      issuer: new TokenIssuer({ clients: store.oauthClients, hasher: services.hasher, now, accessTokenLifetimeSeconds: config.oauth.accessTokenLifetimeSeconds }),
+      authFailures: scimAuthFailures,
+      rateLimiter: tenantRateLimiter,
+      requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
+      observer,
+    };
     const pagesOptions: WebPluginOptions = {
       services: adminOptions,
-      setup: { links: services.setupLinks, tokens: services.portalTokens, explain: tellRequest, guides: IDP_GUIDES },
+      setup: { links: services.setupLinks, tokens: services.portalTokens },
       serverSecret: secret.value,
       now,
     };
-    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, admin: adminOptions, pages: pagesOptions });
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, oauth: oauthOptions, admin: adminOptions, pages: pagesOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
@@ -354,6 +374,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const softDeletePurge = new SoftDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
     softDeletePurge.start();
     const registeredConsumers = new Map<string, RegisteredConsumer>();
+    const accessTokenPurge = new AccessTokenPurge(services.oauthClients, (error) => app.log.error({ err: error }, 'removing expired OAuth access tokens failed'));
+    accessTokenPurge.start();
     const webhookDispatcher = createWebhookDispatcher({
       deliverWebhooks: overrides.deliverWebhooks !== false,
       consumers: registeredConsumers,
@@ -393,6 +415,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         await webhookDispatcher.stop();
         await retention.stop();
         await softDeletePurge.stop();
+        await accessTokenPurge.stop();
         await hooks.idle();
         await store.close();
       })();

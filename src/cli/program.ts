@@ -30,6 +30,7 @@ import { startCommand } from './start.js';
 import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
+import { registerOAuthClientCommands } from './oauth-clients.js';
 import { registerWebhookCommands } from './webhooks.js';
 import { registerConsumerCommands } from './consumers.js';
 
@@ -60,6 +61,7 @@ function buildProgram(options: CliOptions): Command {
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
   registerSetupLinkCommands(program, contexts);
+  registerOAuthClientCommands(program, contexts);
   registerWebhookCommands(program, contexts);
   registerConsumerCommands(program, contexts);
   registerDeletionCommands(program, contexts);

@@ -129,6 +129,6 @@ export function registerTenantCommands(program: Command, { withCliContext }: Cli
 }
 
 /** A URL as printed for a person: marked as a guess when there is no configured public URL. */
-function withGuess(url: string, originGuess: string | undefined): string {
+export function withGuess(url: string, originGuess: string | undefined): string {
   return originGuess === undefined ? url : `${url} (${originGuess})`;
 }

@@ -65,6 +65,8 @@ export interface ScimitarConfig {
    * answered 429 until the window ends.
    */
   readonly authFailures: { readonly limit: number; readonly windowSeconds: number };
+  /** OAuth 2.0 client credentials (src/oauth): how long an access token from the token endpoint works, in seconds. */
+  readonly oauth: { readonly accessTokenLifetimeSeconds: number };
   /** SCIM Bulk (RFC 7644 §3.7.4): the most operations, and the largest body in bytes, one Bulk request may carry. */
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
   /** The outbox: events older than this many days are removed (unless a webhook has yet to take them). */
@@ -142,6 +144,7 @@ const SETTINGS = [
   'SCIMITAR_RATE_LIMIT_BURST',
   'SCIMITAR_AUTH_FAILURE_LIMIT',
   'SCIMITAR_AUTH_FAILURE_WINDOW',
+  'SCIMITAR_OAUTH_TOKEN_LIFETIME',
   'SCIMITAR_BULK_MAX_OPERATIONS',
   'SCIMITAR_BULK_MAX_PAYLOAD_SIZE',
   'SCIMITAR_EVENT_RETENTION_DAYS',
@@ -352,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       limit: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_LIMIT', 20, 1, 1_000_000),
       windowSeconds: integerSetting(settings, 'SCIMITAR_AUTH_FAILURE_WINDOW', 60, 1, 86_400),
     },
+    oauth: { accessTokenLifetimeSeconds: integerSetting(settings, 'SCIMITAR_OAUTH_TOKEN_LIFETIME', 3600, 60, 86_400) },
     bulk: {
       maxOperations: integerSetting(settings, 'SCIMITAR_BULK_MAX_OPERATIONS', 10_000, 1, 100_000),
       // Larger than the global body limit: a Bulk request carries many resources at once.

@@ -1,28 +1,34 @@
 /**
  * The HTTP server: health endpoints at the root; the SCIM plugin twice —
  * under /scim/v2 (the token's tenant) and under /t/{tenant}/scim/v2 (the
- * tenant in the URL, which must be the token's) — and the admin API under
- * /admin/v1. Everything it serves comes from the services it is given.
+ * tenant in the URL, which must be the token's) — the OAuth token endpoint
+ * beside each (/oauth/token, /t/{tenant}/oauth/token), and the admin API
+ * under /admin/v1. Everything it serves comes from the services it is given.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { adminKeyAuthentication, adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import type { Store } from '../store/store.js';
-import { TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
+import { TENANT_OAUTH_PREFIX, TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
 import { clientErrorAnswerer } from './client-errors.js';
 import { redactUrlForLog } from './log-url.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
+import { tokenEndpointPlugin, type TokenEndpointOptions } from './oauth/token-endpoint.js';
 import { webPlugin, type WebPluginOptions } from '../web/web-plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
+/** The token endpoint where the client alone decides the tenant, as the token does on /scim/v2: POST /oauth/token. */
+export const OAUTH_PREFIX = '/oauth';
 export const ADMIN_PREFIX = '/admin/v1';
 export const METRICS_PATH = '/metrics';
 
 export interface HttpAppOptions {
   readonly scim: ScimPluginOptions;
+  /** The OAuth 2.0 token endpoint (client credentials); left out, /oauth/token is not served. */
+  readonly oauth?: TokenEndpointOptions;
   /** The admin API; left out, /admin/v1 is not served. */
   readonly admin: AdminPluginOptions | undefined;
   readonly store: Store;
@@ -166,6 +172,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
 
   await app.register(scimPlugin, { ...options.scim, prefix: SCIM_PREFIX });
   await app.register(scimPlugin, { ...options.scim, prefix: TENANT_SCIM_PREFIX });
+  if (options.oauth !== undefined) {
+    await app.register(tokenEndpointPlugin, { ...options.oauth, prefix: OAUTH_PREFIX });
+    await app.register(tokenEndpointPlugin, { ...options.oauth, prefix: TENANT_OAUTH_PREFIX });
+  }
   if (admin !== undefined) await app.register(adminPlugin, { ...admin, prefix: ADMIN_PREFIX });
   if (options.pages !== undefined) {
     await app.register(webPlugin, options.pages);

@@ -237,14 +237,17 @@ export function keepsResponseBody(method: string, status: number): boolean {
   return status >= 400 || (method !== 'GET' && method !== 'HEAD');
 }
 
-/** The scimType and detail of a SCIM error body (RFC 7644 §3.12). */
+/**
+ * The scimType and detail of a SCIM error body (RFC 7644 §3.12), or of the
+ * token endpoint's OAuth error (RFC 6749 §5.2: `error` is kept as the type,
+ * `error_description` as the detail).
+ */
 function scimErrorOf(body: string): { scimType: string | null; detail: string | null } | undefined {
   try {
-    const parsed = JSON.parse(body) as { scimType?: unknown; detail?: unknown };
-    return {
-      scimType: typeof parsed.scimType === 'string' ? parsed.scimType : null,
-      detail: typeof parsed.detail === 'string' ? parsed.detail.slice(0, DETAIL_MAX_CHARACTERS) : null,
-    };
+    const parsed = JSON.parse(body) as { scimType?: unknown; detail?: unknown; error?: unknown; error_description?: unknown };
+    const type = typeof parsed.scimType === 'string' ? parsed.scimType : typeof parsed.error === 'string' ? parsed.error : null;
+    const detail = typeof parsed.detail === 'string' ? parsed.detail : typeof parsed.error_description === 'string' ? parsed.error_description : null;
+    return { scimType: type, detail: detail === null ? null : detail.slice(0, DETAIL_MAX_CHARACTERS) };
   } catch {
     return undefined;
   }

@@ -12,11 +12,13 @@ import type { ResolvedAttribute, ResourceSchemas } from '../core/schema/registry
 import type { ResourceTypeName } from '../core/schema/attribute.js';
 import type { NewEvent, ScimitarEvent } from '../events/event.js';
 import type { RequestLogStore } from '../request-log/entry.js';
+import type { OAuthClientStore } from './oauth-client-store.js';
 import type { RoleStore } from './role-store.js';
 import type { DeletionStore } from './deletion-store.js';
 import type { SqlReadAccess } from './sql/read-access.js';
 import type { SchemaDeclarationStore } from './schema-declarations.js';
 import type { SetupLinkStore } from './setup-link-store.js';
+import type { TenantHealthStore } from './tenant-health-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -257,6 +259,10 @@ export interface Store {
   readonly deletions: DeletionStore;
   /** Links to tenants' setup portals (src/setup-links). */
   readonly setupLinks: SetupLinkStore;
+  /** Tenants' OAuth 2.0 clients, their secrets and the access tokens they issued (src/oauth). */
+  readonly oauthClients: OAuthClientStore;
+  /** The facts of the tenant health overview (src/tenant-health), for all tenants in a few statements. */
+  readonly tenantHealth: TenantHealthStore;
   /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
   readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */

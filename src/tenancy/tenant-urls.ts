@@ -14,3 +14,11 @@ export function tenantScimPath(tenantId: string): string {
 export function tenantScimBaseUrl(origin: string, tenantId: string): string {
   return `${origin}${tenantScimPath(tenantId)}`;
 }
+
+/** The Fastify prefix of a tenant's OAuth 2.0 token endpoint (`…/token` beneath it), beside its SCIM API. */
+export const TENANT_OAUTH_PREFIX = `/t/:${TENANT_PARAM}/oauth`;
+
+/** `origin` is a public URL without trailing slash. */
+export function tenantTokenEndpointUrl(origin: string, tenantId: string): string {
+  return `${origin}${TENANT_OAUTH_PREFIX.replace(`:${TENANT_PARAM}`, encodeURIComponent(tenantId))}/token`;
+}

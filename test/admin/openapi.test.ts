@@ -57,6 +57,8 @@ describe('admin API OpenAPI document', () => {
       tenants: scimitar.tenants,
       tokens: scimitar.tokens,
       setupLinks: scimitar.setupLinks,
+      oauthClients: scimitar.oauthClients,
+      tenantHealth: scimitar.tenantHealth,
       resources: scimitar.resources,
       tenantSchemas: scimitar.tenantSchemas,
       events: new EventFeed({ events: scimitar.store.events, notifier: scimitar.notifier, retentionDays: 7 }),
@@ -80,6 +82,8 @@ describe('admin API OpenAPI document', () => {
         `GET ${ADMIN}/tenants`,
         `GET ${ADMIN}/tenants/{tenant}`,
         `DELETE ${ADMIN}/tenants/{tenant}`,
+        `GET ${ADMIN}/tenant-health`,
+        `GET ${ADMIN}/tenants/{tenant}/health`,
         `POST ${ADMIN}/tenants/{tenant}/tokens`,
         `GET ${ADMIN}/tenants/{tenant}/tokens`,
         `POST ${ADMIN}/tenants/{tenant}/tokens/{tokenId}/revoke`,
@@ -88,6 +92,10 @@ describe('admin API OpenAPI document', () => {
         `GET ${ADMIN}/tenants/{tenant}/setup-links`,
         `GET ${ADMIN}/tenants/{tenant}/setup-links/{linkId}`,
         `DELETE ${ADMIN}/tenants/{tenant}/setup-links/{linkId}`,
+        `POST ${ADMIN}/tenants/{tenant}/oauth-clients`,
+        `GET ${ADMIN}/tenants/{tenant}/oauth-clients`,
+        `POST ${ADMIN}/tenants/{tenant}/oauth-clients/{clientId}/rotate`,
+        `POST ${ADMIN}/tenants/{tenant}/oauth-clients/{clientId}/revoke`,
         `GET ${ADMIN}/tenants/{tenant}/users`,
         `GET ${ADMIN}/tenants/{tenant}/users/{id}`,
         `GET ${ADMIN}/tenants/{tenant}/groups`,
@@ -136,7 +144,7 @@ describe('admin API OpenAPI document', () => {
     await server.scimitar.tenants.create('docs');
     for (const operation of documentedOperations()) {
       const [method, template] = operation.split(' ') as [string, string];
-      const url = template.replace('{tenant}', 'docs').replace('{tokenId}', 'no-such-token').replace('{id}', 'no-such-id').replace('{webhookId}', 'no-such-webhook').replace('{deliveryId}', 'no-such-delivery').slice(ADMIN.length);
+      const url = template.replace('{tenant}', 'docs').replace('{tokenId}', 'no-such-token').replace('{clientId}', 'no-such-client').replace('{id}', 'no-such-id').replace('{webhookId}', 'no-such-webhook').replace('{deliveryId}', 'no-such-delivery').slice(ADMIN.length);
       const response = await admin.request(method as 'GET', url, method === 'POST' ? {} : undefined);
       // Streamed reports answer CSV or JSON Lines; every other operation answers one JSON document.
       const isJson = String(response.headers['content-type'] ?? 'application/json').startsWith('application/json');

@@ -134,7 +134,7 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
     expect(portal.url()).not.toContain('scimsetup_');
     await portal.getByRole('heading', { name: 'Connect your identity provider to Initech' }).waitFor();
     await portal.getByRole('navigation', { name: 'Identity provider' }).getByRole('link', { name: 'Okta' }).click();
-    await portal.getByText('SCIM connector base URL').waitFor();
+    await portal.getByText('SCIM connector base URL').first().waitFor();
     scimPath = new URL((await portal.locator('#base-url').textContent()) ?? '').pathname;
     expect(scimPath).toBe('/t/initech/scim/v2');
     await screenshot(portal, '05-setup-okta-steps');
@@ -152,7 +152,7 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
     await screenshot(portal, '07-setup-live-check-waiting');
     const sent = await playOkta(origin, scimPath, portalToken);
     const live = portal.getByRole('table', { name: 'Requests from your identity provider' });
-    await live.getByRole('row').filter({ hasText: 'Okta created a user: OK' }).waitFor();
+    await live.getByRole('row').filter({ hasText: 'Okta created user test.user@okta.local: OK' }).waitFor();
     await live.getByRole('row').filter({ hasText: 'Okta looked up a user by userName: OK' }).first().waitFor();
     while ((await live.getByRole('row').filter({ hasText: /^.*Okta .*: OK/ }).count()) < sent) await portal.waitForTimeout(250);
     expect(await live.getByText(/Failed/).count()).toBe(0);
@@ -165,12 +165,13 @@ describe.skipIf(unavailable !== undefined)('onboarding a tenant in a real browse
     const live = portal.getByRole('table', { name: 'Requests from your identity provider' });
     const failedRow = live.getByRole('row').filter({ hasText: 'Failed (401)' });
     await failedRow.waitFor();
-    expect(await failedRow.textContent()).toContain("The token is not one of this directory's tokens");
+    expect(await failedRow.textContent()).toContain('Okta tried to list users: failed (401)');
+    expect(await failedRow.textContent()).toContain("paste it into Okta's Authorization field");
     await screenshot(portal, '09-setup-live-check-refused');
     await portal.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'Request log' }).click();
     await portal.getByRole('link', { name: 'Show refused requests only' }).click();
     await portal.getByRole('row').filter({ hasText: 'failed (401)' }).getByRole('link', { name: 'Details' }).click();
-    await portal.getByRole('alert').filter({ hasText: "The token is not one of this directory's tokens" }).waitFor();
+    await portal.getByRole('alert').filter({ hasText: 'The token is unknown or revoked' }).waitFor();
     await screenshot(portal, '09b-setup-refused-request-detail');
   });
 

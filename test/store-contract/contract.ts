@@ -19,6 +19,7 @@ import { describeRoleContract } from './roles.contract.js';
 import { describeSetupLinkContract } from './setup-links.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
+import { describeTenantHealthContract } from './tenant-health.contract.js';
 import { describeWebhookContract } from './webhooks.contract.js';
 
 export type { OpenedStore, OpenStore } from './support.js';
@@ -41,5 +42,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeDeletionContract(open);
     describeAppTransactionContract(open);
     describeSetupLinkContract(open);
+    describeTenantHealthContract(open);
   });
 }

@@ -7,12 +7,14 @@
  */
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { RequestLogStore } from '../../request-log/entry.js';
+import type { OAuthClientStore } from '../oauth-client-store.js';
 import type { CredentialChanges, EventHistoryStore, EventStore, ListQuery, Store, StoreReader, StoreWriter, TenantStore } from '../store.js';
 import type { RoleStore } from '../role-store.js';
 import type { DeletionStore } from '../deletion-store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import type { SchemaDeclarationStore } from '../schema-declarations.js';
 import type { SetupLinkStore } from '../setup-link-store.js';
+import type { TenantHealthStore } from '../tenant-health-store.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
@@ -50,6 +52,8 @@ export interface SqlStoreParts {
   readonly roles: RoleStore;
   readonly deletions: DeletionStore;
   readonly setupLinks: SetupLinkStore;
+  readonly oauthClients: OAuthClientStore;
+  readonly tenantHealth: TenantHealthStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
 }
@@ -74,6 +78,8 @@ export class SqlStore implements Store {
   readonly roles: RoleStore;
   readonly deletions: DeletionStore;
   readonly setupLinks: SetupLinkStore;
+  readonly oauthClients: OAuthClientStore;
+  readonly tenantHealth: TenantHealthStore;
   readonly credentialChanges: CredentialChanges | undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   readonly sql: SqlReadAccess;
@@ -93,6 +99,8 @@ export class SqlStore implements Store {
     this.roles = settings.parts.roles;
     this.deletions = settings.parts.deletions;
     this.setupLinks = settings.parts.setupLinks;
+    this.oauthClients = settings.parts.oauthClients;
+    this.tenantHealth = settings.parts.tenantHealth;
     this.credentialChanges = settings.credentialChanges;
     this.migrations = settings.migrations;
     this.sql = driverReadAccess(settings.driver);

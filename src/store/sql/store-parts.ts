@@ -1,12 +1,13 @@
 /**
  * The store parts, the same on every database: resource reads and writes,
  * tenants, events, webhooks, request log, event history, roles, the delete
- * policy's rows, tenants' declared schemas and setup links, all over the
+ * policy's rows, tenants' declared schemas, setup links and the tenant health overview's facts, all over the
  * driver's sessions. A database differs only in its driver (and what the
  * driver offers beyond sessions, like PostgreSQL's credential notice).
  */
 import { SqlDeletionStore } from './deletion-store.js';
 import { SqlEventStore } from './event-store.js';
+import { SqlOAuthClientStore } from './oauth-client-store.js';
 import { SqlEventHistoryStore, SqlRequestLogStore } from './request-log-store.js';
 import { SqlResourceReader } from './resource-reader.js';
 import { SqlResourceWriter } from './resource-writer.js';
@@ -15,6 +16,7 @@ import { SqlRoleStore } from './role-store.js';
 import { SqlSetupLinkStore } from './setup-link-store.js';
 import type { SqlDriver } from './session.js';
 import type { SqlStoreParts } from './sql-store.js';
+import { SqlTenantHealthStore } from './tenant-health-store.js';
 import { SqlTenantStore } from './tenant-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
 
@@ -30,6 +32,8 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     roles: new SqlRoleStore(driver),
     deletions: new SqlDeletionStore(driver),
     setupLinks: new SqlSetupLinkStore(driver),
+    oauthClients: new SqlOAuthClientStore(driver),
+    tenantHealth: new SqlTenantHealthStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }

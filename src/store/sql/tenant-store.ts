@@ -90,13 +90,20 @@ export class SqlTenantStore implements TenantStore {
 
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
     if (!this.storable(hash)) return undefined;
-    const row = await this.sessions.current().first<TokenRow>(sql`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = ${parameter(hash)}`);
+    // An access token of an OAuth client (src/oauth) is no better than the client and secret that
+    // issued it: their revocation and expiry are read with the row, so a token issued while its
+    // client was being revoked cannot outlive it. Bearer tokens have no secret: both joins find nothing.
+    const row = await this.sessions.current().first<TokenRow>(sql`SELECT t.id, t.tenant_id, t.name, t.prefix, t.hash, t.created_at,
+  CASE WHEN s.expires_at IS NOT NULL AND (t.expires_at IS NULL OR s.expires_at < t.expires_at) THEN s.expires_at ELSE t.expires_at END AS expires_at,
+  COALESCE(t.revoked_at, c.revoked_at) AS revoked_at, t.last_used_at
+FROM tokens t LEFT JOIN oauth_client_secrets s ON s.id = t.oauth_secret_id LEFT JOIN oauth_clients c ON c.client_id = s.client_id
+WHERE t.hash = ${parameter(hash)}`);
     return row === undefined ? undefined : tokenFromRow(row);
   }
 
   async listTokens(tenantId: string): Promise<readonly StoredToken[]> {
     if (!this.storable(tenantId)) return [];
-    const rows = await this.sessions.current().all<TokenRow>(sql`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE tenant_id = ${parameter(tenantId)} ORDER BY created_at, id`);
+    const rows = await this.sessions.current().all<TokenRow>(sql`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE tenant_id = ${parameter(tenantId)} AND oauth_secret_id IS NULL ORDER BY created_at, id`);
     return rows.map(tokenFromRow);
   }
 

@@ -33,10 +33,23 @@ describe('SQLite migrations', () => {
     expect(migrateSqlite(db)).toEqual(history);
     expect(migrateSqlite(db)).toEqual([]);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['admin_keys', 'app_user_links', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'setup_links', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
+    expect(tables).toEqual(['admin_keys', 'app_user_links', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'oauth_client_secrets', 'oauth_clients', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'setup_links', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
     const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
     expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);
+  });
+
+  it('version 13 keeps the bearer tokens as they were, and an access token goes with the secret that issued it', () => {
+    migrateSqlite(db, sqliteMigrations.filter((migration) => migration.version < 13));
+    db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'Acme', '2024-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO tokens (id, tenant_id, name, prefix, hash, created_at) VALUES ('t1', 'acme', 'idp', 'scim_abcdef', 'hmac-sha256:1', '2024-01-01T00:00:00.000Z')").run();
+    expect(migrateSqlite(db)).toEqual([13]);
+    expect(db.prepare("SELECT id, oauth_secret_id FROM tokens").all()).toEqual([{ id: 't1', oauth_secret_id: null }]);
+    db.prepare("INSERT INTO oauth_clients (client_id, tenant_id, name, created_at) VALUES ('scimc_1', 'acme', 'ping', '2024-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO oauth_client_secrets (id, client_id, prefix, hash, created_at) VALUES ('s1', 'scimc_1', 'scims_abcdef', 'hmac-sha256:2', '2024-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO tokens (id, tenant_id, name, prefix, hash, created_at, expires_at, oauth_secret_id) VALUES ('t2', 'acme', 'oauth', 'scima_abcdef', 'hmac-sha256:3', '2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00.000Z', 's1')").run();
+    db.prepare("DELETE FROM oauth_clients WHERE client_id = 'scimc_1'").run();
+    expect(db.prepare('SELECT id FROM tokens').all()).toEqual([{ id: 't1' }]);
   });
 
   it('version 7 keeps the resource counts and lets them count a type without a table of its own', () => {

@@ -1,6 +1,7 @@
 /** The tenants at a glance, creating a tenant, and a tenant's overview with its tokens. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { NewTokenResult, TokenSummary } from '../../auth/token-service.js';
+import type { HealthRequest, TenantHealthAttention } from '../../tenant-health/tenant-health-service.js';
 import { tenantScimBaseUrl } from '../../tenancy/tenant-urls.js';
 import { html, type SafeHtml } from '../html.js';
 import { notice, postForm, sendPage, shownOnce, when } from '../layout.js';
@@ -10,52 +11,37 @@ import { setupLinkRoutes, setupLinkSection } from './setup-link-section.js';
 
 type TenantRequest<Body = unknown> = FastifyRequest<{ Params: { tenant: string; tokenId?: string }; Body: Body }>;
 
-/** How many of a tenant's latest requests its error rate is taken over, on the tenants page. */
-const GLANCE_REQUESTS = 50;
+/** What needs a look, as the operator reads it on the tenants page. */
+const ATTENTION: Record<TenantHealthAttention, string> = {
+  no_requests_yet: 'no request yet',
+  last_request_failed: 'last request failed',
+  server_errors: 'server errors',
+  held_deletions: 'deletions held',
+  failed_webhook_deliveries: 'failed webhook deliveries',
+  parked_consumer_events: 'parked consumer events',
+};
 
-interface TenantGlance {
-  readonly users: number;
-  readonly groups: number;
-  readonly lastRequestAt: string | undefined;
-  readonly lastIdp: string | null;
-  readonly failed: number;
-  readonly sampled: number;
-  readonly lastError: string | undefined;
-}
-
-async function glanceAt(context: PageContext, tenantId: string): Promise<TenantGlance> {
-  const { tenants, requestLog } = context.services;
-  const details = await tenants.show(tenantId);
-  const recent = (await requestLog.list(tenantId, { limit: GLANCE_REQUESTS })).entries;
-  const failures = recent.filter((entry) => entry.status >= 400);
-  const lastFailure = failures[0];
-  return {
-    users: details.users,
-    groups: details.groups,
-    lastRequestAt: recent[0]?.occurredAt,
-    lastIdp: recent[0]?.idp ?? null,
-    failed: failures.length,
-    sampled: recent.length,
-    lastError: lastFailure === undefined ? undefined : `${lastFailure.status} ${lastFailure.method} ${lastFailure.path}${lastFailure.detail !== null ? `: ${lastFailure.detail}` : ''}`,
-  };
+function requestLine(request: HealthRequest): string {
+  return `${request.status} ${request.method} ${request.path}${request.detail !== null ? `: ${request.detail}` : ''}`;
 }
 
 export async function tenantsPage(context: PageContext, request: FastifyRequest, reply: FastifyReply, created?: SafeHtml): Promise<FastifyReply> {
-  const tenants = await context.services.tenants.list();
-  const rows = await Promise.all(
-    tenants.map(async (tenant) => {
-      const glance = await glanceAt(context, tenant.id);
-      const rate = glance.sampled === 0 ? html`<span class="muted">no requests</span>` : html`${Math.round((glance.failed / glance.sampled) * 100)}% <span class="muted">of last ${glance.sampled}</span>`;
-      return html`<tr>
-<td data-label="Tenant"><a href="${context.paths.tenant(tenant.id)}">${tenant.name}</a> <span class="muted">${tenant.id}</span></td>
-<td data-label="Last request">${when(glance.lastRequestAt)}${glance.lastIdp !== null ? html` <span class="muted">from ${glance.lastIdp}</span>` : ''}</td>
-<td data-label="Error rate">${rate}</td>
-<td data-label="Last error">${glance.lastError ?? html`<span class="muted">none</span>`}</td>
-<td data-label="Users" class="num">${glance.users}</td>
-<td data-label="Groups" class="num">${glance.groups}</td>
+  const overview = await context.services.tenantHealth.forAllTenants();
+  const rows = overview.map((health) => {
+    const { window } = health;
+    const rate = window.errorRate === null ? html`<span class="muted">no requests</span>` : html`${Math.round(window.errorRate * 100)}% <span class="muted">of ${window.requests}</span>`;
+    const backlog = health.webhooks.pendingDeliveries + health.webhooks.failedDeliveries;
+    return html`<tr>
+<td data-label="Tenant"><a href="${context.paths.tenant(health.tenantId)}">${health.tenantName}</a> <span class="muted">${health.tenantId}</span>${health.attention.length > 0 ? html`<br><span class="badge warn">${health.attention.map((item) => ATTENTION[item]).join(', ')}</span>` : ''}</td>
+<td data-label="Last request">${when(health.lastRequest?.occurredAt)}${health.lastRequest?.idp ? html` <span class="muted">from ${health.lastRequest.idp}</span>` : ''}</td>
+<td data-label="Errors (24 h)">${rate}</td>
+<td data-label="Last error">${health.lastError === undefined ? html`<span class="muted">none</span>` : html`${requestLine(health.lastError)} <span class="muted">${when(health.lastError.occurredAt)}</span>`}</td>
+<td data-label="Active users" class="num">${health.activeUsers} <span class="muted">of ${health.users}</span></td>
+<td data-label="Groups" class="num">${health.groups}</td>
+<td data-label="Held deletions" class="num">${health.heldDeletions}</td>
+<td data-label="Webhook backlog" class="num">${backlog}${health.webhooks.failedDeliveries > 0 ? html` <span class="muted">(${health.webhooks.failedDeliveries} failed)</span>` : ''}</td>
 </tr>`;
-    }),
-  );
+  });
   const createForm = postForm(
     context,
     request,
@@ -74,8 +60,8 @@ export async function tenantsPage(context: PageContext, request: FastifyRequest,
     nav: operatorNav(context, request, reply),
     body: html`<h1>Tenants</h1>
 ${created}
-<div class="table-wrap"><table class="stack"><caption class="muted">Health from each tenant's latest requests</caption>
-<thead><tr><th>Tenant</th><th>Last request</th><th>Error rate</th><th>Last error</th><th class="num">Users</th><th class="num">Groups</th></tr></thead>
+<div class="table-wrap"><table class="stack"><caption class="muted">Each tenant's health; error rates over the last 24 hours</caption>
+<thead><tr><th>Tenant</th><th>Last request</th><th>Errors (24 h)</th><th>Last error</th><th class="num">Active users</th><th class="num">Groups</th><th class="num">Held deletions</th><th class="num">Webhook backlog</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 <section class="card" aria-labelledby="create-tenant"><h2 id="create-tenant">Create a tenant</h2>${createForm}</section>`,
   });

@@ -45,19 +45,3 @@ export interface PortalTokens {
   revoke(grant: GrantRef, tokenId: string): Promise<TokenSummary>;
 }
 
-/** A request of the log told in plain language: "Okta looked up a user by userName: OK". */
-export interface RequestStory {
-  /** `expected`: refused as the identity provider expects (the connection test's unknown id): nothing to fix. */
-  readonly outcome: 'ok' | 'expected' | 'failed';
-  readonly summary: string;
-  /** What a refusal means and what to change. */
-  readonly explanation: string | undefined;
-}
-
-/** One identity provider's setup, as the portal walks the IT admin through it. */
-export interface IdpGuide {
-  readonly id: string;
-  readonly name: string;
-  /** Each step: what to open or fill in, the screens described in words. `{baseUrl}` stands for the tenant's SCIM base URL. */
-  readonly steps: readonly { readonly title: string; readonly text: string }[];
-}

@@ -15,16 +15,30 @@ import { html, type SafeHtml } from '../html.js';
 import { notice, postForm, sendPage, shownOnce, statusBadge, when } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { requestDetail } from '../console/request-log-pages.js';
-import type { IdpGuide, PortalTokens, RequestStory, SetupGrant, SetupLinkRefusal, SetupLinks } from './portal-services.js';
+import { explainRequest, type RequestExplanation } from '../../request-log/explain.js';
+import { IDP_SETUP_GUIDES } from '../../setup-portal-content/idp-steps.js';
+import { guideView } from './guide-view.js';
+import type { PortalTokens, SetupGrant, SetupLinkRefusal, SetupLinks } from './portal-services.js';
 import { endSetupSession, setupSessionOf, startSetupSession } from './setup-session.js';
 
 export interface SetupPortalServices {
   readonly links: SetupLinks;
   readonly tokens: PortalTokens;
-  /** Tells a logged request in plain language. */
-  explain(entry: StoredRequestLogEntry): RequestStory;
-  /** The identity providers the portal walks through, the generic one last. */
-  readonly guides: readonly IdpGuide[];
+}
+
+/** A logged request as the portal tells it (src/request-log/explain.ts), with what a refusal means and how to fix it. */
+interface RequestStory {
+  readonly outcome: RequestExplanation['outcome'];
+  readonly summary: string;
+  readonly explanation: string | undefined;
+}
+
+function storyOf(entry: StoredRequestLogEntry): RequestStory {
+  const explained = explainRequest(entry);
+  const { meaning, fix } = explained;
+  // The meaning may end with the server's own detail, which need not end a sentence.
+  const explanation = meaning === undefined ? fix : fix === undefined ? meaning : `${meaning}${/[.!?]$/.test(meaning) ? '' : '.'} ${fix}`;
+  return { outcome: explained.outcome, summary: explained.sentence, explanation };
 }
 
 /** How a refused link is answered: an unknown one is not found, a revoked one forbidden, an expired one gone. */
@@ -90,10 +104,6 @@ function outcomeBadge(story: RequestStory, status: number): SafeHtml {
   return html`<span class="badge ${status < 500 ? 'warn' : 'bad'}">Failed (${status})</span>`;
 }
 
-function fillGuide(text: string, baseUrl: string): string {
-  return text.replaceAll('{baseUrl}', baseUrl);
-}
-
 function portalRoutes(fastify: FastifyInstance, context: PageContext, portal: SetupPortalServices, grantOf: (request: FastifyRequest) => SetupGrant): void {
   const { tenants, requestLog } = context.services;
 
@@ -124,9 +134,9 @@ function portalRoutes(fastify: FastifyInstance, context: PageContext, portal: Se
     const grant = grantOf(request);
     const tenant = await tenants.get(grant.tenantId);
     const baseUrl = tenantScimBaseUrl(context.origin(request), grant.tenantId);
-    const chosen = portal.guides.find((guide) => guide.id === request.query['idp']) ?? portal.guides[0];
+    const chosen = IDP_SETUP_GUIDES.find((guide) => guide.id === request.query['idp']) ?? IDP_SETUP_GUIDES[0];
     const tokens = await portal.tokens.list(grant);
-    const picker = portal.guides.map(
+    const picker = IDP_SETUP_GUIDES.map(
       (guide) => html`<li><a href="?idp=${encodeURIComponent(guide.id)}"${guide === chosen ? html` aria-current="page"` : ''}>${guide.name}</a></li>`,
     );
     const generate = postForm(
@@ -153,7 +163,7 @@ ${shown}
 <div class="actions">${generate}</div></section>
 <section class="card" aria-labelledby="steps"><h2 id="steps">Steps in your identity provider</h2>
 <nav aria-label="Identity provider"><ul class="idp-picker">${picker}</ul></nav>
-${chosen !== undefined ? html`<h3>${chosen.name}</h3><ol class="steps">${chosen.steps.map((step) => html`<li><strong>${fillGuide(step.title, baseUrl)}</strong><p>${fillGuide(step.text, baseUrl)}</p></li>`)}</ol>` : ''}
+${chosen !== undefined ? guideView(chosen, baseUrl) : ''}
 <p>Then open the <a href="${context.paths.setup('/live')}">live check</a> and press "Test connection" in your identity provider.</p></section>`,
     });
   };
@@ -178,9 +188,14 @@ ${chosen !== undefined ? html`<h3>${chosen.name}</h3><ol class="steps">${chosen.
     return reply.redirect(context.paths.setup('/'), 303);
   });
 
+  // With their bodies, so a story can name what was created or changed ("created user jdoe@…").
   const liveEntries = async (tenantId: string) => {
-    const page = await requestLog.list(tenantId, { limit: LIVE_ENTRIES });
-    return page.entries.map((entry) => ({ entry, story: portal.explain(entry) }));
+    const entries: { entry: StoredRequestLogEntry; story: RequestStory }[] = [];
+    for await (const entry of requestLog.export(tenantId, { limit: LIVE_ENTRIES })) {
+      entries.push({ entry, story: storyOf(entry) });
+      if (entries.length === LIVE_ENTRIES) break;
+    }
+    return entries;
   };
 
   fastify.get('/live', async (request: PortalRequest, reply) => {
@@ -229,7 +244,7 @@ ${chosen !== undefined ? html`<h3>${chosen.name}</h3><ol class="steps">${chosen.
     const failedOnly = request.query.failed === '1';
     const page = await requestLog.list(grant.tenantId, { limit: LOG_PAGE, ...(failedOnly ? { status: '4xx' } : {}), ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
     const rows = page.entries.map((entry) => {
-      const story = portal.explain(entry);
+      const story = storyOf(entry);
       return html`<tr><td data-label="Time">${when(entry.occurredAt)}</td><td data-label="Status">${statusBadge(entry.status)}</td>
 <td data-label="What happened">${story.summary}${story.explanation !== undefined ? html`<p class="hint">${story.explanation}</p>` : ''}</td>
 <td data-label="Details"><a href="${context.paths.setup(`/requests/${encodeURIComponent(entry.requestId)}`)}">Details</a></td></tr>`;
@@ -250,7 +265,7 @@ ${next !== undefined ? html`<p><a href="${next}">Older requests</a></p>` : ''}`,
   fastify.get('/requests/:requestId', async (request: PortalRequest<{ requestId: string }>, reply) => {
     const grant = grantOf(request);
     const { entry } = await requestLog.get(grant.tenantId, request.params.requestId);
-    const story = portal.explain(entry);
+    const story = storyOf(entry);
     return sendPage(context, reply, {
       title: `Request ${entry.requestId}`,
       area: 'Setup',
