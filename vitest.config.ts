@@ -63,6 +63,8 @@ const SUITES_ON_EVERY_STORE = [
   'test/metrics/**/*.test.ts',
   // The other webhook suites open both stores themselves.
   'test/webhooks/admin-api.test.ts',
+  // The pages over HTTP (the browser suite, test/browser, runs on SQLite only).
+  'test/web/**/*.test.ts',
   'examples/existing-app/**/*.test.ts',
   // Its handler's own suite (src/auth-sync.test.ts) opens both databases itself.
   'examples/better-auth/better-auth.test.ts',

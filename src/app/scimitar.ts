@@ -45,6 +45,7 @@ import { TenantRateLimiter } from '../tenancy/tenant-rate-limiter.js';
 import { TenantService } from '../tenancy/tenant-service.js';
 import { TenantSchemaResolver } from '../tenant-schemas/tenant-schema-resolver.js';
 import { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
+import type { WebPluginOptions } from '../web/web-plugin.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
 import type { ConsumerHandle, ConsumerOptions, RegisteredConsumer } from '../consumers/consumer.js';
 import { EventConsumers } from '../consumers/event-consumers.js';
@@ -205,6 +206,8 @@ export interface Scimitar extends ScimitarServices {
   readonly fastifyPlugin: EmbeddingMounts['fastifyPlugin'];
   /** The admin API (event feed included) as a plugin: `await app.register(scimitar.fastifyAdminPlugin, { prefix: '/admin/v1' })`. */
   readonly fastifyAdminPlugin: EmbeddingMounts['fastifyAdminPlugin'];
+  /** The operator console and setup portal as a plugin: `await app.register(scimitar.fastifyPagesPlugin, { prefix: '/scimitar' })`. */
+  readonly fastifyPagesPlugin: EmbeddingMounts['fastifyPagesPlugin'];
   /**
    * The SCIM API as one Express / Connect / node:http handler:
    * `app.use('/scim/v2', scimitar.handler())`. Whether or not a body parser
@@ -345,7 +348,13 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       requestLog: { recorder: requestLogRecorder, unattributedTenantId: DEFAULT_TENANT_ID },
       observer,
     };
-    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, oauth: oauthOptions, admin: adminOptions });
+    const pagesOptions: WebPluginOptions = {
+      services: adminOptions,
+      setup: { links: services.setupLinks, tokens: services.portalTokens },
+      serverSecret: secret.value,
+      now,
+    };
+    const app = await buildHttpApp({ ...httpSettings, store, ...(metrics !== undefined ? { metrics } : {}), scim: scimOptions, oauth: oauthOptions, admin: adminOptions, pages: pagesOptions });
     logHookFailure = (failure) => {
       app.log.error({ err: failure.error, hook: failure.hook }, 'event hook failed');
     };
@@ -412,7 +421,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       })();
       return closing;
     };
-    const mounts = createEmbeddingMounts({ scim: scimOptions, admin: adminOptions, http: httpSettings, metrics, beforeClose: () => eventFeed.close(), close });
+    const mounts = createEmbeddingMounts({ scim: scimOptions, admin: adminOptions, pages: pagesOptions, http: httpSettings, metrics, beforeClose: () => eventFeed.close(), close });
     return {
       ...services,
       app,
@@ -433,6 +442,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       },
       fastifyPlugin: mounts.fastifyPlugin,
       fastifyAdminPlugin: mounts.fastifyAdminPlugin,
+      fastifyPagesPlugin: mounts.fastifyPagesPlugin,
       handler: (handlerOptions) => mounts.handler(handlerOptions),
       adminHandler: (handlerOptions) => mounts.adminHandler(handlerOptions),
       close,

@@ -24,6 +24,7 @@ export async function startCommand(options: StartOptions, schemaOptions: SchemaO
   const lines = [
     '',
     `Scimitar is serving SCIM 2.0 at ${scimUrl}`,
+    `Operator console: ${scimUrl.slice(0, -SCIM_PREFIX.length)}/console (sign in with an admin key from \`npx scimitar admin-keys create --name <you>\`)`,
     `Database: ${describeDatabase(config.database)}`,
   ];
   if (metricsAddress !== undefined) lines.push(`Prometheus metrics (no authentication: keep this address private): ${metricsAddress}/metrics`);

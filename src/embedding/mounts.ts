@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { adminPlugin, type AdminPluginOptions } from '../admin/admin-plugin.js';
 import { createFastify, nameTheRequest, requestMetricsHook, type FastifySettings } from '../http/app.js';
 import { scimPlugin, type ScimPluginOptions } from '../http/scim/plugin.js';
+import { webPlugin, type WebPluginOptions } from '../web/web-plugin.js';
 import type { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import { replayConsumedBody } from './consumed-body.js';
 import { clientPrefixOf, nodeHandler, type NodeHandler, type NodeHandlerOptions } from './node-handler.js';
@@ -23,6 +24,7 @@ import { clientPrefixOf, nodeHandler, type NodeHandler, type NodeHandlerOptions 
 export interface EmbeddingMountsOptions {
   readonly scim: ScimPluginOptions;
   readonly admin: AdminPluginOptions;
+  readonly pages: WebPluginOptions;
   readonly http: FastifySettings;
   readonly metrics: ScimitarMetrics | undefined;
   /** Answers what must not hold up the app's shutdown (the event feed's long polls). */
@@ -39,6 +41,11 @@ export interface EmbeddingMounts {
   readonly fastifyPlugin: FastifyPluginAsync<MountPluginOptions>;
   /** The admin API, the event feed included: `await app.register(scimitar.fastifyAdminPlugin, { prefix: '/admin/v1' })`. */
   readonly fastifyAdminPlugin: FastifyPluginAsync<MountPluginOptions>;
+  /**
+   * The operator console and the setup portal: `await app.register(scimitar.fastifyPagesPlugin, { prefix: '/scimitar' })`
+   * serves /scimitar/console and /scimitar/setup/…; links and cookie paths follow the prefix.
+   */
+  readonly fastifyPagesPlugin: FastifyPluginAsync<MountPluginOptions>;
   /** The SCIM API for Express, Connect or node:http: `app.use('/scim/v2', scimitar.handler())`. */
   handler(options?: NodeHandlerOptions): NodeHandler;
   /** The admin API for Express, Connect or node:http: `app.use('/admin/v1', scimitar.adminHandler())`. */
@@ -72,6 +79,11 @@ export function createEmbeddingMounts(options: EmbeddingMountsOptions): Embeddin
     await fastify.register(adminPlugin, options.admin);
   };
 
+  const fastifyPagesPlugin: FastifyPluginAsync<MountPluginOptions> = async (fastify) => {
+    commonHooks(fastify);
+    await fastify.register(webPlugin, options.pages);
+  };
+
   const handlerApps: FastifyInstance[] = [];
   /** A Fastify instance of its own per handler: it serves one API and nothing else, whatever path the host hands it. */
   const handlerApp = (register: (app: FastifyInstance) => void): FastifyInstance => {
@@ -86,6 +98,7 @@ export function createEmbeddingMounts(options: EmbeddingMountsOptions): Embeddin
   return {
     fastifyPlugin,
     fastifyAdminPlugin,
+    fastifyPagesPlugin,
     handler(handlerOptions) {
       const app = handlerApp((scope) => void scope.register(scimPlugin, { ...scimOptions, clientPrefix: clientPrefixOf, prefix: HANDLER_PREFIX }));
       return nodeHandler(app, HANDLER_PREFIX, handlerOptions);

@@ -17,6 +17,7 @@ import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { sendScimError } from './scim/errors.js';
 import { scimPlugin, type ScimPluginOptions } from './scim/plugin.js';
 import { tokenEndpointPlugin, type TokenEndpointOptions } from './oauth/token-endpoint.js';
+import { webPlugin, type WebPluginOptions } from '../web/web-plugin.js';
 
 export const SCIM_PREFIX = '/scim/v2';
 /** The token endpoint where the client alone decides the tenant, as the token does on /scim/v2: POST /oauth/token. */
@@ -44,6 +45,8 @@ export interface HttpAppOptions {
    */
   readonly trustProxy: false | number | readonly string[];
   readonly bodyLimit: number;
+  /** The operator console (/console) and setup portal (/setup); left out, neither is served. */
+  readonly pages?: WebPluginOptions;
   /** Request metrics and GET /metrics (behind the admin keys); left out, neither. */
   readonly metrics?: ScimitarMetrics;
 }
@@ -174,5 +177,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     await app.register(tokenEndpointPlugin, { ...options.oauth, prefix: TENANT_OAUTH_PREFIX });
   }
   if (admin !== undefined) await app.register(adminPlugin, { ...admin, prefix: ADMIN_PREFIX });
+  if (options.pages !== undefined) {
+    await app.register(webPlugin, options.pages);
+    // A person who opens the server's address lands in the console.
+    app.get('/', async (_request, reply) => reply.redirect('/console', 302));
+  }
   return app;
 }
