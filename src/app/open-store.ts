@@ -6,10 +6,14 @@ import { openPostgresStore } from '../store/postgres/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
 
+function tablePrefix(database: DatabaseConfig): { readonly tablePrefix?: string } {
+  return database.tablePrefix !== undefined ? { tablePrefix: database.tablePrefix } : {};
+}
+
 export async function openStore(database: DatabaseConfig, registry: SchemaRegistry): Promise<Store> {
   switch (database.kind) {
     case 'sqlite':
-      return openSqliteStore({ filename: database.filename, registry, synchronous: database.synchronous });
+      return openSqliteStore({ filename: database.filename, registry, synchronous: database.synchronous, ...tablePrefix(database) });
     case 'postgres':
       return openPostgresStore({
         url: database.url,
@@ -17,9 +21,10 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
         poolSize: database.poolSize,
         statementTimeoutMs: database.statementTimeoutMs,
         ...(database.schema !== undefined ? { schema: database.schema } : {}),
+        ...tablePrefix(database),
       });
     case 'mysql':
-      return openMysqlStore({ url: database.url, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs });
+      return openMysqlStore({ url: database.url, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, ...tablePrefix(database) });
   }
 }
 
