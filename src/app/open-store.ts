@@ -30,8 +30,9 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
 
 /** A human description of the database, without credentials. */
 export function describeDatabase(database: DatabaseConfig): string {
-  if (database.kind === 'sqlite') return `SQLite at ${database.filename}`;
+  const tables = database.tablePrefix !== undefined ? ` (tables prefixed ${database.tablePrefix})` : '';
+  if (database.kind === 'sqlite') return `SQLite at ${database.filename}${tables}`;
   const url = new URL(database.url);
-  if (database.kind === 'mysql') return `MySQL at ${url.hostname}:${url.port || '3306'}${url.pathname}`;
-  return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  if (database.kind === 'mysql') return `MySQL at ${url.hostname}:${url.port || '3306'}${url.pathname}${tables}`;
+  return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}${tables}`;
 }
