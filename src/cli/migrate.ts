@@ -28,16 +28,27 @@ function renameTablePrefix(database: DatabaseConfig, from: string, to: string): 
 
 /**
  * Applies pending schema migrations (opening the store applies them) and
- * reports what it did; with `renameTablesToPrefix`, then moves the tables
- * under that prefix (all instances stopped: they would not find them).
+ * reports what it did. With `renameTablesToPrefix` it first moves the
+ * tables under that prefix (all instances stopped: they would not find
+ * them), then migrates under the new prefix: opening the store under the
+ * old one first would create a fresh, empty set of tables when the rename
+ * had already been done.
  */
 export async function migrateCommand(options: MigrateOptions, schemaOptions: SchemaOptions = {}): Promise<void> {
-  const config = loadConfig();
+  const loaded = loadConfig();
   const renameTo = options.renameTablesToPrefix;
+  let renames: Rename[] | undefined;
   if (renameTo !== undefined) {
     const problem = tablePrefixProblem(renameTo) ?? (renameTo === '' ? 'must not be empty' : undefined);
     if (problem !== undefined) throw new UsageError(`--rename-tables-to-prefix ${problem}`);
+    try {
+      renames = await renameTablePrefix(loaded.database, loaded.database.tablePrefix ?? '', renameTo);
+    } catch (error) {
+      if (error instanceof TablePrefixRenameError) throw new CommandFailed(error.message);
+      throw error;
+    }
   }
+  const config = renameTo === undefined ? loaded : { ...loaded, database: { ...loaded.database, tablePrefix: renameTo } };
   const store = await openStore(config.database, buildSchemaRegistry(schemaOptions));
   let applied: readonly number[];
   let version: number;
@@ -45,15 +56,6 @@ export async function migrateCommand(options: MigrateOptions, schemaOptions: Sch
     ({ applied, version } = store.migrations);
   } finally {
     await store.close();
-  }
-  let renames: Rename[] | undefined;
-  if (renameTo !== undefined) {
-    try {
-      renames = await renameTablePrefix(config.database, config.database.tablePrefix ?? '', renameTo);
-    } catch (error) {
-      if (error instanceof TablePrefixRenameError) throw new CommandFailed(error.message);
-      throw error;
-    }
   }
   const database = describeDatabase(config.database);
   if (options.json) {
