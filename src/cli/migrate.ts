@@ -15,10 +15,10 @@ export interface MigrateOptions {
   readonly renameTablesToPrefix?: string;
 }
 
-function renameTablePrefix(database: DatabaseConfig, from: string, to: string): Promise<Rename[]> {
+async function renameTablePrefix(database: DatabaseConfig, from: string, to: string): Promise<Rename[]> {
   switch (database.kind) {
     case 'sqlite':
-      return Promise.resolve(renameSqliteTablePrefix(database.filename, from, to));
+      return renameSqliteTablePrefix(database.filename, from, to);
     case 'postgres':
       return renamePostgresTablePrefix(database.url, database.schema ?? DEFAULT_SCHEMA, from, to);
     case 'mysql':

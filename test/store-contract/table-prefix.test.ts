@@ -13,7 +13,7 @@ import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { renameMysqlTablePrefix } from '../../src/store/mysql/rename-table-prefix.js';
 import { renamePostgresTablePrefix } from '../../src/store/postgres/rename-table-prefix.js';
 import { TablePrefixRenameError, type Rename } from '../../src/store/sql/table-prefix-rename.js';
-import { SCIMITAR_TABLES } from '../../src/store/sql/table-names.js';
+import { isScimitarName, SCIMITAR_TABLES } from '../../src/store/sql/table-names.js';
 import { renameSqliteTablePrefix } from '../../src/store/sqlite/rename-table-prefix.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -36,7 +36,7 @@ const OBJECT_QUERIES: Record<DatabaseKind, { readonly names: string; readonly co
     columns: "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
   },
   postgres: {
-    names: `SELECT c.relkind || ' ' || c.relname AS object FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace
+    names: `SELECT c.relkind::text || ' ' || c.relname AS object FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace
       UNION ALL SELECT 'constraint ' || conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace`,
     columns: 'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()',
   },
@@ -85,23 +85,28 @@ async function appTableObjects(database: FreshDatabase): Promise<string[]> {
   return (await objectsOf(database)).names.filter((name) => name.includes(`${PREFIX}users`));
 }
 
-function renameTablePrefix(database: FreshDatabase, from: string, to: string): Promise<Rename[]> {
+async function renameTablePrefix(database: FreshDatabase, from: string, to: string): Promise<Rename[]> {
   switch (database.kind) {
     case 'sqlite':
-      return Promise.resolve(renameSqliteTablePrefix((database as FreshDatabase<'sqlite'>).storeOptions.filename, from, to));
+      return renameSqliteTablePrefix((database as FreshDatabase<'sqlite'>).storeOptions.filename, from, to);
     case 'postgres': {
       const options = (database as FreshDatabase<'postgres'>).storeOptions;
-      return renamePostgresTablePrefix(options.url, options.schema ?? 'public', from, to);
+      return await renamePostgresTablePrefix(options.url, options.schema ?? 'public', from, to);
     }
     case 'mariadb':
-      return renameMysqlTablePrefix((database as FreshDatabase<'mariadb'>).storeOptions.url, from, to);
+      return await renameMysqlTablePrefix((database as FreshDatabase<'mariadb'>).storeOptions.url, from, to);
   }
 }
 
-/** `kind name` with the prefix put on the name, as the prefixed database should hold it. */
+/**
+ * `kind name` with the prefix put on a name of Scimitar's, as the prefixed
+ * database should hold it; names the database gives itself (MariaDB names a
+ * JSON column's check after the column) stay as they are.
+ */
 function withPrefix(object: string): string {
   const space = object.indexOf(' ');
-  return `${object.slice(0, space)} ${PREFIX}${object.slice(space + 1)}`;
+  const name = object.slice(space + 1);
+  return isScimitarName(name) ? `${object.slice(0, space)} ${PREFIX}${name}` : object;
 }
 
 for (const kind of ['sqlite', 'postgres', 'mariadb'] as const) {
