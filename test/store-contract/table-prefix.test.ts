@@ -13,7 +13,7 @@ import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { renameMysqlTablePrefix } from '../../src/store/mysql/rename-table-prefix.js';
 import { renamePostgresTablePrefix } from '../../src/store/postgres/rename-table-prefix.js';
 import { TablePrefixRenameError, type Rename } from '../../src/store/sql/table-prefix-rename.js';
-import { isScimitarName, SCIMITAR_TABLES } from '../../src/store/sql/table-names.js';
+import { isScimitarName, MAX_TABLE_PREFIX_LENGTH, SCIMITAR_TABLES } from '../../src/store/sql/table-names.js';
 import { renameSqliteTablePrefix } from '../../src/store/sqlite/rename-table-prefix.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -103,10 +103,10 @@ async function renameTablePrefix(database: FreshDatabase, from: string, to: stri
  * database should hold it; names the database gives itself (MariaDB names a
  * JSON column's check after the column) stay as they are.
  */
-function withPrefix(object: string): string {
+function withPrefix(object: string, prefix = PREFIX): string {
   const space = object.indexOf(' ');
   const name = object.slice(space + 1);
-  return isScimitarName(name) ? `${object.slice(0, space)} ${PREFIX}${name}` : object;
+  return isScimitarName(name) ? `${object.slice(0, space)} ${prefix}${name}` : object;
 }
 
 for (const kind of ['sqlite', 'postgres', 'mariadb'] as const) {
@@ -115,8 +115,15 @@ for (const kind of ['sqlite', 'postgres', 'mariadb'] as const) {
     it('migrates to the same objects, each named with the prefix, with the same columns', async () => {
       const plain = await migratedObjects(kind, '');
       const prefixed = await migratedObjects(kind, PREFIX);
-      expect(prefixed.names).toEqual(plain.names.map(withPrefix).sort());
+      expect(prefixed.names).toEqual(plain.names.map((object) => withPrefix(object)).sort());
       expect(prefixed.columns).toEqual(Object.fromEntries(Object.entries(plain.columns).map(([table, columns]) => [`${PREFIX}${table}`, columns])));
+    });
+
+    it('takes the longest prefix without any name being shortened (PostgreSQL shortens names it derives past 63 bytes)', async () => {
+      const longest = `${'p'.repeat(MAX_TABLE_PREFIX_LENGTH - 1)}_`;
+      const plain = await migratedObjects(kind, '');
+      const prefixed = await migratedObjects(kind, longest);
+      expect(prefixed.names).toEqual(plain.names.map((object) => withPrefix(object, longest)).sort());
     });
 
     it('lists every table the migrations create in SCIMITAR_TABLES, so none keeps its plain name', async () => {
