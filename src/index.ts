@@ -27,4 +27,5 @@ export { EVENT_TYPES, MAX_MEMBERS_PER_EVENT, type EventType, type ScimitarEvent,
 export type { EventHooks, EventHandler, ExistingUserCandidate, LinkExistingUser } from './events/hooks.js';
 export type { AppTransaction, AppSqlValue, AppSqlPart, AppTableName, AppRow } from './events/app-transaction.js';
 export { EventNotifier } from './events/notifier.js';
+export { DEFAULT_CONSUMER_MAX_ATTEMPTS, type ConsumerOptions, type ConsumerHandle, type ConsumerHandler } from './consumers/consumer.js';
 export type { EventStore, EventPosition } from './store/store.js';

@@ -10,13 +10,17 @@ import type { RequestObserver } from '../metrics/observers.js';
 import type { AccessReportService } from '../reports/access-report.js';
 import type { RoleService } from '../roles/role-service.js';
 import type { ResourceService } from '../services/resources/resource-service.js';
+import type { SetupLinkService } from '../setup-links/setup-link-service.js';
 import type { TenantService } from '../tenancy/tenant-service.js';
 import type { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import type { WebhookService } from '../webhooks/webhook-service.js';
+import type { ConsumerService } from '../consumers/consumer-service.js';
 
 export interface AdminPluginOptions {
   readonly tenants: TenantService;
   readonly tokens: TokenService;
+  /** Links to tenants' setup portals (/tenants/{tenant}/setup-links). */
+  readonly setupLinks: SetupLinkService;
   readonly resources: ResourceService;
   /** Tenants' declared extension schemas (/tenants/{tenant}/schemas). */
   readonly tenantSchemas: TenantSchemaService;
@@ -26,6 +30,8 @@ export interface AdminPluginOptions {
   readonly requestLog: RequestLogService;
   /** Tenants' webhooks and their deliveries (/tenants/{tenant}/webhooks). */
   readonly webhooks: WebhookService;
+  /** The durable consumers' cursors and deliveries (/tenants/{tenant}/consumers). */
+  readonly consumers: ConsumerService;
   /** The access report (GET /tenants/{tenant}/access-report). */
   readonly accessReports: AccessReportService;
   /** Group → role mapping (/tenants/{tenant}/role-mappings, /users/{id}/roles). */

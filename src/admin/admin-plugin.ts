@@ -16,10 +16,12 @@ import { eventRoutes } from './routes/event-routes.js';
 import { requestLogRoutes } from './routes/request-log-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { schemaRoutes } from './routes/schema-routes.js';
+import { setupLinkRoutes } from './routes/setup-link-routes.js';
 import { roleRoutes } from './routes/role-routes.js';
 import { tenantRoutes } from './routes/tenant-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { consumerRoutes } from './routes/consumer-routes.js';
 import { errorSchema, openApiDocumentSchema } from './schemas.js';
 
 export type { AdminPluginOptions } from './admin-context.js';
@@ -58,7 +60,7 @@ function register(fastify: FastifyInstance, route: AdminRoute): void {
 
 /** The routes of the admin API, as data (registered below, described by the OpenAPI document). */
 export function adminRoutes(context: AdminContext): AdminRoute[] {
-  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...requestLogRoutes(context), ...webhookRoutes(context), ...reportRoutes(context), ...schemaRoutes(context), ...roleRoutes(context), ...deletionRoutes(context)].map(withCommonResponses);
+  const routes = [...tenantRoutes(context), ...tokenRoutes(context), ...setupLinkRoutes(context), ...directoryRoutes(context), ...eventRoutes(context), ...requestLogRoutes(context), ...webhookRoutes(context), ...consumerRoutes(context), ...reportRoutes(context), ...schemaRoutes(context), ...roleRoutes(context), ...deletionRoutes(context)].map(withCommonResponses);
   const openApi: AdminRoute = {
     method: 'GET',
     url: '/openapi.json',

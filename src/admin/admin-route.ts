@@ -21,7 +21,7 @@ export interface AdminRoute {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks' | 'Requests' | 'Reports' | 'Roles' | 'Deletions' | 'Schemas';
+  readonly tag: 'Tenants' | 'Tokens' | 'Directory' | 'Documentation' | 'Events' | 'Webhooks' | 'Consumers' | 'Requests' | 'Reports' | 'Roles' | 'Deletions' | 'Schemas' | 'Setup links';
   /**
    * A streamed answer that is not JSON (a report as CSV or JSON Lines):
    * its status maps to null in `schema.response` (no serializer) and this

@@ -51,7 +51,7 @@ export const tenantSchema: JsonSchema = {
 export const tokenSchema: JsonSchema = {
   type: 'object',
   description: 'A bearer token as listed: never its secret or hash.',
-  required: ['id', 'tenant', 'name', 'prefix', 'status', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt'],
+  required: ['id', 'tenant', 'name', 'prefix', 'status', 'createdAt', 'expiresAt', 'revokedAt', 'lastUsedAt', 'setupLinkId'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
@@ -63,6 +63,7 @@ export const tokenSchema: JsonSchema = {
     expiresAt: optionalTimestamp,
     revokedAt: optionalTimestamp,
     lastUsedAt: { ...optionalTimestamp, description: 'Updated at most once a minute.' },
+    setupLinkId: { type: ['string', 'null'], description: "The setup link through which the customer's IT admin created the token in the setup portal; null when the operator did." },
   },
 };
 

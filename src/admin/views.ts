@@ -3,6 +3,7 @@
  * than left out, so scripts read one shape.
  */
 import type { NewTokenResult, RotationResult, TokenSummary } from '../auth/token-service.js';
+import type { SetupLinkSummary } from '../setup-links/setup-link-service.js';
 import type { StoredTenant } from '../store/store.js';
 import type { CreatedTenant, TenantDetails } from '../tenancy/tenant-service.js';
 import { tenantScimBaseUrl } from '../tenancy/tenant-urls.js';
@@ -37,6 +38,7 @@ export function tokenView(token: TokenSummary) {
     expiresAt: token.expiresAt ?? null,
     revokedAt: token.revokedAt ?? null,
     lastUsedAt: token.lastUsedAt ?? null,
+    setupLinkId: token.setupLinkId ?? null,
   };
 }
 
@@ -46,4 +48,17 @@ export function issuedTokenView(issued: NewTokenResult) {
 
 export function rotatedTokenView(rotated: RotationResult) {
   return { ...issuedTokenView(rotated), previous: tokenView(rotated.previous) };
+}
+
+export function setupLinkView(link: SetupLinkSummary) {
+  return {
+    id: link.id,
+    tenant: link.tenantId,
+    note: link.note ?? null,
+    status: link.status,
+    createdAt: link.createdAt,
+    expiresAt: link.expiresAt,
+    revokedAt: link.revokedAt ?? null,
+    lastUsedAt: link.lastUsedAt ?? null,
+  };
 }

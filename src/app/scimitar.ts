@@ -42,8 +42,13 @@ import { TenantService } from '../tenancy/tenant-service.js';
 import { TenantSchemaResolver } from '../tenant-schemas/tenant-schema-resolver.js';
 import { TenantSchemaService } from '../tenant-schemas/tenant-schema-service.js';
 import { createWebhookDispatcher } from '../webhooks/create-dispatcher.js';
+import type { ConsumerHandle, ConsumerOptions, RegisteredConsumer } from '../consumers/consumer.js';
+import { EventConsumers } from '../consumers/event-consumers.js';
+import { ConsumerService } from '../consumers/consumer-service.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { SecretBox } from '../webhooks/secret-box.js';
+import { SetupPortalTokens } from '../setup-links/portal-tokens.js';
+import { SetupLinkService } from '../setup-links/setup-link-service.js';
 import { WebhookService } from '../webhooks/webhook-service.js';
 import { openStore } from './open-store.js';
 import { buildSchemaRegistry, type SchemaOptions } from './schema-registry.js';
@@ -59,6 +64,8 @@ export interface ScimitarServices {
   readonly adminKeys: AdminKeyService;
   /** Tenants' webhooks and their deliveries. */
   readonly webhooks: WebhookService;
+  /** The durable consumers' cursors and deliveries, per tenant (the consumers themselves run in the app: `events.consume`). */
+  readonly consumerDeliveries: ConsumerService;
   /** Reading tenants' request logs and users' histories. */
   readonly requestLog: RequestLogService;
   /** Keys the hashes of tokens and admin keys with the server secret. */
@@ -71,6 +78,10 @@ export interface ScimitarServices {
   readonly tenantSchemas: TenantSchemaService;
   /** Group → role mapping: tenants' rules and users' effective roles. */
   readonly roles: RoleService;
+  /** Links to tenants' setup portals: created by the operator, resolved by the portal. */
+  readonly setupLinks: SetupLinkService;
+  /** The setup portal's token management, scoped to a setup link's tenant. */
+  readonly portalTokens: SetupPortalTokens;
 }
 
 export interface ScimitarServiceDependencies {
@@ -98,6 +109,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
   const hasher = createKeyedHasher(dependencies.secret);
   const schemas = new TenantSchemaResolver({ base: registry, store: store.schemaDeclarations });
   const tokens = new TokenService({ tenants: store.tenants, hasher, now, cache: dependencies.tokenCache });
+  const setupLinks = new SetupLinkService({ links: store.setupLinks, tenants: store.tenants, hasher, now });
   return {
     resources: new ResourceService({
       store,
@@ -110,6 +122,8 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
     }),
     tenants: new TenantService({ tenants: store.tenants, tokens, defaultTenantId: DEFAULT_TENANT_ID, now }),
     tokens,
+    setupLinks,
+    portalTokens: new SetupPortalTokens({ links: setupLinks, tokens }),
     adminKeys: new AdminKeyService({ tenants: store.tenants, hasher, now }),
     webhooks: new WebhookService({
       webhooks: store.webhooks,
@@ -119,6 +133,7 @@ export function createScimitarServices(dependencies: ScimitarServiceDependencies
       now,
       eventTypes: eventCatalogue(registry.types.all),
     }),
+    consumerDeliveries: new ConsumerService({ webhooks: store.webhooks, tenants: store.tenants, now }),
     requestLog: new RequestLogService({ requestLog: store.requestLog, history: store.eventHistory, reader: store.reader, now }),
     hasher,
     accessReports: new AccessReportService({ sql: store.sql, now }),
@@ -147,6 +162,8 @@ export interface Scimitar extends ScimitarServices {
   readonly notifier: EventNotifier;
   /** Resolves when the after-commit hooks of every change made so far have run. */
   hooksIdle(): Promise<void>;
+  /** The handles of the consumers passed in `overrides.consumers`, in their order. */
+  readonly consumers: readonly ConsumerHandle[];
   /** Records SCIM requests in the request log (flushed in batches; `stats()` counts written and dropped entries). */
   readonly requestLogRecorder: RequestLogRecorder;
   /** This instance's metrics (undefined with SCIMITAR_METRICS=off): other components add theirs with metrics.counter/gauge/histogram. */
@@ -156,8 +173,19 @@ export interface Scimitar extends ScimitarServices {
    * configured (start does, after the main port); returns its address.
    */
   listenMetrics(): Promise<string | undefined>;
-  /** Sends the outbox's events to tenants' webhooks (started with the server unless `deliverWebhooks: false`, stopped by close). */
+  /** Sends the outbox's events to tenants' webhooks and this process's consumers (started with the server unless `deliverWebhooks: false`, or by the first consumer; stopped by close). */
   readonly webhookDispatcher: WebhookDispatcher;
+  /** The outbox's events for the embedding app's own code. */
+  readonly events: {
+    /**
+     * A durable in-process consumer: a named cursor in Scimitar's database,
+     * events handed over at least once, in order per resource, after commit;
+     * a handler that throws is retried with backoff and, after `maxAttempts`,
+     * the event is parked for it (admin API and CLI show and replay it).
+     * See docs/embedding.md.
+     */
+    consume(options: ConsumerOptions): ConsumerHandle;
+  };
   /**
    * The SCIM API as a plugin of an existing Fastify app:
    * `await app.register(scimitar.fastifyPlugin, { prefix: '/scim/v2' })`.
@@ -195,6 +223,8 @@ export interface ScimitarOverrides extends SchemaOptions {
    * events are recorded either way and wait for a process that delivers.
    */
   readonly deliverWebhooks?: boolean;
+  /** Durable consumers started with the server, as if passed to `scimitar.events.consume` (their handles: `scimitar.consumers`). */
+  readonly consumers?: readonly ConsumerOptions[];
 }
 
 export async function createScimitar(config: ScimitarConfig, overrides: ScimitarOverrides = {}): Promise<Scimitar> {
@@ -278,9 +308,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     const adminOptions: AdminPluginOptions = {
       tenants: services.tenants,
       tokens: services.tokens,
+      setupLinks: services.setupLinks,
       resources: services.resources,
       tenantSchemas: services.tenantSchemas,
       webhooks: services.webhooks,
+      consumers: services.consumerDeliveries,
       requestLog: services.requestLog,
       events: eventFeed,
       accessReports: services.accessReports,
@@ -310,7 +342,10 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     retention.start();
     const softDeletePurge = new SoftDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
     softDeletePurge.start();
+    const registeredConsumers = new Map<string, RegisteredConsumer>();
     const webhookDispatcher = createWebhookDispatcher({
+      deliverWebhooks: overrides.deliverWebhooks !== false,
+      consumers: registeredConsumers,
       webhooks: store.webhooks,
       notifier,
       serverSecret: secret.value,
@@ -321,6 +356,16 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       observer,
     });
     if (overrides.deliverWebhooks !== false) webhookDispatcher.start();
+    const eventConsumers = new EventConsumers({
+      webhooks: store.webhooks,
+      registered: registeredConsumers,
+      dispatcher: webhookDispatcher,
+      catalogue: eventCatalogue(registry.types.all),
+      now,
+      retryIntervalMs: config.webhooks.pollIntervalMs,
+      logger: () => app.log,
+    });
+    const consumerHandles = (overrides.consumers ?? []).map((options) => eventConsumers.consume(options));
     let closing: Promise<void> | undefined;
     let metricsServer: MetricsServer | undefined;
     const close = (): Promise<void> => {
@@ -333,6 +378,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         await mounts.close();
         // After the server stopped answering: the last requests are queued, and written now.
         await requestLogRecorder.stop();
+        eventConsumers.close();
         await webhookDispatcher.stop();
         await retention.stop();
         await softDeletePurge.stop();
@@ -349,6 +395,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
       notifier,
       hooksIdle: () => hooks.idle(),
       webhookDispatcher,
+      events: { consume: (options) => eventConsumers.consume(options) },
+      consumers: consumerHandles,
       requestLogRecorder,
       generatedToken,
       secret: { source: secret.source, file: secret.file },

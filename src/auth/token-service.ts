@@ -25,6 +25,8 @@ export interface TokenSummary {
   readonly expiresAt: string | undefined;
   readonly revokedAt: string | undefined;
   readonly lastUsedAt: string | undefined;
+  /** The setup link through which the customer's IT admin created it in the setup portal; undefined when the operator did. */
+  readonly setupLinkId: string | undefined;
 }
 
 export interface NewTokenResult {
@@ -58,7 +60,16 @@ export function summarizeToken(token: StoredToken, now: Date): TokenSummary {
     expiresAt: token.expiresAt,
     revokedAt: token.revokedAt,
     lastUsedAt: token.lastUsedAt,
+    setupLinkId: token.setupLinkId,
   };
+}
+
+/** What a new token is: its name, its expiry (none by default), and the setup link creating it, if any. */
+export interface NewTokenOptions {
+  readonly name: string;
+  readonly expiresAt?: Date | undefined;
+  /** Set by the setup portal (src/setup-links/portal-tokens.ts), so the operator sees which tokens the customer made. */
+  readonly setupLinkId?: string | undefined;
 }
 
 export class TokenService {
@@ -74,14 +85,14 @@ export class TokenService {
     this.cache = dependencies.cache;
   }
 
-  async create(tenantId: string, options: { readonly name: string; readonly expiresAt?: Date | undefined }): Promise<NewTokenResult> {
+  async create(tenantId: string, options: NewTokenOptions): Promise<NewTokenResult> {
     assertCredentialName(options.name, 'token');
     await this.requireTenant(tenantId);
     const now = this.now();
     if (options.expiresAt !== undefined && options.expiresAt.getTime() <= now.getTime()) {
       throw scimErrors.invalidValue(`The expiry ${options.expiresAt.toISOString()} is not in the future`);
     }
-    const issued = await issueToken(this.tenants, this.hasher, tenantId, options.name, now, options.expiresAt);
+    const issued = await issueToken(this.tenants, this.hasher, tenantId, options.name, now, options.expiresAt, options.setupLinkId);
     return { token: issued.token, summary: summarizeToken(issued.record, now) };
   }
 
@@ -108,9 +119,14 @@ export class TokenService {
    * Issues a successor with the same name and lets the old token work for
    * `overlapMs` more, so an identity provider can be reconfigured without a
    * failed request. An old token already expiring sooner keeps its expiry:
-   * rotating must never extend a token's life.
+   * rotating must never extend a token's life. The successor names the
+   * setup link given (the portal rotating it), else the old token's.
    */
-  async rotate(tenantId: string, tokenId: string, options: { readonly overlapMs: number; readonly expiresAt?: Date | undefined }): Promise<RotationResult> {
+  async rotate(
+    tenantId: string,
+    tokenId: string,
+    options: { readonly overlapMs: number; readonly expiresAt?: Date | undefined; readonly setupLinkId?: string | undefined },
+  ): Promise<RotationResult> {
     if (!Number.isSafeInteger(options.overlapMs) || options.overlapMs < 0) {
       throw scimErrors.invalidValue('The overlap must be a whole, non-negative duration');
     }
@@ -122,7 +138,7 @@ export class TokenService {
     if (!tokenIsUsable(current, now)) {
       throw scimErrors.invalidValue(`Token ${tokenId} has expired and cannot be rotated; create a new token instead`);
     }
-    const created = await this.create(tenantId, { name: current.name, expiresAt: options.expiresAt });
+    const created = await this.create(tenantId, { name: current.name, expiresAt: options.expiresAt, setupLinkId: options.setupLinkId ?? current.setupLinkId });
     const overlapEnd = now.getTime() + options.overlapMs;
     const previousExpiry = current.expiresAt === undefined ? overlapEnd : Math.min(Date.parse(current.expiresAt), overlapEnd);
     await this.tenants.expireToken(tenantId, tokenId, new Date(previousExpiry).toISOString());

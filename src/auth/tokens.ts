@@ -40,6 +40,7 @@ export async function issueToken(
   name: string,
   now: Date,
   expiresAt?: Date,
+  setupLinkId?: string,
 ): Promise<IssuedToken> {
   const token = generateToken();
   const record: StoredToken = {
@@ -52,6 +53,7 @@ export async function issueToken(
     expiresAt: expiresAt?.toISOString(),
     revokedAt: undefined,
     lastUsedAt: undefined,
+    setupLinkId,
   };
   await tenants.insertToken(record);
   return { token, record };

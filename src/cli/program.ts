@@ -25,11 +25,13 @@ import { registerRequestLogCommands } from './requests.js';
 import { registerSchemaCommands } from './schemas.js';
 import { registerRoleCommands } from './roles.js';
 import { registerSeedCommand } from './seed.js';
+import { registerSetupLinkCommands } from './setup-links.js';
 import { startCommand } from './start.js';
 import { registerDeletionCommands } from './deletion.js';
 import { registerTenantCommands } from './tenants.js';
 import { registerTokenCommands } from './tokens.js';
 import { registerWebhookCommands } from './webhooks.js';
+import { registerConsumerCommands } from './consumers.js';
 
 /** What a run of the command is given besides its arguments: the schemas of the server it manages. */
 export type CliOptions = SchemaOptions;
@@ -61,7 +63,9 @@ function buildProgram(options: CliOptions): Command {
 
   registerTenantCommands(program, contexts);
   registerTokenCommands(program, contexts);
+  registerSetupLinkCommands(program, contexts);
   registerWebhookCommands(program, contexts);
+  registerConsumerCommands(program, contexts);
   registerDeletionCommands(program, contexts);
   // The app's own resource types get commands too (`scimitar devices list` …).
   registerDirectoryCommands(program, contexts, buildSchemaRegistry(options).types.all);

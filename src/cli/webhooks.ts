@@ -24,7 +24,7 @@ const webhookColumns: readonly Column<WebhookView>[] = [
   { header: 'DESCRIPTION', value: (webhook) => webhook.description },
 ];
 
-const deliveryColumns: readonly Column<DeliveryView>[] = [
+export const deliveryColumns: readonly Column<Omit<DeliveryView, 'webhookId'>>[] = [
   { header: 'ID', value: (delivery) => delivery.id },
   { header: 'SEQ', value: (delivery) => delivery.sequence },
   { header: 'EVENT', value: (delivery) => delivery.eventType },

@@ -16,6 +16,7 @@ import type { RoleStore } from './role-store.js';
 import type { DeletionStore } from './deletion-store.js';
 import type { SqlReadAccess } from './sql/read-access.js';
 import type { SchemaDeclarationStore } from './schema-declarations.js';
+import type { SetupLinkStore } from './setup-link-store.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** A resource's attributes in canonical case, as JSON (no id, no meta). */
@@ -254,6 +255,8 @@ export interface Store {
   readonly roles: RoleStore;
   /** The delete policy's settings and the users it keeps (src/services/deletion). */
   readonly deletions: DeletionStore;
+  /** Links to tenants' setup portals (src/setup-links). */
+  readonly setupLinks: SetupLinkStore;
   /** Statements built with the SQL fragment builder, snapshots, and the store's health (reports, metrics). */
   readonly sql: SqlReadAccess;
   /** The schema migrations: those this open applied, and the version the database is now at. */
@@ -300,6 +303,8 @@ export interface StoredToken {
   readonly expiresAt: string | undefined;
   readonly revokedAt: string | undefined;
   readonly lastUsedAt: string | undefined;
+  /** The setup link through which the customer's IT admin created the token in the setup portal; undefined for the operator's. */
+  readonly setupLinkId: string | undefined;
 }
 
 export interface NewToken {
@@ -310,6 +315,8 @@ export interface NewToken {
   readonly hash: string;
   readonly createdAt: string;
   readonly expiresAt: string | undefined;
+  /** See StoredToken.setupLinkId; left out, none. */
+  readonly setupLinkId?: string | undefined;
 }
 
 export interface StoredTenant {

@@ -17,9 +17,10 @@ export interface TokenRow {
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
   readonly last_used_at: string | null;
+  readonly setup_link_id: string | null;
 }
 
-export const TOKEN_COLUMNS = rawSql('id, tenant_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at');
+export const TOKEN_COLUMNS = rawSql('id, tenant_id, name, prefix, hash, created_at, expires_at, revoked_at, last_used_at, setup_link_id');
 
 export function tokenFromRow(row: TokenRow): StoredToken {
   return {
@@ -32,6 +33,7 @@ export function tokenFromRow(row: TokenRow): StoredToken {
     expiresAt: row.expires_at ?? undefined,
     revokedAt: row.revoked_at ?? undefined,
     lastUsedAt: row.last_used_at ?? undefined,
+    setupLinkId: row.setup_link_id ?? undefined,
   };
 }
 

@@ -9,7 +9,7 @@ import type { SqlDialect } from './sql/dialect.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryStatus, StoredAttempt, StoredDelivery, StoredWebhook } from './webhook-store.js';
 
 export const WEBHOOK_COLUMNS =
-  'id, tenant_id, url, event_types, enabled, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at, enqueued_through';
+  'id, tenant_id, url, event_types, enabled, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at, enqueued_through, consumer_name';
 
 /** How the database returns the columns whose form differs between drivers (see SqlDialect). */
 export type ColumnDecoding = Pick<SqlDialect, 'decodeBoolean' | 'decodeJson'>;
@@ -30,6 +30,7 @@ export interface WebhookRow {
   readonly updated_at: string;
   /** node-postgres returns bigint as a string. */
   readonly enqueued_through: number | string;
+  readonly consumer_name: string | null;
 }
 
 export function webhookFromRow(row: WebhookRow, decoding: ColumnDecoding): StoredWebhook {
@@ -47,6 +48,7 @@ export function webhookFromRow(row: WebhookRow, decoding: ColumnDecoding): Store
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     enqueuedThrough: Number(row.enqueued_through),
+    consumerName: row.consumer_name ?? undefined,
   };
 }
 
@@ -103,9 +105,10 @@ export function deliveryFromRow(row: DeliveryRow): StoredDelivery {
   };
 }
 
-/** A claimed delivery row: the delivery's columns, its claim token, and its webhook's url and secrets. */
+/** A claimed delivery row: the delivery's columns, its claim token, and its target's url and secrets (a webhook) or name (a consumer). */
 export interface ClaimedRow extends DeliveryRow {
   readonly claim_token: string;
+  readonly consumer_name: string | null;
   readonly url: string;
   readonly secret: string;
   readonly previous_secret: string | null;
@@ -116,6 +119,7 @@ export function claimedFromRow(row: ClaimedRow): ClaimedDelivery {
   return {
     ...deliveryFromRow(row),
     claimToken: row.claim_token,
+    consumerName: row.consumer_name ?? undefined,
     url: row.url,
     secret: row.secret,
     previousSecret: row.previous_secret ?? undefined,

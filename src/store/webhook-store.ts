@@ -32,6 +32,12 @@ export interface StoredWebhook {
   readonly updatedAt: string;
   /** The last sequence of the tenant's events already turned into deliveries (or skipped) for this webhook. */
   readonly enqueuedThrough: number;
+  /**
+   * Set when the row is a durable in-process consumer's target in this
+   * tenant (src/consumers), not an HTTP webhook: no URL, no secret; its
+   * deliveries are calls of the consumer's handler.
+   */
+  readonly consumerName: string | undefined;
 }
 
 export interface NewWebhook {
@@ -100,6 +106,8 @@ export interface StoredAttempt {
 /** A delivery claimed for sending, with what sending needs from its webhook. */
 export interface ClaimedDelivery extends StoredDelivery {
   readonly claimToken: string;
+  /** The consumer whose handler takes the delivery; undefined for an HTTP webhook. */
+  readonly consumerName: string | undefined;
   readonly url: string;
   readonly secret: string;
   readonly previousSecret: string | undefined;
@@ -122,8 +130,17 @@ export interface EnqueueResult {
   readonly more: boolean;
 }
 
+/** Whose deliveries a claim takes: an instance claims only what it can deliver. */
+export interface ClaimTargets {
+  /** HTTP webhooks' deliveries. */
+  readonly webhooks: boolean;
+  /** The deliveries of these consumers (those registered in this process). */
+  readonly consumers: readonly string[];
+}
+
 export interface ClaimOptions {
   readonly now: string;
+  readonly targets: ClaimTargets;
   /** The lease: another instance may claim the delivery after this. */
   readonly claimedUntil: string;
   readonly limit: number;
@@ -150,6 +167,17 @@ export interface AttemptRecord {
   readonly disableWebhook?: string;
 }
 
+/** A durable consumer as its process declares it (src/consumers). */
+export interface ConsumerRegistration {
+  readonly name: string;
+  /** Empty: every event type. */
+  readonly eventTypes: readonly EventType[];
+  /** The tenants it reads; undefined: every tenant, those created later included. */
+  readonly tenants: readonly string[] | undefined;
+  readonly now: string;
+  readonly newTargetId: () => string;
+}
+
 export interface DeliveryPageQuery {
   readonly status: DeliveryStatus | undefined;
   readonly limit: number;
@@ -160,9 +188,9 @@ export interface DeliveryPageQuery {
 export interface WebhookStore {
   /** Starts the webhook at the tenant's current last sequence: it receives the changes made from now on. */
   insertWebhook(webhook: NewWebhook): Promise<StoredWebhook>;
-  /** By id alone: ids are unique across tenants (callers check the tenant). */
+  /** By id alone: ids are unique across tenants (callers check the tenant). Never a consumer's row. */
   getWebhook(webhookId: string): Promise<StoredWebhook | undefined>;
-  /** A tenant's webhooks, oldest first. */
+  /** A tenant's webhooks, oldest first (consumers' rows are not webhooks). */
   listWebhooks(tenantId: string): Promise<readonly StoredWebhook[]>;
   /** Undefined when absent. */
   updateWebhook(webhookId: string, changes: WebhookChanges, now: string): Promise<StoredWebhook | undefined>;
@@ -192,6 +220,25 @@ export interface WebhookStore {
   recordAttempt(record: AttemptRecord): Promise<boolean>;
   /** Gives up these claims (shutdown), so another instance may send the deliveries at once. */
   releaseClaims(claimToken: string, deliveryIds: readonly string[]): Promise<void>;
+
+  /**
+   * Makes a consumer's rows match its registration: one per tenant it reads,
+   * a new one starting before the tenant's oldest retained event (a consumer
+   * misses nothing that is still kept), its event types on every row, and
+   * none left for a tenant it no longer reads. Idempotent, and safe from
+   * several instances at once.
+   */
+  registerConsumer(registration: ConsumerRegistration): Promise<void>;
+  /**
+   * Adds the rows of tenants created since the consumer was registered;
+   * the usual answer, "none missing", is read without a transaction.
+   */
+  addConsumerTenants(registration: ConsumerRegistration): Promise<number>;
+  /** A tenant's consumer rows, by name. */
+  listConsumers(tenantId: string): Promise<readonly StoredWebhook[]>;
+  findConsumer(name: string, tenantId: string): Promise<StoredWebhook | undefined>;
+  /** Removes a consumer that is no longer used, in every tenant, with its deliveries; returns how many rows (tenants) it had. */
+  deleteConsumer(name: string): Promise<number>;
 
   /** A webhook's deliveries in sequence order. */
   listDeliveries(webhookId: string, query: DeliveryPageQuery): Promise<readonly StoredDelivery[]>;

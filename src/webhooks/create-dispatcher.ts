@@ -7,6 +7,7 @@ import { webhookUserAgent } from './delivery-attempt.js';
 import { WebhookDispatcher, type DispatcherLogger } from './dispatcher.js';
 import type { RetrySettings } from './retry-policy.js';
 import { SecretBox } from './secret-box.js';
+import type { RegisteredConsumer } from '../consumers/consumer.js';
 
 /** What is kept of a response body, per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -27,6 +28,10 @@ export interface WebhookDispatcherOptions {
   readonly observer?: DeliveryObserver;
   /** Jitter source of retry waits (default Math.random). */
   readonly random?: () => number;
+  /** Whether this instance sends HTTP webhooks (default true). */
+  readonly deliverWebhooks?: boolean;
+  /** The durable consumers this process registers (src/consumers), by name (default none). */
+  readonly consumers?: ReadonlyMap<string, RegisteredConsumer>;
 }
 
 export function retrySettingsOf(settings: WebhookSettings): RetrySettings {
@@ -45,6 +50,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     notifier: options.notifier,
     logger: options.logger,
     ...(options.observer !== undefined ? { observer: options.observer } : {}),
+    consumers: options.consumers ?? new Map(),
+    consumerAttempt: { baseDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs, now: options.now, random: options.random ?? Math.random },
     attempt: {
       secrets: new SecretBox(options.serverSecret),
       send: {
@@ -58,6 +65,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       random: options.random ?? Math.random,
     },
     settings: {
+      deliverWebhooks: options.deliverWebhooks ?? true,
       pollIntervalMs: settings.pollIntervalMs,
       concurrency: settings.concurrency,
       leaseMs: settings.timeoutMs + LEASE_MARGIN_MS,

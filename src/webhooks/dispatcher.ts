@@ -1,5 +1,7 @@
 /**
- * The webhook dispatcher of one instance. Each pass enqueues new events,
+ * The delivery dispatcher of one instance, for HTTP webhooks and durable
+ * in-process consumers alike (src/consumers: a consumer's delivery is a
+ * call of its handler instead of a POST). Each pass enqueues new events,
  * then claims as many due deliveries as it has free slots (`concurrency`)
  * and sends them; when one finishes, its slot is free and the next pass
  * starts. A pass runs at once when this instance commits events (the
@@ -24,11 +26,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ScimitarEvent } from '../events/event.js';
 import type { EventNotifier } from '../events/notifier.js';
 import type { DeliveryObserver } from '../metrics/observers.js';
-import type { ClaimedDelivery, WebhookStore } from '../store/webhook-store.js';
+import type { AttemptRecord, ClaimedDelivery, WebhookStore } from '../store/webhook-store.js';
+import type { RegisteredConsumer } from '../consumers/consumer.js';
+import { attemptConsumerDelivery, type ConsumerAttemptSettings } from '../consumers/consumer-attempt.js';
 import { attemptDelivery, type AttemptSettings } from './delivery-attempt.js';
 import { enqueueNewEvents } from './enqueuer.js';
 
 export interface DispatcherSettings {
+  /** Whether this instance sends HTTP webhooks' deliveries (consumers' are taken by the instances that registered them). */
+  readonly deliverWebhooks: boolean;
   readonly pollIntervalMs: number;
   /** Deliveries in flight at once in this instance. */
   readonly concurrency: number;
@@ -50,6 +56,9 @@ export interface DispatcherDependencies {
   readonly webhooks: WebhookStore;
   readonly notifier: EventNotifier | undefined;
   readonly attempt: AttemptSettings;
+  /** The consumers registered in this process, by name (src/consumers/event-consumers.ts keeps it). */
+  readonly consumers: ReadonlyMap<string, RegisteredConsumer>;
+  readonly consumerAttempt: ConsumerAttemptSettings;
   readonly settings: DispatcherSettings;
   readonly logger: DispatcherLogger;
   /** Told of every recorded attempt (metrics); default: nobody. */
@@ -81,6 +90,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastPrune = 0;
+  private lastConsumerTenantsCheck = Number.NEGATIVE_INFINITY;
   private lastPassStartedAt = Number.NEGATIVE_INFINITY;
   private wakeTimer: NodeJS.Timeout | undefined;
 
@@ -132,6 +142,11 @@ export class WebhookDispatcher {
     }
   }
 
+  /** Waits for the calls of this consumer's handler under way (its handle's stop, once it is out of `consumers`). */
+  async settleConsumer(name: string): Promise<void> {
+    await Promise.all([...this.inFlight.values()].filter((flight) => flight.delivery.consumerName === name).map((flight) => flight.done));
+  }
+
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
@@ -172,10 +187,12 @@ export class WebhookDispatcher {
       const { more } = await enqueueNewEvents(webhooks, attempt.now);
       if (more) this.wakeRequested = true;
       await this.pruneNowAndThen();
+      await this.addConsumerTenantsNowAndThen();
       const free = settings.concurrency - this.inFlight.size;
       if (free <= 0 || this.state === 'stopping' || this.state === 'stopped') return 0;
       const now = attempt.now();
       const claimed = await webhooks.claimDeliveries({
+        targets: { webhooks: settings.deliverWebhooks, consumers: [...this.dependencies.consumers.keys()] },
         now: now.toISOString(),
         claimedUntil: new Date(now.getTime() + settings.leaseMs).toISOString(),
         limit: free,
@@ -205,7 +222,7 @@ export class WebhookDispatcher {
   private async deliver(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
     const { webhooks, attempt, logger } = this.dependencies;
     try {
-      const record = await attemptDelivery(delivery, attempt, signal);
+      const record = delivery.consumerName === undefined ? await attemptDelivery(delivery, attempt, signal) : await this.callConsumer(delivery, delivery.consumerName, signal);
       if (record === undefined) {
         await webhooks.releaseClaims(delivery.claimToken, [delivery.id]);
         return;
@@ -216,6 +233,39 @@ export class WebhookDispatcher {
     } catch (error) {
       // Not recorded: the lease runs out and the delivery is tried again (at least once, never lost).
       logger.error({ err: error, deliveryId: delivery.id }, 'could not record a webhook delivery attempt');
+    }
+  }
+
+  /**
+   * A consumer's handler with the delivery. Undefined (nothing recorded, the
+   * claim released) when the consumer was stopped since the claim, or when
+   * shutdown gave up waiting for the handler: it is called again later, at
+   * least once, never lost.
+   */
+  private async callConsumer(delivery: ClaimedDelivery, name: string, signal: AbortSignal): Promise<AttemptRecord | undefined> {
+    const consumer = this.dependencies.consumers.get(name);
+    if (consumer === undefined) return undefined;
+    const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const record = await Promise.race([attemptConsumerDelivery(delivery, consumer, this.dependencies.consumerAttempt), aborted]);
+    if (record?.error !== undefined) {
+      const parked = record.outcome.kind === 'failed';
+      this.dependencies.logger.warn(
+        { consumer: name, deliveryId: delivery.id, eventId: delivery.eventId, eventType: delivery.eventType, attempt: delivery.attempts + 1, error: record.error },
+        parked ? 'consumer handler failed; the event is parked for this consumer (replay it through the admin API or CLI)' : 'consumer handler failed; retrying with backoff',
+      );
+    }
+    return record;
+  }
+
+  /** Tenants created since a consumer was registered get its row, checked once a poll interval. */
+  private async addConsumerTenantsNowAndThen(): Promise<void> {
+    const { consumers, webhooks, attempt, settings } = this.dependencies;
+    if (consumers.size === 0) return;
+    const now = performance.now();
+    if (now - this.lastConsumerTenantsCheck < settings.pollIntervalMs) return;
+    this.lastConsumerTenantsCheck = now;
+    for (const consumer of consumers.values()) {
+      await webhooks.addConsumerTenants({ name: consumer.name, eventTypes: consumer.types, tenants: consumer.tenants, now: attempt.now().toISOString(), newTargetId: randomUUID });
     }
   }
 

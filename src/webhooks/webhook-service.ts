@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { scimErrors } from '../core/errors/scim-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event.js';
 import type { TenantStore } from '../store/store.js';
-import type { DeliveryStatus, StoredAttempt, StoredDelivery, StoredWebhook, WebhookChanges, WebhookStore } from '../store/webhook-store.js';
+import type { StoredDelivery, StoredWebhook, WebhookChanges, WebhookStore } from '../store/webhook-store.js';
 import type { SecretBox } from './secret-box.js';
 import { generateSigningSecret } from './signing-secret.js';
 import { checkWebhookUrl, type UrlPolicy } from './url-policy.js';
+import { TargetDeliveries, type DeliveryDetails, type DeliveryPage, type DeliveryQuery, type DeliveryTarget } from './target-deliveries.js';
 
 /** A webhook as shown to operators: never its secret. */
 export interface WebhookSummary {
@@ -55,28 +56,11 @@ export interface RotatedSecret {
   readonly previousSecretExpiresAt: string;
 }
 
-export interface DeliveryQuery {
-  readonly status?: string | undefined;
-  readonly limit?: number | undefined;
-  /** The `next` of the previous page. */
-  readonly after?: number | undefined;
-}
-
-export interface DeliveryPage {
-  readonly deliveries: readonly StoredDelivery[];
-  /** Pass as `after` for the next page; undefined on the last page. */
-  readonly next: number | undefined;
-}
-
-export interface DeliveryDetails {
-  readonly delivery: StoredDelivery;
-  readonly attempts: readonly StoredAttempt[];
-}
+export type { DeliveryDetails, DeliveryPage, DeliveryQuery } from './target-deliveries.js';
+export { DEFAULT_DELIVERY_PAGE_SIZE, MAX_DELIVERY_PAGE_SIZE } from './target-deliveries.js';
 
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 86_400;
 export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 86_400;
-export const DEFAULT_DELIVERY_PAGE_SIZE = 50;
-export const MAX_DELIVERY_PAGE_SIZE = 500;
 export const MAX_DESCRIPTION_LENGTH = 500;
 
 export interface WebhookServiceDependencies {
@@ -125,7 +109,10 @@ function checkDescription(value: unknown): string {
 export class WebhookService {
   private readonly eventTypes: readonly EventType[];
 
+  private readonly deliveries: TargetDeliveries;
+
   constructor(private readonly dependencies: WebhookServiceDependencies) {
+    this.deliveries = new TargetDeliveries(dependencies.webhooks, dependencies.now);
     this.eventTypes = dependencies.eventTypes ?? EVENT_TYPES;
   }
 
@@ -218,37 +205,27 @@ export class WebhookService {
   }
 
   async listDeliveries(tenantId: string, webhookId: string, query: DeliveryQuery = {}): Promise<DeliveryPage> {
-    const status = query.status;
-    if (status !== undefined && status !== 'pending' && status !== 'succeeded' && status !== 'failed') {
-      throw scimErrors.invalidValue(`status must be pending, succeeded or failed, not ${JSON.stringify(status)}`);
-    }
-    const limit = query.limit ?? DEFAULT_DELIVERY_PAGE_SIZE;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE_SIZE) throw scimErrors.invalidValue(`limit must be from 1 to ${MAX_DELIVERY_PAGE_SIZE}`);
-    if (query.after !== undefined && (!Number.isSafeInteger(query.after) || query.after < 0)) throw scimErrors.invalidValue('after must be a whole number (the next of the previous page)');
-    await this.find(tenantId, webhookId);
-    // One more than asked: whether a next page exists, without a count.
-    const rows = await this.dependencies.webhooks.listDeliveries(webhookId, { status: status as DeliveryStatus | undefined, limit: limit + 1, afterSequence: query.after });
-    const deliveries = rows.slice(0, limit);
-    return { deliveries, next: rows.length > limit ? deliveries.at(-1)?.sequence : undefined };
+    this.deliveries.checkQuery(query);
+    return this.deliveries.page(await this.target(tenantId, webhookId), query);
   }
 
   async getDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<DeliveryDetails> {
-    const delivery = await this.findDelivery(tenantId, webhookId, deliveryId);
-    return { delivery, attempts: await this.dependencies.webhooks.listAttempts(deliveryId) };
+    return this.deliveries.details(await this.target(tenantId, webhookId), deliveryId);
   }
 
   /** A failed delivery is sent again, with a fresh retry schedule; its earlier attempts stay recorded. */
   async replayDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<StoredDelivery> {
-    const delivery = await this.findDelivery(tenantId, webhookId, deliveryId);
-    if (delivery.status !== 'failed') throw scimErrors.invalidValue(`Delivery ${deliveryId} is ${delivery.status}; only failed deliveries can be replayed`);
-    await this.dependencies.webhooks.replayDelivery(webhookId, deliveryId, this.dependencies.now().toISOString());
-    return this.findDelivery(tenantId, webhookId, deliveryId);
+    return this.deliveries.replay(await this.target(tenantId, webhookId), deliveryId);
   }
 
   /** Every failed delivery of the webhook is sent again; returns how many. */
   async replayFailed(tenantId: string, webhookId: string): Promise<number> {
+    return this.deliveries.replayFailed(await this.target(tenantId, webhookId));
+  }
+
+  private async target(tenantId: string, webhookId: string): Promise<DeliveryTarget> {
     await this.find(tenantId, webhookId);
-    return this.dependencies.webhooks.replayFailed(webhookId, this.dependencies.now().toISOString());
+    return { id: webhookId, label: `webhook "${webhookId.slice(0, 80)}"` };
   }
 
   private async requireTenant(tenantId: string): Promise<void> {
@@ -261,13 +238,6 @@ export class WebhookService {
     const webhook = await this.dependencies.webhooks.getWebhook(webhookId);
     if (!webhook || webhook.tenantId !== tenantId) throw this.notFound(tenantId, webhookId);
     return webhook;
-  }
-
-  private async findDelivery(tenantId: string, webhookId: string, deliveryId: string): Promise<StoredDelivery> {
-    await this.find(tenantId, webhookId);
-    const delivery = await this.dependencies.webhooks.getDelivery(webhookId, deliveryId);
-    if (!delivery) throw scimErrors.notFound(`No delivery "${deliveryId.slice(0, 80)}" of webhook "${webhookId.slice(0, 80)}"`);
-    return delivery;
   }
 
   private notFound(tenantId: string, webhookId: string) {

@@ -123,6 +123,7 @@ describe('admin API', () => {
         expiresAt,
         revokedAt: null,
         lastUsedAt: null,
+        setupLinkId: null,
         token: expect.stringMatching(/^scim_/),
       });
       const client = clientFor(server, 'globex', created['token'] as string, created['id'] as string);
@@ -145,7 +146,7 @@ describe('admin API', () => {
       expect(tokens.length).toBeGreaterThanOrEqual(2);
       for (const token of tokens) {
         expect(token['tenant']).toBe('globex');
-        expect(Object.keys(token).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'status', 'tenant']);
+        expect(Object.keys(token).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'setupLinkId', 'status', 'tenant']);
       }
       expectAdminError(await admin.request('GET', '/tenants/nobody/tokens'), 404, 'not_found');
     });

@@ -15,9 +15,13 @@ export interface Instance {
   readonly baseUrl: string;
 }
 
-/** Starts `scimitar start` with this environment (PORT and HOST are chosen here). */
-export function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+/**
+ * Starts `scimitar start` with this environment (PORT and HOST are chosen
+ * here), or another entry (a script and its arguments, from the repository
+ * root) that prints the same "serving SCIM 2.0 at …" line.
+ */
+export function startInstance(env: Record<string, string>, entry: readonly string[] = ['src/cli/main.ts', 'start']): Promise<Instance> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...entry], {
     cwd: repositoryRoot,
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],

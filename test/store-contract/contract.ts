@@ -16,6 +16,7 @@ import { describeRequestLogContract } from './request-log.contract.js';
 import { describeResourceContract } from './resources.contract.js';
 import { describeSchemaDeclarationContract } from './schema-declarations.contract.js';
 import { describeRoleContract } from './roles.contract.js';
+import { describeSetupLinkContract } from './setup-links.contract.js';
 import type { OpenedStore, OpenStore } from './support.js';
 import { describeTenantContract } from './tenants.contract.js';
 import { describeWebhookContract } from './webhooks.contract.js';
@@ -39,5 +40,6 @@ export function describeStoreContract(name: string, openStore: () => Promise<Ope
     describeRoleContract(open);
     describeDeletionContract(open);
     describeAppTransactionContract(open);
+    describeSetupLinkContract(open);
   });
 }

@@ -68,6 +68,7 @@ function claim(store: Store, options: { now?: number; limit?: number; lease?: nu
     claimedUntil: at((options.now ?? 0) + (options.lease ?? 30_000)),
     limit: options.limit ?? 100,
     claimToken: randomUUID(),
+    targets: { webhooks: true, consumers: [] },
   });
 }
 

@@ -27,7 +27,7 @@ describe('the claim of due deliveries on SQLite', () => {
   it('finds claimable deliveries through the due index and checks order through the per-resource index', () => {
     const database = new Database(filename, { readonly: true });
     try {
-      const { text, parameters } = renderSql(claimableDeliveries(sqliteDialect, '2030-01-01T00:00:00.000Z', 10), sqliteDialect);
+      const { text, parameters } = renderSql(claimableDeliveries(sqliteDialect, '2030-01-01T00:00:00.000Z', 10, { webhooks: true, consumers: [] }), sqliteDialect);
       const plan = (database.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...parameters) as { detail: string }[]).map((step) => step.detail).join('\n');
       expect(plan).toMatch(/SEARCH d USING INDEX webhook_deliveries_due/);
       expect(plan).toMatch(/SEARCH e USING COVERING INDEX webhook_deliveries_resource_order/);

@@ -309,7 +309,9 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
         now: clock.now,
         random: () => 0.5,
       },
-      settings: { pollIntervalMs: 60_000, concurrency: 8, leaseMs: 3_600_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
+      consumers: new Map(),
+      consumerAttempt: { baseDelayMs: 100, maxDelayMs: 1_000, now: clock.now, random: () => 0.5 },
+      settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, leaseMs: 3_600_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
     });
     dispatchers.push(stopping);
     await commitEvents(store, [{}]);

@@ -2,7 +2,7 @@
  * The MySQL dialect's hooks, and the ORDER BY it writes, pinned by exact SQL
  * (the filters are pinned with the other dialects' in filter-compiler.test.ts).
  * What these statements return on real rows is checked on MariaDB by
- * src/store/mysql/differential.test.ts against the in-memory evaluator and SQLite.
+ * test/store/mysql/differential.test.ts against the in-memory evaluator and SQLite.
  */
 import { describe, expect, it } from 'vitest';
 import { createDefaultRegistry } from '../../core/schema/registry.js';

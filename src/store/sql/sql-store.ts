@@ -12,6 +12,7 @@ import type { RoleStore } from '../role-store.js';
 import type { DeletionStore } from '../deletion-store.js';
 import type { WebhookStore } from '../webhook-store.js';
 import type { SchemaDeclarationStore } from '../schema-declarations.js';
+import type { SetupLinkStore } from '../setup-link-store.js';
 import { driverReadAccess, type SqlReadAccess } from './read-access.js';
 import type { SqlDriver, SqlSession } from './session.js';
 
@@ -48,6 +49,7 @@ export interface SqlStoreParts {
   readonly schemaDeclarations: SchemaDeclarationStore;
   readonly roles: RoleStore;
   readonly deletions: DeletionStore;
+  readonly setupLinks: SetupLinkStore;
   /** A resource writer on the session of a transaction just begun. */
   writer(session: SqlSession): TransactionWriter;
 }
@@ -71,6 +73,7 @@ export class SqlStore implements Store {
   readonly schemaDeclarations: SchemaDeclarationStore;
   readonly roles: RoleStore;
   readonly deletions: DeletionStore;
+  readonly setupLinks: SetupLinkStore;
   readonly credentialChanges: CredentialChanges | undefined;
   readonly migrations: { readonly applied: readonly number[]; readonly version: number };
   readonly sql: SqlReadAccess;
@@ -89,6 +92,7 @@ export class SqlStore implements Store {
     this.schemaDeclarations = settings.parts.schemaDeclarations;
     this.roles = settings.parts.roles;
     this.deletions = settings.parts.deletions;
+    this.setupLinks = settings.parts.setupLinks;
     this.credentialChanges = settings.credentialChanges;
     this.migrations = settings.migrations;
     this.sql = driverReadAccess(settings.driver);

@@ -1,7 +1,7 @@
 /**
  * The store parts, the same on every database: resource reads and writes,
  * tenants, events, webhooks, request log, event history, roles, the delete
- * policy's rows and tenants' declared schemas, all over the
+ * policy's rows, tenants' declared schemas and setup links, all over the
  * driver's sessions. A database differs only in its driver (and what the
  * driver offers beyond sessions, like PostgreSQL's credential notice).
  */
@@ -12,6 +12,7 @@ import { SqlResourceReader } from './resource-reader.js';
 import { SqlResourceWriter } from './resource-writer.js';
 import { SqlSchemaDeclarationStore } from './schema-declaration-store.js';
 import { SqlRoleStore } from './role-store.js';
+import { SqlSetupLinkStore } from './setup-link-store.js';
 import type { SqlDriver } from './session.js';
 import type { SqlStoreParts } from './sql-store.js';
 import { SqlTenantStore } from './tenant-store.js';
@@ -28,6 +29,7 @@ export function sqlStoreParts(driver: SqlDriver): SqlStoreParts {
     schemaDeclarations: new SqlSchemaDeclarationStore(driver),
     roles: new SqlRoleStore(driver),
     deletions: new SqlDeletionStore(driver),
+    setupLinks: new SqlSetupLinkStore(driver),
     writer: (session) => new SqlResourceWriter(session, (error) => driver.failure(error)),
   };
 }

@@ -58,6 +58,7 @@ export const SCIMITAR_TABLES: readonly string[] = Object.freeze([
   'deletion_settings',
   'deleted_users',
   'app_user_links',
+  'setup_links',
 ]);
 
 const TABLES = new Set(SCIMITAR_TABLES);

@@ -82,9 +82,11 @@ export class SqlTenantStore implements TenantStore {
   async insertToken(token: NewToken): Promise<void> {
     const createdAt = canonicalTimestamp(token.createdAt);
     const expiresAt = token.expiresAt === undefined ? null : canonicalTimestamp(token.expiresAt);
-    this.checkWritable(token.id, token.tenantId, token.name, token.prefix, token.hash);
-    const values = [token.id, token.tenantId, token.name, token.prefix, token.hash, createdAt, expiresAt].map(parameter);
-    await this.insertCredential(sql`INSERT INTO tokens (id, tenant_id, name, prefix, hash, created_at, expires_at) VALUES (${joinSql(values, ', ')})`);
+    this.checkWritable(token.id, token.tenantId, token.name, token.prefix, token.hash, token.setupLinkId ?? '');
+    const values = [token.id, token.tenantId, token.name, token.prefix, token.hash, createdAt, expiresAt, token.setupLinkId ?? null].map(parameter);
+    await this.insertCredential(
+      sql`INSERT INTO tokens (id, tenant_id, name, prefix, hash, created_at, expires_at, setup_link_id) VALUES (${joinSql(values, ', ')})`,
+    );
   }
 
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {

@@ -45,6 +45,8 @@ import type {
   AttemptRecord,
   ClaimedDelivery,
   ClaimOptions,
+  ClaimTargets,
+  ConsumerRegistration,
   DeliveryPageQuery,
   EnqueueOptions,
   EnqueueResult,
@@ -87,17 +89,26 @@ function valueList(values: readonly SqlParameterValue[]): SqlFragment {
  * so concurrent claims of one webhook's deliveries would shut each other
  * out.
  */
-export function claimableDeliveries(dialect: SqlDialect, now: string, limit: number): SqlFragment {
+export function claimableDeliveries(dialect: SqlDialect, now: string, limit: number, targets: ClaimTargets): SqlFragment {
   const at = parameter(now);
   return sql`SELECT d.id FROM webhook_deliveries d
 WHERE d.status = 'pending' AND d.next_attempt_at <= ${at} AND (d.claimed_until IS NULL OR d.claimed_until <= ${at})
   AND (SELECT w.enabled FROM webhooks w WHERE w.id = d.webhook_id) = ${dialect.booleanLiteral(true)}
+  AND (SELECT COALESCE(w.consumer_name, '') FROM webhooks w WHERE w.id = d.webhook_id) IN ${valueList(claimTargetNames(targets))}
   AND NOT EXISTS (
     SELECT 1 FROM webhook_deliveries e
     WHERE e.webhook_id = d.webhook_id AND e.resource_type = d.resource_type AND e.resource_id = d.resource_id
       AND e.status = 'pending' AND e.sequence < d.sequence)
 ORDER BY d.next_attempt_at, d.sequence
 LIMIT ${dialect.rowLimit(limit)}`;
+}
+
+/**
+ * The targets a claim takes, as `COALESCE(consumer_name, '')` values: ''
+ * stands for the HTTP webhooks (a consumer's name is never empty).
+ */
+function claimTargetNames(targets: ClaimTargets): string[] {
+  return [...(targets.webhooks ? [''] : []), ...targets.consumers];
 }
 
 /** The tenant's last event sequence, for a webhook row `w` (NULL before the tenant's first event: nothing to enqueue). */
@@ -140,7 +151,7 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   private async webhookIn(session: SqlSession, webhookId: string): Promise<StoredWebhook | undefined> {
-    const row = await session.first<WebhookRow>(sql`SELECT ${rawSql(WEBHOOK_COLUMNS)} FROM webhooks WHERE id = ${parameter(webhookId)}`);
+    const row = await session.first<WebhookRow>(sql`SELECT ${rawSql(WEBHOOK_COLUMNS)} FROM webhooks WHERE id = ${parameter(webhookId)} AND consumer_name IS NULL`);
     return row === undefined ? undefined : webhookFromRow(row, this.dialect);
   }
 
@@ -153,7 +164,7 @@ export class SqlWebhookStore implements WebhookStore {
         sql`INSERT INTO webhooks (${rawSql(WEBHOOK_COLUMNS)})
 VALUES (${parameters([webhook.id, webhook.tenantId, webhook.url, JSON.stringify(webhook.eventTypes), webhook.enabled, webhook.description, webhook.secret])},
   NULL, NULL, NULL, ${parameter(now)}, ${parameter(now)},
-  COALESCE((SELECT last_sequence FROM event_sequences WHERE tenant_id = ${parameter(webhook.tenantId)}), 0))`,
+  COALESCE((SELECT last_sequence FROM event_sequences WHERE tenant_id = ${parameter(webhook.tenantId)}), 0), NULL)`,
       );
       // Read back rather than RETURNING, which not every database has: one path for all.
       const stored = await this.webhookIn(session, webhook.id);
@@ -171,7 +182,7 @@ VALUES (${parameters([webhook.id, webhook.tenantId, webhook.url, JSON.stringify(
     if (!this.storable(tenantId)) return [];
     const rows = await this.sessions
       .committed()
-      .all<WebhookRow>(sql`SELECT ${rawSql(WEBHOOK_COLUMNS)} FROM webhooks WHERE tenant_id = ${parameter(tenantId)} ORDER BY created_at, id`);
+      .all<WebhookRow>(sql`SELECT ${rawSql(WEBHOOK_COLUMNS)} FROM webhooks WHERE tenant_id = ${parameter(tenantId)} AND consumer_name IS NULL ORDER BY created_at, id`);
     return rows.map((row) => webhookFromRow(row, this.dialect));
   }
 
@@ -257,10 +268,11 @@ VALUES ${joinSql(chunk.map(deliveryValues), ', ')}${dialect.onDuplicateIgnore(['
     const claimedUntil = canonicalTimestamp(options.claimedUntil);
     const { dialect } = this;
     // Polled by every instance: "nothing due" is read without a transaction or a lock.
-    if ((await this.sessions.committed().first(claimableDeliveries(dialect, now, 1))) === undefined) return [];
+    if (claimTargetNames(options.targets).length === 0) return [];
+    if ((await this.sessions.committed().first(claimableDeliveries(dialect, now, 1, options.targets))) === undefined) return [];
     return this.sessions.write(async (session) => {
       // Rows another instance is claiming are skipped; those it claimed and committed carry its lease and no longer qualify.
-      const claimable = await session.all<{ id: string }>(sql`${claimableDeliveries(dialect, now, options.limit)}${dialect.rowLock('update', { skipLocked: true })}`);
+      const claimable = await session.all<{ id: string }>(sql`${claimableDeliveries(dialect, now, options.limit, options.targets)}${dialect.rowLock('update', { skipLocked: true })}`);
       const ids = claimable.map((row) => row.id);
       const claimed: ClaimedDelivery[] = [];
       for (const chunk of inChunks(ids)) {
@@ -268,7 +280,7 @@ VALUES ${joinSql(chunk.map(deliveryValues), ', ')}${dialect.onDuplicateIgnore(['
           sql`UPDATE webhook_deliveries SET claimed_until = ${parameter(claimedUntil)}, claim_token = ${parameter(options.claimToken)} WHERE id IN ${valueList(chunk)}`,
         );
         const rows = await session.all<ClaimedRow>(
-          sql`SELECT ${rawSql(deliveryColumnsOf('d'))}, d.claim_token, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at
+          sql`SELECT ${rawSql(deliveryColumnsOf('d'))}, d.claim_token, w.consumer_name, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at
 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 WHERE d.id IN ${valueList(chunk)}`,
         );
@@ -334,6 +346,81 @@ WHERE claim_token = ${parameter(claimToken)} AND status = 'pending' AND id IN ${
         );
       }
     });
+  }
+
+  async registerConsumer(registration: ConsumerRegistration): Promise<void> {
+    const { name } = registration;
+    if (!this.storable(name, ...(registration.tenants ?? []))) throw new TypeError('Consumer names and tenant ids cannot contain U+0000');
+    await this.sessions.write(async (session) => {
+      await session.run(
+        sql`UPDATE webhooks SET event_types = ${parameter(JSON.stringify(registration.eventTypes))}, updated_at = ${parameter(canonicalTimestamp(registration.now))}
+WHERE consumer_name = ${parameter(name)}`,
+      );
+      if (registration.tenants !== undefined) {
+        const kept = registration.tenants.length === 0 ? sql`` : sql` AND tenant_id NOT IN ${valueList(registration.tenants)}`;
+        // Its deliveries go with it (ON DELETE CASCADE): the consumer no longer reads that tenant.
+        await session.run(sql`DELETE FROM webhooks WHERE consumer_name = ${parameter(name)}${kept}`);
+      }
+      await this.insertConsumerTargets(session, registration);
+    });
+  }
+
+  async addConsumerTenants(registration: ConsumerRegistration): Promise<number> {
+    if (!this.storable(registration.name, ...(registration.tenants ?? []))) return 0;
+    // Every pass of every instance may ask: "none missing" is read without a transaction.
+    const missing = await this.sessions.committed().first(sql`${this.tenantsWithoutTarget(registration)} LIMIT ${this.dialect.rowLimit(1)}`);
+    if (missing === undefined) return 0;
+    return this.sessions.write((session) => this.insertConsumerTargets(session, registration));
+  }
+
+  /** The tenants the consumer reads that have no row of it yet. */
+  private tenantsWithoutTarget(registration: ConsumerRegistration): SqlFragment {
+    const listed = registration.tenants === undefined ? sql`` : registration.tenants.length === 0 ? sql` AND 1 = 0` : sql` AND t.id IN ${valueList(registration.tenants)}`;
+    return sql`SELECT t.id FROM tenants t
+WHERE NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.consumer_name = ${parameter(registration.name)} AND w.tenant_id = t.id)${listed}`;
+  }
+
+  /**
+   * A row per tenant lacking one, starting at 0: the consumer reads every
+   * event still retained. Another instance inserting the same row at once is
+   * absorbed by UNIQUE (consumer_name, tenant_id).
+   */
+  private async insertConsumerTargets(session: SqlSession, registration: ConsumerRegistration): Promise<number> {
+    const tenants = await session.all<{ id: string }>(sql`${this.tenantsWithoutTarget(registration)} ORDER BY t.id`);
+    const now = parameter(canonicalTimestamp(registration.now));
+    const eventTypes = JSON.stringify(registration.eventTypes);
+    let inserted = 0;
+    for (const chunk of inChunks(tenants)) {
+      const rows = chunk.map(
+        ({ id }) =>
+          sql`(${parameters([registration.newTargetId(), id, '', eventTypes, true, '', ''])}, NULL, NULL, NULL, ${now}, ${now}, 0, ${parameter(registration.name)})`,
+      );
+      inserted += await session.run(
+        sql`INSERT INTO webhooks (${rawSql(WEBHOOK_COLUMNS)}) VALUES ${joinSql(rows, ', ')}${this.dialect.onDuplicateIgnore(['consumer_name', 'tenant_id'])}`,
+      );
+    }
+    return inserted;
+  }
+
+  async listConsumers(tenantId: string): Promise<readonly StoredWebhook[]> {
+    if (!this.storable(tenantId)) return [];
+    const rows = await this.sessions
+      .committed()
+      .all<WebhookRow>(sql`SELECT ${rawSql(WEBHOOK_COLUMNS)} FROM webhooks WHERE tenant_id = ${parameter(tenantId)} AND consumer_name IS NOT NULL ORDER BY consumer_name`);
+    return rows.map((row) => webhookFromRow(row, this.dialect));
+  }
+
+  async findConsumer(name: string, tenantId: string): Promise<StoredWebhook | undefined> {
+    if (!this.storable(name, tenantId)) return undefined;
+    const row = await this.sessions
+      .committed()
+      .first<WebhookRow>(sql`SELECT ${rawSql(WEBHOOK_COLUMNS)} FROM webhooks WHERE consumer_name = ${parameter(name)} AND tenant_id = ${parameter(tenantId)}`);
+    return row === undefined ? undefined : webhookFromRow(row, this.dialect);
+  }
+
+  async deleteConsumer(name: string): Promise<number> {
+    if (!this.storable(name)) return 0;
+    return this.sessions.write((session) => session.run(sql`DELETE FROM webhooks WHERE consumer_name = ${parameter(name)}`));
   }
 
   async listDeliveries(webhookId: string, query: DeliveryPageQuery): Promise<readonly StoredDelivery[]> {

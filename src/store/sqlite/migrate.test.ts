@@ -33,7 +33,7 @@ describe('SQLite migrations', () => {
     expect(migrateSqlite(db)).toEqual(history);
     expect(migrateSqlite(db)).toEqual([]);
     const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
-    expect(tables).toEqual(['admin_keys', 'app_user_links', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
+    expect(tables).toEqual(['admin_keys', 'app_user_links', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'setup_links', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
     const recorded = db.prepare('SELECT version, name, applied_at FROM schema_migrations').all() as { version: number; name: string; applied_at: string }[];
     expect(recorded.map(({ version, name }) => ({ version, name }))).toEqual(sqliteMigrations.map(({ version, name }) => ({ version, name })));
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);

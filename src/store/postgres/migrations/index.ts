@@ -9,9 +9,11 @@ import { tenantSchemasMigration } from './0008-tenant-schemas.js';
 import { rolesMigration } from './0009-roles.js';
 import { deletionsMigration } from './0010-deletions.js';
 import { appUserLinksMigration } from './0011-app-user-links.js';
+import { setupLinksMigration } from './0012-setup-links.js';
+import { eventConsumersMigration } from './0014-event-consumers.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The whole history, in version order: the same versions and names as SQLite's. Append new steps; never edit an applied one. */
-export const postgresMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration]);
+export const postgresMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration, setupLinksMigration, eventConsumersMigration]);

@@ -23,7 +23,7 @@
  * (always σ here, ς in JavaScript), and letters whose case pair is newer than
  * the table (Cherokee, Georgian Mtavruli, Osage, …). Only JSON attributes
  * fold here: the indexed `*_ci` columns and every bound value are folded in
- * JavaScript. The differential test (src/store/mysql/differential.test.ts)
+ * JavaScript. The differential test (test/store/mysql/differential.test.ts)
  * pins these differences.
  *
  * NUL. Text and JSON hold U+0000 (as \u0000 in JSON text), so

@@ -28,15 +28,15 @@ import {
   CORE_USER,
   ENTERPRISE_USER,
   type FilterOutcomes,
-} from '../../../test/store-contract/differential-cases.js';
-import { createTestDatabase, mariadbAvailableFor } from '../../../test/store-contract/mariadb-support.js';
-import { ScimError } from '../../core/errors/scim-error.js';
-import type { FilterNode } from '../../core/filter/ast.js';
-import { evaluateFilter } from '../../core/filter/evaluate.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import { openSqliteStore, type SqliteStore } from '../sqlite/index.js';
-import type { SortSpec, Store, StoredResource } from '../store.js';
-import { openMysqlStore, type MysqlStore } from './mysql-store.js';
+} from '../../store-contract/differential-cases.js';
+import { createTestDatabase, mariadbAvailableFor } from '../../store-contract/mariadb-support.js';
+import { ScimError } from '../../../src/core/errors/scim-error.js';
+import type { FilterNode } from '../../../src/core/filter/ast.js';
+import { evaluateFilter } from '../../../src/core/filter/evaluate.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/index.js';
+import type { SortSpec, Store, StoredResource } from '../../../src/store/store.js';
+import { openMysqlStore, type MysqlStore } from '../../../src/store/mysql/mysql-store.js';
 
 const TENANT = 'differential';
 const registry = differentialRegistry();

@@ -1,13 +1,13 @@
 import type { Pool } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import { createPostgresDialect } from '../sql/dialects/postgres.js';
-import { parameter, sql } from '../sql/fragment.js';
-import type { SqlSession } from '../sql/session.js';
-import { StoreUnavailableError } from '../store-unavailable.js';
-import { migratePostgres } from './migrate.js';
-import { createPool } from './pool.js';
-import { PostgresSessions } from './postgres-driver.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { createPostgresDialect } from '../../../src/store/sql/dialects/postgres.js';
+import { parameter, sql } from '../../../src/store/sql/fragment.js';
+import type { SqlSession } from '../../../src/store/sql/session.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable.js';
+import { migratePostgres } from '../../../src/store/postgres/migrate.js';
+import { createPool } from '../../../src/store/postgres/pool.js';
+import { PostgresSessions } from '../../../src/store/postgres/postgres-driver.js';
 
 const NOW = '2024-01-01T00:00:00.000Z';
 const dialect = createPostgresDialect('database');

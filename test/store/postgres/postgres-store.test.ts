@@ -1,16 +1,16 @@
 /** What the PostgreSQL adapter adds to the store contract: its pool, its transaction discipline, and text PostgreSQL cannot hold. */
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import { ScimError } from '../../core/errors/scim-error.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import { sql } from '../sql/fragment.js';
-import type { StoreWriter } from '../store.js';
-import { StoreUnavailableError } from '../store-unavailable.js';
-import { openPostgresStore, type PostgresStore } from './index.js';
-import { createPool } from './pool.js';
-import { isConnectionLoss, translateConnectionError } from './postgres-errors.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { ScimError } from '../../../src/core/errors/scim-error.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import { sql } from '../../../src/store/sql/fragment.js';
+import type { StoreWriter } from '../../../src/store/store.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable.js';
+import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/index.js';
+import { createPool } from '../../../src/store/postgres/pool.js';
+import { isConnectionLoss, translateConnectionError } from '../../../src/store/postgres/postgres-errors.js';
 
 const registry = createDefaultRegistry();
 const TENANT = 'acme';

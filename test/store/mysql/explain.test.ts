@@ -6,13 +6,13 @@
  * itself compiles. An EXPLAIN line reads `<table alias> <access type> <key>`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, mariadbAvailableFor } from '../../../test/store-contract/mariadb-support.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import type { ResourceTypeName } from '../../core/schema/attribute.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import { rawSql } from '../sql/fragment.js';
-import type { SqlStore } from '../sql/sql-store.js';
-import { openMysqlSessions, openMysqlStore } from './mysql-store.js';
+import { createTestDatabase, mariadbAvailableFor } from '../../store-contract/mariadb-support.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import type { ResourceTypeName } from '../../../src/core/schema/attribute.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import { rawSql } from '../../../src/store/sql/fragment.js';
+import type { SqlStore } from '../../../src/store/sql/sql-store.js';
+import { openMysqlSessions, openMysqlStore } from '../../../src/store/mysql/mysql-store.js';
 
 const registry = createDefaultRegistry();
 const TENANTS = ['acme', 'globex'];

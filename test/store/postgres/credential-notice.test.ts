@@ -1,12 +1,12 @@
 import type { Pool } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import { createPostgresDialect } from '../sql/dialects/postgres.js';
-import { SqlTenantStore } from '../sql/tenant-store.js';
-import { CREDENTIALS_CHANNEL, PostgresCredentialWatch } from './credential-watch.js';
-import { migratePostgres } from './migrate.js';
-import { createListenerClient, createPool } from './pool.js';
-import { PostgresSessions } from './postgres-driver.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { createPostgresDialect } from '../../../src/store/sql/dialects/postgres.js';
+import { SqlTenantStore } from '../../../src/store/sql/tenant-store.js';
+import { CREDENTIALS_CHANNEL, PostgresCredentialWatch } from '../../../src/store/postgres/credential-watch.js';
+import { migratePostgres } from '../../../src/store/postgres/migrate.js';
+import { createListenerClient, createPool } from '../../../src/store/postgres/pool.js';
+import { PostgresSessions } from '../../../src/store/postgres/postgres-driver.js';
 
 const NOW = '2024-01-01T00:00:00.000Z';
 const available = await postgresAvailableFor('the credential notice test');

@@ -6,14 +6,14 @@
  * any SQL exists, whatever the dialect: see injection.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import { filterNodes, type ComparisonOperator, type FilterNode } from '../../core/filter/ast.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import type { ResourceTypeName } from '../../core/schema/attribute.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import { openPostgresStore, type PostgresStore } from '../postgres/index.js';
-import { postgresDialect } from './dialects/postgres.js';
-import { compileFilterSql } from './list-query.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { filterNodes, type ComparisonOperator, type FilterNode } from '../../../src/core/filter/ast.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import type { ResourceTypeName } from '../../../src/core/schema/attribute.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/index.js';
+import { postgresDialect } from '../../../src/store/sql/dialects/postgres.js';
+import { compileFilterSql } from '../../../src/store/sql/list-query.js';
 
 const registry = createDefaultRegistry();
 const TENANT = 'acme';

@@ -5,11 +5,11 @@
  * instances share no memory.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import { ScimError } from '../../core/errors/scim-error.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import type { StoreWriter } from '../store.js';
-import { openPostgresStore, type PostgresStore } from './index.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { ScimError } from '../../../src/core/errors/scim-error.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import type { StoreWriter } from '../../../src/store/store.js';
+import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/index.js';
 
 const registry = createDefaultRegistry();
 const TENANT = 'acme';

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { differentialRegistry, itSelectsTheSameUsersForBothSpellings, expectAgreementOnGeneratedDirectories, expectAgreementOnGeneratedFilters, filterOutcomes, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
-import type { FilterNode } from '../../core/filter/ast.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import type { StoredResource } from '../store.js';
-import { openSqliteStore, type SqliteStore } from './index.js';
+import { differentialRegistry, itSelectsTheSameUsersForBothSpellings, expectAgreementOnGeneratedDirectories, expectAgreementOnGeneratedFilters, filterOutcomes, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, type FilterOutcomes } from '../../store-contract/differential-cases.js';
+import type { FilterNode } from '../../../src/core/filter/ast.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import type { StoredResource } from '../../../src/store/store.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/index.js';
 
 const TENANT = 'differential';
 const registry = differentialRegistry();

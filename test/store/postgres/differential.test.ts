@@ -4,7 +4,7 @@
  * filter, the ids PostgreSQL returns from real rows must be exactly the ids
  * of the resources `evaluateFilter` accepts, and for each sortBy the order
  * must be SQLite's. The users and filters are those of
- * src/store/sqlite/differential.test.ts (same seed), plus text where
+ * test/store/sqlite/differential.test.ts (same seed), plus text where
  * PostgreSQL's own lower() would disagree with JavaScript (final sigma,
  * dotted İ, title case) and filter values holding U+0000, which PostgreSQL
  * cannot store and the compiler decides without binding.
@@ -13,13 +13,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTERPRISE_USER, differentialRegistry, itSelectsTheSameUsersForBothSpellings, expectAgreementOnGeneratedDirectories, expectAgreementOnGeneratedFilters, filterOutcomes, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, storeIds, type FilterOutcomes } from '../../../test/store-contract/differential-cases.js';
-import { postgresAvailableFor, createTestSchema, dropTestSchema, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import type { FilterNode } from '../../core/filter/ast.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import { openSqliteStore, type SqliteStore } from '../sqlite/index.js';
-import type { SortSpec, Store, StoredResource } from '../store.js';
-import { openPostgresStore, type PostgresStore } from './index.js';
+import { ENTERPRISE_USER, differentialRegistry, itSelectsTheSameUsersForBothSpellings, expectAgreementOnGeneratedDirectories, expectAgreementOnGeneratedFilters, filterOutcomes, fullResource, generateUsers, handWrittenFilters, INSTANTS, multiValuedUsers, storeIds, type FilterOutcomes } from '../../store-contract/differential-cases.js';
+import { postgresAvailableFor, createTestSchema, dropTestSchema, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import type { FilterNode } from '../../../src/core/filter/ast.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/index.js';
+import type { SortSpec, Store, StoredResource } from '../../../src/store/store.js';
+import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/index.js';
 
 const TENANT = 'differential';
 const registry = differentialRegistry();

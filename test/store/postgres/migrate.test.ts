@@ -4,10 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { postgresAvailableFor, postgresTestUrl, dropTestSchema, uniqueSchemaName } from '../../../test/store-contract/postgres-support.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import { migrateSqlite, sqliteMigrations } from '../sqlite/index.js';
-import { migratePostgres, openPostgresStore, postgresMigrations } from './index.js';
+import { postgresAvailableFor, postgresTestUrl, dropTestSchema, uniqueSchemaName } from '../../store-contract/postgres-support.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import { migrateSqlite, sqliteMigrations } from '../../../src/store/sqlite/index.js';
+import { migratePostgres, openPostgresStore, postgresMigrations } from '../../../src/store/postgres/index.js';
 
 const LATEST_VERSION = Math.max(...postgresMigrations.map((migration) => migration.version));
 
@@ -55,7 +55,7 @@ describe.skipIf(!available)('PostgreSQL migrations', () => {
     const history = postgresMigrations.map((migration) => migration.version);
     expect(await migratePostgres(client, schema)).toEqual(history);
     expect(await migratePostgres(client, schema)).toEqual([]);
-    expect(await tables()).toEqual(['admin_keys', 'app_user_links', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
+    expect(await tables()).toEqual(['admin_keys', 'app_user_links', 'deleted_users', 'deletion_settings', 'event_sequences', 'events', 'group_members', 'groups', 'request_log', 'resource_counts', 'resources', 'role_mappings', 'role_settings', 'schema_migrations', 'setup_links', 'tenant_schema_changes', 'tenant_schema_extensions', 'tenant_schema_settings', 'tenants', 'tokens', 'user_emails', 'user_roles', 'users', 'webhook_attempts', 'webhook_deliveries', 'webhooks']);
     const { rows } = await client.query<{ version: number; name: string; applied_at: string }>('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
     expect(rows.map(({ version, name }) => ({ version, name }))).toEqual(postgresMigrations.map(({ version, name }) => ({ version, name })));
     expect(rows[0]?.applied_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

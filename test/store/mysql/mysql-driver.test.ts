@@ -1,13 +1,13 @@
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, mariadbAvailableFor } from '../../../test/store-contract/mariadb-support.js';
-import { parameter, sql } from '../sql/fragment.js';
-import type { SqlSession } from '../sql/session.js';
-import { StoreUnavailableError } from '../store-unavailable.js';
-import { mysqlMigrations } from './migrations/index.js';
-import { changedRowCount, MysqlSessions } from './mysql-sessions.js';
-import { openMysqlSessions } from './mysql-store.js';
-import { createMysqlPool } from './pool.js';
+import { createTestDatabase, mariadbAvailableFor } from '../../store-contract/mariadb-support.js';
+import { parameter, sql } from '../../../src/store/sql/fragment.js';
+import type { SqlSession } from '../../../src/store/sql/session.js';
+import { StoreUnavailableError } from '../../../src/store/store-unavailable.js';
+import { mysqlMigrations } from '../../../src/store/mysql/migrations/index.js';
+import { changedRowCount, MysqlSessions } from '../../../src/store/mysql/mysql-sessions.js';
+import { openMysqlSessions } from '../../../src/store/mysql/mysql-store.js';
+import { createMysqlPool } from '../../../src/store/mysql/pool.js';
 
 const NOW = '2024-01-01T00:00:00.000Z';
 

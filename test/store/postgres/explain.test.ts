@@ -7,14 +7,14 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../../test/store-contract/postgres-support.js';
-import { parseFilter } from '../../core/filter/parser.js';
-import type { ResourceTypeName } from '../../core/schema/attribute.js';
-import { createDefaultRegistry } from '../../core/schema/registry.js';
-import { openPostgresStore, type PostgresStore } from './index.js';
-import { postgresDialect } from '../sql/dialects/postgres.js';
-import { renderSql, type SqlFragment } from '../sql/fragment.js';
-import { MEMBERSHIP_STATEMENTS as M } from '../sql/resource-writer.js';
+import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { parseFilter } from '../../../src/core/filter/parser.js';
+import type { ResourceTypeName } from '../../../src/core/schema/attribute.js';
+import { createDefaultRegistry } from '../../../src/core/schema/registry.js';
+import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/index.js';
+import { postgresDialect } from '../../../src/store/sql/dialects/postgres.js';
+import { renderSql, type SqlFragment } from '../../../src/store/sql/fragment.js';
+import { MEMBERSHIP_STATEMENTS as M } from '../../../src/store/sql/resource-writer.js';
 
 const registry = createDefaultRegistry();
 const TENANTS = ['acme', 'globex'];
