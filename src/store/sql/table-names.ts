@@ -15,8 +15,8 @@
  * forget, only this list. The test that keeps it honest runs the store
  * contract and HTTP suites with a prefix beside the app's own tables of the
  * same names (vitest projects `prefixed-*`), and checks that every object
- * a migrated database holds carries the prefix (table-prefix.test.ts under
- * each store).
+ * a migrated database holds carries the prefix, on every database
+ * (test/store-contract/table-prefix.test.ts).
  *
  * The rule the rewrite follows (and which store SQL must keep): an
  * identifier is Scimitar's when it is one of SCIMITAR_TABLES, or starts
