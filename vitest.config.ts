@@ -70,6 +70,34 @@ const SUITES_ON_EVERY_STORE = [
   'examples/better-auth/better-auth.test.ts',
 ];
 
+/**
+ * The proof that every statement and migration honours the table prefix
+ * (SCIMITAR_DB_TABLE_PREFIX): the store contract and a few HTTP suites,
+ * run again with a prefix on a database that already holds an app's own
+ * tables named like Scimitar's (test/helpers/fresh-database.ts checks them
+ * untouched afterwards). A few suites, not all: the store contract reaches
+ * every store statement; the HTTP suites add the services' paths.
+ */
+const PREFIXED_SUITES = [
+  'test/http/users.test.ts',
+  'test/http/groups.test.ts',
+  'test/events/hooks-and-feed.test.ts',
+  'test/metrics/metrics.test.ts',
+  'test/tenancy/tokens.test.ts',
+];
+const TEST_TABLE_PREFIX = 'scim_';
+
+function prefixedProject(store: 'sqlite' | 'postgres' | 'mariadb') {
+  return {
+    extends: true as const,
+    test: {
+      name: `prefixed-on-${store}`,
+      include: [`test/store-contract/${store}.test.ts`, ...PREFIXED_SUITES],
+      env: { SCIMITAR_TEST_STORE: store, SCIMITAR_TEST_TABLE_PREFIX: TEST_TABLE_PREFIX },
+    },
+  };
+}
+
 export default defineConfig(async (): Promise<ViteUserConfig> => {
   const withPostgres = await postgresReachable();
   if (!withPostgres) {
@@ -96,6 +124,9 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
           extends: true as const,
           test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'], exclude: [...configDefaults.exclude, ...DATABASE_RESTART_SUITES] },
         },
+        prefixedProject('sqlite'),
+        ...(withPostgres ? [prefixedProject('postgres')] : []),
+        ...(withMariadb ? [prefixedProject('mariadb')] : []),
         ...(withPostgres
           ? [{ extends: true as const, test: { name: 'http-on-postgres', include: SUITES_ON_EVERY_STORE, env: { SCIMITAR_TEST_STORE: 'postgres' } } }]
           : []),

@@ -26,6 +26,8 @@ import { writeThroughHooks } from './src/write-through.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPOSITORY = path.resolve(here, '../..');
 const LINK_DOMAINS = ['acme.example'];
+/** Where Scimitar shares the app's namespace (SQLite, MariaDB), its tables are `scim_users`, … beside the app's `users`. */
+const SCIMITAR_TABLE_PREFIX = 'scim_';
 
 interface AppUser {
   readonly id: string;
@@ -52,7 +54,7 @@ async function sessionTokens(server: TestServer): Promise<string[]> {
 async function expectProjectionExact(server: TestServer): Promise<void> {
   const list = json(await server.request({ method: 'GET', url: `${SCIM}/Users?count=1000` }));
   const scimUsers = (list['Resources'] ?? []) as Record<string, unknown>[];
-  const links = await appWrite(server, (tx) => tx.all<{ user_id: string; app_user_id: string }>`SELECT user_id, app_user_id FROM app_user_links`);
+  const links = await appWrite(server, (tx) => tx.all<{ user_id: string; app_user_id: string }>`SELECT user_id, app_user_id FROM ${tx.table(tx.database === 'postgres' ? 'scim.app_user_links' : `${SCIMITAR_TABLE_PREFIX}app_user_links`)}`);
   const linkOf = new Map(links.map((link) => [link.user_id, link.app_user_id]));
   const rows = new Map((await appUsers(server)).map((row) => [row.id, row]));
   for (const user of scimUsers) {
@@ -72,8 +74,10 @@ async function expectProjectionExact(server: TestServer): Promise<void> {
 }
 
 async function buildExistingApp(): Promise<TestServer> {
-  // On PostgreSQL Scimitar's tables go to a schema of their own; the app keeps `public`.
-  const server = await build(testStoreKind() === 'postgres' ? { SCIMITAR_DB_SCHEMA: 'scim' } : {}, { hooks: writeThroughHooks({ linkDomains: LINK_DOMAINS }) });
+  // On PostgreSQL Scimitar's tables go to a schema of their own and the app keeps `public`; elsewhere they share one namespace, Scimitar's tables under a prefix.
+  const server = await build(testStoreKind() === 'postgres' ? { SCIMITAR_DB_SCHEMA: 'scim' } : { SCIMITAR_DB_TABLE_PREFIX: SCIMITAR_TABLE_PREFIX }, {
+    hooks: writeThroughHooks({ linkDomains: LINK_DOMAINS }),
+  });
   await appWrite(server, async (tx) => {
     const names = await createAppTables(tx);
     const users = tx.table(names.users);
@@ -146,7 +150,7 @@ describe.runIf(testStoreKind() === 'sqlite').each(['express', 'fastify'] as cons
   it('serves its own routes beside SCIM: a provisioned user signs in, and deactivation signs them out', async () => {
     const token = 'existing-app-token-0123456789abcdef';
     const existingApp = await createExistingApp(
-      { DATABASE_URL: `sqlite:${path.join(directory, 'app.db')}`, SCIMITAR_TOKEN: token, SCIMITAR_SECRET: 'existing-app-secret-0123456789abcdef-0123456789', SCIMITAR_LOG_LEVEL: 'silent' },
+      { DATABASE_URL: `sqlite:${path.join(directory, 'app.db')}`, SCIMITAR_DB_TABLE_PREFIX: SCIMITAR_TABLE_PREFIX, SCIMITAR_TOKEN: token, SCIMITAR_SECRET: 'existing-app-secret-0123456789abcdef-0123456789', SCIMITAR_LOG_LEVEL: 'silent' },
       { linkDomains: [], framework },
     );
     try {
@@ -187,6 +191,7 @@ describe.runIf(testStoreKind() === 'sqlite')('the existing app SIGKILLed mid-pro
         PATH: process.env['PATH'] ?? '',
         HOME: tmpdir(),
         DATABASE_URL: `sqlite:${filename}`,
+        SCIMITAR_DB_TABLE_PREFIX: SCIMITAR_TABLE_PREFIX,
         SCIMITAR_TOKEN: token,
         SCIMITAR_SECRET: 'existing-app-secret-0123456789abcdef-0123456789',
         SCIMITAR_LOG_LEVEL: 'warn',
@@ -239,19 +244,20 @@ describe.runIf(testStoreKind() === 'sqlite')('the existing app SIGKILLed mid-pro
     const database = new Database(filename, { readonly: true, fileMustExist: true });
     try {
       const count = (statement: string) => (database.prepare(statement).get() as { n: number }).n;
-      const scimUsers = count('SELECT COUNT(*) AS n FROM users');
+      // Scimitar's tables carry the prefix; the app's `users` and `sessions` are its own.
+      const scimUsers = count('SELECT COUNT(*) AS n FROM scim_users');
       expect(scimUsers).toBeGreaterThan(0);
       // Every User has its link and its app row, and every provisioned app row its User.
-      expect(count('SELECT COUNT(*) AS n FROM users s LEFT JOIN app_user_links l ON l.tenant_id = s.tenant_id AND l.user_id = s.id WHERE l.user_id IS NULL')).toBe(0);
-      expect(count('SELECT COUNT(*) AS n FROM app_user_links l LEFT JOIN app_users a ON a.id = l.app_user_id WHERE a.id IS NULL')).toBe(0);
-      expect(count('SELECT COUNT(*) AS n FROM app_users a LEFT JOIN app_user_links l ON l.app_user_id = a.id WHERE l.user_id IS NULL')).toBe(0);
+      expect(count('SELECT COUNT(*) AS n FROM scim_users s LEFT JOIN scim_app_user_links l ON l.tenant_id = s.tenant_id AND l.user_id = s.id WHERE l.user_id IS NULL')).toBe(0);
+      expect(count('SELECT COUNT(*) AS n FROM scim_app_user_links l LEFT JOIN users a ON a.id = l.app_user_id WHERE a.id IS NULL')).toBe(0);
+      expect(count('SELECT COUNT(*) AS n FROM users a LEFT JOIN scim_app_user_links l ON l.app_user_id = a.id WHERE l.user_id IS NULL')).toBe(0);
       // And they agree on every projected field.
       expect(
-        count(`SELECT COUNT(*) AS n FROM users s JOIN app_user_links l ON l.tenant_id = s.tenant_id AND l.user_id = s.id JOIN app_users a ON a.id = l.app_user_id
+        count(`SELECT COUNT(*) AS n FROM scim_users s JOIN scim_app_user_links l ON l.tenant_id = s.tenant_id AND l.user_id = s.id JOIN users a ON a.id = l.app_user_id
                WHERE a.email <> s.user_name_ci OR COALESCE(a.display_name, '') <> COALESCE(s.display_name, '') OR a.active <> COALESCE(s.active, 1)`),
       ).toBe(0);
       // No session outlives its user's deactivation.
-      expect(count('SELECT COUNT(*) AS n FROM app_sessions x JOIN app_users a ON a.id = x.user_id WHERE a.active = 0')).toBe(0);
+      expect(count('SELECT COUNT(*) AS n FROM sessions x JOIN users a ON a.id = x.user_id WHERE a.active = 0')).toBe(0);
     } finally {
       database.close();
     }

@@ -6,10 +6,14 @@ import { openPostgresStore } from '../store/postgres/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/store.js';
 
+function tablePrefix(database: DatabaseConfig): { readonly tablePrefix?: string } {
+  return database.tablePrefix !== undefined ? { tablePrefix: database.tablePrefix } : {};
+}
+
 export async function openStore(database: DatabaseConfig, registry: SchemaRegistry): Promise<Store> {
   switch (database.kind) {
     case 'sqlite':
-      return openSqliteStore({ filename: database.filename, registry, synchronous: database.synchronous });
+      return openSqliteStore({ filename: database.filename, registry, synchronous: database.synchronous, ...tablePrefix(database) });
     case 'postgres':
       return openPostgresStore({
         url: database.url,
@@ -17,16 +21,18 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
         poolSize: database.poolSize,
         statementTimeoutMs: database.statementTimeoutMs,
         ...(database.schema !== undefined ? { schema: database.schema } : {}),
+        ...tablePrefix(database),
       });
     case 'mysql':
-      return openMysqlStore({ url: database.url, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs });
+      return openMysqlStore({ url: database.url, poolSize: database.poolSize, statementTimeoutMs: database.statementTimeoutMs, ...tablePrefix(database) });
   }
 }
 
 /** A human description of the database, without credentials. */
 export function describeDatabase(database: DatabaseConfig): string {
-  if (database.kind === 'sqlite') return `SQLite at ${database.filename}`;
+  const tables = database.tablePrefix !== undefined ? ` (tables prefixed ${database.tablePrefix})` : '';
+  if (database.kind === 'sqlite') return `SQLite at ${database.filename}${tables}`;
   const url = new URL(database.url);
-  if (database.kind === 'mysql') return `MySQL at ${url.hostname}:${url.port || '3306'}${url.pathname}`;
-  return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  if (database.kind === 'mysql') return `MySQL at ${url.hostname}:${url.port || '3306'}${url.pathname}${tables}`;
+  return `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}${tables}`;
 }

@@ -56,6 +56,10 @@ function buildProgram(options: CliOptions): Command {
     .command('migrate')
     .description('Apply pending database schema migrations (start also applies them)')
     .option('--json', 'print JSON for scripts')
+    .option(
+      '--rename-tables-to-prefix <prefix>',
+      'then move the tables from SCIMITAR_DB_TABLE_PREFIX (default: none) to this prefix, e.g. scim_ (stop every instance first; set the new prefix before starting them)',
+    )
     .action((migrateOptions) => migrateCommand(migrateOptions, options));
 
   registerTenantCommands(program, contexts);

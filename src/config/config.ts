@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import type { RequestLogSettings } from '../request-log/recorder.js';
+import { tablePrefixProblem } from '../store/sql/table-names.js';
 
 export type DatabaseConfig =
   | {
@@ -15,6 +16,8 @@ export type DatabaseConfig =
       readonly filename: string;
       /** `full`: acknowledged writes survive a power cut; `normal`: faster, may lose the last commits on power loss. */
       readonly synchronous: 'full' | 'normal';
+      /** Put before the name of every table and index Scimitar owns (e.g. `scim_`), so it shares the file with an app's own tables; none by default. */
+      readonly tablePrefix?: string;
     }
   | {
       /** PostgreSQL, or MySQL 8 / MariaDB 10.11+ (`mysql`). */
@@ -27,6 +30,8 @@ export type DatabaseConfig =
       readonly statementTimeoutMs: number;
       /** The schema holding Scimitar's tables (default `public`): another one keeps them apart from an app's own tables in the same database. */
       readonly schema?: string;
+      /** Put before the name of every table, index and constraint Scimitar owns (e.g. `scim_`), so it shares a schema or database with an app's own tables; none by default. */
+      readonly tablePrefix?: string;
     };
 
 export interface ScimitarConfig {
@@ -138,6 +143,7 @@ const SETTINGS = [
   'SCIMITAR_DB_POOL_SIZE',
   'SCIMITAR_DB_STATEMENT_TIMEOUT_MS',
   'SCIMITAR_DB_SCHEMA',
+  'SCIMITAR_DB_TABLE_PREFIX',
   'SCIMITAR_SQLITE_SYNCHRONOUS',
   'SCIMITAR_SECRET',
   'SCIMITAR_RATE_LIMIT_PER_SECOND',
@@ -264,13 +270,22 @@ function sqliteSynchronousSetting(settings: RawSettings): 'full' | 'normal' {
   throw new ConfigError('SCIMITAR_SQLITE_SYNCHRONOUS', `must be full (acknowledged writes survive a power cut) or normal (faster; a power cut may lose the last commits), got "${raw}"`);
 }
 
+/** SCIMITAR_DB_TABLE_PREFIX, checked here so a bad one stops the start with the setting's name (the store checks it again for embedding apps). */
+function tablePrefixSetting(settings: RawSettings): { readonly tablePrefix?: string } {
+  const raw = settings.SCIMITAR_DB_TABLE_PREFIX;
+  if (raw === undefined || raw === '') return {};
+  const problem = tablePrefixProblem(raw);
+  if (problem !== undefined) throw new ConfigError('SCIMITAR_DB_TABLE_PREFIX', problem);
+  return { tablePrefix: raw };
+}
+
 function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
   const raw = settings.DATABASE_URL ?? 'sqlite:./data/scimitar.db';
   if (raw.startsWith('sqlite:')) {
     // sqlite:<path> and sqlite://<path> both name a file path; relative paths resolve from the working directory.
     const filePath = raw.slice('sqlite:'.length).replace(/^\/\//, '');
     if (filePath === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/scimitar.db');
-    return { kind: 'sqlite', filename: path.resolve(cwd, filePath), synchronous: sqliteSynchronousSetting(settings) };
+    return { kind: 'sqlite', filename: path.resolve(cwd, filePath), synchronous: sqliteSynchronousSetting(settings), ...tablePrefixSetting(settings) };
   }
   const server = /^postgres(ql)?:\/\//.test(raw) ? 'postgres' : /^mysql:\/\//.test(raw) ? 'mysql' : undefined;
   if (server !== undefined) {
@@ -289,6 +304,7 @@ function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
       poolSize: integerSetting(settings, 'SCIMITAR_DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: integerSetting(settings, 'SCIMITAR_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       ...(settings.SCIMITAR_DB_SCHEMA !== undefined && settings.SCIMITAR_DB_SCHEMA !== '' ? { schema: settings.SCIMITAR_DB_SCHEMA } : {}),
+      ...tablePrefixSetting(settings),
     };
   }
   // The URL itself is not echoed: it may hold a password.

@@ -5,6 +5,15 @@
  * other test, in this process or a parallel one, can see its rows, and
  * `drop()` removes it with everything in it.
  *
+ * With SCIMITAR_TEST_TABLE_PREFIX set (the vitest projects `prefixed-*`),
+ * every database starts out holding an app's own tables named like
+ * Scimitar's (`users`, `groups`, `schema_migrations`, …, with other
+ * columns and one row each), and stores, servers and CLI processes are
+ * given that table prefix. `drop()` then fails the suite unless the app's
+ * tables still hold exactly their row and every other table carries the
+ * prefix: a statement or migration that names a Scimitar table without it
+ * fails there, or wrote into the app's table.
+ *
  * Where the servers are, and whether a suite may skip them:
  * - PostgreSQL: SCIMITAR_TEST_DATABASE_URL (default: the local `test`
  *   database, trust auth); SCIMITAR_REQUIRE_POSTGRES=1 (CI) makes an
@@ -28,6 +37,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { isScimitarName, SCIMITAR_TABLES } from '../../src/store/sql/table-names.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mariadb';
 
@@ -39,9 +49,9 @@ const TEST_POOL_SIZE = '4';
 
 /** What each kind's store opener (openSqliteStore, openPostgresStore, openMysqlStore) needs to find the database. */
 export interface StoreOptionsByKind {
-  readonly sqlite: { readonly filename: string };
-  readonly postgres: { readonly url: string; readonly schema?: string };
-  readonly mariadb: { readonly url: string };
+  readonly sqlite: { readonly filename: string; readonly tablePrefix?: string };
+  readonly postgres: { readonly url: string; readonly schema?: string; readonly tablePrefix?: string };
+  readonly mariadb: { readonly url: string; readonly tablePrefix?: string };
 }
 
 export interface FreshDatabase<Kind extends DatabaseKind = DatabaseKind> {
@@ -63,8 +73,16 @@ export interface FreshDatabase<Kind extends DatabaseKind = DatabaseKind> {
   query(statement: string): Promise<Record<string, unknown>[]>;
   /** Runs a script of one or more statements behind the stores' back: for tests of a damaged database. Same quoting as `query`. */
   execute(script: string): Promise<void>;
-  /** Every row of every table, as sorted JSON lines per table: for "nothing changed" checks below the API. */
+  /**
+   * Every row of every Scimitar table, as sorted JSON lines per table
+   * (named without the table prefix; the app's tables of a prefixed run are
+   * left out): for "nothing changed" checks below the API.
+   */
   rawTables(): Promise<Record<string, string[]>>;
+  /** The table prefix stores on this database are given ('' when none). */
+  readonly tablePrefix: string;
+  /** Scimitar's table `name` as this database holds it, for statements a test runs itself. */
+  table(name: string): string;
   /** Removes the database and everything in it (close the stores using it first). */
   drop(): Promise<void>;
 }
@@ -78,6 +96,79 @@ export interface FreshDatabaseOptions {
    * for suites that open stores directly).
    */
   readonly postgres?: 'database' | 'schema';
+}
+
+/** The table prefix of this run (SCIMITAR_TEST_TABLE_PREFIX), '' when Scimitar's tables have their plain names. */
+export function testTablePrefix(): string {
+  return process.env['SCIMITAR_TEST_TABLE_PREFIX'] ?? '';
+}
+
+/**
+ * The app's own tables a prefixed run starts with: every name Scimitar
+ * uses, and two of its index names (an index name is schema-wide on
+ * PostgreSQL and SQLite), so any unprefixed statement collides.
+ */
+const APP_TABLES = SCIMITAR_TABLES;
+const APP_INDEXES = [
+  ['users', 'users_user_name'],
+  ['tokens', 'tokens_tenant'],
+] as const;
+const APP_ROW = `{"app_id":1,"app_note":"the app's own row"}`;
+
+async function addAppTables(database: Pick<FreshDatabase, 'execute'>): Promise<void> {
+  for (const table of APP_TABLES) {
+    await database.execute(`CREATE TABLE "${table}" (app_id INTEGER NOT NULL PRIMARY KEY, app_note VARCHAR(100) NOT NULL)`);
+    await database.execute(`INSERT INTO "${table}" (app_id, app_note) VALUES (1, 'the app''s own row')`);
+  }
+  for (const [table, index] of APP_INDEXES) await database.execute(`CREATE INDEX ${index} ON "${table}" (app_note)`);
+}
+
+/**
+ * Fails unless every app table holds exactly its row and every table named
+ * like Scimitar's carries the prefix (a suite's own app tables, such as
+ * `contract_accounts`, are the app's). That SCIMITAR_TABLES lists every
+ * table the migrations create is checked beside the migrations (table-prefix.test.ts).
+ */
+async function checkAppTablesUntouched(names: readonly string[], rowsOf: (table: string) => Promise<string[]>, prefix: string): Promise<void> {
+  const problems: string[] = [];
+  for (const table of APP_TABLES) {
+    const rows = await rowsOf(table);
+    if (rows.length !== 1 || rows[0] !== APP_ROW) problems.push(`the app's table ${table} now holds ${JSON.stringify(rows)}`);
+  }
+  const app = new Set<string>(APP_TABLES);
+  for (const name of names) if (!app.has(name) && !name.startsWith(prefix) && isScimitarName(name)) problems.push(`table ${name} lacks the prefix ${prefix}`);
+  if (problems.length > 0) throw new Error(`Scimitar's table prefix was not applied everywhere: ${problems.join('; ')}`);
+}
+
+/**
+ * Where a fresh database of the run differs when a table prefix is set:
+ * app tables first, the prefix for stores and processes, Scimitar's own
+ * tables by their plain names in rawTables, and the check before drop.
+ */
+async function prefixed<Kind extends DatabaseKind>(database: FreshDatabase<Kind>, tableNames: () => Promise<string[]>): Promise<FreshDatabase<Kind>> {
+  const prefix = testTablePrefix();
+  if (prefix === '') return database;
+  await addAppTables(database);
+  const rowsOf = async (table: string) => sortedRows(await database.query(`SELECT * FROM "${table}"`));
+  return {
+    ...database,
+    storeOptions: { ...database.storeOptions, tablePrefix: prefix },
+    env: { ...database.env, SCIMITAR_DB_TABLE_PREFIX: prefix },
+    tablePrefix: prefix,
+    table: (name) => `${prefix}${name}`,
+    async rawTables() {
+      const tables: Record<string, string[]> = {};
+      for (const name of await tableNames()) if (name.startsWith(prefix)) tables[name.slice(prefix.length)] = await rowsOf(name);
+      return tables;
+    },
+    async drop() {
+      try {
+        await checkAppTablesUntouched(await tableNames(), rowsOf, prefix);
+      } finally {
+        await database.drop();
+      }
+    },
+  };
 }
 
 export function postgresTestUrl(): string {
@@ -178,9 +269,11 @@ function sortedRows(rows: readonly unknown[]): string[] {
   return rows.map((row) => JSON.stringify(row, (_key, value: unknown) => (Buffer.isBuffer(value) ? value.toString('hex') : value))).sort();
 }
 
-function freshSqlite(options: FreshDatabaseOptions): FreshDatabase<'sqlite'> {
+async function freshSqlite(options: FreshDatabaseOptions): Promise<FreshDatabase<'sqlite'>> {
   const directory = mkdtempSync(path.join(tmpdir(), `${options.prefix ?? 'scimitar-test'}-`));
   const filename = path.join(directory, 'scimitar.db');
+  // The app's tables of a prefixed run are there before any store opens the file.
+  if (testTablePrefix() !== '') new Database(filename).close();
   const query = async (statement: string): Promise<Record<string, unknown>[]> => {
     const database = new Database(filename, { fileMustExist: true, timeout: 5000 });
     try {
@@ -192,8 +285,12 @@ function freshSqlite(options: FreshDatabaseOptions): FreshDatabase<'sqlite'> {
       database.close();
     }
   };
-  return {
+  const tableNames = async () =>
+    ((await query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) as { name: string }[]).map(({ name }) => name);
+  return prefixed<'sqlite'>({
     kind: 'sqlite',
+    tablePrefix: '',
+    table: (name) => name,
     url: `sqlite:${filename}`,
     storeOptions: { filename },
     env: { DATABASE_URL: `sqlite:${filename}` },
@@ -207,15 +304,14 @@ function freshSqlite(options: FreshDatabaseOptions): FreshDatabase<'sqlite'> {
       }
     },
     async rawTables() {
-      const names = (await query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) as { name: string }[];
       const tables: Record<string, string[]> = {};
-      for (const { name } of names) tables[name] = sortedRows(await query(`SELECT * FROM "${name.replace(/"/g, '""')}"`));
+      for (const name of await tableNames()) tables[name] = sortedRows(await query(`SELECT * FROM "${name.replace(/"/g, '""')}"`));
       return tables;
     },
     async drop() {
       rmSync(directory, { recursive: true, force: true });
     },
-  };
+  }, tableNames);
 }
 
 async function freshPostgres(options: FreshDatabaseOptions): Promise<FreshDatabase<'postgres'>> {
@@ -232,17 +328,19 @@ async function freshPostgres(options: FreshDatabaseOptions): Promise<FreshDataba
       return use(client);
     });
   const query = (statement: string) => onDatabase(async (client) => (await client.query(statement)).rows as Record<string, unknown>[]);
-  return {
+  const tableNames = async () => ((await query(`SELECT tablename FROM pg_tables WHERE schemaname = '${namespace}' ORDER BY tablename`)) as { tablename: string }[]).map(({ tablename }) => tablename);
+  return prefixed<'postgres'>({
     kind: 'postgres',
+    tablePrefix: '',
+    table: (table) => table,
     url: url.toString(),
     storeOptions: inSchema ? { url: url.toString(), schema: name } : { url: url.toString() },
     env: { DATABASE_URL: url.toString(), SCIMITAR_DB_POOL_SIZE: TEST_POOL_SIZE },
     query,
     execute: (script) => onDatabase(async (client) => void (await client.query(script))),
     async rawTables() {
-      const names = (await query(`SELECT tablename FROM pg_tables WHERE schemaname = '${namespace}' ORDER BY tablename`)) as { tablename: string }[];
       const tables: Record<string, string[]> = {};
-      for (const { tablename } of names) tables[tablename] = sortedRows(await query(`SELECT * FROM ${pg.escapeIdentifier(tablename)}`));
+      for (const tablename of await tableNames()) tables[tablename] = sortedRows(await query(`SELECT * FROM ${pg.escapeIdentifier(tablename)}`));
       return tables;
     },
     async drop() {
@@ -250,7 +348,7 @@ async function freshPostgres(options: FreshDatabaseOptions): Promise<FreshDataba
         client.query(inSchema ? `DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(name)} CASCADE` : `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
       );
     },
-  };
+  }, tableNames);
 }
 
 async function freshMariadb(options: FreshDatabaseOptions): Promise<FreshDatabase<'mariadb'>> {
@@ -270,23 +368,26 @@ async function freshMariadb(options: FreshDatabaseOptions): Promise<FreshDatabas
     withMysqlConnection(url.toString(), async (connection) => {
       await connection.query(`SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES'); ${script}`);
     });
-  return {
+  const tableNames = async () =>
+    ((await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME')) as { name: string }[]).map(({ name: table }) => table);
+  return prefixed<'mariadb'>({
     kind: 'mariadb',
+    tablePrefix: '',
+    table: (table) => table,
     url: url.toString(),
     storeOptions: { url: url.toString() },
     env: { DATABASE_URL: url.toString(), SCIMITAR_DB_POOL_SIZE: TEST_POOL_SIZE },
     query,
     execute,
     async rawTables() {
-      const names = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME')) as { name: string }[];
       const tables: Record<string, string[]> = {};
-      for (const { name: table } of names) tables[table] = sortedRows(await query(`SELECT * FROM "${table.replace(/"/g, '""')}"`));
+      for (const table of await tableNames()) tables[table] = sortedRows(await query(`SELECT * FROM "${table.replace(/"/g, '""')}"`));
       return tables;
     },
     async drop() {
       await withMysqlConnection(serverUrl, (connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``));
     },
-  };
+  }, tableNames);
 }
 
 /** A fresh, empty database of `kind`; the caller checks availability first (databaseAvailableFor) and drops it when done. */

@@ -1,10 +1,10 @@
 /**
  * The app's own tables: its users, their sessions and their roles, as an
- * app had them before it took SCIM. On PostgreSQL they stay `public.users`
- * and so on while Scimitar's tables live in a schema of their own
- * (SCIMITAR_DB_SCHEMA=scim); on SQLite, one namespace per file, the app's
- * names must differ from Scimitar's (`users`, `groups`, … are taken), so
- * the example's are `app_users`, `app_sessions`, `app_roles`.
+ * app had them before it took SCIM, named as it always named them. On
+ * PostgreSQL they stay `public.users` and so on while Scimitar's tables
+ * live in a schema of their own (SCIMITAR_DB_SCHEMA=scim); on SQLite and
+ * MySQL, one namespace for both, Scimitar's tables carry a prefix instead
+ * (SCIMITAR_DB_TABLE_PREFIX=scim_: `scim_users` beside the app's `users`).
  */
 import type { AppTransaction } from '../../../src/index.js';
 
@@ -17,7 +17,7 @@ export interface AppTableNames {
 export function appTableNames(database: AppTransaction['database']): AppTableNames {
   return database === 'postgres'
     ? { users: 'public.users', sessions: 'public.sessions', roles: 'public.roles' }
-    : { users: 'app_users', sessions: 'app_sessions', roles: 'app_roles' };
+    : { users: 'users', sessions: 'sessions', roles: 'roles' };
 }
 
 /** Creates the tables when missing: the app's own schema, which it would have had all along. */

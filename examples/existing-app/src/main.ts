@@ -1,7 +1,8 @@
 /**
  * Starts the example: `npx tsx examples/existing-app/src/main.ts`, with
  * Scimitar's settings in the environment (DATABASE_URL, SCIMITAR_TOKEN,
- * SCIMITAR_DB_SCHEMA=scim on PostgreSQL, …) and
+ * SCIMITAR_DB_SCHEMA=scim on PostgreSQL, SCIMITAR_DB_TABLE_PREFIX=scim_ on
+ * SQLite and MySQL, …) and
  *
  *   FRAMEWORK     express (default) or fastify
  *   LINK_DOMAINS  comma-separated email domains whose verified accounts a new SCIM User is linked to (default: none)

@@ -1,5 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { MysqlCollations } from '../sql/dialects/mysql.js';
+import { prefixTableNames } from '../sql/table-names.js';
 import { mysqlMigrations, tableOptions, type MysqlMigration } from './migrations/index.js';
 import type { MysqlSessions } from './mysql-sessions.js';
 
@@ -28,6 +29,8 @@ interface VersionRow {
  * migration.ts), then the row recording the version.
  */
 export async function migrateMysql(sessions: MysqlSessions, collations: MysqlCollations, migrations: readonly MysqlMigration[] = mysqlMigrations): Promise<number[]> {
+  // Every statement here names Scimitar's tables as the migrations do; the sessions' prefix goes on as they run (see src/store/sql/table-names.ts).
+  const named = (text: string): string => prefixTableNames(text, sessions.dialect.tablePrefix);
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const known = new Set(ordered.map((migration) => migration.version));
   const table = tableOptions(collations.text);
@@ -39,12 +42,14 @@ export async function migrateMysql(sessions: MysqlSessions, collations: MysqlCol
     await connection.query(sessions.engine === 'mariadb' ? 'SET SESSION max_statement_time = 0' : 'SET SESSION max_execution_time = 0');
     await takeLock(connection);
     try {
-      await connection.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      await connection.query(
+        named(`CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER NOT NULL PRIMARY KEY,
   name VARCHAR(255) NOT NULL,
   applied_at VARCHAR(64) NOT NULL
-) ${table.options}`);
-      const [rows] = await connection.query('SELECT version FROM schema_migrations ORDER BY version');
+) ${table.options}`),
+      );
+      const [rows] = await connection.query(named('SELECT version FROM schema_migrations ORDER BY version'));
       const appliedVersions = (rows as VersionRow[]).map((row) => Number(row.version));
       const unknown = appliedVersions.filter((version) => !known.has(version));
       if (unknown.length > 0) {
@@ -57,12 +62,12 @@ export async function migrateMysql(sessions: MysqlSessions, collations: MysqlCol
         if (applied.has(migration.version)) continue;
         for (const statement of migration.statements(table)) {
           try {
-            await connection.query(statement);
+            await connection.query(named(statement));
           } catch (error) {
             throw new Error(`Migration ${migration.version} (${migration.name}) failed; statements before the failing one are applied (MySQL commits DDL at once): ${(error as Error).message}`, { cause: error });
           }
         }
-        await connection.execute('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
+        await connection.execute(named('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)'), [migration.version, migration.name, new Date().toISOString()]);
         newlyApplied.push(migration.version);
       }
       return newlyApplied;

@@ -21,7 +21,8 @@
  */
 import type { ExecuteValues, Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import { createMysqlDialect, mysqlCollationsFor, type MysqlCollations } from '../sql/dialects/mysql.js';
-import type { SqlDialect } from '../sql/dialect.js';
+import { withTablePrefix, type SqlDialect } from '../sql/dialect.js';
+import { unprefixedName } from '../sql/table-names.js';
 import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot, type SqlRow as ReadRow } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
@@ -101,6 +102,8 @@ export interface MysqlSessionsSettings {
   readonly engine: MysqlEngine;
   readonly collations: MysqlCollations;
   readonly statementTimeoutMs: number;
+  /** Put before Scimitar's table names (see src/store/sql/table-names.ts); none when not given. */
+  readonly tablePrefix?: string;
 }
 
 /** mysql2's pool keeps its connections in fields it does not type; read only for poolUsage. */
@@ -131,7 +134,7 @@ export class MysqlSessions implements SqlDriver {
     this.settings = settings;
     this.engine = settings.engine;
     this.collations = settings.collations;
-    this.dialect = createMysqlDialect(settings.collations, settings.engine);
+    this.dialect = withTablePrefix(createMysqlDialect(settings.collations, settings.engine), settings.tablePrefix ?? '');
     this.pooled = new MysqlSession(this.dialect, (text, parameters) => {
       if (this.work.state === 'closed') throw new TypeError('The MySQL store is closed');
       return this.track(this.executePooled(text, parameters));
@@ -144,14 +147,14 @@ export class MysqlSessions implements SqlDriver {
   }
 
   /** Opens sessions over `pool`, asking the server which engine it is. */
-  static async open(pool: Pool, statementTimeoutMs: number): Promise<MysqlSessions> {
+  static async open(pool: Pool, statementTimeoutMs: number, tablePrefix = ''): Promise<MysqlSessions> {
     const connection = await pool.getConnection().catch((error: unknown) => {
       throw translateConnectionError(error);
     });
     try {
       const [rows] = await connection.query('SELECT VERSION() AS version');
       const version = String(asRows<{ version: unknown }>(rows)[0]?.version ?? '');
-      return new MysqlSessions(pool, { engine: mysqlEngineFor(version), collations: mysqlCollationsFor(version), statementTimeoutMs });
+      return new MysqlSessions(pool, { engine: mysqlEngineFor(version), collations: mysqlCollationsFor(version), statementTimeoutMs, tablePrefix });
     } finally {
       connection.release();
     }
@@ -172,7 +175,10 @@ export class MysqlSessions implements SqlDriver {
   }
 
   failure(error: unknown): SqlFailure {
-    return mysqlFailure(error);
+    const failure = mysqlFailure(error);
+    // Store logic knows constraints by their names without the table prefix.
+    if (failure.kind === 'other' || failure.constraint === undefined) return failure;
+    return { kind: failure.kind, constraint: unprefixedName(failure.constraint, this.dialect.tablePrefix) };
   }
 
   async ping(): Promise<void> {

@@ -6,6 +6,7 @@
  * every instance at once without a signal).
  */
 import { SqlStore } from '../sql/sql-store.js';
+import { checkedTablePrefix } from '../sql/table-names.js';
 import { sqlStoreParts } from '../sql/store-parts.js';
 import { migrateMysql } from './migrate.js';
 import { mysqlMigrations } from './migrations/index.js';
@@ -19,6 +20,8 @@ export interface MysqlConnectionOptions {
   readonly poolSize?: number;
   /** The server stops a statement running longer (default 30 000 ms); also bounds connecting. */
   readonly statementTimeoutMs?: number;
+  /** Put before the name of every table (and constraint) Scimitar owns, so it shares a database with an app's own tables (default none; see src/store/sql/table-names.ts). */
+  readonly tablePrefix?: string;
 }
 
 export interface OpenedMysqlSessions {
@@ -33,9 +36,10 @@ export interface OpenedMysqlSessions {
  */
 export async function openMysqlSessions(options: MysqlConnectionOptions): Promise<OpenedMysqlSessions> {
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const tablePrefix = checkedTablePrefix(options.tablePrefix ?? '');
   const pool = createMysqlPool({ url: options.url, poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, statementTimeoutMs });
   try {
-    const sessions = await MysqlSessions.open(pool, statementTimeoutMs);
+    const sessions = await MysqlSessions.open(pool, statementTimeoutMs, tablePrefix);
     const applied = await migrateMysql(sessions, sessions.collations);
     return { sessions, migrations: { applied, version: mysqlMigrations.at(-1)?.version ?? 0 } };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { escapeIdentifier, type ClientBase } from 'pg';
+import { checkedTablePrefix, prefixTableNames } from '../sql/table-names.js';
 import { postgresMigrations, type Migration } from './migrations/index.js';
 import { checkSchemaName } from './pool.js';
 
@@ -21,7 +22,9 @@ export const MIGRATION_LOCK_KEY = 76437644;
  *
  * The client must not be inside a transaction.
  */
-export async function migratePostgres(client: ClientBase, schema: string, migrations: readonly Migration[] = postgresMigrations): Promise<number[]> {
+export async function migratePostgres(client: ClientBase, schema: string, migrations: readonly Migration[] = postgresMigrations, tablePrefix = ''): Promise<number[]> {
+  // Every statement here names Scimitar's tables as the migrations do; the prefix goes on as they run (see src/store/sql/table-names.ts).
+  const named = (text: string): string => prefixTableNames(text, checkedTablePrefix(tablePrefix));
   const identifier = escapeIdentifier(checkSchemaName(schema));
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const known = new Set(ordered.map((migration) => migration.version));
@@ -35,12 +38,14 @@ export async function migratePostgres(client: ClientBase, schema: string, migrat
       const existing = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
       if (existing.rowCount === 0) await client.query(`CREATE SCHEMA ${identifier}`);
       await client.query(`SET LOCAL search_path TO ${identifier}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      await client.query(
+        named(`CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer NOT NULL PRIMARY KEY,
   name text NOT NULL,
   applied_at text NOT NULL
-)`);
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+)`),
+      );
+      const { rows } = await client.query<{ version: number }>(named('SELECT version FROM schema_migrations ORDER BY version'));
       const unknown = rows.map((row) => row.version).filter((version) => !known.has(version));
       if (unknown.length > 0) {
         // A newer build migrated this schema; running old code against it could corrupt data.
@@ -52,8 +57,8 @@ export async function migratePostgres(client: ClientBase, schema: string, migrat
         await client.query('COMMIT');
         return newlyApplied;
       }
-      await client.query(next.up);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [next.version, next.name, new Date().toISOString()]);
+      await client.query(named(next.up));
+      await client.query(named('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)'), [next.version, next.name, new Date().toISOString()]);
       await client.query('COMMIT');
       newlyApplied.push(next.version);
     } catch (error) {

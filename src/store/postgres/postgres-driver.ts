@@ -11,6 +11,7 @@ import type { SqlDialect } from '../sql/dialect.js';
 import { renderSql, sql, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
+import { unprefixedName } from '../sql/table-names.js';
 import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
 import { WorkInFlight } from '../sql/work-in-flight.js';
 import { CREDENTIALS_NOTICE } from './credential-watch.js';
@@ -119,12 +120,17 @@ export class PostgresSessions implements SqlDriver, Queryable {
     if (!(error instanceof DatabaseError)) return { kind: 'other' };
     switch (error.code) {
       case SQLSTATE.uniqueViolation:
-        return { kind: 'unique', constraint: error.constraint };
+        return { kind: 'unique', constraint: this.constraintName(error.constraint) };
       case SQLSTATE.foreignKeyViolation:
-        return { kind: 'foreignKey', constraint: error.constraint };
+        return { kind: 'foreignKey', constraint: this.constraintName(error.constraint) };
       default:
         return { kind: 'other' };
     }
+  }
+
+  /** The name store logic knows a constraint by, without the table prefix. */
+  private constraintName(name: string | undefined): string | undefined {
+    return name === undefined ? undefined : unprefixedName(name, this.dialect.tablePrefix);
   }
 
   async ping(): Promise<void> {

@@ -1,7 +1,9 @@
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import type { CredentialChanges } from '../store.js';
 import { createPostgresDialect, POSTGRES_ICU_ROOT_COLLATION, type PostgresCaseFolding } from '../sql/dialects/postgres.js';
+import { withTablePrefix } from '../sql/dialect.js';
 import { SqlStore, type SqlStoreSettings } from '../sql/sql-store.js';
+import { checkedTablePrefix } from '../sql/table-names.js';
 import { sqlStoreParts } from '../sql/store-parts.js';
 import { PostgresCredentialWatch } from './credential-watch.js';
 import { migratePostgres } from './migrate.js';
@@ -21,6 +23,8 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
   /** The PostgreSQL schema holding the tables, created when missing (default `public`). */
   readonly schema?: string;
+  /** Put before the name of every table (index, constraint) Scimitar owns, so it shares a schema with an app's own tables (default none; see src/store/sql/table-names.ts). */
+  readonly tablePrefix?: string;
 }
 
 /**
@@ -74,6 +78,7 @@ async function detectCaseFolding(queryable: Queryable): Promise<PostgresCaseFold
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
+  const tablePrefix = checkedTablePrefix(options.tablePrefix ?? '');
   const poolSettings: PoolSettings = {
     url: options.url,
     schema,
@@ -85,7 +90,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const client = await pool.connect();
     let applied: number[];
     try {
-      applied = await migratePostgres(client, schema);
+      applied = await migratePostgres(client, schema, postgresMigrations, tablePrefix);
     } catch (error) {
       client.release(error instanceof Error ? error : undefined);
       throw error;
@@ -95,7 +100,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const version = postgresMigrations.at(-1)?.version ?? 0;
     const credentialWatch = new PostgresCredentialWatch(() => createListenerClient(poolSettings));
     await credentialWatch.start();
-    const dialect = createPostgresDialect(caseFolding);
+    const dialect = withTablePrefix(createPostgresDialect(caseFolding), tablePrefix);
     const sessions = new PostgresSessions({ pool, dialect });
     return new PostgresStore({
       driver: sessions,

@@ -6,7 +6,7 @@
  */
 import type { AppSqlPart, AppTableName, AppTransaction } from '../../events/app-transaction.js';
 import { linkAppUser } from './app-user-links.js';
-import { parameter, rawSql, sql, type SqlFragment } from './fragment.js';
+import { asAppStatement, parameter, rawSql, sql, type SqlFragment } from './fragment.js';
 import type { SqlFailure, SqlSession } from './session.js';
 
 /** `name` or `schema.name`, each an unquoted SQL identifier: nothing that could end the name and start SQL. */
@@ -30,7 +30,8 @@ function statement(strings: TemplateStringsArray, parts: readonly AppSqlPart[]):
     }
     return parameter(part);
   });
-  return sql(strings, ...fragments);
+  // The app's statement names the app's tables: rendered as written, whatever Scimitar's table prefix.
+  return asAppStatement(sql(strings, ...fragments));
 }
 
 export function appTransaction(session: SqlSession, failure: (error: unknown) => SqlFailure): AppTransaction {

@@ -5,6 +5,7 @@
  * compilers (the shape follows kysely's default/sqlite query compilers).
  */
 import { rawSql, sql, type SqlFragment, type SqlParameterValue } from './fragment.js';
+import { checkedTablePrefix } from './table-names.js';
 
 /** The SQL type a JSON value is read as. */
 export type SqlScalarType = 'string' | 'number' | 'boolean';
@@ -43,6 +44,11 @@ export interface SqlDialect {
    * compiler decides comparisons with such a value without binding it.
    */
   readonly textCanHoldNul: boolean;
+  /**
+   * Put before every name Scimitar owns when a statement is rendered
+   * ('' for none): see table-names.ts for why there, and the rule.
+   */
+  readonly tablePrefix: string;
   /** The placeholder of the index-th (1-based) parameter: `?` or `$1`. */
   placeholder(index: number): string;
   /** Converts a compiler value for the driver (SQLite has no boolean type). */
@@ -126,6 +132,29 @@ export interface SqlDialect {
   contains(expression: SqlFragment, needle: SqlFragment): SqlFragment;
   startsWith(expression: SqlFragment, prefix: SqlFragment): SqlFragment;
   endsWith(expression: SqlFragment, suffix: SqlFragment): SqlFragment;
+}
+
+const prefixedDialects = new WeakMap<SqlDialect, Map<string, SqlDialect>>();
+
+/**
+ * `dialect` naming Scimitar's tables under `prefix`. One object per dialect
+ * and prefix, however many stores open: rendered statements are kept per
+ * dialect object (fragment.ts), so each store opened must not start a new set.
+ */
+export function withTablePrefix(dialect: SqlDialect, prefix: string): SqlDialect {
+  checkedTablePrefix(prefix);
+  if (prefix === dialect.tablePrefix) return dialect;
+  let byPrefix = prefixedDialects.get(dialect);
+  if (byPrefix === undefined) {
+    byPrefix = new Map();
+    prefixedDialects.set(dialect, byPrefix);
+  }
+  let prefixed = byPrefix.get(prefix);
+  if (prefixed === undefined) {
+    prefixed = Object.freeze({ ...dialect, tablePrefix: prefix });
+    byPrefix.set(prefix, prefixed);
+  }
+  return prefixed;
 }
 
 /** `e ASC NULLS LAST`: both SQLite (3.30+) and PostgreSQL write NULL placement in the term itself. */

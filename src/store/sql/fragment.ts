@@ -21,6 +21,7 @@
  * rendered each time, as every fragment was before.
  */
 import type { SqlDialect } from './dialect.js';
+import { prefixTableNames } from './table-names.js';
 
 /** A value as the compiler binds it; the dialect converts it for its driver (booleans, say). */
 export type SqlParameterValue = string | number | boolean | null;
@@ -208,16 +209,31 @@ export function joinSql(fragments: readonly SqlFragment[], separator: string): S
 /** Rendered texts by kept shape and dialect (a shape not kept is rendered each time). */
 const renderedByShape = new WeakMap<readonly string[], Map<SqlDialect, string>>();
 
+/**
+ * Shapes of statements an embedding app writes on Scimitar's transaction
+ * (src/store/sql/app-transaction.ts): they name the app's own tables, so
+ * they are rendered as written, never with Scimitar's table prefix.
+ */
+const appShapes = new WeakSet<readonly string[]>();
+
+/** Marks `fragment` as the app's statement: its table names are the app's (see appShapes). */
+export function asAppStatement(fragment: SqlFragment): SqlFragment {
+  appShapes.add(fragment.texts);
+  return fragment;
+}
+
 function renderText(texts: readonly string[], dialect: SqlDialect): string {
   let text = texts[0]!;
   for (let index = 1; index < texts.length; index++) text += dialect.placeholder(index) + texts[index]!;
+  // Once per shape and dialect when the shape is kept (see table-names.ts for why here).
+  if (dialect.tablePrefix !== '' && !appShapes.has(texts)) text = prefixTableNames(text, dialect.tablePrefix);
   return text;
 }
 
 /** The text of a fragment, from the cache when its shape is a call site's. */
 export function sqlText(fragment: SqlFragment, dialect: SqlDialect): string {
   const { texts } = fragment;
-  if (texts.length === 1) return texts[0]!;
+  if (texts.length === 1 && dialect.tablePrefix === '') return texts[0]!;
   if (!kept(texts)) return renderText(texts, dialect);
   let byDialect = renderedByShape.get(texts);
   if (byDialect === undefined) {

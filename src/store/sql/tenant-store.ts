@@ -72,10 +72,11 @@ export class SqlTenantStore implements TenantStore {
     // count(*) is a bigint on PostgreSQL and MySQL, which their drivers return as text.
     const row = await this.sessions
       .current()
-      .first<{ users: unknown; groups: unknown }>(
-        sql`SELECT (SELECT count(*) FROM users WHERE tenant_id = ${tenant}) AS users, (SELECT count(*) FROM "groups" WHERE tenant_id = ${tenant}) AS "groups"`,
+      .first<{ user_count: unknown; group_count: unknown }>(
+        // Aliases are not named like tables: the table prefix would rename them (src/store/sql/table-names.ts).
+        sql`SELECT (SELECT count(*) FROM users WHERE tenant_id = ${tenant}) AS user_count, (SELECT count(*) FROM "groups" WHERE tenant_id = ${tenant}) AS group_count`,
       );
-    return { users: Number(row?.users ?? 0), groups: Number(row?.groups ?? 0) };
+    return { users: Number(row?.user_count ?? 0), groups: Number(row?.group_count ?? 0) };
   }
 
   async insertToken(token: NewToken): Promise<void> {

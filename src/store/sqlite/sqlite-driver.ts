@@ -6,10 +6,12 @@
  * commit check of src/store/sql/transactions.ts.
  */
 import Database from 'better-sqlite3';
+import { withTablePrefix, type SqlDialect } from '../sql/dialect.js';
 import { sqliteDialect } from '../sql/dialects/sqlite.js';
 import { sql, sqlParameters, sqlText, type SqlFragment } from '../sql/fragment.js';
 import { StatementErrorTally, type PoolUsage, type ReadSnapshot } from '../sql/read-access.js';
 import type { SqlDriver, SqlFailure, SqlRow, SqlSession, WriteOptions } from '../sql/session.js';
+import { unprefixedName } from '../sql/table-names.js';
 import { TransactionRunner, type ImmediateStatements, type OpenTransaction } from '../sql/transactions.js';
 import type { SqliteConnection } from './connection.js';
 import { AsyncMutex } from './mutex.js';
@@ -22,6 +24,7 @@ const SYNCHRONOUS_FULL = 2;
 
 /** The values as SQLite binds them: copied only when a boolean needs converting (rare; every statement comes through here). */
 function bound(statement: SqlFragment): readonly unknown[] {
+  // Binding does not depend on the table prefix, so the base dialect serves every store.
   for (const value of statement.values) if (typeof value === 'boolean') return sqlParameters(statement, sqliteDialect);
   return statement.values;
 }
@@ -34,9 +37,8 @@ function bound(statement: SqlFragment): readonly unknown[] {
  * a transaction's session, and one settled promise for a committed read.
  */
 class SqliteSession implements SqlSession, ImmediateStatements {
-  readonly dialect = sqliteDialect;
-
   constructor(
+    readonly dialect: SqlDialect,
     private readonly connection: () => SqliteConnection,
     private readonly errors: StatementErrorTally,
   ) {}
@@ -95,7 +97,7 @@ class SqliteSession implements SqlSession, ImmediateStatements {
   private prepared(statement: SqlFragment): Database.Statement {
     const connection = this.connection();
     try {
-      return connection.listingStatement(sqlText(statement, sqliteDialect));
+      return connection.listingStatement(sqlText(statement, this.dialect));
     } catch (error) {
       throw this.counted(error);
     }
@@ -154,13 +156,15 @@ function uniqueConstraintName(db: Database.Database, message: string): string | 
 export interface SqliteSessionsSettings {
   readonly writer: SqliteConnection;
   readonly reader: SqliteConnection;
+  /** Put before Scimitar's table names (see src/store/sql/table-names.ts); none when not given. */
+  readonly tablePrefix?: string;
   /** Where failed statements are counted; a fresh tally when not given. */
   readonly errors?: StatementErrorTally;
 }
 
 /** The SQLite driver: SqlSessions over a writer and a reader connection to one database file in WAL mode. */
 export class SqliteSessions implements SqlDriver {
-  readonly dialect = sqliteDialect;
+  readonly dialect: SqlDialect;
   private readonly writer: SqliteConnection;
   private readonly reader: SqliteConnection;
   private readonly errors: StatementErrorTally;
@@ -174,14 +178,15 @@ export class SqliteSessions implements SqlDriver {
   private closed = false;
 
   constructor(settings: SqliteSessionsSettings) {
+    this.dialect = withTablePrefix(sqliteDialect, settings.tablePrefix ?? '');
     this.writer = settings.writer;
     this.reader = settings.reader;
     this.errors = settings.errors ?? new StatementErrorTally();
     this.syncsEveryCommit = this.writer.db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL;
-    this.readerSession = new SqliteSession(() => this.open(this.reader), this.errors);
-    this.writerSession = new SqliteSession(() => this.open(this.writer), this.errors);
+    this.readerSession = new SqliteSession(this.dialect, () => this.open(this.reader), this.errors);
+    this.writerSession = new SqliteSession(this.dialect, () => this.open(this.writer), this.errors);
     this.transactions = new TransactionRunner({
-      dialect: sqliteDialect,
+      dialect: this.dialect,
       begin: (options) => this.begin(options),
       isRetryable: isBusy,
     });
@@ -211,7 +216,7 @@ export class SqliteSessions implements SqlDriver {
     switch (error.code) {
       case 'SQLITE_CONSTRAINT_UNIQUE':
       case 'SQLITE_CONSTRAINT_PRIMARYKEY':
-        return { kind: 'unique', constraint: uniqueConstraintName(this.writer.db, error.message) };
+        return { kind: 'unique', constraint: this.constraintName(uniqueConstraintName(this.writer.db, error.message)) };
       case 'SQLITE_CONSTRAINT_FOREIGNKEY':
         // SQLite does not say which foreign key.
         return { kind: 'foreignKey', constraint: undefined };
@@ -220,13 +225,18 @@ export class SqliteSessions implements SqlDriver {
     }
   }
 
+  /** The name store logic knows a constraint by, without the table prefix. */
+  private constraintName(name: string | undefined): string | undefined {
+    return name === undefined ? undefined : unprefixedName(name, this.dialect.tablePrefix);
+  }
+
   async ping(): Promise<void> {
     await this.readerSession.first(sql`SELECT 1`);
   }
 
   /** A read transaction on a read-only connection of its own: a long export neither holds the shared reader in the past nor blocks the writer (WAL). */
   async openSnapshot(): Promise<ReadSnapshot> {
-    return openSqliteSnapshot(this.open(this.reader).db.name, this.errors);
+    return openSqliteSnapshot(this.open(this.reader).db.name, this.dialect, this.errors);
   }
 
   poolUsage(): PoolUsage | undefined {

@@ -4,13 +4,13 @@
  * other read would see stale data) and never blocks the writer (WAL).
  */
 import Database from 'better-sqlite3';
-import { sqliteDialect } from '../sql/dialects/sqlite.js';
+import type { SqlDialect } from '../sql/dialect.js';
 import { renderSql, type SqlFragment } from '../sql/fragment.js';
 import type { ReadSnapshot, SqlRow, StatementErrorTally } from '../sql/read-access.js';
 import { openReaderDatabase } from './connection.js';
 
-function runRows(db: Database.Database, statement: SqlFragment, errors: StatementErrorTally): SqlRow[] {
-  const { text, parameters } = renderSql(statement, sqliteDialect);
+function runRows(db: Database.Database, statement: SqlFragment, dialect: SqlDialect, errors: StatementErrorTally): SqlRow[] {
+  const { text, parameters } = renderSql(statement, dialect);
   try {
     return db.prepare(text).all(...parameters) as SqlRow[];
   } catch (error) {
@@ -29,12 +29,13 @@ class SqliteSnapshot implements ReadSnapshot {
 
   constructor(
     private readonly db: Database.Database,
+    private readonly dialect: SqlDialect,
     private readonly errors: StatementErrorTally,
   ) {}
 
   async rows(statement: SqlFragment): Promise<readonly SqlRow[]> {
     if (!this.open) throw new TypeError('The snapshot is closed');
-    return runRows(this.db, statement, this.errors);
+    return runRows(this.db, statement, this.dialect, this.errors);
   }
 
   async close(): Promise<void> {
@@ -46,13 +47,13 @@ class SqliteSnapshot implements ReadSnapshot {
 }
 
 /** A read transaction on a read-only connection of its own to `filename`. */
-export function openSqliteSnapshot(filename: string, errors: StatementErrorTally): ReadSnapshot {
+export function openSqliteSnapshot(filename: string, dialect: SqlDialect, errors: StatementErrorTally): ReadSnapshot {
   const db = openReaderDatabase(filename);
   try {
     // A deferred transaction starts reading at its first statement and
     // keeps that view of the file until COMMIT.
     db.exec('BEGIN');
-    return new SqliteSnapshot(db, errors);
+    return new SqliteSnapshot(db, dialect, errors);
   } catch (error) {
     db.close();
     throw error;

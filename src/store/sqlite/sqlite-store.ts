@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SchemaRegistry } from '../../core/schema/registry.js';
 import { SqlStore } from '../sql/sql-store.js';
+import { checkedTablePrefix } from '../sql/table-names.js';
 import { sqlStoreParts } from '../sql/store-parts.js';
 import { openReaderDatabase, openWriterDatabase, SqliteConnection, type SqliteSynchronous } from './connection.js';
 import { migrateSqlite } from './migrate.js';
@@ -16,6 +17,8 @@ export interface SqliteStoreOptions {
   readonly listStatementCacheSize?: number;
   /** Whether a commit waits for the disk (default `full`: acknowledged writes survive a power cut; see connection.ts). */
   readonly synchronous?: SqliteSynchronous;
+  /** Put before the name of every table (and index) Scimitar owns, so it shares the file with an app's own tables (default none; see src/store/sql/table-names.ts). */
+  readonly tablePrefix?: string;
 }
 
 /**
@@ -31,6 +34,7 @@ export type SqliteStore = SqlStore;
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const { filename } = options;
+  const tablePrefix = checkedTablePrefix(options.tablePrefix ?? '');
   if (filename === '' || filename === ':memory:' || filename.startsWith('file:')) {
     // Two connections must reach the same database: an in-memory one would be two databases.
     throw new TypeError('openSqliteStore needs the path of a database file');
@@ -40,7 +44,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   let readerDb;
   let applied: number[];
   try {
-    applied = migrateSqlite(writerDb);
+    applied = migrateSqlite(writerDb, sqliteMigrations, tablePrefix);
     readerDb = openReaderDatabase(filename);
   } catch (error) {
     writerDb.close();
@@ -49,7 +53,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const cacheSize = options.listStatementCacheSize;
   const version = sqliteMigrations.at(-1)?.version ?? 0;
   const reader = new SqliteConnection(readerDb, cacheSize);
-  const sessions = new SqliteSessions({ writer: new SqliteConnection(writerDb, cacheSize), reader });
+  const sessions = new SqliteSessions({ writer: new SqliteConnection(writerDb, cacheSize), reader, tablePrefix });
   return new SqlStore({
     driver: sessions,
     parts: sqlStoreParts(sessions),

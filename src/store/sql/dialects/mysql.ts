@@ -135,6 +135,7 @@ export function createMysqlDialect(collations: MysqlCollations, engine: 'mariadb
   return Object.freeze({
     name: 'mysql',
     textCanHoldNul: true,
+    tablePrefix: '',
     // MySQL has no RETURNING; MariaDB has it on INSERT and DELETE but not UPDATE.
     returning: false,
     // VALUES(column) names the proposed row on both engines (MySQL 8.0.20+

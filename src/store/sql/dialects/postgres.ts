@@ -105,6 +105,7 @@ export function createPostgresDialect(caseFolding: PostgresCaseFolding): SqlDial
   return Object.freeze({
     name: 'postgres',
     textCanHoldNul: false,
+    tablePrefix: '',
     returning: true,
     onDuplicateUpdate: (table: string, conflictColumns: readonly string[], set: DuplicateAssignments) =>
       sql` ON CONFLICT (${rawSql(conflictColumns.join(', '))}) DO UPDATE SET ${set(

@@ -63,6 +63,7 @@ function elementMemberPath(alias: string, key: string): string {
 export const sqliteDialect: SqlDialect = Object.freeze({
   name: 'sqlite',
   textCanHoldNul: true,
+  tablePrefix: '',
   returning: true,
   onDuplicateUpdate: (table: string, conflictColumns: readonly string[], set: DuplicateAssignments) =>
     sql` ON CONFLICT (${rawSql(conflictColumns.join(', '))}) DO UPDATE SET ${set(
