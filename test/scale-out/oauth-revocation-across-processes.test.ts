@@ -74,7 +74,8 @@ describe.each(kinds)('OAuth access token revocation across two processes on %s',
   beforeAll(async () => {
     database = await createDatabase(kind);
     // Every refused request counts as a failed authentication: the throttle would turn the 401s into 429s.
-    env = processEnv(database.url, { SCIMITAR_AUTH_FAILURE_LIMIT: '1000000' });
+    // The three tests load one tenant in tight loops, well past the default request rate (200/s, burst 2000).
+    env = processEnv(database.url, { SCIMITAR_AUTH_FAILURE_LIMIT: '1000000', SCIMITAR_RATE_LIMIT_PER_SECOND: '1000000', SCIMITAR_RATE_LIMIT_BURST: '10000000' });
     await runCliJson(env, ['tenants', 'create', 'acme', '--name', 'Acme']);
     adminKey = (await runCliJson(env, ['admin-keys', 'create', '--name', 'oauth revocation test']))['key'] as string;
     instances = await Promise.all([startInstance(env), startInstance(env)]);

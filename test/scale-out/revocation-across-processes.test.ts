@@ -77,7 +77,7 @@ describe.each(kinds)('revocation across two processes on %s', (kind) => {
   beforeAll(async () => {
     database = await createDatabase(kind);
     // Every refused request counts as a failed authentication: the throttle would turn the 401s into 429s.
-    env = processEnv(database.url, { SCIMITAR_AUTH_FAILURE_LIMIT: '1000000' });
+    env = processEnv(database.url, { SCIMITAR_AUTH_FAILURE_LIMIT: '1000000', SCIMITAR_RATE_LIMIT_PER_SECOND: '1000000', SCIMITAR_RATE_LIMIT_BURST: '10000000' });
     await runCliJson(env, ['tenants', 'create', 'acme', '--name', 'Acme']);
     adminKey = (await runCliJson(env, ['admin-keys', 'create', '--name', 'revocation test']))['key'] as string;
     instances = await Promise.all([startInstance(env), startInstance(env)]);

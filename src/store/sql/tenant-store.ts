@@ -96,7 +96,7 @@ export class SqlTenantStore implements TenantStore {
     // client was being revoked cannot outlive it. Bearer tokens have no secret: both joins find nothing.
     const row = await this.sessions.current().first<TokenRow>(sql`SELECT t.id, t.tenant_id, t.name, t.prefix, t.hash, t.created_at,
   CASE WHEN s.expires_at IS NOT NULL AND (t.expires_at IS NULL OR s.expires_at < t.expires_at) THEN s.expires_at ELSE t.expires_at END AS expires_at,
-  COALESCE(t.revoked_at, c.revoked_at) AS revoked_at, t.last_used_at
+  COALESCE(t.revoked_at, c.revoked_at) AS revoked_at, t.last_used_at, t.setup_link_id
 FROM tokens t LEFT JOIN oauth_client_secrets s ON s.id = t.oauth_secret_id LEFT JOIN oauth_clients c ON c.client_id = s.client_id
 WHERE t.hash = ${parameter(hash)}`);
     return row === undefined ? undefined : tokenFromRow(row);

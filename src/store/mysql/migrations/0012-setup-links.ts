@@ -28,6 +28,6 @@ export const setupLinksMigration: MysqlMigration = {
     'CREATE INDEX request_log_failures ON request_log (tenant_id, status, id)',
     'CREATE INDEX users_inactive ON users (active, tenant_id)',
     'CREATE INDEX deleted_users_state ON deleted_users (state, tenant_id)',
-    'CREATE INDEX webhook_deliveries_tenant_status ON webhook_deliveries (status, tenant_id)',
+    'CREATE INDEX webhook_deliveries_tenant_status ON webhook_deliveries (tenant_id, status, webhook_id)',
   ],
 };

@@ -23,6 +23,6 @@ CREATE INDEX request_log_tenant_time ON request_log (tenant_id, occurred_at, sta
 CREATE INDEX request_log_failures ON request_log (tenant_id, id) WHERE status >= 400;
 CREATE INDEX users_inactive ON users (tenant_id) WHERE active = false;
 CREATE INDEX deleted_users_state ON deleted_users (state, tenant_id);
-CREATE INDEX webhook_deliveries_tenant_status ON webhook_deliveries (status, tenant_id);
+CREATE INDEX webhook_deliveries_tenant_status ON webhook_deliveries (tenant_id, status, webhook_id);
 `,
 };

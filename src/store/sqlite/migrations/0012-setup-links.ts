@@ -17,6 +17,9 @@ import type { Migration } from './migration.js';
  * - each tenant's latest failed request (failures are the rare rows);
  * - inactive users (active users = the user count minus these);
  * - held deletions, and pending or failed webhook deliveries, by tenant.
+ *   That index leads with tenant_id: led by status, the planner would take it
+ *   for the delivery claim's `status = 'pending'` (no statistics say otherwise)
+ *   instead of the partial due index, and sort every pending delivery per poll.
  */
 export const setupLinksMigration: Migration = {
   version: 12,
@@ -40,6 +43,6 @@ CREATE INDEX request_log_tenant_time ON request_log (tenant_id, occurred_at, sta
 CREATE INDEX request_log_failures ON request_log (tenant_id, id) WHERE status >= 400;
 CREATE INDEX users_inactive ON users (tenant_id) WHERE active = 0;
 CREATE INDEX deleted_users_state ON deleted_users (state, tenant_id);
-CREATE INDEX webhook_deliveries_tenant_status ON webhook_deliveries (status, tenant_id);
+CREATE INDEX webhook_deliveries_tenant_status ON webhook_deliveries (tenant_id, status, webhook_id);
 `,
 };
