@@ -10,7 +10,7 @@ import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
 import type { CliContexts } from './cli-context.js';
 import { UsageError } from './cli-errors.js';
-import { formatFields, formatTable, formatTimestamp, print, printJson } from './output.js';
+import { formatFields, formatTable, formatTimestamp, print, printDeliveryDetails, printJson } from './output.js';
 import { deliveryColumns } from './webhooks.js';
 
 interface TenantOption {
@@ -63,19 +63,7 @@ export function registerConsumerCommands(program: Command, { withCliContext }: C
     withCliContext(async ({ services }) => {
       const view = consumerDeliveryDetailsView(name, await services.consumerDeliveries.getDelivery(options.tenant, name, deliveryId));
       if (options.json) return printJson(view);
-      const { attempts, event, ...delivery } = view;
-      print(formatFields(Object.entries(delivery)));
-      print();
-      print(JSON.stringify(event, null, 2));
-      print();
-      print(
-        formatTable(attempts, [
-          { header: '#', value: (attempt) => attempt.attempt },
-          { header: 'STARTED', value: (attempt) => formatTimestamp(attempt.startedAt) },
-          { header: 'MS', value: (attempt) => attempt.durationMs },
-          { header: 'ERROR', value: (attempt) => attempt.error },
-        ]),
-      );
+      printDeliveryDetails(view);
     }),
   );
 

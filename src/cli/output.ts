@@ -68,3 +68,35 @@ export function flattenResource(resource: unknown, path = ''): [string, unknown]
   }
   return [[path, resource]];
 }
+
+interface AttemptLine {
+  readonly attempt: number;
+  readonly startedAt: string;
+  readonly durationMs: number | null;
+  readonly error: string | null;
+}
+
+/**
+ * One delivery of a webhook or a durable consumer: its fields, the event,
+ * then a line per attempt. `extra` adds columns before ERROR (a webhook's
+ * HTTP status; a consumer's handler has none).
+ */
+export function printDeliveryDetails<Attempt extends AttemptLine>(
+  view: { readonly attempts: readonly Attempt[]; readonly event: unknown } & Record<string, unknown>,
+  extra: readonly Column<Attempt>[] = [],
+): void {
+  const { attempts, event, ...delivery } = view;
+  print(formatFields(Object.entries(delivery)));
+  print();
+  print(JSON.stringify(event, null, 2));
+  print();
+  print(
+    formatTable(attempts, [
+      { header: '#', value: (attempt) => attempt.attempt },
+      { header: 'STARTED', value: (attempt) => formatTimestamp(attempt.startedAt) },
+      { header: 'MS', value: (attempt) => attempt.durationMs },
+      ...extra,
+      { header: 'ERROR', value: (attempt) => attempt.error },
+    ]),
+  );
+}

@@ -10,7 +10,7 @@ import type { WebhookService } from '../webhooks/webhook-service.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
 import type { CliContexts } from './cli-context.js';
 import { UsageError } from './cli-errors.js';
-import { formatFields, formatTable, formatTimestamp, print, printJson, type Column } from './output.js';
+import { formatFields, formatTable, formatTimestamp, print, printDeliveryDetails, printJson, type Column } from './output.js';
 
 type WebhookView = ReturnType<typeof webhookView>;
 type DeliveryView = ReturnType<typeof deliveryView>;
@@ -230,20 +230,7 @@ export function registerWebhookCommands(program: Command, { withCliContext }: Cl
       const tenantId = await tenantOf(services.webhooks, webhookId, options);
       const view = deliveryDetailsView(await services.webhooks.getDelivery(tenantId, webhookId, deliveryId));
       if (options.json) return printJson(view);
-      const { attempts, event, ...delivery } = view;
-      print(formatFields(Object.entries(delivery)));
-      print();
-      print(JSON.stringify(event, null, 2));
-      print();
-      print(
-        formatTable(attempts, [
-          { header: '#', value: (attempt) => attempt.attempt },
-          { header: 'STARTED', value: (attempt) => formatTimestamp(attempt.startedAt) },
-          { header: 'MS', value: (attempt) => attempt.durationMs },
-          { header: 'STATUS', value: (attempt) => attempt.statusCode },
-          { header: 'ERROR', value: (attempt) => attempt.error },
-        ]),
-      );
+      printDeliveryDetails(view, [{ header: 'STATUS', value: (attempt) => attempt.statusCode }]);
     }),
   );
 }

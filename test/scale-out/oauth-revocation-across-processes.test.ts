@@ -6,22 +6,12 @@
  * deletes the tenant. Requests sent more than 100 ms after the change
  * committed must all be refused (401), on both instances.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, processEnv, runCliJson, startInstance, stopInstance, type Instance, type TestDatabase } from '../webhooks/processes.js';
 import { storeKinds } from '../webhooks/support.js';
+import { around, listUsers, origin } from './load-around-change.js';
 
 const kinds = await storeKinds();
-/** The promise: no request sent this long after the change committed is accepted. */
-const PROMPTNESS_MS = 100;
-const CLIENTS_PER_INSTANCE = 3;
-
-interface Sent {
-  readonly sentAt: number;
-  readonly status: number | 'network error';
-}
-
-const origin = (instance: Instance) => instance.baseUrl.replace(/\/scim\/v2$/, '');
 
 async function accessToken(instance: Instance, tenant: string, clientId: string, clientSecret: string): Promise<string> {
   const response = await fetch(`${origin(instance)}/t/${tenant}/oauth/token`, {
@@ -33,36 +23,10 @@ async function accessToken(instance: Instance, tenant: string, clientId: string,
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-/** Lists Users with `token` from CLIENTS_PER_INSTANCE clients per instance, makes the change once under way, and keeps going past the promise. */
-async function around(instances: readonly Instance[], token: string, tenant: string, change: () => Promise<void>) {
-  const sent: Sent[] = [];
-  let running = true;
-  const clients = instances.flatMap((instance) =>
-    Array.from({ length: CLIENTS_PER_INSTANCE }, async () => {
-      while (running) {
-        const sentAt = Date.now();
-        try {
-          const response = await fetch(`${origin(instance)}/t/${tenant}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${token}` } });
-          await response.arrayBuffer();
-          sent.push({ sentAt, status: response.status });
-        } catch {
-          sent.push({ sentAt, status: 'network error' });
-        }
-      }
-    }),
-  );
-  await delay(500);
-  await change();
-  const committedBy = Date.now();
-  await delay(PROMPTNESS_MS + 700);
-  running = false;
-  await Promise.all(clients);
-  return {
-    sent,
-    acceptedBefore: sent.filter((request) => request.sentAt < committedBy && request.status === 200),
-    acceptedLate: sent.filter((request) => request.sentAt > committedBy + PROMPTNESS_MS && typeof request.status === 'number' && request.status < 400),
-    unexpected: sent.filter((request) => request.status !== 200 && request.status !== 401),
-  };
+/** Lists Users with `token` under load around `change`; besides the refusals, only 200s and 401s may come back. */
+async function aroundWithToken(instances: readonly Instance[], token: string, tenant: string, change: () => Promise<void>) {
+  const outcome = await around(instances, listUsers(token, tenant), change);
+  return { ...outcome, unexpected: outcome.sent.filter((request) => request.status !== 200 && request.status !== 401) };
 }
 
 describe.each(kinds)('OAuth access token revocation across two processes on %s', (kind) => {
@@ -90,7 +54,7 @@ describe.each(kinds)('OAuth access token revocation across two processes on %s',
     const created = await runCliJson(env, ['oauth-clients', 'create', '--tenant', 'acme', '--name', 'to revoke']);
     const clientId = created['clientId'] as string;
     const token = await accessToken(instances[0]!, 'acme', clientId, created['clientSecret'] as string);
-    const outcome = await around(instances, token, 'acme', async () => {
+    const outcome = await aroundWithToken(instances, token, 'acme', async () => {
       await runCliJson(env, ['oauth-clients', 'revoke', clientId, '--tenant', 'acme']);
     });
     expect(outcome.acceptedBefore.length).toBeGreaterThan(0);
@@ -103,7 +67,7 @@ describe.each(kinds)('OAuth access token revocation across two processes on %s',
     const clientId = created['clientId'] as string;
     const token = await accessToken(instances[1]!, 'acme', clientId, created['clientSecret'] as string);
     let newSecret = '';
-    const outcome = await around(instances, token, 'acme', async () => {
+    const outcome = await aroundWithToken(instances, token, 'acme', async () => {
       newSecret = (await runCliJson(env, ['oauth-clients', 'rotate', clientId, '--tenant', 'acme', '--overlap', '0']))['clientSecret'] as string;
     });
     expect(outcome.acceptedBefore.length).toBeGreaterThan(0);
@@ -120,7 +84,7 @@ describe.each(kinds)('OAuth access token revocation across two processes on %s',
     await runCliJson(env, ['tenants', 'create', 'doomed', '--name', 'To delete']);
     const created = await runCliJson(env, ['oauth-clients', 'create', '--tenant', 'doomed']);
     const token = await accessToken(instances[0]!, 'doomed', created['clientId'] as string, created['clientSecret'] as string);
-    const outcome = await around(instances, token, 'doomed', async () => {
+    const outcome = await aroundWithToken(instances, token, 'doomed', async () => {
       const deleted = await fetch(`${origin(instances[1]!)}/admin/v1/tenants/doomed`, { method: 'DELETE', headers: { authorization: `Bearer ${adminKey}` } });
       expect(deleted.status).toBe(204);
     });
