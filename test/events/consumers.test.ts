@@ -94,8 +94,13 @@ describe('durable in-process consumers', () => {
     await createUser(server, 'flaky@example.com');
     await expect.poll(() => done.length, { timeout: 20_000 }).toBe(1);
     expect(calls).toBe(3);
-    const page = expectJson(await admin.request('GET', '/tenants/default/consumers/flaky/deliveries'), 200);
-    const delivery = page['deliveries'].find((candidate: { eventId: string }) => candidate.eventId === done[0]);
+    // The handler returned before its success was recorded: wait for the record, not for the call.
+    const findDelivery = async () =>
+      expectJson(await admin.request('GET', '/tenants/default/consumers/flaky/deliveries'), 200)['deliveries'].find(
+        (candidate: { eventId: string }) => candidate.eventId === done[0],
+      );
+    await expect.poll(async () => (await findDelivery())?.status, { timeout: 20_000 }).toBe('succeeded');
+    const delivery = await findDelivery();
     expect(delivery).toMatchObject({ consumer: 'flaky', status: 'succeeded', attemptCount: 3 });
     const details = expectJson(await admin.request('GET', `/tenants/default/consumers/flaky/deliveries/${delivery.id}`), 200);
     expect(details['attempts'].map((attempt: { error: string | null }) => attempt.error)).toEqual([
