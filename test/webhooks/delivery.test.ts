@@ -311,7 +311,7 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
       },
       consumers: new Map(),
       consumerAttempt: { baseDelayMs: 100, maxDelayMs: 1_000, now: clock.now, random: () => 0.5 },
-      settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, leaseMs: 3_600_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
+      settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, claimBatch: 256, leaseMs: 3_600_000, attemptWindowMs: 65_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
     });
     dispatchers.push(stopping);
     await commitEvents(store, [{}]);
