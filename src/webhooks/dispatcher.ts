@@ -106,6 +106,10 @@ interface FinishedAttempt {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** Finished attempts written at once without waiting for more. */
+const WRITE_BATCH = 64;
+/** How long fewer finished attempts wait for others to join their write: a few milliseconds of lag for a commit shared by many. */
+const WRITE_WAIT_MS = 5;
 /** The least time between the starts of two passes: what a delivery may wait, at most, for a burst to coalesce. */
 const MIN_PASS_INTERVAL_MS = 25;
 
@@ -311,13 +315,19 @@ export class WebhookDispatcher {
    */
   private write(): void {
     if (this.writing !== undefined) return;
-    if (this.finished.length === 0 && this.toRelease.length === 0) return;
-    this.writing = this.writeBatch().finally(() => {
-      this.writing = undefined;
-      this.write();
-      // Room to claim, and the next delivery of each recorded resource may be due.
-      this.wake();
-    });
+    const waiting = this.finished.length + this.toRelease.length;
+    if (waiting === 0) return;
+    // A small batch waits a moment for the answers on their way: started at once, each attempt would be written
+    // alone (SQLite's statements block the loop that would deliver the others), a commit per delivery again.
+    const wait = waiting >= WRITE_BATCH ? 0 : WRITE_WAIT_MS;
+    this.writing = delay(wait)
+      .then(() => this.writeBatch())
+      .finally(() => {
+        this.writing = undefined;
+        this.write();
+        // Room to claim, and the next delivery of each recorded resource may be due.
+        this.wake();
+      });
   }
 
   private async writeBatch(): Promise<void> {
