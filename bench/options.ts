@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { planDirectory, type DirectoryPlan } from './directory.js';
 import type { LoadSettings } from './load.js';
 import { SCENARIOS } from './scenarios/index.js';
+import type { Scenario } from './scenarios/scenario.js';
 
 export const USAGE = `npm run bench -- [options]
 
@@ -29,7 +30,9 @@ export const USAGE = `npm run bench -- [options]
   --compare-env K=V,…  the before variant runs with these extra settings (with no
                        --compare-with: this checkout twice, e.g. SCIMITAR_REQUEST_LOG=false)
   --rounds N           rounds of a comparison (default 3; the order alternates per round)
-  --only a,b           run only these scenarios (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
+  --delivery-to T      what the delivery scenarios deliver through: webhook (default) or consumer
+                       (a durable in-process consumer forwarding each event to the receiver)
+  --only a,b           run only these scenarios (the delivery-* ones run only when named here) (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
   --no-scimmy          skip the scimmy comparison
   --scimmy-skip a,b    skip these scenarios on scimmy only (e.g. list-start,list-end at
                        1,000,000 users: one listing there takes minutes and gigabytes)
@@ -38,6 +41,15 @@ export const USAGE = `npm run bench -- [options]
   --profile            run Scimitar under --cpu-prof (one server per scenario) and summarise each profile
   --help               this text
 `;
+
+/**
+ * The scenarios of the run: those --only names, or without it every scenario
+ * but the delivery ones, whose webhook or consumer would receive every other
+ * scenario's events too and so change their figures: they run only when named.
+ */
+export function selectedScenarios(only: ReadonlySet<string> | undefined): readonly Scenario[] {
+  return SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') : only.has(scenario.id)));
+}
 
 /** The node flags of `npm start` (package.json) besides source maps: the bench measures the server as it is started. */
 export const NPM_START_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4'];
@@ -55,6 +67,8 @@ export interface Options {
   readonly serverNodeArgs: readonly string[];
   /** Settings added to the Scimitar server's environment (--server-env). */
   readonly serverEnv: Readonly<Record<string, string>>;
+  /** What the delivery scenarios deliver through (--delivery-to). */
+  readonly deliveryTo: 'webhook' | 'consumer';
   /** Two variants measured alternately (--compare-with, --compare-env), undefined for a plain run. */
   readonly compare: { readonly srcFrom: string | undefined; readonly env: Readonly<Record<string, string>>; readonly rounds: number } | undefined;
 }
@@ -97,6 +111,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       'compare-env': { type: 'string' },
       rounds: { type: 'string' },
       only: { type: 'string' },
+      'delivery-to': { type: 'string' },
       'no-scimmy': { type: 'boolean' },
       'scimmy-skip': { type: 'string' },
       'normal-priority': { type: 'boolean' },
@@ -114,6 +129,8 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     return ids;
   };
   const only = scenarioIds('only', values.only);
+  const deliveryTo = values['delivery-to'] ?? 'webhook';
+  if (deliveryTo !== 'webhook' && deliveryTo !== 'consumer') throw new RangeError(`--delivery-to takes webhook or consumer, got "${deliveryTo}"`);
   const comparing = values['compare-with'] !== undefined || values['compare-env'] !== undefined;
   if (comparing && values.profile === true) throw new RangeError('--profile and a comparison do not mix: profile each variant in a run of its own');
   return {
@@ -135,6 +152,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     // The flags `npm start` runs the server with, unless others are given.
     serverNodeArgs: values['server-node-args']?.split(/\s+/).filter((arg) => arg !== '') ?? NPM_START_NODE_ARGS,
     serverEnv: serverEnvOf(values['server-env'], 'server-env'),
+    deliveryTo,
     compare: comparing
       ? {
           srcFrom: values['compare-with'] === undefined ? undefined : path.resolve(values['compare-with']),

@@ -18,16 +18,16 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildForBench } from './build.js';
+import { startDeliveryReceiver } from './delivery/receiver.js';
 import { compareVariants, formatComparison, variantsOf, type Variant } from './compare.js';
 import type { DirectoryPlan } from './directory.js';
 import { runLoad, type LoadSettings } from './load.js';
 import { log } from './log.js';
 import { describeMachine } from './machine.js';
-import { parseOptions, USAGE } from './options.js';
+import { parseOptions, selectedScenarios, USAGE } from './options.js';
 import { formatReport } from './report.js';
 import type { BenchRun, CeilingRun, TargetRun } from './results.js';
 import { CEILING_PATH, ceilingSource } from './scenarios/ceiling.js';
-import { SCENARIOS } from './scenarios/index.js';
 import { startServer } from './server-process.js';
 import { runTarget } from './target-runner.js';
 
@@ -65,6 +65,25 @@ function seed(buildDir: string, plan: DirectoryPlan, env: NodeJS.ProcessEnv): Pr
       else resolve(JSON.parse(output.trim().split('\n').pop()!) as BenchRun['seed']);
     });
   });
+}
+
+/**
+ * With a delivery scenario selected: the receiver, started now so that the
+ * server's environment can name it, and the settings that let the server
+ * deliver to it (a loopback http:// URL; answers held through a whole
+ * backlog run without timing out).
+ */
+async function deliveryEnv(options: NonNullable<ReturnType<typeof parseOptions>>): Promise<Record<string, string>> {
+  const selected = selectedScenarios(options.only);
+  if (!selected.some((scenario) => scenario.id.startsWith('delivery-'))) return {};
+  const receiver = await startDeliveryReceiver(options.deliveryTo);
+  return {
+    BENCH_DELIVERY_URL: receiver.origin,
+    BENCH_DELIVERY_TARGET: options.deliveryTo,
+    SCIMITAR_WEBHOOK_ALLOW_HTTP: 'true',
+    SCIMITAR_WEBHOOK_ALLOW_PRIVATE: 'true',
+    SCIMITAR_WEBHOOK_TIMEOUT_MS: '300000',
+  };
 }
 
 /** The environment of the Scimitar server and of the seed: a clean one, so settings from the caller's shell cannot skew the run. */
@@ -116,7 +135,7 @@ function scimitarTarget(buildDir: string, env: NodeJS.ProcessEnv, nodeArgs: read
 async function runComparison(options: NonNullable<ReturnType<typeof parseOptions>>, variants: readonly [Variant, Variant], stamp: string, token: string, runTag: string): Promise<void> {
   if (options.databaseUrl !== undefined) throw new RangeError('a comparison seeds a fresh database per round: it runs on SQLite only (leave out --db)');
   const { plan } = options;
-  const scenarios = SCENARIOS.filter((scenario) => options.only === undefined || options.only.has(scenario.id));
+  const scenarios = selectedScenarios(options.only);
   if (options.priority) raisePriority();
   const builds = new Map<string, string>();
   for (const [index, variant] of variants.entries()) {
@@ -130,7 +149,7 @@ async function runComparison(options: NonNullable<ReturnType<typeof parseOptions
     const buildDir = builds.get(variant.srcFrom)!;
     const scratch = mkdtempSync(path.join(tmpdir(), 'scimitar-bench-'));
     try {
-      const env = { ...scimitarEnv(`sqlite:${path.join(scratch, 'scimitar.db')}`, token), ...variant.env };
+      const env = { ...scimitarEnv(`sqlite:${path.join(scratch, 'scimitar.db')}`, token), ...(await deliveryEnv(options)), ...variant.env };
       log(`\nround ${round}, ${variant.label}: seeding ${plan.users.toLocaleString('en-US')} users …`);
       await seed(buildDir, plan, env);
       return await runTarget(scimitarTarget(buildDir, env, options.serverNodeArgs), scenarios, options, token, `${runTag}${variantIndex}${round}`, undefined);
@@ -169,7 +188,7 @@ async function main(): Promise<void> {
   const token = `bench-${randomBytes(24).toString('base64url')}`;
   const runTag = startedAt.getTime().toString(36);
   const { plan, settings } = options;
-  const scenarios = SCENARIOS.filter((scenario) => options.only === undefined || options.only.has(scenario.id));
+  const scenarios = selectedScenarios(options.only);
 
   const raisedPriority = options.priority && raisePriority();
   log(`compiling servers …`);
@@ -181,7 +200,7 @@ async function main(): Promise<void> {
   const scratch = options.databaseUrl === undefined ? mkdtempSync(path.join(tmpdir(), 'scimitar-bench-')) : undefined;
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(scratch!, 'scimitar.db')}`;
   const database = databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  const env = { ...scimitarEnv(databaseUrl, token), ...options.serverEnv };
+  const env = { ...scimitarEnv(databaseUrl, token), ...(await deliveryEnv(options)), ...options.serverEnv };
   const profileRoot = options.profile ? path.join(RESULTS_DIR, 'profiles', stamp) : undefined;
 
   try {

@@ -5,6 +5,7 @@
  */
 import { bulkCreateScenario } from './bulk-create.js';
 import { cursorEndScenario, cursorStartScenario } from './cursor-page.js';
+import { deliveryBulkBacklogScenario, deliveryBulkScenario, deliveryOktaBacklogScenario, deliveryOktaScenario } from './delivery.js';
 import { cursorEndDuringWritesScenario, cursorStartDuringWritesScenario } from './cursor-page-during-writes.js';
 import { filterLookupScenario } from './filter-lookup.js';
 import { getDuringBulkScenario } from './get-during-bulk.js';
@@ -35,4 +36,9 @@ export const SCENARIOS: readonly Scenario[] = [
   memberAddBigScenario,
   bulkCreateScenario,
   getDuringBulkScenario,
+  // Last: they run only with a delivery target (see delivery.ts), and leave users behind.
+  deliveryOktaScenario,
+  deliveryOktaBacklogScenario,
+  deliveryBulkScenario,
+  deliveryBulkBacklogScenario,
 ];

@@ -108,7 +108,7 @@ export interface WebhookSettings {
   readonly maxAgeHours: number;
   /** How often each instance looks for new events and due retries when nothing woke it. */
   readonly pollIntervalMs: number;
-  /** Deliveries in flight at once per instance. */
+  /** Deliveries sent at once per target (a webhook, or a consumer in a tenant) by one instance. */
   readonly concurrency: number;
   /** Exponential backoff with full jitter: the first retry waits up to `retryBaseMs`, each later one up to twice that, never more than `retryMaxMs`. */
   readonly retryBaseMs: number;

@@ -218,6 +218,13 @@ export interface WebhookStore {
    * holder in charge). Returns false when the delivery no longer exists.
    */
   recordAttempt(record: AttemptRecord): Promise<boolean>;
+  /**
+   * Records many attempts in one transaction, each exactly as recordAttempt
+   * would (the same rules, the same attempt numbers): the dispatcher writes
+   * a batch of finished deliveries at once instead of a transaction per
+   * delivery. Returns, per record in order, whether its delivery existed.
+   */
+  recordAttempts(records: readonly AttemptRecord[]): Promise<readonly boolean[]>;
   /** Gives up these claims (shutdown), so another instance may send the deliveries at once. */
   releaseClaims(claimToken: string, deliveryIds: readonly string[]): Promise<void>;
 

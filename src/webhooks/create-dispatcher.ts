@@ -11,8 +11,16 @@ import type { RegisteredConsumer } from '../consumers/consumer.js';
 
 /** What is kept of a response body, per attempt. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
-/** A claim outlives the longest attempt by this much (recording it included). */
+/** An attempt is started only with this much of its lease left beyond the timeout: time to record it. */
+const RECORD_MARGIN_MS = 5_000;
+/** A claim outlives the longest attempt by this much, besides the wait for a free slot (one timeout). */
 const LEASE_MARGIN_MS = 15_000;
+/**
+ * Deliveries one claim takes, at most: enough for a pass every few
+ * milliseconds to keep thousands a second in flight, few enough that a
+ * slow target's claimed deliveries are sent well within their lease.
+ */
+export const CLAIM_BATCH = 256;
 
 export interface WebhookDispatcherOptions {
   readonly webhooks: WebhookStore;
@@ -68,7 +76,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       deliverWebhooks: options.deliverWebhooks ?? true,
       pollIntervalMs: settings.pollIntervalMs,
       concurrency: settings.concurrency,
-      leaseMs: settings.timeoutMs + LEASE_MARGIN_MS,
+      claimBatch: Math.max(CLAIM_BATCH, settings.concurrency),
+      // A delivery may wait for a slot behind others of its target: up to about one timeout's worth.
+      leaseMs: 2 * settings.timeoutMs + LEASE_MARGIN_MS,
+      attemptWindowMs: settings.timeoutMs + RECORD_MARGIN_MS,
       shutdownGraceMs: settings.timeoutMs + 1_000,
       deliveryRetentionMs: options.retentionDays * 86_400_000,
     },

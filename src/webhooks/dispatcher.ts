@@ -2,11 +2,22 @@
  * The delivery dispatcher of one instance, for HTTP webhooks and durable
  * in-process consumers alike (src/consumers: a consumer's delivery is a
  * call of its handler instead of a POST). Each pass enqueues new events,
- * then claims as many due deliveries as it has free slots (`concurrency`)
- * and sends them; when one finishes, its slot is free and the next pass
- * starts. A pass runs at once when this instance commits events (the
- * EventNotifier) and otherwise every `pollIntervalMs`, which is how events
- * committed by other instances, and retries falling due, are found.
+ * then claims, in one statement, as many due deliveries as this instance
+ * may hold (`claimBatch`) and queues them per target (a webhook, or a
+ * consumer in a tenant), each target sending at most `concurrency` at once.
+ * Finished attempts are written together, one transaction for all that
+ * finished since the last write, not one per delivery: at a few thousand
+ * deliveries a second, a transaction each is what the database cannot keep
+ * up with. A pass runs at once when this instance commits events (the
+ * EventNotifier) or a write of attempts frees room, and otherwise every
+ * `pollIntervalMs`, which is how events committed by other instances, and
+ * retries falling due, are found.
+ *
+ * Order per resource holds without any bookkeeping here: a claim never
+ * takes a delivery while an earlier one of the same resource is pending
+ * (webhook-store.ts), and a delivery stays pending until its attempt is
+ * written, so one claim holds at most one delivery per resource and the
+ * next is claimed only after the last was recorded.
  *
  * Several instances on one database share the work through the store's
  * row locks and leases (webhook-store.ts): nothing is coordinated in memory.
@@ -16,10 +27,11 @@
  * all the events committed since the last, instead of one pass per commit
  * competing with the writes for the database.
  *
- * `stop()`: no new pass or claim; deliveries in flight get `shutdownGraceMs`
- * to finish, then are aborted without an attempt being recorded and their
- * claims are released, so another instance (or this one restarted) sends
- * them at once instead of after the lease.
+ * `stop()`: no new pass, claim or send; claimed deliveries not yet sent are
+ * released, those being sent get `shutdownGraceMs` to finish, then are
+ * aborted without an attempt being recorded and their claims are released,
+ * so another instance (or this one restarted) sends them at once instead of
+ * after the lease.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -36,10 +48,18 @@ export interface DispatcherSettings {
   /** Whether this instance sends HTTP webhooks' deliveries (consumers' are taken by the instances that registered them). */
   readonly deliverWebhooks: boolean;
   readonly pollIntervalMs: number;
-  /** Deliveries in flight at once in this instance. */
+  /** Deliveries sent at once to one target (a webhook, or a consumer in a tenant). */
   readonly concurrency: number;
-  /** How long a claim holds a delivery; longer than an attempt can take, so a live instance never loses one. */
+  /** Deliveries this instance holds at once (claimed, waiting, being sent or being recorded): the most one claim takes. */
+  readonly claimBatch: number;
+  /** How long a claim holds a delivery; longer than an attempt can take plus the wait for a free slot, so a live instance rarely loses one. */
   readonly leaseMs: number;
+  /**
+   * The least lease a delivery must have left to be sent: the longest an
+   * attempt and its recording take. One that waited longer for a slot is
+   * released unsent, so no other instance can claim it while it is sent.
+   */
+  readonly attemptWindowMs: number;
   /** How long `stop()` waits for deliveries in flight. */
   readonly shutdownGraceMs: number;
   /** Completed deliveries (and their attempts) are removed after this long. */
@@ -68,10 +88,28 @@ export interface DispatcherDependencies {
 interface InFlight {
   readonly delivery: ClaimedDelivery;
   readonly abort: AbortController;
+  /** Settles once the delivery's attempt is written or its claim released. */
   readonly done: Promise<void>;
+  readonly settle: () => void;
+}
+
+/** One target's claimed deliveries waiting for a slot, and how many are being sent. */
+interface TargetQueue {
+  readonly waiting: ClaimedDelivery[];
+  sending: number;
+}
+
+/** An attempt finished and waiting to be written with the others. */
+interface FinishedAttempt {
+  readonly flight: InFlight;
+  readonly record: AttemptRecord;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** Finished attempts written at once without waiting for more. */
+const WRITE_BATCH = 64;
+/** How long fewer finished attempts wait for others to join their write: a few milliseconds of lag for a commit shared by many. */
+const WRITE_WAIT_MS = 5;
 /** The least time between the starts of two passes: what a delivery may wait, at most, for a burst to coalesce. */
 const MIN_PASS_INTERVAL_MS = 25;
 
@@ -84,6 +122,10 @@ function commitLagSeconds(delivery: ClaimedDelivery, now: Date): number | undefi
 
 export class WebhookDispatcher {
   private readonly inFlight = new Map<string, InFlight>();
+  private readonly queues = new Map<string, TargetQueue>();
+  private finished: FinishedAttempt[] = [];
+  private toRelease: InFlight[] = [];
+  private writing: Promise<void> | undefined;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   private pumping: Promise<void> | undefined;
   private wakeRequested = false;
@@ -96,7 +138,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly dependencies: DispatcherDependencies) {}
 
-  /** Deliveries being sent right now. */
+  /** Deliveries this instance holds: waiting for a slot, being sent, or being recorded. */
   get inFlightCount(): number {
     return this.inFlight.size;
   }
@@ -154,6 +196,10 @@ export class WebhookDispatcher {
     clearTimeout(this.timer);
     clearTimeout(this.wakeTimer);
     await this.pumping;
+    // Claimed but not sent: handed back at once.
+    for (const queue of this.queues.values()) {
+      for (const delivery of queue.waiting.splice(0)) this.release(this.inFlight.get(delivery.id)!);
+    }
     const flights = [...this.inFlight.values()];
     const allDone = Promise.all(flights.map((flight) => flight.done));
     await Promise.race([allDone, delay(this.dependencies.settings.shutdownGraceMs, undefined, { ref: false })]);
@@ -188,7 +234,7 @@ export class WebhookDispatcher {
       if (more) this.wakeRequested = true;
       await this.pruneNowAndThen();
       await this.addConsumerTenantsNowAndThen();
-      const free = settings.concurrency - this.inFlight.size;
+      const free = settings.claimBatch - this.inFlight.size;
       if (free <= 0 || this.state === 'stopping' || this.state === 'stopped') return 0;
       const now = attempt.now();
       const claimed = await webhooks.claimDeliveries({
@@ -210,29 +256,108 @@ export class WebhookDispatcher {
   }
 
   private launch(delivery: ClaimedDelivery): void {
-    const abort = new AbortController();
-    const done = this.deliver(delivery, abort.signal).finally(() => {
-      this.inFlight.delete(delivery.id);
-      // A free slot, and maybe the next delivery of the same resource is due.
-      this.wake();
-    });
-    this.inFlight.set(delivery.id, { delivery, abort, done });
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const flight: InFlight = { delivery, abort: new AbortController(), done, settle };
+    this.inFlight.set(delivery.id, flight);
+    let queue = this.queues.get(delivery.webhookId);
+    if (queue === undefined) {
+      queue = { waiting: [], sending: 0 };
+      this.queues.set(delivery.webhookId, queue);
+    }
+    // Claims come in (next attempt, sequence) order, and each target sends in the order it was handed them.
+    queue.waiting.push(delivery);
+    this.sendFrom(delivery.webhookId, queue);
   }
 
-  private async deliver(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
-    const { webhooks, attempt, logger } = this.dependencies;
-    try {
-      const record = delivery.consumerName === undefined ? await attemptDelivery(delivery, attempt, signal) : await this.callConsumer(delivery, delivery.consumerName, signal);
-      if (record === undefined) {
-        await webhooks.releaseClaims(delivery.claimToken, [delivery.id]);
-        return;
+  /** Starts the target's next deliveries while it has free slots. */
+  private sendFrom(targetId: string, queue: TargetQueue): void {
+    const { settings, attempt } = this.dependencies;
+    while (queue.sending < settings.concurrency && queue.waiting.length > 0) {
+      const flight = this.inFlight.get(queue.waiting.shift()!.id)!;
+      const leaseLeft = Date.parse(flight.delivery.claimedUntil ?? '') - attempt.now().getTime();
+      if (this.state === 'stopping' || this.state === 'stopped' || !(leaseLeft >= settings.attemptWindowMs)) {
+        this.release(flight);
+        continue;
       }
-      await webhooks.recordAttempt(record);
-      this.dependencies.observer?.deliveryAttempted(record.outcome.kind, record.outcome.kind === 'succeeded' ? commitLagSeconds(delivery, attempt.now()) : undefined);
-      if (record.disableWebhook !== undefined) logger.warn({ webhookId: delivery.webhookId }, record.disableWebhook);
+      queue.sending += 1;
+      void this.send(flight).finally(() => {
+        queue.sending -= 1;
+        this.sendFrom(targetId, queue);
+      });
+    }
+    if (queue.sending === 0 && queue.waiting.length === 0) this.queues.delete(targetId);
+  }
+
+  private async send(flight: InFlight): Promise<void> {
+    const { delivery, abort } = flight;
+    let record: AttemptRecord | undefined;
+    try {
+      record = delivery.consumerName === undefined ? await attemptDelivery(delivery, this.dependencies.attempt, abort.signal) : await this.callConsumer(delivery, delivery.consumerName, abort.signal);
     } catch (error) {
-      // Not recorded: the lease runs out and the delivery is tried again (at least once, never lost).
-      logger.error({ err: error, deliveryId: delivery.id }, 'could not record a webhook delivery attempt');
+      // Not recorded: the claim is handed back and the delivery tried again (at least once, never lost).
+      this.dependencies.logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery attempt failed unexpectedly');
+    }
+    if (record === undefined) this.release(flight);
+    else this.finished.push({ flight, record });
+    this.write();
+  }
+
+  private release(flight: InFlight): void {
+    this.toRelease.push(flight);
+    this.write();
+  }
+
+  /**
+   * Writes every finished attempt and release so far in one go; what
+   * finishes meanwhile waits for the next write, so under load each write
+   * carries a batch and the writes never outnumber the database.
+   */
+  private write(): void {
+    if (this.writing !== undefined) return;
+    const waiting = this.finished.length + this.toRelease.length;
+    if (waiting === 0) return;
+    // A small batch waits a moment for the answers on their way: started at once, each attempt would be written
+    // alone (SQLite's statements block the loop that would deliver the others), a commit per delivery again.
+    const wait = waiting >= WRITE_BATCH ? 0 : WRITE_WAIT_MS;
+    this.writing = delay(wait)
+      .then(() => this.writeBatch())
+      .finally(() => {
+        this.writing = undefined;
+        this.write();
+        // Room to claim, and the next delivery of each recorded resource may be due.
+        this.wake();
+      });
+  }
+
+  private async writeBatch(): Promise<void> {
+    const { webhooks, attempt, logger, observer } = this.dependencies;
+    const finished = this.finished;
+    const released = this.toRelease;
+    this.finished = [];
+    this.toRelease = [];
+    try {
+      const byToken = new Map<string, string[]>();
+      for (const { delivery } of released) byToken.set(delivery.claimToken, [...(byToken.get(delivery.claimToken) ?? []), delivery.id]);
+      for (const [claimToken, deliveryIds] of byToken) await webhooks.releaseClaims(claimToken, deliveryIds);
+    } catch (error) {
+      // Not released: the lease runs out and another pass claims them.
+      logger.error({ err: error, deliveries: released.length }, 'could not release webhook delivery claims');
+    }
+    try {
+      if (finished.length > 0) await webhooks.recordAttempts(finished.map(({ record }) => record));
+      const now = attempt.now();
+      for (const { flight, record } of finished) {
+        observer?.deliveryAttempted(record.outcome.kind, record.outcome.kind === 'succeeded' ? commitLagSeconds(flight.delivery, now) : undefined);
+        if (record.disableWebhook !== undefined) logger.warn({ webhookId: flight.delivery.webhookId }, record.disableWebhook);
+      }
+    } catch (error) {
+      // Not recorded: the lease runs out and the deliveries are tried again (at least once, never lost).
+      logger.error({ err: error, deliveries: finished.length }, 'could not record webhook delivery attempts');
+    }
+    for (const flight of [...released, ...finished.map(({ flight }) => flight)]) {
+      this.inFlight.delete(flight.delivery.id);
+      flight.settle();
     }
   }
 

@@ -307,6 +307,42 @@ export function describeWebhookContract(openStore: OpenStore): void {
       expect(await store.webhooks.getDelivery(webhook.id, stale!.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
     });
 
+    it('records a batch of attempts in one call exactly as one call each would', async () => {
+      const webhook = await store.webhooks.insertWebhook(newWebhook());
+      await commitEvents(store, [{}, {}, {}, {}, {}]);
+      await enqueueAll(store);
+      // `stale`'s lease runs out and the next claim takes it over with the others: its failure counts but changes nothing.
+      const [stale] = await claim(store, { limit: 1, lease: 1_000 });
+      const [takenOver, succeeded, retried, parked, twice] = await claim(store, { now: 1_000 });
+      expect(takenOver?.id).toBe(stale!.id);
+      const results = await store.webhooks.recordAttempts([
+        attempt(succeeded!, { durationMs: 3, now: at(10) }),
+        attempt(retried!, { statusCode: 503, outcome: { kind: 'retry', nextAttemptAt: at(5_000) }, now: at(11) }),
+        attempt(parked!, { ...failedWith500, error: 'boom', now: at(12) }),
+        attempt(stale!, { ...failedWith500, now: at(13) }),
+        attempt(twice!, { statusCode: 503, outcome: { kind: 'retry', nextAttemptAt: at(6_000) }, now: at(14) }),
+        { ...attempt(twice!, { now: at(15) }), deliveryId: randomUUID() },
+        attempt(twice!, { now: at(16) }),
+      ]);
+      expect(results).toEqual([true, true, true, true, true, false, true]);
+      const state = async (id: string) => {
+        const { status, attempts, nextAttemptAt, completedAt, lastError, claimedUntil } = (await store.webhooks.getDelivery(webhook.id, id))!;
+        return { status, attempts, nextAttemptAt, completedAt, lastError, claimedUntil };
+      };
+      expect(await state(succeeded!.id)).toEqual({ status: 'succeeded', attempts: 1, nextAttemptAt: at(0), completedAt: at(10), lastError: undefined, claimedUntil: undefined });
+      expect(await state(retried!.id)).toEqual({ status: 'pending', attempts: 1, nextAttemptAt: at(5_000), completedAt: undefined, lastError: 'HTTP 503', claimedUntil: undefined });
+      expect(await state(parked!.id)).toEqual({ status: 'failed', attempts: 1, nextAttemptAt: at(0), completedAt: at(12), lastError: 'boom', claimedUntil: undefined });
+      expect(await state(stale!.id)).toMatchObject({ status: 'pending', attempts: 1, claimedUntil: at(31_000) });
+      // The same delivery twice in one batch: two attempts, numbered in order, the second (a success) last.
+      expect(await state(twice!.id)).toMatchObject({ status: 'succeeded', attempts: 2, completedAt: at(16) });
+      expect((await store.webhooks.listAttempts(twice!.id)).map((recorded) => [recorded.attempt, recorded.statusCode])).toEqual([
+        [1, 503],
+        [2, 204],
+      ]);
+      expect((await store.webhooks.listAttempts(parked!.id)).map((recorded) => [recorded.attempt, recorded.statusCode, recorded.error])).toEqual([[1, 500, 'boom']]);
+      expect(await store.webhooks.recordAttempts([])).toEqual([]);
+    });
+
     it('disables the webhook of a delivery when its endpoint is gone', async () => {
       const webhook = await store.webhooks.insertWebhook(newWebhook());
       await commitEvents(store, [{}, {}]);

@@ -179,6 +179,33 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
     expect(delivered().filter((event) => event.resourceId === 'alice').map((event) => event.sequence)).toEqual([1, 1, 1, 3, 5]);
   });
 
+  it('claims many deliveries at once and sends each webhook at most `concurrency` of them at a time, then records every attempt', async () => {
+    const first = await service.create(TENANT, { url: receiver.url('/first') });
+    const second = await service.create(TENANT, { url: receiver.url('/second') });
+    // Per path: requests answered later than they arrived. A slot is freed only after its answer, so the most outstanding at an arrival is the most sent at once.
+    const outstanding = new Map<string, number>();
+    const most = new Map<string, number>();
+    receiver.respond = (request) => {
+      const now = (outstanding.get(request.url) ?? 0) + 1;
+      outstanding.set(request.url, now);
+      most.set(request.url, Math.max(most.get(request.url) ?? 0, now));
+      setTimeout(() => outstanding.set(request.url, outstanding.get(request.url)! - 1), 100);
+      return { status: 204, delayMs: 100 };
+    };
+    await commitEvents(store, Array.from({ length: 12 }, () => ({})));
+    const run = dispatcher({ concurrency: 3 });
+    await run.drain();
+    expect(receiver.received.filter((request) => request.url === '/first')).toHaveLength(12);
+    expect(receiver.received.filter((request) => request.url === '/second')).toHaveLength(12);
+    expect(most.get('/first')).toBe(3);
+    expect(most.get('/second')).toBe(3);
+    for (const { webhook } of [first, second]) {
+      const { deliveries } = await service.listDeliveries(TENANT, webhook.id);
+      expect(deliveries.map((delivery) => [delivery.status, delivery.attempts])).toEqual(Array.from({ length: 12 }, () => ['succeeded', 1]));
+    }
+    expect(run.inFlightCount).toBe(0);
+  });
+
   it('gives up after the most attempts (failed), and a replay delivers it with its earlier attempts kept', async () => {
     const { webhook } = await service.create(TENANT, { url: receiver.url() });
     let up = false;
@@ -311,7 +338,7 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
       },
       consumers: new Map(),
       consumerAttempt: { baseDelayMs: 100, maxDelayMs: 1_000, now: clock.now, random: () => 0.5 },
-      settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, leaseMs: 3_600_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
+      settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, claimBatch: 256, leaseMs: 3_600_000, attemptWindowMs: 65_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
     });
     dispatchers.push(stopping);
     await commitEvents(store, [{}]);

@@ -127,6 +127,18 @@ function deliveryValues(delivery: NewDeliveryRow): SqlFragment {
   return sql`(${parameters([id, webhookId, tenantId, sequence, eventId, eventType, resourceType, resourceId, payload])}, 'pending', 0, ${now}, ${now}, 0, NULL, NULL, ${now}, NULL, NULL)`;
 }
 
+/** The records with their positions, split so that no round holds one delivery twice (the usual batch is one round). */
+function roundsOfDistinctDeliveries(records: readonly AttemptRecord[]): Array<Array<readonly [number, AttemptRecord]>> {
+  const rounds: Array<Array<readonly [number, AttemptRecord]>> = [];
+  const roundsOf = new Map<string, number>();
+  records.forEach((record, index) => {
+    const round = roundsOf.get(record.deliveryId) ?? 0;
+    roundsOf.set(record.deliveryId, round + 1);
+    (rounds[round] ??= []).push([index, record]);
+  });
+  return rounds;
+}
+
 export class SqlWebhookStore implements WebhookStore {
   constructor(private readonly sessions: SqlSessions) {}
 
@@ -291,49 +303,85 @@ WHERE d.id IN ${valueList(chunk)}`,
   }
 
   async recordAttempt(record: AttemptRecord): Promise<boolean> {
-    const startedAt = canonicalTimestamp(record.startedAt);
-    const now = canonicalTimestamp(record.now);
-    const { outcome } = record;
-    const nextAttemptAt = outcome.kind === 'retry' ? canonicalTimestamp(outcome.nextAttemptAt) : undefined;
-    if (!this.storable(record.deliveryId)) return false;
-    const deliveryId = parameter(record.deliveryId);
+    const [found] = await this.recordAttempts([record]);
+    return found ?? false;
+  }
+
+  async recordAttempts(records: readonly AttemptRecord[]): Promise<readonly boolean[]> {
+    if (records.length === 0) return [];
     return this.sessions.write(async (session) => {
-      const current = await session.first<{ webhook_id: string; status: string; attempts: number | string; claim_token: string | null }>(
-        sql`SELECT webhook_id, status, attempts, claim_token FROM webhook_deliveries WHERE id = ${deliveryId}${this.dialect.rowLock('update')}`,
-      );
-      if (current === undefined) return false;
-      const attempt = Number(current.attempts) + 1;
-      await session.run(
-        sql`INSERT INTO webhook_attempts (${rawSql(ATTEMPT_COLUMNS)}) VALUES ${valueList([
-          record.deliveryId,
-          attempt,
-          startedAt,
-          Math.round(record.durationMs),
-          record.statusCode ?? null,
-          this.remoteText(record.error),
-          this.remoteText(record.responseExcerpt),
-        ])}`,
-      );
-      const inCharge = current.status === 'pending' && (outcome.kind === 'succeeded' || current.claim_token === record.claimToken);
-      if (!inCharge) {
-        await session.run(sql`UPDATE webhook_deliveries SET attempts = ${parameter(attempt)} WHERE id = ${deliveryId}`);
-        return true;
+      const found = new Map<number, boolean>();
+      // A delivery recorded twice in one batch gets its attempts one round after the other, so each round reads the number the last wrote.
+      for (const round of roundsOfDistinctDeliveries(records)) {
+        for (const chunk of inChunks(round)) {
+          const written = await this.recordRound(session, chunk.map(([, record]) => record));
+          chunk.forEach(([index, record]) => found.set(index, written.has(record.deliveryId)));
+        }
       }
-      const settled = outcome.kind !== 'retry';
-      await session.run(
-        sql`UPDATE webhook_deliveries SET attempts = ${parameter(attempt)}, status = ${parameter(settled ? outcome.kind : 'pending')},
-  next_attempt_at = ${nextAttemptAt === undefined ? rawSql('next_attempt_at') : parameter(nextAttemptAt)}, completed_at = ${parameter(settled ? now : null)},
-  last_error = ${parameter(this.remoteText(attemptSummary(record)))}, claimed_until = NULL, claim_token = NULL
-WHERE id = ${deliveryId}`,
-      );
-      if (record.disableWebhook !== undefined) {
-        await session.run(
-          sql`UPDATE webhooks SET enabled = ${parameter(false)}, disabled_reason = ${parameter(this.remoteText(record.disableWebhook))}, updated_at = ${parameter(now)}
-WHERE id = ${parameter(current.webhook_id)}`,
-        );
-      }
-      return true;
+      return records.map((_, index) => found.get(index) ?? false);
     });
+  }
+
+  /**
+   * Attempts of distinct deliveries, in a few statements whatever their
+   * number: the rows are locked (in id order, the same in every instance, so
+   * two recorders never wait on each other in a cycle), the attempts
+   * inserted in one INSERT, and the deliveries updated in one UPDATE whose
+   * per-row values are CASE expressions. Returns the ids of deliveries found.
+   */
+  private async recordRound(session: SqlSession, records: readonly AttemptRecord[]): Promise<Set<string>> {
+    const storable = records.filter((record) => this.storable(record.deliveryId));
+    if (storable.length === 0) return new Set();
+    const rows = await session.all<{ id: string; webhook_id: string; status: string; attempts: number | string; claim_token: string | null }>(
+      sql`SELECT id, webhook_id, status, attempts, claim_token FROM webhook_deliveries WHERE id IN ${valueList(storable.map((record) => record.deliveryId))}
+ORDER BY id${this.dialect.rowLock('update')}`,
+    );
+    const current = new Map(rows.map((row) => [row.id, row]));
+    const present = storable.filter((record) => current.has(record.deliveryId));
+    if (present.length === 0) return new Set();
+    const attemptRows = present.map((record) =>
+      valueList([
+        record.deliveryId,
+        Number(current.get(record.deliveryId)!.attempts) + 1,
+        canonicalTimestamp(record.startedAt),
+        Math.round(record.durationMs),
+        record.statusCode ?? null,
+        this.remoteText(record.error),
+        this.remoteText(record.responseExcerpt),
+      ]),
+    );
+    await session.run(sql`INSERT INTO webhook_attempts (${rawSql(ATTEMPT_COLUMNS)}) VALUES ${joinSql(attemptRows, ', ')}`);
+    // Every found delivery counts the attempt; only those this claim is in charge of change state.
+    const inCharge = present.filter((record) => {
+      const row = current.get(record.deliveryId)!;
+      return row.status === 'pending' && (record.outcome.kind === 'succeeded' || row.claim_token === record.claimToken);
+    });
+    const bystanders = present.filter((record) => !inCharge.includes(record));
+    if (bystanders.length > 0) {
+      await session.run(sql`UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id IN ${valueList(bystanders.map((record) => record.deliveryId))}`);
+    }
+    if (inCharge.length > 0) {
+      const perDelivery = (values: (record: AttemptRecord) => SqlFragment) =>
+        sql`CASE id ${joinSql(inCharge.map((record) => sql`WHEN ${parameter(record.deliveryId)} THEN ${values(record)}`), ' ')} END`;
+      const settled = (record: AttemptRecord) => record.outcome.kind !== 'retry';
+      await session.run(
+        sql`UPDATE webhook_deliveries SET attempts = attempts + 1,
+  status = ${perDelivery((record) => parameter(settled(record) ? record.outcome.kind : 'pending'))},
+  next_attempt_at = ${perDelivery((record) => (record.outcome.kind === 'retry' ? parameter(canonicalTimestamp(record.outcome.nextAttemptAt)) : rawSql('next_attempt_at')))},
+  completed_at = ${perDelivery((record) => parameter(settled(record) ? canonicalTimestamp(record.now) : null))},
+  last_error = ${perDelivery((record) => parameter(this.remoteText(attemptSummary(record))))},
+  claimed_until = NULL, claim_token = NULL
+WHERE id IN ${valueList(inCharge.map((record) => record.deliveryId))}`,
+      );
+    }
+    for (const record of inCharge) {
+      if (record.disableWebhook === undefined) continue;
+      await session.run(
+        sql`UPDATE webhooks SET enabled = ${parameter(false)}, disabled_reason = ${parameter(this.remoteText(record.disableWebhook))}, updated_at = ${parameter(canonicalTimestamp(record.now))}
+WHERE id = ${parameter(current.get(record.deliveryId)!.webhook_id)}`,
+      );
+    }
+    return new Set(present.map((record) => record.deliveryId));
   }
 
   async releaseClaims(claimToken: string, deliveryIds: readonly string[]): Promise<void> {
