@@ -114,6 +114,38 @@ describe('operator console over HTTP', () => {
     expect(visibleText((await session.get('/console')).body)).not.toContain(token!);
   });
 
+  it("saves a tenant's delete policy and safeguard from its deletions page, and refuses a value out of range with the range, changing nothing", async () => {
+    await server.scimitar.tenants.create('policy', { name: 'Policy' });
+    const settings = async () => {
+      const view = JSON.parse((await server.scimitar.app.inject({ method: 'GET', url: '/admin/v1/tenants/policy/deletion', headers: { authorization: `Bearer ${adminKey}` } })).body);
+      const { enabled, percent, minimum, windowMinutes } = view['safeguard'];
+      return { deletePolicy: view['deletePolicy'], softDeleteDays: view['softDeleteDays'], safeguard: { enabled, percent, minimum, windowMinutes } };
+    };
+    const session = browser();
+    await session.signIn(adminKey);
+    const page = await session.get('/console/tenants/policy/deletions');
+    expect(page.statusCode).toBe(200);
+    // The form starts from the tenant's settings: the defaults, hard delete and the safeguard on.
+    expect(page.body).toMatch(/<option value="hard" selected>/);
+    expect(page.body).toMatch(/name="safeguardEnabled" value="on" checked/);
+
+    const saved = await session.post('/console/tenants/policy/deletions/policy', { deletePolicy: 'soft', softDeleteDays: '30', percent: '20', minimum: '5', windowMinutes: '120' });
+    expect(saved.statusCode).toBe(200);
+    expect(visibleText(saved.body)).toContain('The delete policy was saved.');
+    expect(visibleText(saved.body)).toContain('soft (kept 30 days)');
+    // An unticked box is absent from the form: the safeguard goes off.
+    expect(await settings()).toEqual({ deletePolicy: 'soft', softDeleteDays: 30, safeguard: { enabled: false, percent: 20, minimum: 5, windowMinutes: 120 } });
+
+    const refused = await session.post('/console/tenants/policy/deletions/policy', { deletePolicy: 'hard', softDeleteDays: '0', safeguardEnabled: 'on', percent: '20', minimum: '5', windowMinutes: '120' });
+    expect(refused.statusCode).toBe(400);
+    expect(visibleText(refused.body)).toContain('softDeleteDays must be a whole number from 1 to 3650');
+    expect((await settings())['deletePolicy']).toBe('soft');
+
+    const withoutToken = await session.post('/console/tenants/policy/deletions/policy', { deletePolicy: 'hard', softDeleteDays: '30', percent: '20', minimum: '5', windowMinutes: '120' }, { csrf: null });
+    expect(withoutToken.statusCode).toBe(403);
+    expect((await settings())['deletePolicy']).toBe('soft');
+  });
+
   it('escapes what it shows: a tenant name with markup is text', async () => {
     await server.scimitar.tenants.create('markup', { name: '<img src=x onerror=alert(1)>' });
     const session = browser();

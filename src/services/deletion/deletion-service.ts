@@ -366,7 +366,8 @@ function heldView(user: ArchivedUser): HeldUserView {
   return { id: user.id, userName: userNameOf(user), externalId: user.externalId, deletedAt: user.deletedAt };
 }
 
-const LIMITS = {
+/** The ranges the settings must fall in; the console's form states them too. */
+export const DELETION_LIMITS = {
   softDeleteDays: [1, 3650],
   percent: [1, 100],
   minimum: [1, 1_000_000],
@@ -376,14 +377,14 @@ const LIMITS = {
 /** Settings an operator may set: whole numbers in range, a known policy. */
 function validSettings(settings: DeletionSettings): DeletionSettings {
   if (settings.deletePolicy !== 'hard' && settings.deletePolicy !== 'soft') throw scimErrors.invalidValue('deletePolicy must be "hard" or "soft"');
-  const numbers: [keyof typeof LIMITS, unknown][] = [
+  const numbers: [keyof typeof DELETION_LIMITS, unknown][] = [
     ['softDeleteDays', settings.softDeleteDays],
     ['percent', settings.safeguard.percent],
     ['minimum', settings.safeguard.minimum],
     ['windowMinutes', settings.safeguard.windowMinutes],
   ];
   for (const [name, value] of numbers) {
-    const [low, high] = LIMITS[name];
+    const [low, high] = DELETION_LIMITS[name];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < low || value > high) throw scimErrors.invalidValue(`${name} must be a whole number from ${low} to ${high}`);
   }
   if (typeof settings.safeguard.enabled !== 'boolean') throw scimErrors.invalidValue('safeguard.enabled must be true or false');

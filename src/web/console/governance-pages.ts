@@ -1,12 +1,14 @@
 /**
  * The rest of a tenant's console: its event feed, declared extension
- * schemas, group → role mappings, delete policy with the safeguard's held
- * deletions, and the access report download.
+ * schemas, group → role mappings, the delete policy (editable) with the
+ * safeguard's held deletions, and the access report download.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatAccessReport } from '../../reports/access-report-format.js';
 import { MATCH_KINDS } from '../../roles/role-rules.js';
+import { DELETION_LIMITS } from '../../services/deletion/deletion-service.js';
+import type { DeletionSettings } from '../../store/deletion-store.js';
 import { tenantScimBaseUrl } from '../../tenancy/tenant-urls.js';
 import { html, type SafeHtml } from '../html.js';
 import { notice, postForm, sendPage, when } from '../layout.js';
@@ -119,6 +121,27 @@ ${shown}
     return reply.redirect(context.paths.tenant(request.params.tenant, '/roles'), 303);
   });
 
+  /** Every field filled with the current settings: what is submitted is the whole policy, so nothing changes by omission. */
+  const policyForm = (request: TenantRequest, reply: FastifyReply, tenantId: string, settings: DeletionSettings) =>
+    postForm(
+      context,
+      request,
+      reply,
+      context.paths.tenant(tenantId, '/deletions/policy'),
+      html`<div class="filters"><div><label for="delete-policy">When the identity provider deletes a user</label><select id="delete-policy" name="deletePolicy">
+<option value="hard"${settings.deletePolicy === 'hard' ? html` selected` : ''}>delete at once (hard)</option>
+<option value="soft"${settings.deletePolicy === 'soft' ? html` selected` : ''}>keep, then purge (soft)</option></select></div>
+<div><label for="soft-delete-days">Kept for (days, soft)</label><input type="number" id="soft-delete-days" name="softDeleteDays" value="${settings.softDeleteDays}" min="${DELETION_LIMITS.softDeleteDays[0]}" max="${DELETION_LIMITS.softDeleteDays[1]}" required></div></div>
+<fieldset><legend>Safeguard against mass deprovisioning</legend><div class="filters">
+<div><label><input type="checkbox" name="safeguardEnabled" value="on"${settings.safeguard.enabled ? html` checked` : ''}> Hold deletions beyond the threshold</label></div>
+<div><label for="safeguard-percent">Percent of users</label><input type="number" id="safeguard-percent" name="percent" value="${settings.safeguard.percent}" min="${DELETION_LIMITS.percent[0]}" max="${DELETION_LIMITS.percent[1]}" required></div>
+<div><label for="safeguard-minimum">and at least (deletions)</label><input type="number" id="safeguard-minimum" name="minimum" value="${settings.safeguard.minimum}" min="${DELETION_LIMITS.minimum[0]}" max="${DELETION_LIMITS.minimum[1]}" required></div>
+<div><label for="safeguard-window">within (minutes)</label><input type="number" id="safeguard-window" name="windowMinutes" value="${settings.safeguard.windowMinutes}" min="${DELETION_LIMITS.windowMinutes[0]}" max="${DELETION_LIMITS.windowMinutes[1]}" required></div>
+</div></fieldset>
+<div class="actions"><button type="submit">Save the policy</button></div>`,
+      { confirm: 'Change how deletions from the identity provider are handled for this tenant?' },
+    );
+
   const deletionsPage = async (request: TenantRequest, reply: FastifyReply, shown?: SafeHtml) => {
     const tenantId = request.params.tenant;
     const tenant = await tenants.get(tenantId);
@@ -141,11 +164,23 @@ ${safeguard.heldCount > 0
 ${safeguard.held.map((user) => html`<tr><td data-label="User">${user.userName ?? user.id}</td><td data-label="External id">${user.externalId ?? ''}</td><td data-label="Deleted">${when(user.deletedAt)}</td></tr>`)}</tbody></table></div>
 <div class="actions">${decide('approve', 'Approve held deletions', 'danger', 'Let every held deletion go through? This cannot be undone.')}${decide('reject', 'Reject held deletions', 'secondary', 'Restore the held users (deactivated)?')}</div>`
   : ''}
-<p class="hint">Change the policy with <code>scimitar deletion</code> or PATCH /admin/v1/tenants/{tenant}/deletion.</p>`,
+<section class="card" aria-labelledby="change-policy"><h2 id="change-policy">Change the policy</h2>${policyForm(request, reply, tenantId, settings)}
+<p class="hint">Also with <code>scimitar deletion</code> or PATCH /admin/v1/tenants/{tenant}/deletion.</p></section>`,
     });
   };
 
   fastify.get('/tenants/:tenant/deletions', async (request: TenantRequest, reply) => deletionsPage(request, reply));
+  fastify.post('/tenants/:tenant/deletions/policy', async (request: TenantRequest<Record<string, string | undefined>>, reply) => {
+    const body = request.body;
+    // A form's numbers arrive as text: a blank or a non-number becomes NaN, which the service refuses with the field's range.
+    const whole = (value: string | undefined) => (value === undefined || value.trim() === '' ? Number.NaN : Number(value));
+    await deletions.configure(request.params.tenant, {
+      deletePolicy: body.deletePolicy as DeletionSettings['deletePolicy'],
+      softDeleteDays: whole(body.softDeleteDays),
+      safeguard: { enabled: body.safeguardEnabled === 'on', percent: whole(body.percent), minimum: whole(body.minimum), windowMinutes: whole(body.windowMinutes) },
+    });
+    return deletionsPage(request, reply, notice('ok', 'The delete policy was saved.'));
+  });
   fastify.post('/tenants/:tenant/deletions/approve', async (request: TenantRequest, reply) => {
     const result = await deletions.approve(request.params.tenant);
     return deletionsPage(request, reply, notice('ok', `${result.users} deletion${result.users === 1 ? '' : 's'} went through.`));
