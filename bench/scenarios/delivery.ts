@@ -18,6 +18,7 @@
  * Only events committed after the scenario's load started are counted.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { percentile } from '../load.js';
 import { deliveryReceiver, type DeliveryReceiver, type Receipt } from '../delivery/receiver.js';
 import { bulkCreateScenario } from './bulk-create.js';
 import { oktaLoopScenario } from './okta-loop.js';
@@ -29,14 +30,10 @@ const MAX_WAIT_MS = 600_000;
 
 type Mode = 'live' | 'backlog';
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
 const perSecond = (count: number, spanMs: number) => (spanMs > 0 ? (count * 1000) / spanMs : Number.NaN);
 const whole = (value: number) => Math.round(value).toLocaleString('en-US');
 
-/** Waits until receipts stop coming; returns how long it waited. */
+/** Waits until receipts stop coming. */
 async function untilQuiet(receiver: DeliveryReceiver): Promise<void> {
   const started = Date.now();
   let count = -1;
@@ -71,7 +68,7 @@ function summarise(mode: Mode, target: string, receipts: readonly Receipt[], ope
   const lags = receipts.map((receipt) => receipt.receivedAt - receipt.committedAt).sort((a, b) => a - b);
   return (
     `${target}: ${whole(receipts.length)} events created at ${whole(createRate)}/s, delivered at ${whole(deliveryRate)}/s, ratio ${(deliveryRate / createRate).toFixed(2)}; ` +
-    `lag p50 ${whole(quantile(lags, 0.5))} ms, p99 ${whole(quantile(lags, 0.99))} ms; ${tail}`
+    `lag p50 ${whole(percentile(lags, 0.5))} ms, p99 ${whole(percentile(lags, 0.99))} ms; ${tail}`
   );
 }
 

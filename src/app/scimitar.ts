@@ -10,7 +10,7 @@ import { loadServerSecret, type ServerSecret } from '../auth/server-secret.js';
 import { TokenService } from '../auth/token-service.js';
 import { AuthenticatedTokenCache } from '../auth/token-cache.js';
 import { TokenAuthenticator } from '../auth/tokens.js';
-import { accessTokenPurge as accessTokenPurgeTask } from '../oauth/access-token-purge.js';
+import { accessTokenPurge } from '../oauth/access-token-purge.js';
 import { OAuthClientService } from '../oauth/oauth-client-service.js';
 import { TokenIssuer } from '../oauth/token-issuer.js';
 import type { ScimitarConfig, WebhookSettings } from '../config/config.js';
@@ -36,7 +36,7 @@ import { BulkService } from '../services/bulk/index.js';
 import { createScryptHasher, type PasswordHasher } from '../services/passwords.js';
 import { RoleService } from '../roles/role-service.js';
 import { ResourceService } from '../services/resources/resource-service.js';
-import { softDeletePurge as softDeletePurgeTask } from '../services/deletion/soft-delete-purge.js';
+import { softDeletePurge } from '../services/deletion/soft-delete-purge.js';
 import { eventCatalogue, type SafeguardTrip } from '../events/event.js';
 import type { Store } from '../store/store.js';
 import { RequestLogRecorder } from '../request-log/recorder.js';
@@ -371,11 +371,11 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     requestLogRecorder.start();
     const retention = eventRetention(store.events, config.events, now, (error) => app.log.error({ err: error }, 'pruning old events failed'));
     retention.start();
-    const softDeletePurge = softDeletePurgeTask(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
-    softDeletePurge.start();
+    const deletedUsersPurge = softDeletePurge(services.resources.deletions, (error) => app.log.error({ err: error }, 'purging soft-deleted users failed'));
+    deletedUsersPurge.start();
     const registeredConsumers = new Map<string, RegisteredConsumer>();
-    const accessTokenPurge = accessTokenPurgeTask(services.oauthClients, (error) => app.log.error({ err: error }, 'removing expired OAuth access tokens failed'));
-    accessTokenPurge.start();
+    const expiredTokensPurge = accessTokenPurge(services.oauthClients, (error) => app.log.error({ err: error }, 'removing expired OAuth access tokens failed'));
+    expiredTokensPurge.start();
     const webhookDispatcher = createWebhookDispatcher({
       deliverWebhooks: overrides.deliverWebhooks !== false,
       consumers: registeredConsumers,
@@ -414,8 +414,8 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         eventConsumers.close();
         await webhookDispatcher.stop();
         await retention.stop();
-        await softDeletePurge.stop();
-        await accessTokenPurge.stop();
+        await deletedUsersPurge.stop();
+        await expiredTokensPurge.stop();
         await hooks.idle();
         await store.close();
       })();

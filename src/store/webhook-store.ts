@@ -212,17 +212,13 @@ export interface WebhookStore {
    */
   claimDeliveries(options: ClaimOptions): Promise<readonly ClaimedDelivery[]>;
   /**
-   * Records an attempt and its outcome. A success always completes a
-   * pending delivery; a failure changes its state only while the claim is
-   * still this one (a lease that expired and was taken over leaves the new
-   * holder in charge). Returns false when the delivery no longer exists.
-   */
-  recordAttempt(record: AttemptRecord): Promise<boolean>;
-  /**
-   * Records many attempts in one transaction, each exactly as recordAttempt
-   * would (the same rules, the same attempt numbers): the dispatcher writes
-   * a batch of finished deliveries at once instead of a transaction per
-   * delivery. Returns, per record in order, whether its delivery existed.
+   * Records attempts and their outcomes, in one transaction (the dispatcher
+   * writes a batch of finished deliveries at once instead of a transaction
+   * per delivery). Each counts as one attempt of its delivery, in the order
+   * given. A success always completes a pending delivery; a failure changes
+   * its state only while the claim is still the record's (a lease that
+   * expired and was taken over leaves the new holder in charge). Returns,
+   * per record in order, whether its delivery existed.
    */
   recordAttempts(records: readonly AttemptRecord[]): Promise<readonly boolean[]>;
   /** Gives up these claims (shutdown), so another instance may send the deliveries at once. */

@@ -338,7 +338,11 @@ export class WebhookDispatcher {
     this.toRelease = [];
     try {
       const byToken = new Map<string, string[]>();
-      for (const { delivery } of released) byToken.set(delivery.claimToken, [...(byToken.get(delivery.claimToken) ?? []), delivery.id]);
+      for (const { delivery } of released) {
+        const ids = byToken.get(delivery.claimToken);
+        if (ids === undefined) byToken.set(delivery.claimToken, [delivery.id]);
+        else ids.push(delivery.id);
+      }
       for (const [claimToken, deliveryIds] of byToken) await webhooks.releaseClaims(claimToken, deliveryIds);
     } catch (error) {
       // Not released: the lease runs out and another pass claims them.

@@ -87,6 +87,12 @@ function attempt(delivery: ClaimedDelivery, fields: Partial<AttemptRecord> = {})
   };
 }
 
+/** One attempt recorded on its own: whether its delivery existed. */
+async function recordAttempt(store: Store, record: AttemptRecord): Promise<boolean> {
+  const [found] = await store.webhooks.recordAttempts([record]);
+  return found!;
+}
+
 const failedWith500 = { statusCode: 500, outcome: { kind: 'failed' } } as const;
 const everything = { status: undefined, limit: 500, afterSequence: undefined } as const;
 
@@ -178,7 +184,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       expect(first[0]).toMatchObject({ webhookId: webhook.id, url: 'https://hooks.example.com/order', secret: 'sealed-secret', previousSecret: undefined, status: 'pending' });
       // In flight: nothing more of alice's; bob had only one.
       expect(await claim(store)).toEqual([]);
-      await store.webhooks.recordAttempt(attempt(first[0]!));
+      await recordAttempt(store, attempt(first[0]!));
       expect((await claim(store)).map((delivery) => delivery.sequence)).toEqual([3]);
     });
 
@@ -197,7 +203,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await commitEvents(store, [{ resourceId: 'alice' }, { resourceId: 'alice' }]);
       await enqueueAll(store);
       const [first] = await claim(store);
-      await store.webhooks.recordAttempt(attempt(first!, { ...failedWith500, responseExcerpt: 'boom', durationMs: 5 }));
+      await recordAttempt(store, attempt(first!, { ...failedWith500, responseExcerpt: 'boom', durationMs: 5 }));
       expect((await claim(store)).map((delivery) => delivery.sequence)).toEqual([2]);
       const failed = await store.webhooks.getDelivery(webhook.id, first!.id);
       expect(failed).toMatchObject({ status: 'failed', attempts: 1, lastError: 'HTTP 500', completedAt: at(0), claimedUntil: undefined });
@@ -247,13 +253,13 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await commitEvents(store, [{}]);
       await enqueueAll(store);
       const [first] = await claim(store);
-      await store.webhooks.recordAttempt(
+      await recordAttempt(store, 
         attempt(first!, { durationMs: 10_000, statusCode: undefined, error: 'timed out after 10000 ms', outcome: { kind: 'retry', nextAttemptAt: at(5_000) }, now: at(10_000) }),
       );
       expect(await store.webhooks.getDelivery(webhook.id, first!.id)).toMatchObject({ status: 'pending', nextAttemptAt: at(5_000), lastError: 'timed out after 10000 ms' });
       expect(await claim(store, { now: 4_999 })).toEqual([]);
       const [second] = await claim(store, { now: 5_000 });
-      await store.webhooks.recordAttempt(attempt(second!));
+      await recordAttempt(store, attempt(second!));
       const attempts = await store.webhooks.listAttempts(first!.id);
       expect(attempts.map((recorded) => [recorded.attempt, recorded.statusCode, recorded.error])).toEqual([
         [1, undefined, 'timed out after 10000 ms'],
@@ -269,7 +275,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       const [delivery] = await claim(store);
       const second = await opened.another();
       const retry = { statusCode: 503, outcome: { kind: 'retry', nextAttemptAt: at(1_000) } } as const;
-      expect(await Promise.all([store, second, store, second].map((each) => each.webhooks.recordAttempt(attempt(delivery!, retry))))).toEqual([true, true, true, true]);
+      expect(await Promise.all([store, second, store, second].map((each) => recordAttempt(each, attempt(delivery!, retry))))).toEqual([true, true, true, true]);
       expect((await store.webhooks.listAttempts(delivery!.id)).map((recorded) => recorded.attempt)).toEqual([1, 2, 3, 4]);
     });
 
@@ -279,7 +285,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await enqueueAll(store);
       const [delivery] = await claim(store);
       const said = 'bad\u0000gateway';
-      await store.webhooks.recordAttempt(attempt(delivery!, { ...failedWith500, error: said, responseExcerpt: said, disableWebhook: `gone: ${said}` }));
+      await recordAttempt(store, attempt(delivery!, { ...failedWith500, error: said, responseExcerpt: said, disableWebhook: `gone: ${said}` }));
       const [recorded] = await store.webhooks.listAttempts(delivery!.id);
       // Kept as sent, or with U+FFFD in place of U+0000 where text cannot hold it.
       expect(recorded?.error?.replaceAll('\uFFFD', '\u0000')).toBe(said);
@@ -292,7 +298,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       expect(await store.webhooks.listAttempts(`${delivery!.id}\u0000`)).toEqual([]);
       expect(await store.webhooks.updateWebhook(withNul, { enabled: true }, at(1))).toBeUndefined();
       expect(await store.webhooks.deleteWebhook(withNul)).toBe(false);
-      expect(await store.webhooks.recordAttempt(attempt(delivery!, { deliveryId: `${delivery!.id}\u0000` }))).toBe(false);
+      expect(await recordAttempt(store, attempt(delivery!, { deliveryId: `${delivery!.id}\u0000` }))).toBe(false);
     });
 
     it('a stale claim cannot push back a delivery another instance took over, but its success still counts', async () => {
@@ -301,9 +307,9 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await enqueueAll(store);
       const [stale] = await claim(store, { lease: 1_000 });
       const [current] = await claim(store, { now: 1_000 });
-      await store.webhooks.recordAttempt(attempt(stale!, { statusCode: 503, outcome: { kind: 'failed' }, now: at(1_500) }));
+      await recordAttempt(store, attempt(stale!, { statusCode: 503, outcome: { kind: 'failed' }, now: at(1_500) }));
       expect(await store.webhooks.getDelivery(webhook.id, stale!.id)).toMatchObject({ status: 'pending', attempts: 1 });
-      await store.webhooks.recordAttempt(attempt(current!));
+      await recordAttempt(store, attempt(current!));
       expect(await store.webhooks.getDelivery(webhook.id, stale!.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
     });
 
@@ -348,7 +354,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await commitEvents(store, [{}, {}]);
       await enqueueAll(store);
       const [first] = await claim(store, { limit: 1 });
-      expect(await store.webhooks.recordAttempt(attempt(first!, { statusCode: 410, outcome: { kind: 'failed' }, disableWebhook: 'HTTP 410 Gone', now: at(7) }))).toBe(true);
+      expect(await recordAttempt(store, attempt(first!, { statusCode: 410, outcome: { kind: 'failed' }, disableWebhook: 'HTTP 410 Gone', now: at(7) }))).toBe(true);
       expect(await store.webhooks.getWebhook(webhook.id)).toMatchObject({ enabled: false, disabledReason: 'HTTP 410 Gone', updatedAt: at(7) });
       expect(await claim(store)).toEqual([]);
     });
@@ -357,7 +363,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       const webhook = await store.webhooks.insertWebhook(newWebhook());
       await commitEvents(store, [{}, {}]);
       await enqueueAll(store);
-      for (const delivery of await claim(store)) await store.webhooks.recordAttempt(attempt(delivery, failedWith500));
+      for (const delivery of await claim(store)) await recordAttempt(store, attempt(delivery, failedWith500));
       const [one, two] = await store.webhooks.listDeliveries(webhook.id, { status: 'failed', limit: 10, afterSequence: undefined });
       expect(await store.webhooks.replayDelivery(webhook.id, one!.id, at(60_000))).toBe(true);
       expect(await store.webhooks.replayDelivery(webhook.id, one!.id, at(60_000))).toBe(false);
@@ -390,9 +396,9 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await commitEvents(store, [{}, {}, {}, {}]);
       await enqueueAll(store);
       const [early, late, failed] = await claim(store, { limit: 3 });
-      await store.webhooks.recordAttempt(attempt(early!, { now: at(1_000) }));
-      await store.webhooks.recordAttempt(attempt(late!, { now: at(5_000) }));
-      await store.webhooks.recordAttempt(attempt(failed!, { ...failedWith500, now: at(1_000) }));
+      await recordAttempt(store, attempt(early!, { now: at(1_000) }));
+      await recordAttempt(store, attempt(late!, { now: at(5_000) }));
+      await recordAttempt(store, attempt(failed!, { ...failedWith500, now: at(1_000) }));
       expect(await store.webhooks.pruneDeliveries(at(5_000))).toBe(2);
       const left = await store.webhooks.listDeliveries(webhook.id, everything);
       expect(left.map((delivery) => [delivery.sequence, delivery.status])).toEqual([
@@ -418,7 +424,7 @@ export function describeWebhookContract(openStore: OpenStore): void {
       await commitEvents(store, [{ type: 'user.created' }]);
       await enqueueAll(store);
       const [delivery] = await claim(store);
-      await store.webhooks.recordAttempt(attempt(delivery!, failedWith500));
+      await recordAttempt(store, attempt(delivery!, failedWith500));
       expect(await store.webhooks.deleteWebhook(webhook.id)).toBe(true);
       expect(await store.webhooks.getWebhook(webhook.id)).toBeUndefined();
       expect(await store.webhooks.listDeliveries(webhook.id, everything)).toEqual([]);

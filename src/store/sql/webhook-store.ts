@@ -302,11 +302,6 @@ WHERE d.id IN ${valueList(chunk)}`,
     });
   }
 
-  async recordAttempt(record: AttemptRecord): Promise<boolean> {
-    const [found] = await this.recordAttempts([record]);
-    return found ?? false;
-  }
-
   async recordAttempts(records: readonly AttemptRecord[]): Promise<readonly boolean[]> {
     if (records.length === 0) return [];
     return this.sessions.write(async (session) => {
@@ -356,7 +351,8 @@ ORDER BY id${this.dialect.rowLock('update')}`,
       const row = current.get(record.deliveryId)!;
       return row.status === 'pending' && (record.outcome.kind === 'succeeded' || row.claim_token === record.claimToken);
     });
-    const bystanders = present.filter((record) => !inCharge.includes(record));
+    const chargedIds = new Set(inCharge.map((record) => record.deliveryId));
+    const bystanders = present.filter((record) => !chargedIds.has(record.deliveryId));
     if (bystanders.length > 0) {
       await session.run(sql`UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id IN ${valueList(bystanders.map((record) => record.deliveryId))}`);
     }
