@@ -16,6 +16,8 @@ import { RENAMING_ATTRIBUTES, ROLE_HOLDER_TYPE, type RoleChange } from './role-r
 interface Touched {
   readonly users: string[];
   readonly groups: string[];
+  /** Users the change created: without rules they have no roles and need no statement. */
+  readonly created?: true;
 }
 
 function membersTouched(event: NewEvent): Touched {
@@ -31,7 +33,7 @@ function membersTouched(event: NewEvent): Touched {
  * it; a deleted user's role row goes with the user (ON DELETE CASCADE).
  */
 const TOUCHED_BY: Partial<Readonly<Record<EventType, (event: NewEvent) => Touched>>> = {
-  'user.created': (event) => ({ users: [event.resourceId], groups: [] }),
+  'user.created': (event) => ({ users: [event.resourceId], groups: [], created: true }),
   'group.member_added': membersTouched,
   'group.member_removed': membersTouched,
   // A rename can break (or make) a rule by displayName or externalId; one by id never moves.
@@ -56,15 +58,17 @@ export class RoleTracking {
   async eventsAfter(reader: StoreReader, origin: EventOrigin, changeEvents: readonly NewEvent[], holdersBefore: readonly string[]): Promise<NewEvent[]> {
     const users = new Set(holdersBefore);
     const groups = new Set<string>();
+    const created = new Set<string>();
     for (const event of changeEvents) {
       const touched = TOUCHED_BY[event.type]?.(event);
       if (touched === undefined) continue;
       for (const user of touched.users) users.add(user);
       for (const group of touched.groups) groups.add(group);
+      if (touched.created) for (const user of touched.users) created.add(user);
     }
     if (groups.size > 0) for (const user of await this.roles.usersBeneath(origin.tenantId, [...groups])) users.add(user);
     if (users.size === 0) return [];
-    return this.eventsOf(reader, origin, await this.roles.recompute(origin.tenantId, [...users]));
+    return this.eventsOf(reader, origin, await this.roles.recompute(origin.tenantId, [...users], created));
   }
 
   /** One `user.roles_changed` per change, with the user as it is now. */

@@ -32,7 +32,10 @@ export interface RoleStore {
    * now, stores them, and returns the users whose roles changed. Ids of
    * users that do not exist are skipped. Locks the users' role rows in id
    * order, so concurrent changes to one user's groups queue up and the
-   * later one computes from what the earlier one committed.
+   * later one computes from what the earlier one committed. `created`
+   * names users created in this transaction: while the tenant has no
+   * rules their roles are none, which having no row says, so nothing is
+   * read or written for them.
    */
-  recompute(tenantId: string, userIds: readonly string[]): Promise<readonly RoleChange[]>;
+  recompute(tenantId: string, userIds: readonly string[], created?: ReadonlySet<string>): Promise<readonly RoleChange[]>;
 }

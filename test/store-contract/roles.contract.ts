@@ -77,6 +77,22 @@ export function describeRoleContract(openStore: OpenStore): void {
       expect((await store.roles.rolesOf(OTHER_TENANT, ['u-other'])).get('u-other')).toBeUndefined();
     });
 
+    it('without rules writes no row (a user without one has no roles) and clears a row that still holds roles', async () => {
+      await rule('r1', 'displayName', 'Platform', 'deployer');
+      await store.transaction(() => store.roles.recompute(TENANT, ['u-ada']));
+      await store.transaction(() => store.roles.deleteMapping(TENANT, 'r1'));
+      const changes = await store.transaction(() => store.roles.recompute(TENANT, ['u-ada', 'u-bob'], new Set(['u-bob'])));
+      expect(changes).toEqual([{ userId: 'u-ada', before: ['deployer'], after: [] }]);
+      expect(Object.fromEntries(await store.roles.rolesOf(TENANT, ['u-ada', 'u-bob']))).toEqual({ 'u-ada': [] });
+    });
+
+    it('with rules, computes a user created in the transaction like any other and gives them a row', async () => {
+      await store.roles.setDefaultRole(TENANT, 'member');
+      const changes = await store.transaction(() => store.roles.recompute(TENANT, ['u-bob'], new Set(['u-bob'])));
+      expect(changes).toEqual([{ userId: 'u-bob', before: [], after: ['member'] }]);
+      expect(Object.fromEntries(await store.roles.rolesOf(TENANT, ['u-bob']))).toEqual({ 'u-bob': ['member'] });
+    });
+
     it('two instances giving one user two groups at once both count: the later computes from what the earlier committed', async () => {
       await rule('r1', 'id', 'g-solo-a', 'reader');
       await rule('r2', 'id', 'g-solo-b', 'writer');

@@ -187,7 +187,8 @@ export class ResourceService {
       const appUserId = type === APP_USER_RESOURCE_TYPE ? await this.hooks.linkExistingUser(existingUserCandidate(context, ownAttributes), () => writer.appTransaction()) : undefined;
       const stored = await writer.insertResource({ tenantId: context.tenantId, resourceType: type, id, attributes: ownAttributes, passwordHash, now });
       if (appUserId !== undefined) await writer.appTransaction().linkUser(context.tenantId, id, appUserId);
-      return { result: await this.respond(writer, context, schemas, stored, projection), events: [createdEvent(origin, schemas, stored)] };
+      // A resource under a new id is in no group yet: nothing in this transaction added it to one.
+      return { result: await this.respond(writer, context, schemas, stored, projection, NO_GROUPS), events: [createdEvent(origin, schemas, stored)] };
     });
   }
 
@@ -495,8 +496,9 @@ export class ResourceService {
     schemas: ResourceSchemas,
     stored: StoredResource,
     projection: Projection,
+    knownGroups?: readonly GroupMembership[],
   ): Promise<ResourceResponse> {
-    return { ...this.envelope(context, schemas, stored), resource: await this.render(reader, context, schemas, stored, projection) };
+    return { ...this.envelope(context, schemas, stored), resource: await this.render(reader, context, schemas, stored, projection, undefined, knownGroups) };
   }
 
   private envelope(context: RequestContext, schemas: ResourceSchemas, stored: StoredResource): Omit<ResourceResponse, 'resource'> {
@@ -538,6 +540,8 @@ function withoutMembers(facts: ResourceTypeFacts, attributes: ResourceAttributes
   const { [facts.members.attribute]: members, ...ownAttributes } = attributes;
   return { members, ownAttributes };
 }
+
+const NO_GROUPS: readonly GroupMembership[] = Object.freeze([]);
 
 /** The answer for a tenant that no longer exists: its tokens went with it, so the request is unauthenticated. */
 function tenantGone() {

@@ -20,7 +20,9 @@ const HOLDER_TYPE = parameter(ROLE_HOLDER.resourceType);
 const GROUPS_TABLE = rawSql(MEMBERSHIPS.groups.map.table);
 const MEMBERS_TABLE = rawSql(MEMBERSHIPS.table);
 
-const MAPPING_COLUMNS = rawSql('id, match_by, match_value, role, precedence, created_at');
+const MAPPING_COLUMN_NAMES = ['id', 'match_by', 'match_value', 'role', 'precedence', 'created_at'] as const;
+const MAPPING_COLUMNS = rawSql(MAPPING_COLUMN_NAMES.join(', '));
+const MAPPING_COLUMNS_OF_M = rawSql(MAPPING_COLUMN_NAMES.map((name) => `m.${name} AS ${name}`).join(', '));
 
 interface MappingRow {
   readonly id: string;
@@ -31,6 +33,12 @@ interface MappingRow {
   readonly created_at: string;
 }
 
+/** A rule with the tenant's default role beside it; a tenant without rules gives one row whose mapping columns are null. */
+interface RulesRow extends Omit<MappingRow, 'id'> {
+  readonly id: string | null;
+  readonly default_role: string | null;
+}
+
 function mappingFromRow(row: MappingRow): RoleMapping {
   return { id: row.id, matchBy: row.match_by, matchValue: row.match_value, role: row.role, precedence: Number(row.precedence), createdAt: row.created_at };
 }
@@ -39,6 +47,8 @@ function parseRoles(text: unknown): string[] {
   const parsed: unknown = typeof text === 'string' ? JSON.parse(text) : [];
   return Array.isArray(parsed) ? parsed.filter((role): role is string => typeof role === 'string') : [];
 }
+
+const NONE_CREATED: ReadonlySet<string> = new Set();
 
 function ordered(ids: readonly string[]): string[] {
   return [...new Set(ids)].sort();
@@ -125,27 +135,31 @@ SELECT DISTINCT member_id FROM beneath WHERE member_type = ${HOLDER_TYPE}`);
     return rows.map((row) => row.id);
   }
 
-  recompute(tenantId: string, userIds: readonly string[]): Promise<readonly RoleChange[]> {
+  recompute(tenantId: string, userIds: readonly string[], created: ReadonlySet<string> = NONE_CREATED): Promise<readonly RoleChange[]> {
     return this.sessions.write(async (session) => {
       const changes: RoleChange[] = [];
       if (userIds.length === 0) return changes;
       const rules = await this.rulesOn(session, tenantId);
+      // Without rules every role is [], whatever the groups, and a user without a row has none: most
+      // tenants have no rules, so a user created now needs no statement, and no row is written for
+      // a user who has none. A stored row that still holds roles (the last rule just went) is cleared.
       const rulesGiveNothing = rules.mappings.length === 0 && rules.defaultRole === null;
       const tenant = parameter(tenantId);
-      for (const slice of chunks(ordered(userIds))) {
+      const users = rulesGiveNothing ? userIds.filter((userId) => !created.has(userId)) : userIds;
+      for (const slice of chunks(ordered(users))) {
         const stored = new Map<string, string[]>();
         const locked = await session.all<{ user_id: string; roles: unknown }>(
           sql`SELECT user_id, roles FROM user_roles WHERE tenant_id = ${tenant} AND user_id IN ${inList(slice)} ORDER BY user_id${session.dialect.rowLock('update')}`,
         );
         for (const row of locked) stored.set(row.user_id, parseRoles(row.roles));
-        // A user created in this transaction has no row yet; an id that is no user gets none.
-        const unseen = slice.filter((userId) => !stored.has(userId));
+        // A user created in this transaction has no row yet; an id that is no user gets none. With
+        // rules, every user gets a row: it is what concurrent changes to the user's roles lock.
+        const unseen = rulesGiveNothing ? [] : slice.filter((userId) => !stored.has(userId));
         const fresh = new Set<string>();
         if (unseen.length > 0) {
           const rows = await session.all<{ id: string }>(sql`SELECT id FROM ${HOLDERS_TABLE} WHERE tenant_id = ${tenant} AND id IN ${inList(unseen)}`);
           for (const row of rows) fresh.add(row.id);
         }
-        // Without rules every role is [], whatever the groups: most tenants skip the walk up the nesting.
         const groupsOf = rulesGiveNothing ? new Map<string, RoleSourceGroup[]>() : await this.groupsOf(session, tenantId, slice.filter((userId) => stored.has(userId) || fresh.has(userId)));
         for (const userId of slice) {
           const before = stored.get(userId) ?? (fresh.has(userId) ? [] : undefined);
@@ -166,9 +180,16 @@ SELECT DISTINCT member_id FROM beneath WHERE member_type = ${HOLDER_TYPE}`);
 
   private async rulesOn(session: SqlSession, tenantId: string): Promise<RoleRules> {
     const tenant = parameter(tenantId);
-    const rows = await session.all<MappingRow>(sql`SELECT ${MAPPING_COLUMNS} FROM role_mappings WHERE tenant_id = ${tenant} ORDER BY precedence, role, id`);
-    const settings = await session.first<{ default_role: string | null }>(sql`SELECT default_role FROM role_settings WHERE tenant_id = ${tenant}`);
-    return { mappings: rows.map(mappingFromRow), defaultRole: settings?.default_role ?? null };
+    // One round trip for both: read inside every change that can move roles. The one-row `o` keeps
+    // a row when the tenant has neither; a tenant has at most one settings row.
+    const rows = await session.all<RulesRow>(sql`
+SELECT s.default_role AS default_role, ${MAPPING_COLUMNS_OF_M}
+FROM (SELECT 1 AS one) AS o
+LEFT JOIN role_settings AS s ON s.tenant_id = ${tenant}
+LEFT JOIN role_mappings AS m ON m.tenant_id = ${tenant}
+ORDER BY m.precedence, m.role, m.id`);
+    const mappings = rows.flatMap(({ id, ...row }) => (id === null ? [] : [mappingFromRow({ ...row, id })]));
+    return { mappings, defaultRole: rows[0]?.default_role ?? null };
   }
 
   /** The groups of each user, directly or through nested groups, with what rules match on. */
