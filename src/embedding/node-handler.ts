@@ -84,7 +84,8 @@ export function nodeHandler(app: FastifyInstance, internalPrefix: string, option
     const { mountPath, rest } = splitMountedUrl(request, options.prefix);
     (request as WithClientPrefix)[CLIENT_PREFIX] = mountPath;
     // Express and Connect keep the URL as received in originalUrl (mount paths included); node:http leaves url untouched.
-    keepClientUrl(request, typeof request.originalUrl === 'string' ? request.originalUrl : (request.url ?? '/'));
+    const { originalUrl } = request as MountedRequest;
+    keepClientUrl(request, typeof originalUrl === 'string' ? originalUrl : (request.url ?? '/'));
     keepConsumedBody(request);
     // The host's request object is Fastify's raw request from here on; the host's router
     // restores its url only when `next` is called, which this handler never does for a request it answers.
