@@ -5,6 +5,7 @@
  * only in tokens, so neither opens the other's API.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { clientPathOf } from '../http/client-url.js';
 import { NO_OBSERVER, type AuthApi } from '../metrics/observers.js';
 import { adminErrorHandler, sendAdminError } from './admin-errors.js';
 import type { AdminContext, AdminPluginOptions } from './admin-context.js';
@@ -110,7 +111,7 @@ export const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (fastif
     origin: (request) => options.publicUrl ?? `${request.protocol}://${request.host}`,
   };
   fastify.setErrorHandler(adminErrorHandler);
-  fastify.setNotFoundHandler(async (request, reply) => sendAdminError(reply, 404, `No admin API endpoint at ${request.method} ${request.url.split('?')[0]}; see GET /admin/v1/openapi.json`));
+  fastify.setNotFoundHandler(async (request, reply) => sendAdminError(reply, 404, `No admin API endpoint at ${request.method} ${clientPathOf(request)}; see GET /admin/v1/openapi.json`));
 
   const routes = adminRoutes(context);
   for (const route of routes.filter((candidate) => !candidate.authenticated)) register(fastify, route);

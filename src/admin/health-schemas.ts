@@ -6,7 +6,7 @@ const timestamp = { type: 'string', format: 'date-time' } as const;
 
 const healthRequestSchema: JsonSchema = {
   type: ['object', 'null'],
-  required: ['occurredAt', 'requestId', 'method', 'path', 'status', 'scimType', 'detail', 'idp'],
+  required: ['occurredAt', 'requestId', 'method', 'path', 'status', 'scimType', 'detail', 'idp', 'expected'],
   additionalProperties: false,
   properties: {
     occurredAt: timestamp,
@@ -17,6 +17,11 @@ const healthRequestSchema: JsonSchema = {
     scimType: { type: ['string', 'null'] },
     detail: { type: ['string', 'null'] },
     idp: { type: ['string', 'null'], description: 'The identity provider its User-Agent names (Okta, Entra ID, …); null when none Scimitar knows.' },
+    expected: {
+      type: 'boolean',
+      description:
+        'Refused as identity providers expect in the normal course of provisioning (404 to GET /Users/{id} or /Groups/{id}, 409 uniqueness to a create): not counted as an error.',
+    },
   },
 };
 
@@ -29,19 +34,23 @@ export const tenantHealthSchema: JsonSchema = {
     tenant: { type: 'string' },
     name: { type: 'string' },
     lastRequest: { ...healthRequestSchema, description: "The latest request in the tenant's request log; null when it holds none." },
-    lastError: { ...healthRequestSchema, description: 'The latest request answered with a status of 400 or more; null when none.' },
+    lastError: { ...healthRequestSchema, description: 'The latest request answered with a status of 400 or more, expected refusals left out; null when none.' },
     window: {
       type: 'object',
       description: 'The last 24 hours of the request log.',
-      required: ['since', 'until', 'requests', 'clientErrors', 'serverErrors', 'errorRate'],
+      required: ['since', 'until', 'requests', 'clientErrors', 'expectedErrors', 'serverErrors', 'errorRate'],
       additionalProperties: false,
       properties: {
         since: timestamp,
         until: timestamp,
         requests: count,
-        clientErrors: { ...count, description: 'Answered 4xx.' },
+        clientErrors: { ...count, description: 'Answered 4xx, expected refusals left out.' },
+        expectedErrors: {
+          ...count,
+          description: 'Answered 4xx as identity providers expect (404 to GET /Users/{id} or /Groups/{id}, 409 uniqueness to a create): counted apart, not errors.',
+        },
         serverErrors: { ...count, description: 'Answered 5xx.' },
-        errorRate: { type: ['number', 'null'], minimum: 0, maximum: 1, description: '(clientErrors + serverErrors) / requests; null without requests.' },
+        errorRate: { type: ['number', 'null'], minimum: 0, maximum: 1, description: '(clientErrors + serverErrors) / requests, expected refusals left out; null without requests.' },
       },
     },
     users: count,
@@ -71,7 +80,7 @@ export const tenantHealthSchema: JsonSchema = {
     },
     attention: {
       type: 'array',
-      description: 'What needs a look, in the order to check it.',
+      description: 'What needs a look, in the order to check it (last_request_failed: not for an expected refusal).',
       items: { type: 'string', enum: ['no_requests_yet', 'last_request_failed', 'server_errors', 'held_deletions', 'failed_webhook_deliveries', 'parked_consumer_events'] },
     },
   },

@@ -99,6 +99,7 @@ function healthRequestView(request: HealthRequest | undefined) {
     scimType: request.scimType,
     detail: request.detail,
     idp: request.idp,
+    expected: request.expected,
   };
 }
 

@@ -8,9 +8,13 @@
  * whole URL in `req.originalUrl`, so the path the client used for the API's
  * root is read from the two. A plain `node:http` server strips nothing: the
  * handler is told its prefix.
+ *
+ * The whole URL the client requested is kept for the request log and the
+ * log lines (src/http/client-url.ts): the router sees the handler's own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { keepClientUrl } from '../http/client-url.js';
 import { keepConsumedBody } from './consumed-body.js';
 
 /** The handler's shape: Express/Connect middleware, or a `node:http` request listener (without `next`). */
@@ -79,6 +83,9 @@ export function nodeHandler(app: FastifyInstance, internalPrefix: string, option
   return (request, response, next) => {
     const { mountPath, rest } = splitMountedUrl(request, options.prefix);
     (request as WithClientPrefix)[CLIENT_PREFIX] = mountPath;
+    // Express and Connect keep the URL as received in originalUrl (mount paths included); node:http leaves url untouched.
+    const { originalUrl } = request as MountedRequest;
+    keepClientUrl(request, typeof originalUrl === 'string' ? originalUrl : (request.url ?? '/'));
     keepConsumedBody(request);
     // The host's request object is Fastify's raw request from here on; the host's router
     // restores its url only when `next` is called, which this handler never does for a request it answers.

@@ -12,6 +12,7 @@ import type { ScimitarMetrics } from '../metrics/scimitar-metrics.js';
 import type { Store } from '../store/store.js';
 import { TENANT_OAUTH_PREFIX, TENANT_SCIM_PREFIX } from '../tenancy/tenant-urls.js';
 import { clientErrorAnswerer } from './client-errors.js';
+import { clientPathOf, clientUrlOf } from './client-url.js';
 import { redactUrlForLog } from './log-url.js';
 import { generateRequestId, REQUEST_ID_HEADER } from './request-id.js';
 import { sendScimError } from './scim/errors.js';
@@ -51,15 +52,18 @@ export interface HttpAppOptions {
   readonly metrics?: ScimitarMetrics;
 }
 
-/** Fastify's request log fields, with the URL redacted unless full URLs are asked for. */
+/** Fastify's request log fields, with the URL the client requested (client-url.ts), redacted unless full URLs are asked for. */
 function requestForLog(logFullUrls: boolean) {
-  return (request: FastifyRequest) => ({
-    method: request.method,
-    url: logFullUrls ? request.url : redactUrlForLog(request.url),
-    host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
-  });
+  return (request: FastifyRequest) => {
+    const url = clientUrlOf(request);
+    return {
+      method: request.method,
+      url: logFullUrls ? url : redactUrlForLog(url),
+      host: request.host,
+      remoteAddress: request.ip,
+      remotePort: request.socket?.remotePort,
+    };
+  };
 }
 
 /** Fastify's form of the setting: hop 0 is the socket's peer, hop 1 the right-most X-Forwarded-For entry, and so on. */
@@ -116,7 +120,7 @@ export function createFastify(options: FastifySettings): FastifyInstance {
 
   // Fastify's own 404 would log the whole URL ("Route GET:/x?filter=… not found") and echo it back.
   app.setNotFoundHandler(async (request, reply) =>
-    reply.code(404).send({ error: 'Not Found', message: `No endpoint at ${request.method} ${request.url.split('?')[0]}`, statusCode: 404 }),
+    reply.code(404).send({ error: 'Not Found', message: `No endpoint at ${request.method} ${clientPathOf(request)}`, statusCode: 404 }),
   );
   app.addHook('onRequest', nameTheRequest);
   return app;

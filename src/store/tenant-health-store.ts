@@ -16,6 +16,8 @@ export interface HealthRequestRow {
   readonly detail: string | null;
   /** The identity provider its User-Agent names (src/request-log/idp.ts), null when none we know. */
   readonly idp: string | null;
+  /** Refused as identity providers expect in the normal course of provisioning (src/tenant-health): not a failure to look at. */
+  readonly expected: boolean;
 }
 
 export interface TenantHealthFacts {
@@ -23,11 +25,15 @@ export interface TenantHealthFacts {
   readonly tenantName: string;
   /** The tenant's latest request, if its log holds one. */
   readonly lastRequest: HealthRequestRow | undefined;
-  /** The tenant's latest request answered with a status of 400 or more. */
+  /** The tenant's latest request answered with a status of 400 or more, expected refusals left out. */
   readonly lastFailure: HealthRequestRow | undefined;
-  /** Requests since the window's start, and those of them answered 4xx and 5xx. */
+  /**
+   * Requests since the window's start, and those of them answered 4xx (but
+   * not as expected), 4xx as expected, and 5xx: each failure in one class.
+   */
   readonly requests: number;
   readonly clientErrors: number;
+  readonly expectedErrors: number;
   readonly serverErrors: number;
   readonly users: number;
   /** Users whose `active` is false. */

@@ -6,6 +6,15 @@
  * deliveries). The overview of every tenant reads each fact once for all
  * tenants (src/store/sql/tenant-health-store.ts), so it stays cheap with
  * thousands of them.
+ *
+ * Some refusals are the normal course of provisioning, and counting them
+ * as failures would make healthy tenants look broken: a `404` to
+ * `GET /Users/{id}` or `/Groups/{id}` (an identity provider probes a
+ * resource it believes exists, then recreates it; connection tests ask for
+ * an unknown id on purpose) and a `409 uniqueness` to a create (Okta and
+ * Entra ID then look the user up and link it). They are counted apart as
+ * `expectedErrors`, and left out of the error rate, the latest error and
+ * what needs a look. Every other 4xx and 5xx counts.
  */
 import { scimErrors } from '../core/errors/scim-error.js';
 import type { HealthRequestRow, TenantHealthFacts, TenantHealthStore } from '../store/tenant-health-store.js';
@@ -19,7 +28,7 @@ export type HealthRequest = HealthRequestRow;
 export type TenantHealthAttention =
   /** Its log holds no request: the identity provider was never configured, or never reached this server. */
   | 'no_requests_yet'
-  /** Its latest request failed: the connection is likely broken now. */
+  /** Its latest request failed (an expected refusal does not count): the connection is likely broken now. */
   | 'last_request_failed'
   /** Some requests of the window failed with 5xx: something on this side needs a look. */
   | 'server_errors'
@@ -33,15 +42,17 @@ export interface TenantHealth {
   readonly tenantName: string;
   /** The latest request in the tenant's log, with the identity provider its User-Agent names (`idp`, null when unknown). */
   readonly lastRequest: HealthRequest | undefined;
-  /** The latest request answered 400 or more, whenever it was. */
+  /** The latest request answered 400 or more, whenever it was; expected refusals left out. */
   readonly lastError: HealthRequest | undefined;
   /** The last 24 hours of the request log. */
   readonly window: {
     readonly since: string;
     readonly until: string;
     readonly requests: number;
-    /** Answered 4xx (400 to 499). */
+    /** Answered 4xx (400 to 499), expected refusals left out. */
     readonly clientErrors: number;
+    /** Answered 4xx as identity providers expect (see above): counted apart, not failures. */
+    readonly expectedErrors: number;
     /** Answered 5xx. */
     readonly serverErrors: number;
     /** (clientErrors + serverErrors) / requests, from 0 to 1; null without requests. */
@@ -104,7 +115,7 @@ export function tenantHealthOf(facts: TenantHealthFacts, now: Date): TenantHealt
   const failures = facts.clientErrors + facts.serverErrors;
   const attention: TenantHealthAttention[] = [];
   if (facts.lastRequest === undefined) attention.push('no_requests_yet');
-  else if (facts.lastRequest.status >= 400) attention.push('last_request_failed');
+  else if (facts.lastRequest.status >= 400 && !facts.lastRequest.expected) attention.push('last_request_failed');
   if (facts.serverErrors > 0) attention.push('server_errors');
   if (facts.heldDeletions > 0) attention.push('held_deletions');
   if (facts.webhooks.failed > 0) attention.push('failed_webhook_deliveries');
@@ -119,6 +130,7 @@ export function tenantHealthOf(facts: TenantHealthFacts, now: Date): TenantHealt
       until: now.toISOString(),
       requests: facts.requests,
       clientErrors: facts.clientErrors,
+      expectedErrors: facts.expectedErrors,
       serverErrors: facts.serverErrors,
       errorRate: facts.requests === 0 ? null : failures / facts.requests,
     },

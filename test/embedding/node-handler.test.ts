@@ -3,10 +3,12 @@
  * Express with a body parser mounted first (the body is already read when
  * the handler runs), in Express without one, and as a plain `node:http`
  * listener. The same SCIM answers in every case, SCIM's body limit applies
- * whatever the app's parser allows, and links carry the app's mount path.
+ * whatever the app's parser allows, and links, the request log and the log
+ * lines carry the app's mount path.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import express, { type Express } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { build, SCIM_JSON, TEST_TOKEN, type TestServer } from '../helpers/build.js';
@@ -43,6 +45,19 @@ async function provisionOneUser(scimRoot: string, contentType = SCIM_JSON): Prom
   expect(patched.status).toBe(200);
   expect(await patched.json()).toMatchObject({ active: false });
   return { location: user.meta.location };
+}
+
+/** The server's pino lines, parsed. */
+class LogCapture extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  }
+  /** The URL of every `incoming request` line. */
+  get requestUrls(): unknown[] {
+    return this.lines.filter((line) => line['msg'] === 'incoming request').map((line) => (line['req'] as Record<string, unknown>)['url']);
+  }
 }
 
 /** An Express app with its own JSON route; `beforeScim` runs first (a body parser, or nothing). */
@@ -163,5 +178,58 @@ describe('scimitar.handler() in Express, Connect-style middleware and node:http'
     expect(tenants.status).toBe(200);
     const withScimToken = await fetch(`${origin}/admin/v1/tenants`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(withScimToken.status).toBe(401);
+  });
+
+  describe('the path people read is the one the client requested', () => {
+    /** The request log entry of an answer, found by the X-Request-Id it carried. */
+    async function logEntryOf(answer: Response) {
+      await server!.scimitar.requestLogRecorder.flush();
+      return (await server!.scimitar.requestLog.get('default', answer.headers.get('x-request-id')!)).entry;
+    }
+
+    it('under an Express router mounted at /api: the request log, the log lines and a 404 name /api/scim/v2/…', async () => {
+      const capture = new LogCapture();
+      server = await build({ SCIMITAR_LOG_LEVEL: 'info' }, { logStream: capture });
+      const app = express();
+      const api = express.Router();
+      api.use('/scim/v2', server.scimitar.handler());
+      app.use('/api', api);
+      const origin = await serve(app);
+
+      const created = await scimRequest(`${origin}/api/scim/v2/Users`, 'POST', { schemas: [USER_SCHEMA], userName: 'ada@example.com' });
+      expect(created.status).toBe(201);
+      const id = ((await created.json()) as { id: string }).id;
+      const read = await scimRequest(`${origin}/api/scim/v2/Users/${id}?attributes=userName`, 'GET');
+      expect(read.status).toBe(200);
+      const found = await scimRequest(`${origin}/api/scim/v2/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`, 'GET');
+      expect(found.status).toBe(200);
+      const nowhere = await scimRequest(`${origin}/api/scim/v2/Nothing`, 'GET');
+      expect(nowhere.status).toBe(404);
+      expect(await nowhere.json()).toMatchObject({ detail: 'No SCIM endpoint at GET /api/scim/v2/Nothing' });
+
+      expect(await logEntryOf(created)).toMatchObject({ method: 'POST', path: '/api/scim/v2/Users', query: null, status: 201, resourceId: id });
+      expect(await logEntryOf(read)).toMatchObject({ method: 'GET', path: `/api/scim/v2/Users/${id}`, query: 'attributes=userName', status: 200, resourceId: id });
+      expect(await logEntryOf(found)).toMatchObject({ method: 'GET', path: '/api/scim/v2/Users', status: 200 });
+      expect(await logEntryOf(nowhere)).toMatchObject({ method: 'GET', path: '/api/scim/v2/Nothing', status: 404 });
+      // The same filter redaction as ever, on the client's whole URL.
+      expect(capture.requestUrls).toEqual([
+        '/api/scim/v2/Users',
+        `/api/scim/v2/Users/${id}?attributes=userName`,
+        '/api/scim/v2/Users?filter=[redacted]',
+        '/api/scim/v2/Nothing',
+      ]);
+    });
+
+    it('in a node:http listener given its prefix: the URL as received', async () => {
+      server = await build();
+      const handler = server.scimitar.handler({ prefix: '/scim/v2' });
+      const listener: RequestListener = (request, response) => handler(request, response);
+      const origin = await serve(listener);
+      const missing = await scimRequest(`${origin}/scim/v2/Users/no-such-user`, 'GET');
+      expect(missing.status).toBe(404);
+      expect(await logEntryOf(missing)).toMatchObject({ method: 'GET', path: '/scim/v2/Users/no-such-user', status: 404 });
+      const outside = await scimRequest(`${origin}/elsewhere/Users`, 'GET');
+      expect(await outside.json()).toMatchObject({ detail: 'No SCIM endpoint at GET /elsewhere/Users' });
+    });
   });
 });

@@ -40,6 +40,7 @@ const EMPTY_FACTS = {
   lastFailure: undefined,
   requests: 0,
   clientErrors: 0,
+  expectedErrors: 0,
   serverErrors: 0,
   users: 0,
   inactiveUsers: 0,
@@ -78,7 +79,7 @@ export function describeTenantHealthContract(openStore: OpenStore): void {
       await store.requestLog.append([
         request(TENANT, '2024-02-29T23:00:00.000Z', 500, { requestId: 'before-window' }),
         request(TENANT, '2024-03-01T08:00:00.000Z', 201, { method: 'POST' }),
-        request(TENANT, '2024-03-01T09:00:00.000Z', 409, { requestId: 'conflict', method: 'POST', scimType: 'uniqueness', detail: 'userName is taken' }),
+        request(TENANT, '2024-03-01T09:00:00.000Z', 409, { requestId: 'conflict', method: 'PUT', path: `/t/${TENANT}/scim/v2/Users/u1`, resourceId: 'u1', scimType: 'uniqueness', detail: 'userName is taken' }),
         request(TENANT, '2024-03-01T10:00:00.000Z', 200, { requestId: 'latest', userAgent: 'Azure AD SCIM', idp: 'Entra ID' }),
         request(OTHER_TENANT, '2024-03-01T11:00:00.000Z', 401, { requestId: 'refused', idp: null, userAgent: null }),
       ]);
@@ -92,15 +93,58 @@ export function describeTenantHealthContract(openStore: OpenStore): void {
         scimType: null,
         detail: null,
         idp: 'Entra ID',
+        expected: false,
       });
       expect(acme.lastFailure).toMatchObject({ requestId: 'conflict', status: 409, scimType: 'uniqueness', detail: 'userName is taken', idp: 'Okta' });
-      expect([acme.requests, acme.clientErrors, acme.serverErrors]).toEqual([3, 1, 0]);
+      expect([acme.requests, acme.clientErrors, acme.expectedErrors, acme.serverErrors]).toEqual([3, 1, 0, 0]);
 
       const all = await store.tenantHealth.readTenantHealth(undefined, WINDOW_START);
       expect(all.map((facts) => [facts.tenantId, facts.lastRequest?.requestId, facts.lastFailure?.requestId, facts.requests])).toEqual([
         [TENANT, 'latest', 'conflict', 3],
         [OTHER_TENANT, 'refused', 'refused', 1],
       ]);
+    });
+
+    it('counts the refusals identity providers expect apart: a 404 to GET /Users/{id} or /Groups/{id}, a 409 uniqueness to a create; every other 4xx counts', async () => {
+      const scim = `/t/${TENANT}/scim/v2`;
+      const answered = (occurredAt: string, requestId: string, status: number, overrides: Partial<RequestLogEntry>) => request(TENANT, occurredAt, status, { requestId, ...overrides });
+      await store.requestLog.append([
+        // Expected, in any letter case the router accepts.
+        answered('2024-03-01T01:00:00.000Z', 'probe-user', 404, { path: `${scim}/Users/u9`, resourceId: 'u9', scimType: null }),
+        answered('2024-03-01T01:01:00.000Z', 'probe-group', 404, { path: `${scim}/groups/g9`, resourceId: 'g9' }),
+        answered('2024-03-01T01:02:00.000Z', 'create-taken', 409, { method: 'POST', path: `${scim}/Users`, scimType: 'uniqueness', detail: 'userName is taken' }),
+        // Counted: a 409 of another kind, a rename onto a taken userName, a 404 to a change or a deletion,
+        // a 404 of another endpoint (even under a tenant named like one), a path that is no resource.
+        answered('2024-03-01T02:00:00.000Z', 'create-mutability', 409, { method: 'POST', path: `${scim}/Users`, scimType: null }),
+        answered('2024-03-01T02:01:00.000Z', 'rename-taken', 409, { method: 'PATCH', path: `${scim}/Users/u1`, resourceId: 'u1', scimType: 'uniqueness' }),
+        answered('2024-03-01T02:02:00.000Z', 'patch-missing', 404, { method: 'PATCH', path: `${scim}/Users/u9`, resourceId: 'u9' }),
+        answered('2024-03-01T02:03:00.000Z', 'delete-missing', 404, { method: 'DELETE', path: `${scim}/Groups/g9`, resourceId: 'g9' }),
+        answered('2024-03-01T02:04:00.000Z', 'schema-missing', 404, { path: '/t/groups/scim/v2/Schemas/urn:example:none', resourceId: 'urn:example:none' }),
+        answered('2024-03-01T02:05:00.000Z', 'no-endpoint', 404, { path: `${scim}/Users/u9/photos` }),
+        answered('2024-03-01T02:06:00.000Z', 'bad-filter', 400, { path: `${scim}/Users`, scimType: 'invalidFilter' }),
+        answered('2024-03-01T02:07:00.000Z', 'server-error', 500, { path: `${scim}/Users` }),
+        // The latest request is an expected refusal: it is flagged, and is not the latest failure.
+        answered('2024-03-01T03:00:00.000Z', 'latest-probe', 404, { path: `${scim}/Users/u8`, resourceId: 'u8' }),
+      ]);
+      const acme = await factsOf(TENANT);
+      expect({ requests: acme.requests, clientErrors: acme.clientErrors, expectedErrors: acme.expectedErrors, serverErrors: acme.serverErrors }).toEqual({
+        requests: 12,
+        clientErrors: 7,
+        expectedErrors: 4,
+        serverErrors: 1,
+      });
+      expect(acme.lastRequest).toMatchObject({ requestId: 'latest-probe', status: 404, expected: true });
+      expect(acme.lastFailure).toMatchObject({ requestId: 'server-error', status: 500, expected: false });
+
+      // Only expected refusals since the latest failure that counts: it is still found, however many there are.
+      await store.requestLog.append([
+        request(OTHER_TENANT, '2024-03-01T04:00:00.000Z', 400, { requestId: 'counted', scimType: 'invalidValue' }),
+        ...Array.from({ length: 5 }, (_, index) =>
+          request(OTHER_TENANT, `2024-03-01T05:0${index}:00.000Z`, 409, { requestId: `taken-${index}`, method: 'POST', scimType: 'uniqueness' }),
+        ),
+      ]);
+      const globex = await factsOf(OTHER_TENANT);
+      expect([globex.clientErrors, globex.expectedErrors, globex.lastFailure?.requestId, globex.lastRequest?.expected]).toEqual([1, 5, 'counted', true]);
     });
 
     it('counts users, inactive users and groups', async () => {

@@ -14,6 +14,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailureThrottle } from '../../auth/failure-throttle.js';
 import { NO_OBSERVER, type RequestObserver } from '../../metrics/observers.js';
+import { clientUrlOf } from '../client-url.js';
 import { OAuthError } from '../../oauth/oauth-error.js';
 import type { TokenIssuer } from '../../oauth/token-issuer.js';
 import { readTokenRequest, usesBasic } from '../../oauth/token-request.js';
@@ -121,7 +122,7 @@ export const tokenEndpointPlugin: FastifyPluginAsync<TokenEndpointOptions> = asy
         receivedAt: Date.now() - reply.elapsedTime,
         requestId: request.id,
         method: request.method,
-        url: request.url,
+        url: clientUrlOf(request),
         status: reply.statusCode,
         latencyMs: reply.elapsedTime,
         clientAddress: request.ip,

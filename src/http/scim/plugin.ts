@@ -21,6 +21,7 @@ import type { TenantRateLimiter } from '../../tenancy/tenant-rate-limiter.js';
 import { NO_OBSERVER, type RequestObserver } from '../../metrics/observers.js';
 import { TENANT_PARAM } from '../../tenancy/tenant-urls.js';
 import type { AuthFailureReason } from '../../request-log/entry.js';
+import { clientPathOf } from '../client-url.js';
 import { scimBaseUrl } from './base-url.js';
 import { registerRequestLogHooks, type RequestLogHookOptions } from './request-log-hooks.js';
 import { scimErrorHandler, sendScimError } from './errors.js';
@@ -216,7 +217,7 @@ export const scimPlugin: FastifyPluginAsync<ScimPluginOptions> = async (fastify,
   });
 
   fastify.setNotFoundHandler(async (request, reply) =>
-    sendScimError(reply, scimErrors.notFound(`No SCIM endpoint at ${request.method} ${request.url.split('?')[0]}`)),
+    sendScimError(reply, scimErrors.notFound(`No SCIM endpoint at ${request.method} ${clientPathOf(request)}`)),
   );
 
   for (const resourceType of options.resources.resourceTypes.all) registerResourceRoutes(fastify, context, resourceType.name);

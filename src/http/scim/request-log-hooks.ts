@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthFailureReason } from '../../request-log/entry.js';
 import { keepsResponseBody, type RequestLogRecorder } from '../../request-log/recorder.js';
+import { clientUrlOf } from '../client-url.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,7 +61,8 @@ export function registerRequestLogHooks(fastify: FastifyInstance, options: Reque
       receivedAt: Date.now() - reply.elapsedTime,
       requestId: request.id,
       method: request.method,
-      url: request.url,
+      // What the identity provider sent, mount path included when an app serves the API (src/embedding).
+      url: clientUrlOf(request),
       status: reply.statusCode,
       latencyMs: reply.elapsedTime,
       clientAddress: request.ip,

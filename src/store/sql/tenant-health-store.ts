@@ -8,11 +8,42 @@
  * (`status >= 400`, `active = false`) are written into the text rather than
  * bound: SQLite uses a partial index only when the statement's own text
  * implies the index's condition.
+ *
+ * Expected refusals (src/tenant-health/tenant-health-service.ts) are told
+ * apart here, in SQL, so that they are counted from the index range like
+ * the other classes and the latest failure is found without reading every
+ * refusal back.
  */
 import { canonicalTimestamp } from '../rows.js';
 import type { DeliveryBacklog, HealthRequestRow, TenantHealthFacts, TenantHealthStore } from '../tenant-health-store.js';
 import { parameter, rawSql, sql, type SqlFragment } from './fragment.js';
 import type { SqlSessions } from './session.js';
+
+/**
+ * A request of the log (alias `alias`) answered as identity providers expect
+ * in the normal course of provisioning:
+ * - `404` to `GET /Users/{id}` or `/Groups/{id}`: the IdP probes a resource
+ *   it believes exists (or its connection test asks for an unknown id), then
+ *   recreates it. The route took an id (`resource_id`), and the path's last
+ *   segment but one is the endpoint, in any letter case as the router
+ *   accepts it: `/users/` appears and no `/` follows the id.
+ * - `409 uniqueness` to a create (`POST`): Okta and Entra ID then look the
+ *   user up and link it.
+ * Never NULL (scim_type is the one nullable column it reads), so its
+ * negation is exact.
+ */
+function expectedRefusal(alias: string): string {
+  const path = `lower(${alias}.path)`;
+  const endpointOfId = (endpoint: string) => `(${path} LIKE '%/${endpoint}/%' AND ${path} NOT LIKE '%/${endpoint}/%/%')`;
+  return (
+    `((${alias}.status = 404 AND ${alias}.method = 'GET' AND ${alias}.resource_id IS NOT NULL AND (${endpointOfId('users')} OR ${endpointOfId('groups')}))` +
+    ` OR (${alias}.status = 409 AND ${alias}.method = 'POST' AND COALESCE(${alias}.scim_type, '') = 'uniqueness'))`
+  );
+}
+const LATEST_IS_EXPECTED = rawSql(`CASE WHEN ${expectedRefusal('r')} THEN 1 ELSE 0 END`);
+const COUNTED_FAILURE = rawSql(` AND l.status >= 400 AND NOT ${expectedRefusal('l')}`);
+const CLIENT_ERRORS = ` AND l.status >= 400 AND l.status < 500 AND NOT ${expectedRefusal('l')}`;
+const EXPECTED_ERRORS = ` AND l.status >= 400 AND l.status < 500 AND ${expectedRefusal('l')}`;
 
 interface RequestRow {
   readonly tenant_id: string;
@@ -24,6 +55,8 @@ interface RequestRow {
   readonly scim_type: string | null;
   readonly detail: string | null;
   readonly idp: string | null;
+  /** 1 for an expected refusal, else 0. */
+  readonly expected_refusal: unknown;
 }
 
 interface TenantCountRow {
@@ -48,10 +81,12 @@ export class SqlTenantHealthStore implements TenantHealthStore {
     const tenants = await session.all<{ id: string; name: string }>(sql`SELECT id, name FROM tenants${onlyTenant('id', 'WHERE')} ORDER BY id`);
     if (tenants.length === 0) return [];
 
-    // Each tenant's latest (failed) request: one index seek per tenant inside one statement, then a lookup by primary key.
+    // Each tenant's latest request, and latest failure that counts: a backward index walk per tenant inside one
+    // statement (it stops at the first row that qualifies), then a lookup by primary key.
     const latest = (failuresOnly: boolean): Promise<RequestRow[]> =>
-      session.all<RequestRow>(sql`SELECT r.tenant_id, r.occurred_at, r.request_id, r.method, r.path, r.status, r.scim_type, r.detail, r.idp
-FROM (SELECT (SELECT max(l.id) FROM request_log l WHERE l.tenant_id = t.id${failuresOnly ? rawSql(' AND l.status >= 400') : NO_FILTER}) AS last_id FROM tenants t${onlyTenant('t.id', 'WHERE')}) m
+      session.all<RequestRow>(sql`SELECT r.tenant_id, r.occurred_at, r.request_id, r.method, r.path, r.status, r.scim_type, r.detail, r.idp,
+${LATEST_IS_EXPECTED} AS expected_refusal
+FROM (SELECT (SELECT max(l.id) FROM request_log l WHERE l.tenant_id = t.id${failuresOnly ? COUNTED_FAILURE : NO_FILTER}) AS last_id FROM tenants t${onlyTenant('t.id', 'WHERE')}) m
 JOIN request_log r ON r.id = m.last_id`);
     const lastRequests = byTenant(await latest(false));
     const lastFailures = byTenant(await latest(true));
@@ -61,8 +96,9 @@ JOIN request_log r ON r.id = m.last_id`);
     const since = parameter(windowStart);
     const inWindow = (statusCondition: string): SqlFragment =>
       sql`(SELECT count(*) FROM request_log l WHERE l.tenant_id = t.id AND l.occurred_at >= ${since}${rawSql(statusCondition)})`;
-    const windowRows = await session.all<{ tenant_id: string; requests: unknown; client_errors: unknown; server_errors: unknown }>(
-      sql`SELECT t.id AS tenant_id, ${inWindow('')} AS requests, ${inWindow(' AND l.status >= 400 AND l.status < 500')} AS client_errors, ${inWindow(' AND l.status >= 500')} AS server_errors
+    const windowRows = await session.all<{ tenant_id: string; requests: unknown; client_errors: unknown; expected_errors: unknown; server_errors: unknown }>(
+      sql`SELECT t.id AS tenant_id, ${inWindow('')} AS requests, ${inWindow(CLIENT_ERRORS)} AS client_errors, ${inWindow(EXPECTED_ERRORS)} AS expected_errors,
+${inWindow(' AND l.status >= 500')} AS server_errors
 FROM tenants t${onlyTenant('t.id', 'WHERE')}`,
     );
     const window = new Map(windowRows.map((row) => [row.tenant_id, row]));
@@ -110,6 +146,7 @@ FROM webhooks w JOIN event_sequences s ON s.tenant_id = w.tenant_id${onlyTenant(
         lastFailure: lastFailures.get(tenant.id),
         requests: Number(counted?.requests ?? 0),
         clientErrors: Number(counted?.client_errors ?? 0),
+        expectedErrors: Number(counted?.expected_errors ?? 0),
         serverErrors: Number(counted?.server_errors ?? 0),
         users: users.get(tenant.id) ?? 0,
         inactiveUsers: inactive.get(tenant.id) ?? 0,
@@ -139,6 +176,7 @@ function byTenant(rows: readonly RequestRow[]): Map<string, HealthRequestRow> {
         scimType: row.scim_type,
         detail: row.detail,
         idp: row.idp,
+        expected: Number(row.expected_refusal) === 1,
       },
     ]),
   );

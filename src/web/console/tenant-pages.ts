@@ -29,7 +29,9 @@ export async function tenantsPage(context: PageContext, request: FastifyRequest,
   const overview = await context.services.tenantHealth.forAllTenants();
   const rows = overview.map((health) => {
     const { window } = health;
-    const rate = window.errorRate === null ? html`<span class="muted">no requests</span>` : html`${Math.round(window.errorRate * 100)}% <span class="muted">of ${window.requests}</span>`;
+    // Expected refusals (a probe's 404, a create's 409 uniqueness) are not in the rate; their count says why a 4xx in the log is not in it.
+    const expected = window.expectedErrors > 0 ? html`, ${window.expectedErrors} expected 404/409 not counted` : '';
+    const rate = window.errorRate === null ? html`<span class="muted">no requests</span>` : html`${Math.round(window.errorRate * 100)}% <span class="muted">of ${window.requests}${expected}</span>`;
     const backlog = health.webhooks.pendingDeliveries + health.webhooks.failedDeliveries;
     return html`<tr>
 <td data-label="Tenant"><a href="${context.paths.tenant(health.tenantId)}">${health.tenantName}</a> <span class="muted">${health.tenantId}</span>${health.attention.length > 0 ? html`<br><span class="badge warn">${health.attention.map((item) => ATTENTION[item]).join(', ')}</span>` : ''}</td>
