@@ -5,7 +5,7 @@
  */
 import { EVENT_TYPES } from '../events/event.js';
 import { MAX_URL_LENGTH } from '../webhooks/url-policy.js';
-import { MAX_DELIVERY_PAGE_SIZE, MAX_DESCRIPTION_LENGTH, MAX_ROTATION_OVERLAP_SECONDS } from '../webhooks/webhook-service.js';
+import { MAX_DELIVERY_PAGE_SIZE, MAX_DESCRIPTION_LENGTH, MAX_EVENTS_PER_REQUEST, MAX_ROTATION_OVERLAP_SECONDS } from '../webhooks/webhook-service.js';
 import { tenantIdSchema, type JsonSchema } from './schemas.js';
 
 const timestamp = { type: 'string', format: 'date-time' } as const;
@@ -29,6 +29,11 @@ const eventTypesSchema = {
 
 const descriptionSchema = { type: 'string', maxLength: MAX_DESCRIPTION_LENGTH } as const;
 
+const maxEventsPerRequestDescription =
+  'How many events one request may carry. 1 (the default): each event is POSTed alone, as the body. Above 1: the body is a JSON array of up to this many events, signed as one message; for receivers that accept it (docs/webhooks.md, "Several events per request").';
+
+const maxEventsPerRequestSchema = { type: 'integer', minimum: 1, maximum: MAX_EVENTS_PER_REQUEST, description: maxEventsPerRequestDescription } as const;
+
 export const webhookParamsSchema: JsonSchema = {
   type: 'object',
   required: ['tenant', 'webhookId'],
@@ -44,7 +49,7 @@ export const deliveryParamsSchema: JsonSchema = {
 export const webhookSchema: JsonSchema = {
   type: 'object',
   description: 'A webhook: never its signing secret.',
-  required: ['id', 'tenant', 'url', 'eventTypes', 'enabled', 'description', 'disabledReason', 'createdAt', 'updatedAt'],
+  required: ['id', 'tenant', 'url', 'eventTypes', 'enabled', 'description', 'disabledReason', 'maxEventsPerRequest', 'createdAt', 'updatedAt'],
   additionalProperties: false,
   properties: {
     id: { type: 'string' },
@@ -55,6 +60,7 @@ export const webhookSchema: JsonSchema = {
     enabled: { type: 'boolean' },
     description: { type: 'string' },
     disabledReason: { type: ['string', 'null'], description: 'Set when Scimitar disabled the webhook itself (the endpoint answered 410 Gone); cleared by enabling it.' },
+    maxEventsPerRequest: { type: 'integer', description: maxEventsPerRequestDescription },
     createdAt: timestamp,
     updatedAt: timestamp,
   },
@@ -89,13 +95,14 @@ export const createWebhookBodySchema: JsonSchema = {
     eventTypes: eventTypesSchema,
     enabled: { type: 'boolean', default: true },
     description: descriptionSchema,
+    maxEventsPerRequest: { ...maxEventsPerRequestSchema, default: 1 },
   },
 };
 
 export const updateWebhookBodySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { url: urlSchema, eventTypes: eventTypesSchema, enabled: { type: 'boolean' }, description: descriptionSchema },
+  properties: { url: urlSchema, eventTypes: eventTypesSchema, enabled: { type: 'boolean' }, description: descriptionSchema, maxEventsPerRequest: maxEventsPerRequestSchema },
 };
 
 export const rotateSecretBodySchema: JsonSchema = {

@@ -11,6 +11,7 @@ export function webhookView(webhook: WebhookSummary) {
     enabled: webhook.enabled,
     description: webhook.description,
     disabledReason: webhook.disabledReason ?? null,
+    maxEventsPerRequest: webhook.maxEventsPerRequest,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { deliveryDetailsView, deliveryPageView, deliveryView, createdWebhookView, rotatedSecretView, webhookView } from '../admin/webhook-views.js';
 import { DEFAULT_TENANT_ID } from '../app/scimitar.js';
-import type { WebhookService } from '../webhooks/webhook-service.js';
+import { MAX_EVENTS_PER_REQUEST, type WebhookService } from '../webhooks/webhook-service.js';
 import { parseCount, parsePositiveInteger, parseTenantId } from './arguments.js';
 import type { CliContexts } from './cli-context.js';
 import { UsageError } from './cli-errors.js';
@@ -67,6 +67,7 @@ function printWebhook(view: WebhookView): void {
       ['events', view.eventTypes.length === 0 ? 'all' : view.eventTypes.join(', ')],
       ['enabled', view.enabled ? 'yes' : 'no'],
       ...(view.disabledReason !== null ? [['disabled because', view.disabledReason] as const] : []),
+      ['events per request', view.maxEventsPerRequest === 1 ? '1 (the event is the body)' : `up to ${view.maxEventsPerRequest} (a JSON array)`],
       ['description', view.description],
       ['created', formatTimestamp(view.createdAt)],
       ['updated', formatTimestamp(view.updatedAt)],
@@ -80,6 +81,8 @@ function printSecret(heading: string, secret: string): void {
   print(`  ${secret}`);
   print();
 }
+
+const MAX_EVENTS_PER_REQUEST_HELP = `up to this many events per request, as a JSON array (1 to ${MAX_EVENTS_PER_REQUEST}; 1: one event per request, the event itself the body)`;
 
 function withTenantCheck(command: Command): Command {
   return command.option('-t, --tenant <tenant>', 'the tenant the webhook must belong to (found from the id otherwise)', parseTenantId).option('--json', 'print JSON for scripts');
@@ -96,14 +99,16 @@ export function registerWebhookCommands(program: Command, { withCliContext }: Cl
     .option('--events <types>', 'comma-separated event types to receive (default: all)', parseEventTypes)
     .option('--disabled', 'create it disabled')
     .option('--description <text>', 'a note for operators')
+    .option('--max-events-per-request <n>', `${MAX_EVENTS_PER_REQUEST_HELP} (default 1)`, parsePositiveInteger)
     .option('--json', 'print JSON for scripts')
-    .action(async (options: JsonOption & { tenant: string; url: string; events?: string[]; disabled?: boolean; description?: string }) =>
+    .action(async (options: JsonOption & { tenant: string; url: string; events?: string[]; disabled?: boolean; description?: string; maxEventsPerRequest?: number }) =>
       withCliContext(async ({ services }) => {
         const created = await services.webhooks.create(options.tenant, {
           url: options.url,
           eventTypes: options.events,
           enabled: options.disabled !== true,
           description: options.description,
+          maxEventsPerRequest: options.maxEventsPerRequest,
         });
         const view = createdWebhookView(created);
         if (options.json) return printJson(view);
@@ -137,24 +142,27 @@ export function registerWebhookCommands(program: Command, { withCliContext }: Cl
   withTenantCheck(
     webhooks
       .command('update')
-      .description("Change a webhook's URL, event types or description, or enable / disable it")
+      .description("Change a webhook's URL, event types, description or events per request, or enable / disable it")
       .argument('<id>', 'the webhook id')
       .option('--url <url>', 'a new URL')
       .option('--events <types>', 'comma-separated event types, or "all"', parseEventTypes)
       .option('--description <text>', 'a new description')
+      .option('--max-events-per-request <n>', MAX_EVENTS_PER_REQUEST_HELP, parsePositiveInteger)
       .addOption(new Option('--enable', 'enable it (it receives the changes made from now on)').conflicts('disable'))
       .addOption(new Option('--disable', 'disable it (it receives nothing until enabled)')),
-  ).action(async (webhookId: string, options: TenantCheck & { url?: string; events?: string[]; description?: string; enable?: boolean; disable?: boolean }) =>
-    withCliContext(async ({ services }) => {
-      const enabled = options.enable === true ? true : options.disable === true ? false : undefined;
-      if (options.url === undefined && options.events === undefined && options.description === undefined && enabled === undefined) {
-        throw new UsageError('Nothing to change: give --url, --events, --description, --enable or --disable');
-      }
-      const tenantId = await tenantOf(services.webhooks, webhookId, options);
-      const view = webhookView(await services.webhooks.update(tenantId, webhookId, { url: options.url, eventTypes: options.events, description: options.description, enabled }));
-      if (options.json) return printJson(view);
-      printWebhook(view);
-    }),
+  ).action(
+    async (webhookId: string, options: TenantCheck & { url?: string; events?: string[]; description?: string; maxEventsPerRequest?: number; enable?: boolean; disable?: boolean }) =>
+      withCliContext(async ({ services }) => {
+        const enabled = options.enable === true ? true : options.disable === true ? false : undefined;
+        const { url, events, description, maxEventsPerRequest } = options;
+        if (url === undefined && events === undefined && description === undefined && maxEventsPerRequest === undefined && enabled === undefined) {
+          throw new UsageError('Nothing to change: give --url, --events, --description, --max-events-per-request, --enable or --disable');
+        }
+        const tenantId = await tenantOf(services.webhooks, webhookId, options);
+        const view = webhookView(await services.webhooks.update(tenantId, webhookId, { url, eventTypes: events, description, maxEventsPerRequest, enabled }));
+        if (options.json) return printJson(view);
+        printWebhook(view);
+      }),
   );
 
   withTenantCheck(webhooks.command('delete').description('Delete a webhook with its deliveries').argument('<id>', 'the webhook id')).action(

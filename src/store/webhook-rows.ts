@@ -9,7 +9,7 @@ import type { SqlDialect } from './sql/dialect.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryStatus, StoredAttempt, StoredDelivery, StoredWebhook } from './webhook-store.js';
 
 export const WEBHOOK_COLUMNS =
-  'id, tenant_id, url, event_types, enabled, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at, enqueued_through, consumer_name';
+  'id, tenant_id, url, event_types, enabled, description, secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at, updated_at, enqueued_through, consumer_name, max_events_per_request';
 
 /** How the database returns the columns whose form differs between drivers (see SqlDialect). */
 export type ColumnDecoding = Pick<SqlDialect, 'decodeBoolean' | 'decodeJson'>;
@@ -31,6 +31,7 @@ export interface WebhookRow {
   /** node-postgres returns bigint as a string. */
   readonly enqueued_through: number | string;
   readonly consumer_name: string | null;
+  readonly max_events_per_request: number | string;
 }
 
 export function webhookFromRow(row: WebhookRow, decoding: ColumnDecoding): StoredWebhook {
@@ -49,6 +50,7 @@ export function webhookFromRow(row: WebhookRow, decoding: ColumnDecoding): Store
     updatedAt: row.updated_at,
     enqueuedThrough: Number(row.enqueued_through),
     consumerName: row.consumer_name ?? undefined,
+    maxEventsPerRequest: Number(row.max_events_per_request),
   };
 }
 
@@ -113,6 +115,7 @@ export interface ClaimedRow extends DeliveryRow {
   readonly secret: string;
   readonly previous_secret: string | null;
   readonly previous_secret_expires_at: string | null;
+  readonly max_events_per_request: number | string;
 }
 
 export function claimedFromRow(row: ClaimedRow): ClaimedDelivery {
@@ -124,6 +127,7 @@ export function claimedFromRow(row: ClaimedRow): ClaimedDelivery {
     secret: row.secret,
     previousSecret: row.previous_secret ?? undefined,
     previousSecretExpiresAt: row.previous_secret_expires_at ?? undefined,
+    maxEventsPerRequest: Number(row.max_events_per_request),
   };
 }
 

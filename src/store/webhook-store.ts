@@ -38,6 +38,11 @@ export interface StoredWebhook {
    * deliveries are calls of the consumer's handler.
    */
   readonly consumerName: string | undefined;
+  /**
+   * How many of its deliveries one POST may carry, as a JSON array of the
+   * events; 1 (the default): one event per request, the event itself the body.
+   */
+  readonly maxEventsPerRequest: number;
 }
 
 export interface NewWebhook {
@@ -49,6 +54,8 @@ export interface NewWebhook {
   readonly description: string;
   readonly secret: string;
   readonly now: string;
+  /** Absent: 1, one event per request. */
+  readonly maxEventsPerRequest?: number;
 }
 
 /** What an update changes; absent fields are kept. */
@@ -57,6 +64,7 @@ export interface WebhookChanges {
   readonly eventTypes?: readonly EventType[];
   readonly enabled?: boolean;
   readonly description?: string;
+  readonly maxEventsPerRequest?: number;
   /** Sets `disabled_reason` (null clears it). */
   readonly disabledReason?: string | null;
   /** A rotation: the new secret, and the old one with the end of its overlap. */
@@ -112,6 +120,8 @@ export interface ClaimedDelivery extends StoredDelivery {
   readonly secret: string;
   readonly previousSecret: string | undefined;
   readonly previousSecretExpiresAt: string | undefined;
+  /** The webhook's setting when claimed: above 1, the dispatcher sends its claimed deliveries together, this many at most per request. */
+  readonly maxEventsPerRequest: number;
 }
 
 export interface EnqueueOptions {

@@ -1,6 +1,14 @@
 /**
- * One attempt at one claimed delivery: sign the stored body with the
- * webhook's valid secrets, POST it, and decide what the answer means.
+ * One attempt at claimed deliveries of one webhook: sign the body with the
+ * webhook's valid secrets, POST it, and decide what the answer means for
+ * each delivery it carried.
+ *
+ * What one request carries depends on the webhook's `maxEventsPerRequest`:
+ * 1 (the default), one delivery, its stored event the body and the event id
+ * the `webhook-id`, exactly as before batching existed; above 1, up to that
+ * many deliveries, the body a JSON array of their stored events in the
+ * order given (the dispatcher's claim order) — always an array, even of
+ * one, so a receiver that opted in reads one shape.
  *
  * - 2xx: delivered.
  * - 410 Gone: the receiver says the endpoint is gone for good; the delivery
@@ -9,8 +17,9 @@
  *   Enabling it again resumes deliveries.
  * - Anything else (other statuses, 3xx included, timeouts, refused
  *   addresses, network errors): retried with backoff until the retry budget
- *   runs out (retry-policy.ts).
+ *   runs out (retry-policy.ts), each delivery of a request on its own budget.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AttemptRecord, ClaimedDelivery } from '../store/webhook-store.js';
 import { decideRetry, type RetrySettings } from './retry-policy.js';
@@ -54,39 +63,87 @@ function isSuccess(statusCode: number | undefined): boolean {
   return statusCode !== undefined && statusCode >= 200 && statusCode < 300;
 }
 
-/** Sends the delivery once and returns what to record; undefined when `signal` aborted it (shutdown: nothing to record). */
-export async function attemptDelivery(delivery: ClaimedDelivery, settings: AttemptSettings, signal?: AbortSignal): Promise<AttemptRecord | undefined> {
+/** What one request sends: the Standard Webhooks message id and the body. */
+export interface OutgoingMessage {
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/**
+ * The `webhook-id` of a request carrying several events: derived from their
+ * ids in order, so a retry of the same events in the same order carries the
+ * same id (a receiver may drop the whole request as already handled) while
+ * any other set gets another. Retries are regrouped with whatever else is
+ * due, so the same set is not guaranteed: receivers deduplicate on each
+ * event's `id` in the array, which never changes.
+ */
+export function batchMessageId(eventIds: readonly string[]): string {
+  return `batch_${createHash('sha256').update(eventIds.join('\n')).digest('base64url')}`;
+}
+
+/** The message for these deliveries of one webhook (at least one; more only for a webhook above one event per request). */
+export function messageOf(deliveries: readonly ClaimedDelivery[]): OutgoingMessage {
+  const [first] = deliveries;
+  if (first === undefined) throw new TypeError('messageOf needs at least one delivery');
+  if (first.maxEventsPerRequest === 1) {
+    if (deliveries.length > 1) throw new TypeError(`Webhook ${first.webhookId} takes one event per request, not ${deliveries.length}`);
+    // The event id: the same on every retry, so receivers deduplicate on it.
+    return { messageId: first.eventId, body: first.payload };
+  }
+  // Each payload is the event's stored JSON text, so joining them is the array of those events, byte for byte.
+  return { messageId: batchMessageId(deliveries.map((delivery) => delivery.eventId)), body: `[${deliveries.map((delivery) => delivery.payload).join(',')}]` };
+}
+
+/**
+ * Sends the deliveries (of one webhook) in one request, once, and returns
+ * what to record for each, in their order; undefined when `signal` aborted
+ * it (shutdown: nothing to record). URL and secrets are the first
+ * delivery's: those claimed together read the same webhook row, and one
+ * claimed earlier differs only if the webhook changed meanwhile, which is
+ * what a lone delivery claimed then would have sent.
+ */
+export async function attemptDeliveries(deliveries: readonly ClaimedDelivery[], settings: AttemptSettings, signal?: AbortSignal): Promise<AttemptRecord[] | undefined> {
+  const [first] = deliveries;
+  if (first === undefined) return [];
+  const message = messageOf(deliveries);
   const startedAt = settings.now();
   let result: SendResult;
   try {
     const headers = {
       'content-type': 'application/json',
       'user-agent': settings.userAgent,
-      // The event id: the same on every retry, so receivers deduplicate on it.
-      ...signatureHeaders(delivery.eventId, startedAt, delivery.payload, signingSecrets(delivery, settings.secrets, startedAt)),
+      ...signatureHeaders(message.messageId, startedAt, message.body, signingSecrets(first, settings.secrets, startedAt)),
     };
-    result = await sendDelivery({ url: delivery.url, headers, body: delivery.payload }, settings.send, signal);
+    result = await sendDelivery({ url: first.url, headers, body: message.body }, settings.send, signal);
   } catch (error) {
     // Signing failed (a secret that no longer opens): recorded like any failure, so an operator sees why.
     result = { statusCode: undefined, error: (error as Error).message, responseExcerpt: undefined, durationMs: 0 };
   }
   if (signal?.aborted === true) return undefined;
   const now = settings.now();
-  const base = {
-    deliveryId: delivery.id,
-    claimToken: delivery.claimToken,
-    startedAt: startedAt.toISOString(),
-    durationMs: result.durationMs,
-    statusCode: result.statusCode,
-    error: result.error,
-    responseExcerpt: result.responseExcerpt,
-    now: now.toISOString(),
-  };
-  if (isSuccess(result.statusCode)) return { ...base, outcome: { kind: 'succeeded' } };
-  if (result.statusCode === 410) {
-    return { ...base, outcome: { kind: 'failed' }, disableWebhook: `The endpoint answered 410 Gone at ${now.toISOString()}; enable the webhook again to resume deliveries` };
-  }
-  const attemptsInWindow = delivery.attempts + 1 - delivery.retryWindow.attempts;
-  const decision = decideRetry(settings.retry, attemptsInWindow, new Date(delivery.retryWindow.start), now, settings.random);
-  return { ...base, outcome: decision.kind === 'retry' ? { kind: 'retry', nextAttemptAt: decision.nextAttemptAt.toISOString() } : { kind: 'failed' } };
+  // One jitter for the whole request: its deliveries that retry on the same count come due together and are
+  // claimed, and sent, together again, instead of scattering over requests of their own.
+  let jitter: number | undefined;
+  const sharedRandom = () => (jitter ??= settings.random());
+  return deliveries.map((delivery, index): AttemptRecord => {
+    const base = {
+      deliveryId: delivery.id,
+      claimToken: delivery.claimToken,
+      startedAt: startedAt.toISOString(),
+      durationMs: result.durationMs,
+      statusCode: result.statusCode,
+      error: result.error,
+      responseExcerpt: result.responseExcerpt,
+      now: now.toISOString(),
+    };
+    if (isSuccess(result.statusCode)) return { ...base, outcome: { kind: 'succeeded' } };
+    if (result.statusCode === 410) {
+      // The webhook is disabled once, with the request's first delivery: the others fail with it.
+      const disabling = index === 0 ? { disableWebhook: `The endpoint answered 410 Gone at ${now.toISOString()}; enable the webhook again to resume deliveries` } : {};
+      return { ...base, outcome: { kind: 'failed' }, ...disabling };
+    }
+    const attemptsInWindow = delivery.attempts + 1 - delivery.retryWindow.attempts;
+    const decision = decideRetry(settings.retry, attemptsInWindow, new Date(delivery.retryWindow.start), now, sharedRandom);
+    return { ...base, outcome: decision.kind === 'retry' ? { kind: 'retry', nextAttemptAt: decision.nextAttemptAt.toISOString() } : { kind: 'failed' } };
+  });
 }

@@ -19,6 +19,18 @@
  * written, so one claim holds at most one delivery per resource and the
  * next is claimed only after the last was recorded.
  *
+ * A webhook whose `maxEventsPerRequest` is above 1 gets up to that many of
+ * its waiting deliveries in one request (a JSON array, delivery-attempt.ts)
+ * per free slot, in the order claimed. The same rule keeps its order per
+ * resource: what waits here was claimed, so it holds at most one delivery of
+ * a resource — also across claims, since a resource's next delivery is not
+ * claimable while one is pending here — and a request therefore never
+ * carries two events of one resource, nor one whose earlier event has not
+ * been recorded as sent (or given up). Every delivery of a request gets the
+ * request's outcome recorded and retries on its own schedule. Batches form
+ * from what is waiting when a slot frees: under load, when the receiver is
+ * slower than events come; no delivery is held back to fill one.
+ *
  * Several instances on one database share the work through the store's
  * row locks and leases (webhook-store.ts): nothing is coordinated in memory.
  *
@@ -41,7 +53,7 @@ import type { DeliveryObserver } from '../metrics/observers.js';
 import type { AttemptRecord, ClaimedDelivery, WebhookStore } from '../store/webhook-store.js';
 import type { RegisteredConsumer } from '../consumers/consumer.js';
 import { attemptConsumerDelivery, type ConsumerAttemptSettings } from '../consumers/consumer-attempt.js';
-import { attemptDelivery, type AttemptSettings } from './delivery-attempt.js';
+import { attemptDeliveries, type AttemptSettings } from './delivery-attempt.js';
 import { enqueueNewEvents } from './enqueuer.js';
 
 export interface DispatcherSettings {
@@ -244,7 +256,12 @@ export class WebhookDispatcher {
         limit: free,
         claimToken: randomUUID(),
       });
-      for (const delivery of claimed) this.launch(delivery);
+      // All are queued before any is sent, so a webhook taking several events per request finds them together.
+      const targets = new Set(claimed.map((delivery) => this.launch(delivery)));
+      for (const targetId of targets) {
+        const queue = this.queues.get(targetId);
+        if (queue !== undefined) this.sendFrom(targetId, queue);
+      }
       // A full batch suggests more are due.
       if (claimed.length === free) this.wakeRequested = true;
       return claimed.length;
@@ -255,7 +272,8 @@ export class WebhookDispatcher {
     }
   }
 
-  private launch(delivery: ClaimedDelivery): void {
+  /** Holds the claimed delivery in its target's queue; returns the target's id. */
+  private launch(delivery: ClaimedDelivery): string {
     let settle!: () => void;
     const done = new Promise<void>((resolve) => (settle = resolve));
     const flight: InFlight = { delivery, abort: new AbortController(), done, settle };
@@ -267,21 +285,17 @@ export class WebhookDispatcher {
     }
     // Claims come in (next attempt, sequence) order, and each target sends in the order it was handed them.
     queue.waiting.push(delivery);
-    this.sendFrom(delivery.webhookId, queue);
+    return delivery.webhookId;
   }
 
-  /** Starts the target's next deliveries while it has free slots. */
+  /** Starts the target's next requests while it has free slots: each takes one delivery, or several for a webhook that accepts them. */
   private sendFrom(targetId: string, queue: TargetQueue): void {
-    const { settings, attempt } = this.dependencies;
+    const { settings } = this.dependencies;
     while (queue.sending < settings.concurrency && queue.waiting.length > 0) {
-      const flight = this.inFlight.get(queue.waiting.shift()!.id)!;
-      const leaseLeft = Date.parse(flight.delivery.claimedUntil ?? '') - attempt.now().getTime();
-      if (this.state === 'stopping' || this.state === 'stopped' || !(leaseLeft >= settings.attemptWindowMs)) {
-        this.release(flight);
-        continue;
-      }
+      const flights = this.nextRequest(queue);
+      if (flights.length === 0) continue;
       queue.sending += 1;
-      void this.send(flight).finally(() => {
+      void this.send(flights).finally(() => {
         queue.sending -= 1;
         this.sendFrom(targetId, queue);
       });
@@ -289,17 +303,50 @@ export class WebhookDispatcher {
     if (queue.sending === 0 && queue.waiting.length === 0) this.queues.delete(targetId);
   }
 
-  private async send(flight: InFlight): Promise<void> {
-    const { delivery, abort } = flight;
-    let record: AttemptRecord | undefined;
-    try {
-      record = delivery.consumerName === undefined ? await attemptDelivery(delivery, this.dependencies.attempt, abort.signal) : await this.callConsumer(delivery, delivery.consumerName, abort.signal);
-    } catch (error) {
-      // Not recorded: the claim is handed back and the delivery tried again (at least once, never lost).
-      this.dependencies.logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery attempt failed unexpectedly');
+  /**
+   * The next request's deliveries, taken from the front of the queue: up to
+   * the webhook's `maxEventsPerRequest` (a consumer's handler takes one at a
+   * time). Those with too little lease left, or any once stopping, are
+   * released instead; the result is empty when all were.
+   */
+  private nextRequest(queue: TargetQueue): InFlight[] {
+    const { settings, attempt } = this.dependencies;
+    const head = queue.waiting[0]!;
+    const most = head.consumerName === undefined ? Math.max(1, head.maxEventsPerRequest) : 1;
+    const now = attempt.now().getTime();
+    const flights: InFlight[] = [];
+    for (const delivery of queue.waiting.splice(0, most)) {
+      const flight = this.inFlight.get(delivery.id)!;
+      const leaseLeft = Date.parse(delivery.claimedUntil ?? '') - now;
+      if (this.state === 'stopping' || this.state === 'stopped' || !(leaseLeft >= settings.attemptWindowMs)) this.release(flight);
+      else flights.push(flight);
     }
-    if (record === undefined) this.release(flight);
-    else this.finished.push({ flight, record });
+    return flights;
+  }
+
+  private async send(flights: readonly InFlight[]): Promise<void> {
+    const [first] = flights;
+    if (first === undefined) return;
+    let records: readonly AttemptRecord[] | undefined;
+    try {
+      const consumerName = first.delivery.consumerName;
+      if (consumerName !== undefined) {
+        const record = await this.callConsumer(first.delivery, consumerName, first.abort.signal);
+        records = record === undefined ? undefined : [record];
+      } else {
+        // Each delivery keeps its own abort (stop() aborts them one by one); the request stops at the first.
+        const signal = flights.length === 1 ? first.abort.signal : AbortSignal.any(flights.map((flight) => flight.abort.signal));
+        records = await attemptDeliveries(flights.map((flight) => flight.delivery), this.dependencies.attempt, signal);
+      }
+    } catch (error) {
+      // Not recorded: the claims are handed back and the deliveries tried again (at least once, never lost).
+      this.dependencies.logger.error({ err: error, deliveryIds: flights.map((flight) => flight.delivery.id) }, 'webhook delivery attempt failed unexpectedly');
+    }
+    for (const [index, flight] of flights.entries()) {
+      const record = records?.[index];
+      if (record === undefined) this.release(flight);
+      else this.finished.push({ flight, record });
+    }
     this.write();
   }
 

@@ -24,6 +24,8 @@ export interface WebhookSummary {
   readonly description: string;
   /** Why Scimitar disabled it (the endpoint answered 410 Gone), until it is enabled again. */
   readonly disabledReason: string | undefined;
+  /** Above 1: up to this many events per request, as a JSON array (docs/webhooks.md, "Several events per request"). */
+  readonly maxEventsPerRequest: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -34,6 +36,8 @@ export interface WebhookInput {
   readonly eventTypes?: readonly string[] | undefined;
   readonly enabled?: boolean | undefined;
   readonly description?: string | undefined;
+  /** Absent: 1, one event per request (the event itself the body). */
+  readonly maxEventsPerRequest?: number | undefined;
 }
 
 export interface WebhookUpdate {
@@ -41,6 +45,7 @@ export interface WebhookUpdate {
   readonly eventTypes?: readonly string[] | undefined;
   readonly enabled?: boolean | undefined;
   readonly description?: string | undefined;
+  readonly maxEventsPerRequest?: number | undefined;
 }
 
 export interface CreatedWebhook {
@@ -62,6 +67,12 @@ export { DEFAULT_DELIVERY_PAGE_SIZE, MAX_DELIVERY_PAGE_SIZE } from './target-del
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 86_400;
 export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 86_400;
 export const MAX_DESCRIPTION_LENGTH = 500;
+/**
+ * The most events one request may carry. A bound keeps a request's body and
+ * the receiver's work per request in reason (an event holds its resource),
+ * and one failing request puts at most this many deliveries into retry.
+ */
+export const MAX_EVENTS_PER_REQUEST = 100;
 
 export interface WebhookServiceDependencies {
   readonly webhooks: WebhookStore;
@@ -82,6 +93,7 @@ export function summarizeWebhook(webhook: StoredWebhook): WebhookSummary {
     enabled: webhook.enabled,
     description: webhook.description,
     disabledReason: webhook.disabledReason,
+    maxEventsPerRequest: webhook.maxEventsPerRequest,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
   };
@@ -106,6 +118,13 @@ function checkDescription(value: unknown): string {
   return value;
 }
 
+function checkMaxEventsPerRequest(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_EVENTS_PER_REQUEST) {
+    throw scimErrors.invalidValue(`maxEventsPerRequest must be a whole number from 1 to ${MAX_EVENTS_PER_REQUEST}`);
+  }
+  return value;
+}
+
 export class WebhookService {
   private readonly eventTypes: readonly EventType[];
 
@@ -120,6 +139,7 @@ export class WebhookService {
     const url = checkWebhookUrl(this.dependencies.urlPolicy, input.url);
     const eventTypes = checkEventTypes(input.eventTypes, this.eventTypes);
     const description = checkDescription(input.description);
+    const maxEventsPerRequest = input.maxEventsPerRequest === undefined ? 1 : checkMaxEventsPerRequest(input.maxEventsPerRequest);
     await this.requireTenant(tenantId);
     const id = randomUUID();
     const secret = generateSigningSecret();
@@ -130,6 +150,7 @@ export class WebhookService {
       eventTypes,
       enabled: input.enabled ?? true,
       description,
+      maxEventsPerRequest,
       secret: this.dependencies.secrets.seal(secret, id),
       now: this.dependencies.now().toISOString(),
     });
@@ -162,6 +183,7 @@ export class WebhookService {
     if (update.url !== undefined) changes.url = checkWebhookUrl(this.dependencies.urlPolicy, update.url);
     if (update.eventTypes !== undefined) changes.eventTypes = checkEventTypes(update.eventTypes, this.eventTypes);
     if (update.description !== undefined) changes.description = checkDescription(update.description);
+    if (update.maxEventsPerRequest !== undefined) changes.maxEventsPerRequest = checkMaxEventsPerRequest(update.maxEventsPerRequest);
     if (update.enabled !== undefined) {
       changes.enabled = update.enabled;
       if (update.enabled) changes.disabledReason = null;

@@ -127,6 +127,31 @@ export function describeWebhookContract(openStore: OpenStore): void {
       expect(await store.webhooks.listWebhooks('no-such-tenant')).toEqual([]);
     });
 
+    it('keeps how many events one request of a webhook may carry: 1 unless set, changed by an update, and claimed with its deliveries', async () => {
+      const single = await store.webhooks.insertWebhook(newWebhook({ url: 'https://hooks.example.com/single', now: at(1) }));
+      const batched = await store.webhooks.insertWebhook(newWebhook({ url: 'https://hooks.example.com/batched', now: at(2), maxEventsPerRequest: 25 }));
+      expect(single.maxEventsPerRequest).toBe(1);
+      expect(batched.maxEventsPerRequest).toBe(25);
+      expect((await store.webhooks.getWebhook(batched.id))?.maxEventsPerRequest).toBe(25);
+      const changed = await store.webhooks.updateWebhook(single.id, { maxEventsPerRequest: 100 }, at(3));
+      expect(changed).toMatchObject({ maxEventsPerRequest: 100, url: 'https://hooks.example.com/single', updatedAt: at(3) });
+      // An update of other fields keeps it.
+      expect((await store.webhooks.updateWebhook(batched.id, { description: 'bulk' }, at(4)))?.maxEventsPerRequest).toBe(25);
+      expect((await store.webhooks.listWebhooks(TENANT)).map((webhook) => [webhook.url, webhook.maxEventsPerRequest])).toEqual([
+        ['https://hooks.example.com/single', 100],
+        ['https://hooks.example.com/batched', 25],
+      ]);
+      await commitEvents(store, [{}]);
+      await enqueueAll(store);
+      const claimed = await claim(store);
+      expect(claimed.map((delivery) => [delivery.webhookId, delivery.maxEventsPerRequest]).sort()).toEqual(
+        [
+          [single.id, 100],
+          [batched.id, 25],
+        ].sort(),
+      );
+    });
+
     it('enqueues only the event types a webhook asked for, and reads past the others', async () => {
       const filtered = await store.webhooks.insertWebhook(newWebhook({ eventTypes: ['user.deactivated'] }));
       await commitEvents(store, [{ type: 'user.created' }, { type: 'user.deactivated' }, { type: 'group.created', resourceType: 'Group' }]);

@@ -146,6 +146,24 @@ describe('operator console over HTTP', () => {
     expect((await settings())['deletePolicy']).toBe('soft');
   });
 
+  it('adds a webhook with how many events one request may carry, and refuses a value out of range with the range, adding nothing', async () => {
+    await server.scimitar.tenants.create('hooks', { name: 'Hooks' });
+    const listed = async () => (await server.scimitar.webhooks.list('hooks')).map((webhook) => [webhook.url, webhook.maxEventsPerRequest]);
+    const session = browser();
+    await session.signIn(adminKey);
+    const page = await session.get('/console/tenants/hooks/webhooks');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<input type="number" id="webhook-batch" name="maxEventsPerRequest" value="1" min="1" max="100"/);
+
+    const added = await session.post('/console/tenants/hooks/webhooks', { url: 'https://hooks.example.com/batched', eventTypes: '', description: 'bulk', maxEventsPerRequest: '20' });
+    expect(added.statusCode).toBe(200);
+    expect(visibleText(added.body)).toContain('Signing secret:');
+    const refused = await session.post('/console/tenants/hooks/webhooks', { url: 'https://hooks.example.com/refused', eventTypes: '', description: '', maxEventsPerRequest: '500' });
+    expect(refused.statusCode).toBe(400);
+    expect(visibleText(refused.body)).toContain('maxEventsPerRequest must be a whole number from 1 to 100');
+    expect(await listed()).toEqual([['https://hooks.example.com/batched', 20]]);
+  });
+
   it('escapes what it shows: a tenant name with markup is text', async () => {
     await server.scimitar.tenants.create('markup', { name: '<img src=x onerror=alert(1)>' });
     const session = browser();

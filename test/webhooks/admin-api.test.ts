@@ -37,8 +37,16 @@ describe('webhook admin API', () => {
       await admin.request('POST', '/tenants/acme/webhooks', { url: receiver.url('/crud'), eventTypes: ['user.deactivated', 'user.created'], description: 'CRM sync' }),
       201,
     );
-    expect(Object.keys(created).sort()).toEqual(['createdAt', 'description', 'disabledReason', 'enabled', 'eventTypes', 'id', 'secret', 'tenant', 'updatedAt', 'url']);
-    expect(created).toMatchObject({ tenant: 'acme', url: receiver.url('/crud'), eventTypes: ['user.created', 'user.deactivated'], enabled: true, description: 'CRM sync', disabledReason: null });
+    expect(Object.keys(created).sort()).toEqual(['createdAt', 'description', 'disabledReason', 'enabled', 'eventTypes', 'id', 'maxEventsPerRequest', 'secret', 'tenant', 'updatedAt', 'url']);
+    expect(created).toMatchObject({
+      tenant: 'acme',
+      url: receiver.url('/crud'),
+      eventTypes: ['user.created', 'user.deactivated'],
+      enabled: true,
+      description: 'CRM sync',
+      disabledReason: null,
+      maxEventsPerRequest: 1,
+    });
     expect(created['secret']).toMatch(/^whsec_/);
     const id = created['id'] as string;
 
@@ -59,6 +67,27 @@ describe('webhook admin API', () => {
 
     expect((await admin.request('DELETE', `/tenants/acme/webhooks/${id}`)).statusCode).toBe(204);
     expectAdminError(await admin.request('GET', `/tenants/acme/webhooks/${id}`), 404, 'not_found');
+  });
+
+  it('takes how many events one request may carry on create and update, shows it, and refuses a value outside 1 to 100 with the range, changing nothing', async () => {
+    const created = expectJson(await admin.request('POST', '/tenants/acme/webhooks', { url: receiver.url('/batched'), maxEventsPerRequest: 50 }), 201);
+    const id = created['id'] as string;
+    expect(created['maxEventsPerRequest']).toBe(50);
+    expect(expectJson(await admin.request('GET', `/tenants/acme/webhooks/${id}`), 200)['maxEventsPerRequest']).toBe(50);
+    expect(expectJson(await admin.request('PATCH', `/tenants/acme/webhooks/${id}`, { maxEventsPerRequest: 100 }), 200)).toMatchObject({ maxEventsPerRequest: 100, url: receiver.url('/batched') });
+    expect(expectJson(await admin.request('PATCH', `/tenants/acme/webhooks/${id}`, { maxEventsPerRequest: 1 }), 200)['maxEventsPerRequest']).toBe(1);
+
+    for (const refused of [0, 101, -5, 2.5, 'many']) {
+      const onCreate = expectAdminError(await admin.request('POST', '/tenants/acme/webhooks', { url: receiver.url('/refused'), maxEventsPerRequest: refused }), 400, 'bad_request');
+      expect(onCreate['message']).toContain('maxEventsPerRequest');
+      const onUpdate = expectAdminError(await admin.request('PATCH', `/tenants/acme/webhooks/${id}`, { maxEventsPerRequest: refused }), 400, 'bad_request');
+      expect(onUpdate['message']).toContain('maxEventsPerRequest');
+    }
+    const tooMany = expectAdminError(await admin.request('PATCH', `/tenants/acme/webhooks/${id}`, { maxEventsPerRequest: 101 }), 400, 'bad_request');
+    expect(tooMany['message']).toMatch(/must be <= 100/);
+    expect(expectJson(await admin.request('GET', `/tenants/acme/webhooks/${id}`), 200)['maxEventsPerRequest']).toBe(1);
+    expect((expectJson(await admin.request('GET', '/tenants/acme/webhooks'), 200)['webhooks'] as { url: string }[]).map((webhook) => webhook.url)).toEqual([receiver.url('/batched')]);
+    expect((await admin.request('DELETE', `/tenants/acme/webhooks/${id}`)).statusCode).toBe(204);
   });
 
   it('refuses bad input with the admin error shape, and answers 404 for an unknown tenant or webhook', async () => {

@@ -24,7 +24,8 @@ describe('scimitar webhooks', () => {
 
     await cli.run(['tenants', 'create', 'acme']);
     const created = await cli.json(['webhooks', 'create', '--tenant', 'acme', '--url', 'https://hooks.example.com/acme', '--events', 'user.deleted,user.created', '--disabled']);
-    expect(created).toMatchObject({ tenant: 'acme', url: 'https://hooks.example.com/acme', eventTypes: ['user.created', 'user.deleted'], enabled: false });
+    expect(created).toMatchObject({ tenant: 'acme', url: 'https://hooks.example.com/acme', eventTypes: ['user.created', 'user.deleted'], enabled: false, maxEventsPerRequest: 1 });
+    expect(await cli.json(['webhooks', 'create', '--url', 'https://hooks.example.com/batched', '--max-events-per-request', '100'])).toMatchObject({ maxEventsPerRequest: 100 });
     expect(created['secret']).toMatch(/^whsec_/);
     const id = created['id'] as string;
 
@@ -50,6 +51,10 @@ describe('scimitar webhooks', () => {
     expect(await cli.json(['webhooks', 'deliveries', id, '--status', 'failed'])).toEqual({ deliveries: [], next: null });
     expect(await cli.json(['webhooks', 'replay', id, '--all-failed'])).toEqual({ replayed: 0 });
 
+    const batched = await cli.json(['webhooks', 'update', id, '--max-events-per-request', '40']);
+    expect(batched).toMatchObject({ id, maxEventsPerRequest: 40, enabled: true });
+    expect((await cli.run(['webhooks', 'show', id])).stdout).toMatch(/events per request\s+up to 40 \(a JSON array\)/);
+
     const deleted = await cli.run(['webhooks', 'delete', id]);
     expect(deleted.code).toBe(0);
     expect((await cli.run(['webhooks', 'show', id])).code).toBe(1);
@@ -64,6 +69,9 @@ describe('scimitar webhooks', () => {
     expect(plainHttp.stderr).toContain('SCIMITAR_WEBHOOK_ALLOW_HTTP');
     expect((await cli.run(['webhooks', 'create', '--url', 'https://10.1.2.3/x'])).code).toBe(1);
     expect((await cli.run(['webhooks', 'show', 'no-such-webhook'])).code).toBe(1);
+    const tooMany = await cli.run(['webhooks', 'create', '--url', 'https://hooks.example.com/x', '--max-events-per-request', '101']);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('maxEventsPerRequest must be a whole number from 1 to 100');
 
     const { id } = await cli.json(['webhooks', 'create', '--url', 'https://hooks.example.com/usage']);
     const usage = await Promise.all([
@@ -74,6 +82,8 @@ describe('scimitar webhooks', () => {
       cli.run(['webhooks', 'replay', id as string, 'some-delivery', '--all-failed']),
       cli.run(['webhooks', 'deliveries', id as string, '--status', 'lost']),
       cli.run(['webhooks', 'rotate-secret', id as string, '--overlap-seconds', 'soon']),
+      cli.run(['webhooks', 'create', '--url', 'https://hooks.example.com/x', '--max-events-per-request', '0']),
+      cli.run(['webhooks', 'update', id as string, '--max-events-per-request', 'many']),
     ]);
     for (const result of usage) expect(result.code, result.stderr).toBe(2);
     expect((await cli.run(['webhooks', 'replay', id as string, 'no-such-delivery'])).code).toBe(1);

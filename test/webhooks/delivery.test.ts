@@ -270,6 +270,41 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
     expect(receiver.received.map((request) => request.headers.host)).toEqual([`localhost:${receiver.port}`]);
   });
 
+  it('reuses a kept-alive connection for the next deliveries, while every new connection still goes through the address guard', async () => {
+    // 127.0.0.1 is allowed by address; the name localhost, which resolves to that same address, is not.
+    const allowed = await service.create(TENANT, { url: receiver.url('/allowed') });
+    const refused = await service.create(TENANT, { url: `http://localhost:${receiver.port}/refused` });
+    // One resource: each delivery goes after the last was recorded, so one connection can carry them all.
+    await commitEvents(store, [{ resourceId: 'alice' }, { resourceId: 'alice' }, { resourceId: 'alice' }]);
+    const run = dispatcher({ allowPrivate: false, allowedHosts: ['127.0.0.1'] });
+    await run.drain();
+    expect(receiver.received.map((request) => request.url)).toEqual(['/allowed', '/allowed', '/allowed']);
+    expect(receiver.connections).toBe(1);
+    const [first] = (await service.listDeliveries(TENANT, refused.webhook.id)).deliveries;
+    expect(first).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(first!.lastError).toMatch(/localhost resolves to (127\.0\.0\.1|::1), which is a loopback/);
+    expect((await service.listDeliveries(TENANT, allowed.webhook.id)).deliveries.map((delivery) => delivery.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('sends again on a new connection when the receiver closes the kept-alive one as the next request arrives, without counting a failed attempt', async () => {
+    const { webhook } = await service.create(TENANT, { url: receiver.url() });
+    const run = dispatcher();
+    await commitEvents(store, [{}]);
+    await run.drain();
+    expect(receiver.connections).toBe(1);
+    // The receiver closes the kept-alive connection as the next request arrives on it.
+    receiver.dropNextOnReusedConnection = true;
+    await commitEvents(store, [{}]);
+    await run.drain();
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.connections).toBe(2);
+    const { deliveries } = await service.listDeliveries(TENANT, webhook.id);
+    expect(deliveries.map((delivery) => [delivery.status, delivery.attempts])).toEqual([
+      ['succeeded', 1],
+      ['succeeded', 1],
+    ]);
+  });
+
   it('never follows a redirect: the 3xx is a failed attempt, recorded with where it pointed', async () => {
     const { webhook } = await service.create(TENANT, { url: receiver.url() });
     receiver.respond = () => ({ status: 302, headers: { location: receiver.url('/elsewhere') } });

@@ -129,11 +129,25 @@ export class Receiver {
   /** TCP connections accepted, whether or not a request followed. */
   connections = 0;
   respond: (request: ReceivedRequest, index: number) => Reply = () => ({ status: 200, body: 'ok' });
+  /**
+   * Drop the next request that comes on a kept-alive connection (one that
+   * served a request before) by closing that connection unanswered, as a
+   * receiver closing an idle connection just as a request arrives does.
+   */
+  dropNextOnReusedConnection = false;
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly requestsBySocket = new WeakMap<import('node:net').Socket, number>();
 
   constructor() {
     this.server = http.createServer((request, response) => {
+      const served = this.requestsBySocket.get(request.socket) ?? 0;
+      this.requestsBySocket.set(request.socket, served + 1);
+      if (this.dropNextOnReusedConnection && served > 0) {
+        this.dropNextOnReusedConnection = false;
+        request.socket.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {

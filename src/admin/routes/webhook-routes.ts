@@ -30,6 +30,7 @@ interface WebhookBody {
   readonly eventTypes?: string[];
   readonly enabled?: boolean;
   readonly description?: string;
+  readonly maxEventsPerRequest?: number;
 }
 
 type TenantRequest<Body = unknown> = FastifyRequest<{ Params: { tenant: string }; Body: Body }>;
@@ -80,7 +81,7 @@ export function webhookRoutes(context: AdminContext): AdminRoute[] {
       method: 'PATCH',
       url: '/tenants/:tenant/webhooks/:webhookId',
       operationId: 'updateWebhook',
-      summary: "Change a webhook's URL, event types, description, or enable / disable it",
+      summary: "Change a webhook's URL, event types, description or events per request, or enable / disable it",
       description: 'A disabled webhook receives nothing, not even later: enabling it delivers the changes made from then on.',
       tag: 'Webhooks',
       authenticated: true,

@@ -176,7 +176,7 @@ export class SqlWebhookStore implements WebhookStore {
         sql`INSERT INTO webhooks (${rawSql(WEBHOOK_COLUMNS)})
 VALUES (${parameters([webhook.id, webhook.tenantId, webhook.url, JSON.stringify(webhook.eventTypes), webhook.enabled, webhook.description, webhook.secret])},
   NULL, NULL, NULL, ${parameter(now)}, ${parameter(now)},
-  COALESCE((SELECT last_sequence FROM event_sequences WHERE tenant_id = ${parameter(webhook.tenantId)}), 0), NULL)`,
+  COALESCE((SELECT last_sequence FROM event_sequences WHERE tenant_id = ${parameter(webhook.tenantId)}), 0), NULL, ${parameter(webhook.maxEventsPerRequest ?? 1)})`,
       );
       // Read back rather than RETURNING, which not every database has: one path for all.
       const stored = await this.webhookIn(session, webhook.id);
@@ -205,6 +205,7 @@ VALUES (${parameters([webhook.id, webhook.tenantId, webhook.url, JSON.stringify(
     if (changes.eventTypes !== undefined) assignments.push(sql`event_types = ${parameter(JSON.stringify(changes.eventTypes))}`);
     if (changes.enabled !== undefined) assignments.push(sql`enabled = ${parameter(changes.enabled)}`);
     if (changes.description !== undefined) assignments.push(sql`description = ${parameter(changes.description)}`);
+    if (changes.maxEventsPerRequest !== undefined) assignments.push(sql`max_events_per_request = ${parameter(changes.maxEventsPerRequest)}`);
     if (changes.disabledReason !== undefined) assignments.push(sql`disabled_reason = ${parameter(changes.disabledReason)}`);
     if (rotation !== undefined) {
       assignments.push(
@@ -292,7 +293,7 @@ VALUES ${joinSql(chunk.map(deliveryValues), ', ')}${dialect.onDuplicateIgnore(['
           sql`UPDATE webhook_deliveries SET claimed_until = ${parameter(claimedUntil)}, claim_token = ${parameter(options.claimToken)} WHERE id IN ${valueList(chunk)}`,
         );
         const rows = await session.all<ClaimedRow>(
-          sql`SELECT ${rawSql(deliveryColumnsOf('d'))}, d.claim_token, w.consumer_name, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at
+          sql`SELECT ${rawSql(deliveryColumnsOf('d'))}, d.claim_token, w.consumer_name, w.url, w.secret, w.previous_secret, w.previous_secret_expires_at, w.max_events_per_request
 FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
 WHERE d.id IN ${valueList(chunk)}`,
         );
@@ -437,7 +438,7 @@ WHERE NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.consumer_name = ${parameter(r
     for (const chunk of inChunks(tenants)) {
       const rows = chunk.map(
         ({ id }) =>
-          sql`(${parameters([registration.newTargetId(), id, '', eventTypes, true, '', ''])}, NULL, NULL, NULL, ${now}, ${now}, 0, ${parameter(registration.name)})`,
+          sql`(${parameters([registration.newTargetId(), id, '', eventTypes, true, '', ''])}, NULL, NULL, NULL, ${now}, ${now}, 0, ${parameter(registration.name)}, 1)`,
       );
       inserted += await session.run(
         sql`INSERT INTO webhooks (${rawSql(WEBHOOK_COLUMNS)}) VALUES ${joinSql(rows, ', ')}${this.dialect.onDuplicateIgnore(['consumer_name', 'tenant_id'])}`,

@@ -1,11 +1,19 @@
 /** A tenant's webhooks: add one (its signing secret shown once), its deliveries with their attempts, and replaying a failed delivery. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_EVENTS_PER_REQUEST } from '../../webhooks/webhook-service.js';
 import { html, type SafeHtml } from '../html.js';
 import { notice, postForm, sendPage, shownOnce, when } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { operatorNav, tenantHeader } from './chrome.js';
 
 type WebhookRequest<Body = unknown> = FastifyRequest<{ Params: { tenant: string; webhookId: string; deliveryId?: string }; Body: Body; Querystring: { status?: string; replayed?: string } }>;
+
+interface NewWebhookForm {
+  readonly url?: string;
+  readonly eventTypes?: string;
+  readonly description?: string;
+  readonly maxEventsPerRequest?: string;
+}
 
 function deliveryBadge(status: string): SafeHtml {
   const kind = status === 'succeeded' ? 'ok' : status === 'failed' ? 'bad' : 'warn';
@@ -23,6 +31,7 @@ export function webhookPages(fastify: FastifyInstance, context: PageContext): vo
       (webhook) => html`<tr><td data-label="URL"><a href="${context.paths.tenant(tenantId, `/webhooks/${encodeURIComponent(webhook.id)}`)}">${webhook.url}</a></td>
 <td data-label="Events">${webhook.eventTypes.length === 0 ? 'all' : webhook.eventTypes.join(', ')}</td>
 <td data-label="State">${webhook.enabled ? 'enabled' : `disabled${webhook.disabledReason !== undefined ? `: ${webhook.disabledReason}` : ''}`}</td>
+<td data-label="Per request" class="num">${webhook.maxEventsPerRequest}</td>
 <td data-label="Description">${webhook.description}</td></tr>`,
     );
     const form = postForm(
@@ -34,6 +43,8 @@ export function webhookPages(fastify: FastifyInstance, context: PageContext): vo
 <label for="webhook-events">Event types</label><p class="hint" id="webhook-events-hint">Comma-separated, e.g. user.created, user.deleted; leave empty for every event.</p>
 <input type="text" id="webhook-events" name="eventTypes" aria-describedby="webhook-events-hint">
 <label for="webhook-description">Description</label><input type="text" id="webhook-description" name="description">
+<label for="webhook-batch">Events per request</label><p class="hint" id="webhook-batch-hint">1 sends each event alone. Up to ${MAX_EVENTS_PER_REQUEST} sends that many at most in one request, as a JSON array: only for receivers that accept arrays.</p>
+<input type="number" id="webhook-batch" name="maxEventsPerRequest" value="1" min="1" max="${MAX_EVENTS_PER_REQUEST}" required aria-describedby="webhook-batch-hint">
 <div class="actions"><button type="submit">Add webhook</button></div>`,
     );
     return sendPage(context, reply, {
@@ -42,20 +53,27 @@ export function webhookPages(fastify: FastifyInstance, context: PageContext): vo
       nav: operatorNav(context, request, reply),
       body: html`${tenantHeader(context, tenantId, tenant.name, '/webhooks')}
 ${shown}
-<div class="table-wrap"><table class="stack"><thead><tr><th>URL</th><th>Events</th><th>State</th><th>Description</th></tr></thead>
-<tbody>${rows.length === 0 ? html`<tr><td colspan="4">No webhooks yet.</td></tr>` : rows}</tbody></table></div>
+<div class="table-wrap"><table class="stack"><thead><tr><th>URL</th><th>Events</th><th>State</th><th class="num">Per request</th><th>Description</th></tr></thead>
+<tbody>${rows.length === 0 ? html`<tr><td colspan="5">No webhooks yet.</td></tr>` : rows}</tbody></table></div>
 <section class="card" aria-labelledby="add-webhook"><h2 id="add-webhook">Add a webhook</h2>${form}</section>`,
     });
   };
 
   fastify.get('/tenants/:tenant/webhooks', async (request: FastifyRequest<{ Params: { tenant: string } }>, reply) => listPage(request, reply));
 
-  fastify.post('/tenants/:tenant/webhooks', async (request: FastifyRequest<{ Params: { tenant: string }; Body: { url?: string; eventTypes?: string; description?: string } }>, reply) => {
+  fastify.post('/tenants/:tenant/webhooks', async (request: FastifyRequest<{ Params: { tenant: string }; Body: NewWebhookForm }>, reply) => {
     const eventTypes = (request.body.eventTypes ?? '')
       .split(',')
       .map((type) => type.trim())
       .filter((type) => type !== '');
-    const created = await webhooks.create(request.params.tenant, { url: (request.body.url ?? '').trim(), eventTypes, description: request.body.description ?? '' });
+    // Absent or empty: the default (1); anything else is the service's to accept or refuse with its range (NaN included).
+    const perRequest = (request.body.maxEventsPerRequest ?? '').trim();
+    const created = await webhooks.create(request.params.tenant, {
+      url: (request.body.url ?? '').trim(),
+      eventTypes,
+      description: request.body.description ?? '',
+      ...(perRequest === '' ? {} : { maxEventsPerRequest: Number(perRequest) }),
+    });
     return listPage(request, reply, shownOnce('Signing secret:', created.secret, 'Copy it now: it is shown only this once. The receiver verifies each delivery with it (Standard Webhooks).'));
   });
 
