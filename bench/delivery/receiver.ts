@@ -72,9 +72,12 @@ export class DeliveryReceiver {
         response.end();
       };
       try {
-        const { timestamp } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { timestamp?: string };
-        const committedAt = Date.parse(timestamp ?? '');
-        if (!Number.isNaN(committedAt)) this.receipts.push({ committedAt, receivedAt });
+        // One event, or an array of them from a webhook that sends several per request.
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { timestamp?: string } | Array<{ timestamp?: string }>;
+        for (const { timestamp } of Array.isArray(body) ? body : [body]) {
+          const committedAt = Date.parse(timestamp ?? '');
+          if (!Number.isNaN(committedAt)) this.receipts.push({ committedAt, receivedAt });
+        }
       } catch {
         // Not an event: answered, not counted.
       }

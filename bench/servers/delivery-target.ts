@@ -4,7 +4,8 @@
  * webhook of the default tenant (BENCH_DELIVERY_TARGET=webhook), or a
  * durable in-process consumer whose handler forwards each event there
  * (consumer), so both are timed at the same receiver. Only user.created
- * events: the scenarios create users.
+ * events: the scenarios create users. The webhook sends one event per POST
+ * unless BENCH_DELIVERY_EVENTS_PER_REQUEST says more (a JSON array).
  */
 import http from 'node:http';
 import type { Scimitar } from '../../src/app/scimitar.js';
@@ -26,7 +27,9 @@ export async function setUpDeliveryTarget(scimitar: Scimitar, env: NodeJS.Proces
   if (origin === undefined || origin === '') return;
   const target = env['BENCH_DELIVERY_TARGET'] ?? 'webhook';
   if (target === 'webhook') {
-    await scimitar.webhooks.create('default', { url: `${origin}/webhook`, eventTypes: ['user.created'], description: 'bench receiver' });
+    // BENCH_DELIVERY_EVENTS_PER_REQUEST (--server-env) lets the webhook carry several events per POST.
+    const maxEventsPerRequest = Number(env['BENCH_DELIVERY_EVENTS_PER_REQUEST'] ?? '1');
+    await scimitar.webhooks.create('default', { url: `${origin}/webhook`, eventTypes: ['user.created'], description: 'bench receiver', maxEventsPerRequest });
     return;
   }
   if (target !== 'consumer') throw new RangeError(`BENCH_DELIVERY_TARGET must be webhook or consumer, not ${target}`);
