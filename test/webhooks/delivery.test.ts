@@ -12,7 +12,7 @@ import { createWebhookDispatcher, retrySettingsOf } from '../../src/webhooks/cre
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { SecretBox } from '../../src/webhooks/secret-box.js';
 import { WebhookService } from '../../src/webhooks/webhook-service.js';
-import { commitEvents, ManualClock, openTestStore, Receiver, storeKinds, TENANT, verifiesWith, type OpenedStore } from './support.js';
+import { commitEvents, dispatcherStoppingSoon, ManualClock, openTestStore, Receiver, storeKinds, TENANT, verifiesWith, type OpenedStore } from './support.js';
 
 const kinds = await storeKinds();
 const SERVER_SECRET = 'webhook-delivery-test-secret-0123456789abcdef';
@@ -359,22 +359,7 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
   it('on stop, waits a bounded time for a hanging delivery, then aborts it unrecorded and releases its claim', async () => {
     const { webhook } = await service.create(TENANT, { url: receiver.url() });
     receiver.respond = () => ({ status: 200, hang: true });
-    const stopping = new WebhookDispatcher({
-      webhooks: store.webhooks,
-      notifier: undefined,
-      logger: silent,
-      attempt: {
-        secrets: new SecretBox(SERVER_SECRET),
-        send: { timeoutMs: 60_000, policy: { allowPrivate: true, allowedHosts: [] }, excerptBytes: 1024 },
-        retry: retrySettingsOf(SETTINGS),
-        userAgent: 'Scimitar-Webhooks/test',
-        now: clock.now,
-        random: () => 0.5,
-      },
-      consumers: new Map(),
-      consumerAttempt: { baseDelayMs: 100, maxDelayMs: 1_000, now: clock.now, random: () => 0.5 },
-      settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, claimBatch: 256, leaseMs: 3_600_000, attemptWindowMs: 65_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
-    });
+    const stopping = dispatcherStoppingSoon(store, { serverSecret: SERVER_SECRET, retry: retrySettingsOf(SETTINGS), now: clock.now });
     dispatchers.push(stopping);
     await commitEvents(store, [{}]);
     stopping.start();

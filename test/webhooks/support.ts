@@ -12,6 +12,9 @@ import { openMysqlStore } from '../../src/store/mysql/index.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
+import type { RetrySettings } from '../../src/webhooks/retry-policy.js';
+import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
+import { SecretBox } from '../../src/webhooks/secret-box.js';
 import { databaseAvailableFor, databaseUnavailableReason, databaseRequired, freshDatabase, type DatabaseKind, type FreshDatabase } from '../helpers/fresh-database.js';
 
 export type StoreKind = DatabaseKind;
@@ -208,4 +211,27 @@ export function verifiesWith(secret: string, request: ReceivedRequest): boolean 
   return String(request.headers['webhook-signature'])
     .split(' ')
     .some((signature) => signature === `v1,${expected}`);
+}
+
+/**
+ * A dispatcher for the tests of stopping: it would wait a minute for an
+ * answer, but on stop gives in-flight requests 100 ms before aborting them.
+ */
+export function dispatcherStoppingSoon(store: Store, options: { readonly serverSecret: string; readonly retry: RetrySettings; readonly now: () => Date }): WebhookDispatcher {
+  return new WebhookDispatcher({
+    webhooks: store.webhooks,
+    notifier: undefined,
+    logger: { warn: () => undefined, error: () => undefined },
+    attempt: {
+      secrets: new SecretBox(options.serverSecret),
+      send: { timeoutMs: 60_000, policy: { allowPrivate: true, allowedHosts: [] }, excerptBytes: 1024 },
+      retry: options.retry,
+      userAgent: 'Scimitar-Webhooks/test',
+      now: options.now,
+      random: () => 0.5,
+    },
+    consumers: new Map(),
+    consumerAttempt: { baseDelayMs: 100, maxDelayMs: 1_000, now: options.now, random: () => 0.5 },
+    settings: { deliverWebhooks: true, pollIntervalMs: 60_000, concurrency: 8, claimBatch: 256, leaseMs: 3_600_000, attemptWindowMs: 65_000, shutdownGraceMs: 100, deliveryRetentionMs: 86_400_000 },
+  });
 }
