@@ -405,7 +405,7 @@ LIMIT 100`,
       sqlite: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
@@ -424,7 +424,7 @@ ORDER BY g.id`,
       postgres: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = $1 AND m.member_id = $2 AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
@@ -443,7 +443,7 @@ ORDER BY g.id`,
       mysql: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
@@ -468,13 +468,13 @@ ORDER BY g.id`,
       sqlite: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = ? AND m.member_id IN (?, ?) AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
@@ -493,13 +493,13 @@ ORDER BY g.id`,
       postgres: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = $1 AND m.member_id IN ($2, $3) AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = $1 AND m.member_id = $2 AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
@@ -518,13 +518,13 @@ ORDER BY g.id`,
       mysql: [
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = ? AND m.member_id IN (?, ?) AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
         `
 SELECT m.member_id AS member, m.group_id AS value, g.display_name AS display,
-       EXISTS (SELECT 1 FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id) AS nested
+       (SELECT TRUE FROM group_members AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1) AS nested
 FROM group_members AS m CROSS JOIN "groups" AS g
 WHERE m.tenant_id = ? AND m.member_id = ? AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id
 ORDER BY m.member_id, m.group_id`,
