@@ -15,25 +15,11 @@ import { createWebhookDispatcher, retrySettingsOf } from '../../src/webhooks/cre
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { SecretBox } from '../../src/webhooks/secret-box.js';
 import { WebhookService } from '../../src/webhooks/webhook-service.js';
-import { commitEvents, dispatcherStoppingSoon, ManualClock, openTestStore, Receiver, storeKinds, TENANT, type OpenedStore, type ReceivedRequest } from './support.js';
+import { commitEvents, dispatcherStoppingSoon, silentLogger, TEST_WEBHOOK_SETTINGS, ManualClock, openTestStore, Receiver, storeKinds, TENANT, type OpenedStore, type ReceivedRequest } from './support.js';
 
 const kinds = await storeKinds();
 const SERVER_SECRET = 'webhook-batch-test-secret-0123456789abcdef';
 
-const SETTINGS: WebhookSettings = {
-  allowPrivate: true,
-  allowedHosts: [],
-  allowHttp: true,
-  timeoutMs: 2_000,
-  maxAttempts: 20,
-  maxAgeHours: 24,
-  pollIntervalMs: 60_000,
-  concurrency: 8,
-  retryBaseMs: 1_000,
-  retryMaxMs: 60_000,
-};
-
-const silent = { warn: () => undefined, error: () => undefined };
 
 /** The request as the reference library verifies it: throws unless signed with `secret`; returns the parsed body. */
 function verified(secret: string, request: ReceivedRequest): unknown {
@@ -61,10 +47,10 @@ describe.each(kinds)('webhook deliveries of several events per request on %s', (
       webhooks: store.webhooks,
       notifier: undefined,
       serverSecret: SERVER_SECRET,
-      settings: { ...SETTINGS, ...settings },
+      settings: { ...TEST_WEBHOOK_SETTINGS, ...settings },
       retentionDays: 7,
       now: clock.now,
-      logger: silent,
+      logger: silentLogger,
       random,
     });
     dispatchers.push(created);
@@ -223,7 +209,7 @@ describe.each(kinds)('webhook deliveries of several events per request on %s', (
   it('on stop, aborts a hanging request unrecorded and releases the claims of every delivery it carried', async () => {
     const { webhook } = await service.create(TENANT, { url: receiver.url(), maxEventsPerRequest: 10 });
     receiver.respond = () => ({ status: 200, hang: true });
-    const stopping = dispatcherStoppingSoon(store, { serverSecret: SERVER_SECRET, retry: retrySettingsOf(SETTINGS), now: clock.now });
+    const stopping = dispatcherStoppingSoon(store, { serverSecret: SERVER_SECRET, retry: retrySettingsOf(TEST_WEBHOOK_SETTINGS), now: clock.now });
     dispatchers.push(stopping);
     await commitEvents(store, [{}, {}, {}]);
     stopping.start();

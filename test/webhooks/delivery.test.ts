@@ -12,25 +12,11 @@ import { createWebhookDispatcher, retrySettingsOf } from '../../src/webhooks/cre
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { SecretBox } from '../../src/webhooks/secret-box.js';
 import { WebhookService } from '../../src/webhooks/webhook-service.js';
-import { commitEvents, dispatcherStoppingSoon, ManualClock, openTestStore, Receiver, storeKinds, TENANT, verifiesWith, type OpenedStore } from './support.js';
+import { commitEvents, dispatcherStoppingSoon, silentLogger, TEST_WEBHOOK_SETTINGS, ManualClock, openTestStore, Receiver, storeKinds, TENANT, verifiesWith, type OpenedStore } from './support.js';
 
 const kinds = await storeKinds();
 const SERVER_SECRET = 'webhook-delivery-test-secret-0123456789abcdef';
 
-const SETTINGS: WebhookSettings = {
-  allowPrivate: true,
-  allowedHosts: [],
-  allowHttp: true,
-  timeoutMs: 2_000,
-  maxAttempts: 20,
-  maxAgeHours: 24,
-  pollIntervalMs: 60_000,
-  concurrency: 8,
-  retryBaseMs: 1_000,
-  retryMaxMs: 60_000,
-};
-
-const silent = { warn: () => undefined, error: () => undefined };
 
 describe.each(kinds)('webhook delivery on %s', (kind) => {
   let opened: OpenedStore;
@@ -45,10 +31,10 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
       webhooks: store.webhooks,
       notifier,
       serverSecret: SERVER_SECRET,
-      settings: { ...SETTINGS, ...settings },
+      settings: { ...TEST_WEBHOOK_SETTINGS, ...settings },
       retentionDays: 7,
       now: clock.now,
-      logger: silent,
+      logger: silentLogger,
       // Half the backoff bound each time: deterministic, and still jittered in shape.
       random: () => 0.5,
     });
@@ -359,7 +345,7 @@ describe.each(kinds)('webhook delivery on %s', (kind) => {
   it('on stop, waits a bounded time for a hanging delivery, then aborts it unrecorded and releases its claim', async () => {
     const { webhook } = await service.create(TENANT, { url: receiver.url() });
     receiver.respond = () => ({ status: 200, hang: true });
-    const stopping = dispatcherStoppingSoon(store, { serverSecret: SERVER_SECRET, retry: retrySettingsOf(SETTINGS), now: clock.now });
+    const stopping = dispatcherStoppingSoon(store, { serverSecret: SERVER_SECRET, retry: retrySettingsOf(TEST_WEBHOOK_SETTINGS), now: clock.now });
     dispatchers.push(stopping);
     await commitEvents(store, [{}]);
     stopping.start();

@@ -12,6 +12,7 @@ import { openMysqlStore } from '../../src/store/mysql/index.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
+import type { WebhookSettings } from '../../src/config/config.js';
 import type { RetrySettings } from '../../src/webhooks/retry-policy.js';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { SecretBox } from '../../src/webhooks/secret-box.js';
@@ -213,6 +214,23 @@ export function verifiesWith(secret: string, request: ReceivedRequest): boolean 
     .some((signature) => signature === `v1,${expected}`);
 }
 
+/** Webhook settings for the delivery suites: private http receivers allowed, 2 s timeouts, retries from 1 s. */
+export const TEST_WEBHOOK_SETTINGS: WebhookSettings = {
+  allowPrivate: true,
+  allowedHosts: [],
+  allowHttp: true,
+  timeoutMs: 2_000,
+  maxAttempts: 20,
+  maxAgeHours: 24,
+  pollIntervalMs: 60_000,
+  concurrency: 8,
+  retryBaseMs: 1_000,
+  retryMaxMs: 60_000,
+};
+
+/** A logger that says nothing, for dispatchers under test. */
+export const silentLogger = { warn: () => undefined, error: () => undefined };
+
 /**
  * A dispatcher for the tests of stopping: it would wait a minute for an
  * answer, but on stop gives in-flight requests 100 ms before aborting them.
@@ -221,7 +239,7 @@ export function dispatcherStoppingSoon(store: Store, options: { readonly serverS
   return new WebhookDispatcher({
     webhooks: store.webhooks,
     notifier: undefined,
-    logger: { warn: () => undefined, error: () => undefined },
+    logger: silentLogger,
     attempt: {
       secrets: new SecretBox(options.serverSecret),
       send: { timeoutMs: 60_000, policy: { allowPrivate: true, allowedHosts: [] }, excerptBytes: 1024 },
