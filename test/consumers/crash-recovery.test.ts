@@ -61,7 +61,16 @@ describe.each(kinds)('an app killed between commit and its consumer, on %s', (ki
     expect(deactivations).toHaveLength(USERS);
     expect(deactivations.every((line) => line.pid === second.process.pid)).toBe(true);
     for (const id of userIds) {
-      expect(lines.filter((line) => line.resourceId === id).map((line) => line.type)).toEqual(['user.created', 'user.deactivated']);
+      const ofUser = lines.filter((line) => line.resourceId === id);
+      // At least once: a creation the killed app handled but had not yet recorded as done is handed
+      // over again by the restarted one, and only then. Each process still saw the user's events in order.
+      const redelivered = ofUser.filter((line, index) => ofUser.findIndex((other) => other.id === line.id) !== index);
+      expect(redelivered.every((line) => line.type === 'user.created' && line.pid === second.process.pid)).toBe(true);
+      expect(ofUser.filter((line) => !redelivered.includes(line)).map((line) => line.type)).toEqual(['user.created', 'user.deactivated']);
+      for (const pid of [first.process.pid, second.process.pid]) {
+        const sequences = ofUser.filter((line) => line.pid === pid).map((line) => line.sequence);
+        expect(sequences).toEqual([...new Set(sequences)].sort((a, b) => a - b));
+      }
     }
   });
 });
