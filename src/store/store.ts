@@ -149,8 +149,16 @@ export interface ResourceUpdate {
 }
 
 /** Reads, outside or inside a transaction. */
+/** A resource and the groups it belongs to, read together. */
+export interface ResourceWithMemberships {
+  readonly resource: StoredResource;
+  readonly memberships: readonly GroupMembership[];
+}
+
 export interface StoreReader {
   getResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<StoredResource | undefined>;
+  /** getResource with listMemberships of the resource, read together (one statement unless its groups are nested). */
+  getResourceWithMemberships(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<ResourceWithMemberships | undefined>;
   /** Filter, sort and page in the database. Throws `400 invalidFilter` for what it cannot express. */
   listResources(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListResult>;
   /** All members of a group, ordered by member id. */

@@ -1,20 +1,23 @@
 /**
  * The readers' batched membership read (listMembershipsOfMany, for a page of
- * Users in one statement) must give each member exactly what listMemberships
- * gives it alone: direct and nested groups, cycles, groups as members,
- * members in no group, unknown ids and other tenants. On SQLite, and on
- * PostgreSQL when it answers.
+ * Users in one statement) and the joined one (getResourceWithMemberships, a
+ * resource and its groups in one statement) must give each member exactly
+ * what listMemberships gives it alone: direct and nested groups, cycles,
+ * groups as members, members in no group, unknown ids and other tenants. On
+ * SQLite, and on PostgreSQL and MariaDB when they answer.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { openMysqlStore, type MysqlStore } from '../../src/store/mysql/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { databaseAvailableFor, freshDatabase } from '../helpers/fresh-database.js';
 import { contractRegistry } from './contract.js';
 import { ensureTenants, group, insert, OTHER_TENANT, TENANT, user } from './support.js';
 
-type ReaderStore = SqliteStore | PostgresStore;
+type ReaderStore = SqliteStore | PostgresStore | MysqlStore;
 
 const available = await databaseAvailableFor('postgres', 'the batched membership read on PostgreSQL');
+const mariadbAvailable = await databaseAvailableFor('mariadb', 'the batched membership read on MariaDB');
 
 const stores: { readonly name: string; readonly skip: boolean; readonly open: () => Promise<{ store: ReaderStore; close(): Promise<void> }> }[] = [
   {
@@ -38,6 +41,21 @@ const stores: { readonly name: string; readonly skip: boolean; readonly open: ()
     open: async () => {
       const database = await freshDatabase('postgres', { postgres: 'schema' });
       const store = await openPostgresStore({ ...database.storeOptions, registry: contractRegistry, poolSize: 2 });
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await database.drop();
+        },
+      };
+    },
+  },
+  {
+    name: 'MariaDB',
+    skip: !mariadbAvailable,
+    open: async () => {
+      const database = await freshDatabase('mariadb');
+      const store = await openMysqlStore({ ...database.storeOptions, registry: contractRegistry, poolSize: 2 });
       return {
         store,
         close: async () => {
@@ -108,6 +126,23 @@ for (const { name, skip, open } of stores) {
         { value: 'g-y', display: 'Y', type: 'indirect' },
       ]);
       expect(batched.get('u-none')).toEqual([]);
+    });
+
+    it('reads a resource with exactly the groups listMemberships gives it, flat, nested or none, also inside a transaction', async () => {
+      for (const [id, type] of [['u-flat', 'User'], ['u-none', 'User'], ['u-nested', 'User'], ['u-cycle', 'User'], ['g-inner', 'Group'], ['g-x', 'Group']] as const) {
+        const joined = await store.reader.getResourceWithMemberships(TENANT, type, id);
+        expect(joined?.resource, id).toEqual(await store.reader.getResource(TENANT, type, id));
+        expect(joined?.memberships, id).toEqual(await store.reader.listMemberships(TENANT, id));
+        const locked = await store.transaction((writer) => writer.getResourceWithMemberships(TENANT, type, id));
+        expect(locked, id).toEqual(joined);
+      }
+      expect((await store.reader.getResourceWithMemberships(TENANT, 'User', 'u-flat'))?.memberships).toEqual([
+        { value: 'g-a', display: 'A', type: 'direct' },
+        { value: 'g-b', display: 'B', type: 'direct' },
+      ]);
+      expect((await store.reader.getResourceWithMemberships(OTHER_TENANT, 'User', 'u-flat'))?.memberships).toEqual([{ value: 'g-other', display: 'Other', type: 'direct' }]);
+      expect(await store.reader.getResourceWithMemberships(TENANT, 'User', 'u-unknown')).toBeUndefined();
+      expect(await store.reader.getResourceWithMemberships(TENANT, 'Group', 'u-flat')).toBeUndefined();
     });
 
     it('stays in its tenant, and answers an empty list of ids without a statement', async () => {

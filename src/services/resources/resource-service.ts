@@ -196,7 +196,7 @@ export class ResourceService {
   async get(context: RequestContext, type: ResourceTypeName, id: string, projection: Projection, options: GetOptions = {}): Promise<ResourceResponse> {
     const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const reader = this.store.reader;
-    const stored = await reader.getResource(context.tenantId, type, id);
+    const { stored, groups } = await this.readWithGroups(reader, context, schemas, id, projection);
     if (!stored) throw await this.unlessTenantGone(context, notFound(schemas, id));
     const membersAttribute = schemas.resourceType.members?.attribute;
     if (options.streamLargeGroups === true && membersAttribute !== undefined && projectionIncludes(projection, schemas, membersAttribute)) {
@@ -209,7 +209,7 @@ export class ResourceService {
       }
       return { ...this.envelope(context, schemas, stored), resource: await this.render(reader, context, schemas, stored, projection, firstPage) };
     }
-    return this.respond(reader, context, schemas, stored, projection);
+    return this.respond(reader, context, schemas, stored, projection, groups);
   }
 
   /** RFC 7644 §3.5.1: PUT replaces every client-owned attribute; readOnly ignored, immutable must not change. */
@@ -228,7 +228,7 @@ export class ResourceService {
     const { members, ownAttributes } = withoutMembers(facts, attributes);
     const now = this.now().toISOString();
     return this.write(context, async (writer) => {
-      const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
+      const { current, groups } = await this.currentForWrite(writer, context, schemas, id, ifMatch, projection);
       assertImmutableUnchanged(current.attributes, ownAttributes, schemas);
       const membership = new MembershipChanges();
       if (facts.members !== undefined) {
@@ -240,7 +240,7 @@ export class ResourceService {
       const stored = await this.saveChange(writer, current, ownAttributes, passwordHash, !membership.isEmpty, now);
       const origin = this.origin(context, now);
       const events = [...updateEvents(origin, schemas, current, stored, passwordHash !== undefined), ...membershipEvents(origin, schemas, stored, membership)];
-      return { result: await this.respond(writer, context, schemas, stored, projection), events };
+      return { result: await this.respond(writer, context, schemas, stored, projection, groups), events };
     });
   }
 
@@ -263,13 +263,13 @@ export class ResourceService {
     const precomputedHash = requestedPassword !== undefined ? await this.passwords.hash(requestedPassword) : undefined;
     const now = this.now().toISOString();
     return this.write(context, async (writer) => {
-      const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
+      const { current, groups } = await this.currentForWrite(writer, context, schemas, id, ifMatch, projection);
       const origin = this.origin(context, now);
       const { stored, events } =
         schemas.resourceType.members !== undefined
           ? await this.patchWithMembers(writer, context, schemas, schemas.resourceType.members, current, operations, now, origin)
           : await this.patchAttributes(writer, context, schemas, current, operations, now, origin, requestedPassword, precomputedHash);
-      return { result: await this.respond(writer, context, schemas, stored, projection), events };
+      return { result: await this.respond(writer, context, schemas, stored, projection, groups), events };
     });
   }
 
@@ -278,7 +278,7 @@ export class ResourceService {
     const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const now = this.now().toISOString();
     const trip = await this.write(context, async (writer) => {
-      const current = await this.currentForWrite(writer, context, schemas, id, ifMatch);
+      const { current } = await this.currentForWrite(writer, context, schemas, id, ifMatch);
       if (this.deletions.governs(type)) {
         const guarded = await this.deletions.deleteGoverned(writer, this.origin(context, now), schemas, current);
         return { result: guarded.trip, events: guarded.events };
@@ -477,17 +477,43 @@ export class ResourceService {
   }
 
   /** Reads the resource inside the write transaction and checks If-Match against it. */
+  /**
+   * The resource a write changes, locked, checked against If-Match. With a
+   * projection, also its groups for the response when the write cannot
+   * change them (a resource without members: its own PUT or PATCH never
+   * touches a membership row), read in the same statement.
+   */
   private async currentForWrite(
     writer: StoreWriter,
     context: RequestContext,
     schemas: ResourceSchemas,
     id: string,
     ifMatch: string | undefined,
-  ): Promise<StoredResource> {
-    const current = await writer.getResource(context.tenantId, schemas.resourceType.name, id);
-    if (!current) throw notFound(schemas, id);
-    assertIfMatch(ifMatch, current.version);
-    return current;
+    projection?: Projection,
+  ): Promise<{ readonly current: StoredResource; readonly groups: readonly GroupMembership[] | undefined }> {
+    const { stored, groups } =
+      projection !== undefined && schemas.resourceType.members === undefined
+        ? await this.readWithGroups(writer, context, schemas, id, projection)
+        : { stored: await writer.getResource(context.tenantId, schemas.resourceType.name, id), groups: undefined };
+    if (!stored) throw notFound(schemas, id);
+    assertIfMatch(ifMatch, stored.version);
+    return { current: stored, groups };
+  }
+
+  /** The resource, and its groups when the projection shows them: together in one statement (one round trip), not two. */
+  private async readWithGroups(
+    reader: StoreReader,
+    context: RequestContext,
+    schemas: ResourceSchemas,
+    id: string,
+    projection: Projection,
+  ): Promise<{ readonly stored: StoredResource | undefined; readonly groups: readonly GroupMembership[] | undefined }> {
+    const groupsAttribute = schemas.resourceType.asMember?.groupsAttribute;
+    if (groupsAttribute === undefined || !projectionIncludes(projection, schemas, groupsAttribute)) {
+      return { stored: await reader.getResource(context.tenantId, schemas.resourceType.name, id), groups: undefined };
+    }
+    const read = await reader.getResourceWithMemberships(context.tenantId, schemas.resourceType.name, id);
+    return { stored: read?.resource, groups: read?.memberships };
   }
 
   private async respond(

@@ -88,6 +88,13 @@ export interface SqlDialect {
   rowLock(mode: 'update' | 'keyShare', options?: RowLockOptions): SqlFragment;
   /** A JSON column as the driver returns it (text or already parsed), parsed. */
   decodeJson(value: unknown): unknown;
+  /**
+   * An aggregate over the rows of a (sub)query: one JSON array holding, per
+   * row, the array of `values`, in no particular order; NULL or [] when there
+   * are no rows. Read back with decodeJson. It lets one statement bring a
+   * row and the rows it owns (one round trip instead of two).
+   */
+  jsonArrayOfRows(values: readonly SqlFragment[]): SqlFragment;
   /** A boolean column as the driver returns it (1/0 or true/false). */
   decodeBoolean(value: unknown): boolean | null;
   /** A constant condition, for predicates decided at compile time. */

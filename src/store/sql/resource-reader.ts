@@ -4,7 +4,7 @@
  * the transaction's connection, with its row locks.
  */
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
-import type { GroupMembership, KeysetPage, ListQuery, ListResult, MemberType, StoredMember, StoredResource, StoreReader } from '../store.js';
+import type { GroupMembership, KeysetPage, ListQuery, ListResult, MemberType, ResourceWithMemberships, StoredMember, StoredResource, StoreReader } from '../store.js';
 import type { SqlDialect } from './dialect.js';
 import { joinSql, parameter, parameterList, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from './fragment.js';
 import { keysetPage, SORT_KEY_COLUMN } from './keyset.js';
@@ -110,6 +110,37 @@ function directMemberships(tenantId: string, members: SqlFragment): SqlFragment 
 }
 
 /**
+ * DIRECT_MEMBERSHIPS of the row `r` as one JSON column of that row: the
+ * resource and its groups in one statement, so a GET is one round trip to
+ * the database (two on PostgreSQL and MySQL were a third of its time on
+ * the wire). Each element is [group id, display name, nested flag].
+ */
+function directMembershipsColumn(dialect: SqlDialect): SqlFragment {
+  const nested = rawSql(`(SELECT TRUE FROM ${MEMBERSHIPS.table} AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1)`);
+  return sql`(SELECT ${dialect.jsonArrayOfRows([rawSql('m.group_id'), rawSql('g.display_name'), nested])}${rawSql(`
+FROM ${MEMBERSHIPS.table} AS m CROSS JOIN ${GROUPS_TABLE} AS g
+WHERE m.tenant_id = r.tenant_id AND m.member_id = r.id AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id) AS memberships`)}`;
+}
+
+/** A JSON value of a built array as the drivers give it: true (PostgreSQL, MySQL) or 1 (SQLite, MariaDB) for TRUE. */
+function jsonTrue(value: unknown): boolean {
+  return value === true || value === 1;
+}
+
+/** The elements of directMembershipsColumn, in group id order (the aggregate keeps none), and whether any group is nested. */
+function directMembershipsFromColumn(dialect: SqlDialect, value: unknown): { readonly direct: GroupMembership[]; readonly nested: boolean } {
+  const elements = (value === null || value === undefined ? [] : dialect.decodeJson(value)) as readonly (readonly [unknown, unknown, unknown])[];
+  const direct: GroupMembership[] = [];
+  let nested = false;
+  for (const [group, display, flag] of elements) {
+    if (jsonTrue(flag)) nested = true;
+    direct.push({ value: String(group), display: display === null || display === undefined ? undefined : String(display), type: 'direct' });
+  }
+  direct.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return { direct, nested };
+}
+
+/**
  * Every group reachable upwards from the member. UNION (not UNION ALL)
  * keeps each group once, which is also what ends the recursion on a cycle
  * of nested groups (MySQL 8 and MariaDB 10.2+ run WITH RECURSIVE too). The
@@ -185,6 +216,21 @@ export class SqlResourceReader implements StoreReader {
     if (unstorableKey(session.dialect, tenantId, id)) return undefined;
     const row = await session.first<ResourceRow>(sql`SELECT ${RESOURCE_SELECT} FROM ${rawSql(storage.map.table)} WHERE ${rowKey(storage, tenantId, id)}${this.lock('update')}`);
     return row === undefined ? undefined : resourceFromRow(session.dialect, tenantId, resourceType, row);
+  }
+
+  async getResourceWithMemberships(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<ResourceWithMemberships | undefined> {
+    const storage = storageOf(resourceType);
+    const session = this.session();
+    const { dialect } = session;
+    if (unstorableKey(dialect, tenantId, id)) return undefined;
+    const row = await session.first<ResourceRow & { memberships: unknown }>(
+      sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect)} FROM ${rawSql(storage.map.table)} AS r WHERE ${rowKey(storage, tenantId, id)}${this.lock('update')}`,
+    );
+    if (row === undefined) return undefined;
+    const resource = resourceFromRow(dialect, tenantId, resourceType, row);
+    const { direct, nested } = directMembershipsFromColumn(dialect, row.memberships);
+    // Nested groups are rare: only then a second statement, the recursive one.
+    return { resource, memberships: nested ? await this.listMemberships(tenantId, id) : direct };
   }
 
   async listResources(tenantId: string, resourceType: ResourceTypeName, query: ListQuery): Promise<ListResult> {

@@ -35,7 +35,7 @@
  * (MariaDB) and also DECIMAL or UNSIGNED INTEGER (MySQL).
  */
 import type { DuplicateAssignments, RowLockOptions, SqlDialect, SqlScalarType, TypedValue } from '../dialect.js';
-import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
+import { joinSql, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 /** The collations the dialect names: which differ between MySQL and MariaDB. */
 export interface MysqlCollations {
@@ -160,6 +160,7 @@ export function createMysqlDialect(collations: MysqlCollations, engine: 'mariadb
     // MariaDB returns JSON as text; mysql2 parses MySQL's JSON type itself.
     decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
     decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === 1 || value === true || value === '1'),
+    jsonArrayOfRows: (values: readonly SqlFragment[]) => sql`JSON_ARRAYAGG(JSON_ARRAY(${joinSql(values, ', ')}))`,
     placeholder: () => '?',
     // BOOLEAN is TINYINT(1).
     bindValue(value: SqlParameterValue): unknown {

@@ -27,7 +27,7 @@
  * is false: the compiler decides comparisons with such a value itself.
  */
 import { standardOrderTerm, type DuplicateAssignments, type RowLockOptions, type SqlDialect, type SqlScalarType, type TypedValue } from '../dialect.js';
-import { parameter, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
+import { joinSql, parameter, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 /** How `caseFold` folds: through ICU's root locale (agrees with JavaScript), or lower() under the database's LC_CTYPE. */
 export type PostgresCaseFolding = 'icu' | 'database';
@@ -118,6 +118,8 @@ export function createPostgresDialect(caseFolding: PostgresCaseFolding): SqlDial
     // jsonb arrives parsed; json text would arrive as a string.
     decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
     decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === true),
+    // json, not jsonb: the array is only carried to the client, never searched, and json is built without normalising.
+    jsonArrayOfRows: (values: readonly SqlFragment[]) => sql`json_agg(json_build_array(${joinSql(values, ', ')}))`,
     placeholder: (index: number) => `$${index}`,
     // node-postgres sends booleans as true/false and numbers as their decimal text.
     bindValue: (value: SqlParameterValue): unknown => value,

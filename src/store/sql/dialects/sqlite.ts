@@ -1,5 +1,5 @@
 import { standardOrderTerm, type DuplicateAssignments, type SqlDialect, type SqlScalarType, type TypedValue } from '../dialect.js';
-import { quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
+import { joinSql, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from '../fragment.js';
 
 function checkedRowLimit(count: number): number {
   if (!Number.isSafeInteger(count) || count < 0) throw new TypeError(`Invalid row limit ${String(count)}`);
@@ -74,6 +74,7 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   rowLock: () => rawSql(''),
   decodeJson: (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value),
   decodeBoolean: (value: unknown): boolean | null => (value === null || value === undefined ? null : value === 1 || value === true),
+  jsonArrayOfRows: (values: readonly SqlFragment[]) => sql`json_group_array(json_array(${joinSql(values, ', ')}))`,
   placeholder: () => '?',
   bindValue(value: SqlParameterValue): unknown {
     if (typeof value === 'boolean') return value ? 1 : 0;
