@@ -110,6 +110,18 @@ function directMemberships(tenantId: string, members: SqlFragment): SqlFragment 
 }
 
 /**
+ * The statements a read of one resource runs (GET /Users/{id}: the row, then
+ * the user's groups), as the reader sends them: exported so that the query
+ * plan tests check these very statements, on every database.
+ */
+export const READ_STATEMENTS = Object.freeze({
+  resource: (resourceType: ResourceTypeName, tenantId: string, id: string) =>
+    sql`SELECT ${RESOURCE_SELECT} FROM ${rawSql(storageOf(resourceType).map.table)} WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
+  directMemberships: (tenantId: string, memberId: string) => directMemberships(tenantId, sql`= ${parameter(memberId)}`),
+  directMembershipsOfMany: (tenantId: string, memberIds: readonly string[]) => directMemberships(tenantId, sql`IN ${inList(memberIds)}`),
+});
+
+/**
  * Every group reachable upwards from the member. UNION (not UNION ALL)
  * keeps each group once, which is also what ends the recursion on a cycle
  * of nested groups (MySQL 8 and MariaDB 10.2+ run WITH RECURSIVE too). The
@@ -180,10 +192,10 @@ export class SqlResourceReader implements StoreReader {
   }
 
   async getResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
-    const storage = storageOf(resourceType);
+    storageOf(resourceType);
     const session = this.session();
     if (unstorableKey(session.dialect, tenantId, id)) return undefined;
-    const row = await session.first<ResourceRow>(sql`SELECT ${RESOURCE_SELECT} FROM ${rawSql(storage.map.table)} WHERE ${rowKey(storage, tenantId, id)}${this.lock('update')}`);
+    const row = await session.first<ResourceRow>(sql`${READ_STATEMENTS.resource(resourceType, tenantId, id)}${this.lock('update')}`);
     return row === undefined ? undefined : resourceFromRow(session.dialect, tenantId, resourceType, row);
   }
 
@@ -239,7 +251,7 @@ export class SqlResourceReader implements StoreReader {
     const session = this.session();
     const { dialect } = session;
     if (unstorableKey(dialect, tenantId, memberId)) return [];
-    const direct = await session.all<DirectMembershipRow>(directMemberships(tenantId, sql`= ${parameter(memberId)}`));
+    const direct = await session.all<DirectMembershipRow>(READ_STATEMENTS.directMemberships(tenantId, memberId));
     if (!direct.some((row) => dialect.decodeBoolean(row.nested) === true)) {
       return direct.map((row) => ({ value: row.value, display: row.display ?? undefined, type: 'direct' }));
     }
@@ -261,7 +273,7 @@ export class SqlResourceReader implements StoreReader {
     if (storable.length === 0 || unstorableKey(dialect, tenantId)) return byMember;
     const nested = new Set<string>();
     for (const slice of chunks(storable)) {
-      for (const row of await session.all<DirectMembershipRow & { member: string }>(directMemberships(tenantId, sql`IN ${inList(slice)}`))) {
+      for (const row of await session.all<DirectMembershipRow & { member: string }>(READ_STATEMENTS.directMembershipsOfMany(tenantId, slice))) {
         if (dialect.decodeBoolean(row.nested) === true) nested.add(row.member);
         byMember.get(row.member)?.push({ value: row.value, display: row.display ?? undefined, type: 'direct' });
       }
