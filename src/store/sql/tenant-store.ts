@@ -7,7 +7,7 @@
  */
 import { scimErrors } from '../../core/errors/scim-error.js';
 import { canonicalTimestamp } from '../rows.js';
-import type { NewAdminKey, NewToken, StoredAdminKey, StoredTenant, StoredToken, TenantStore } from '../store.js';
+import type { NewAdminKey, NewToken, StoredAdminKey, StoredTenant, StoredToken, TenantStore, TokenUse } from '../store.js';
 import {
   ADMIN_KEY_COLUMNS,
   adminKeyFromRow,
@@ -133,9 +133,16 @@ export class SqlTenantStore implements TenantStore {
   }
 
   async markTokenUsed(tokenId: string, now: string): Promise<void> {
-    const usedAt = canonicalTimestamp(now);
-    if (!this.storable(tokenId)) return;
-    await this.sessions.write((session) => session.run(sql`UPDATE tokens SET last_used_at = ${parameter(usedAt)} WHERE id = ${parameter(tokenId)}`));
+    await this.markTokensUsed([{ tokenId, usedAt: now }]);
+  }
+
+  /** One transaction for all: a commit per token would cost a write per request once thousands of tenants' tokens are in use. */
+  async markTokensUsed(uses: readonly TokenUse[]): Promise<void> {
+    const storable = uses.filter((use) => this.storable(use.tokenId)).map((use) => ({ tokenId: use.tokenId, usedAt: canonicalTimestamp(use.usedAt) }));
+    if (storable.length === 0) return;
+    await this.sessions.write(async (session) => {
+      for (const { tokenId, usedAt } of storable) await session.run(sql`UPDATE tokens SET last_used_at = ${parameter(usedAt)} WHERE id = ${parameter(tokenId)}`);
+    });
   }
 
   async insertAdminKey(key: NewAdminKey): Promise<void> {
