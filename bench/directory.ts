@@ -83,7 +83,7 @@ export function planDirectory(sizes: DirectorySizes): DirectoryPlan {
  * random UUIDs the server assigns, so the id index is exercised with random
  * keys, not with an artificially sequential pattern.
  */
-function uuidFromName(name: string): string {
+export function uuidFromName(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

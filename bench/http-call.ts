@@ -10,7 +10,7 @@ export interface CallResult {
 }
 
 export async function sendCall(target: LoadTarget, call: HttpCall): Promise<CallResult> {
-  const headers: Record<string, string> = { authorization: `Bearer ${target.token}`, accept: 'application/scim+json' };
+  const headers: Record<string, string> = { authorization: `Bearer ${call.token ?? target.token}`, accept: 'application/scim+json' };
   if (call.body !== undefined) headers['content-type'] = 'application/scim+json';
   const response = await fetch(target.origin + target.basePath + call.path, {
     method: call.method,

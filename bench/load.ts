@@ -16,6 +16,8 @@ export interface HttpCall {
   readonly method: HttpMethod;
   readonly path: string;
   readonly body?: unknown;
+  /** Another bearer token than the target's, for this request only (a random small tenant's, with --tenants). */
+  readonly token?: string | undefined;
 }
 
 /** Produces operations; an operation is one or more requests sent in order on one connection. */
@@ -112,7 +114,7 @@ export function percentile(sorted: ArrayLike<number>, fraction: number): number 
 
 /** Bodies are serialised when the operation is generated, so JSON.stringify is billed to the generator, equally for every target. */
 function requestFields(target: LoadTarget, call: HttpCall): Record<string, unknown> {
-  const headers: Record<string, string> = { authorization: `Bearer ${target.token}`, accept: 'application/scim+json' };
+  const headers: Record<string, string> = { authorization: `Bearer ${call.token ?? target.token}`, accept: 'application/scim+json' };
   if (call.body === undefined) return { method: call.method, path: target.basePath + call.path, headers, body: undefined };
   headers['content-type'] = 'application/scim+json';
   return { method: call.method, path: target.basePath + call.path, headers, body: JSON.stringify(call.body) };

@@ -1,15 +1,23 @@
 /** The command line of `npm run bench`: its options, their defaults, and the usage text. */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { planDirectory, type DirectoryPlan } from './directory.js';
 import type { LoadSettings } from './load.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { Scenario } from './scenarios/scenario.js';
+import { onRandomTenant } from './scenarios/tenant-choice.js';
+import { planTenants, type TenantsPlan } from './tenants.js';
 
 export const USAGE = `npm run bench -- [options]
 
   --users N            users in the directory (default 100000)
   --big-group N        members of the big group (default 10000)
+  --tenants N          also seed N small tenants (own token, a few small groups each) and measure
+                       get-user, filter-lookup, list-start, okta-loop and patch-deactivate a second
+                       time with each operation in a random one of them; the large directory then
+                       authenticates with a stored token too (see docs/benchmarks.md, "Many tenants")
+  --tenant-users M     users in each small tenant (default 100)
   --db URL             postgres://… to run Scimitar on PostgreSQL (an empty database);
                        default: SQLite in a temporary file
   --duration S         measured seconds per scenario (default 10)
@@ -47,8 +55,10 @@ export const USAGE = `npm run bench -- [options]
  * but the delivery ones, whose webhook or consumer would receive every other
  * scenario's events too and so change their figures: they run only when named.
  */
-export function selectedScenarios(only: ReadonlySet<string> | undefined): readonly Scenario[] {
-  return SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') : only.has(scenario.id)));
+export function selectedScenarios(only: ReadonlySet<string> | undefined, tenants?: TenantsPlan): readonly Scenario[] {
+  const selected = SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') : only.has(scenario.id)));
+  // Each twin right after its scenario: reads still come before the writes that reshape a directory.
+  return selected.flatMap((scenario) => (tenants !== undefined && scenario.perTenant === true ? [scenario, onRandomTenant(scenario, tenants)] : [scenario]));
 }
 
 /** The node flags of `npm start` (package.json) besides source maps: the bench measures the server as it is started. */
@@ -56,6 +66,8 @@ export const NPM_START_NODE_ARGS: readonly string[] = ['--max-semi-space-size=4'
 
 export interface Options {
   readonly plan: DirectoryPlan;
+  /** The small tenants seeded beside the large directory (--tenants), undefined without them. */
+  readonly tenants: TenantsPlan | undefined;
   readonly databaseUrl: string | undefined;
   readonly settings: LoadSettings;
   readonly only: ReadonlySet<string> | undefined;
@@ -98,6 +110,8 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
     options: {
       users: { type: 'string' },
       'big-group': { type: 'string' },
+      tenants: { type: 'string' },
+      'tenant-users': { type: 'string' },
       db: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
@@ -132,9 +146,14 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
   const deliveryTo = values['delivery-to'] ?? 'webhook';
   if (deliveryTo !== 'webhook' && deliveryTo !== 'consumer') throw new RangeError(`--delivery-to takes webhook or consumer, got "${deliveryTo}"`);
   const comparing = values['compare-with'] !== undefined || values['compare-env'] !== undefined;
+  if (comparing && values.tenants !== undefined) throw new RangeError('--tenants and a comparison do not mix: measure many tenants in a run of its own');
   if (comparing && values.profile === true) throw new RangeError('--profile and a comparison do not mix: profile each variant in a run of its own');
   return {
     plan: planDirectory({ users: wholeNumber('users', values.users, 100_000, 1), bigGroup: wholeNumber('big-group', values['big-group'], 10_000, 1) }),
+    tenants:
+      values.tenants === undefined
+        ? undefined
+        : planTenants(wholeNumber('tenants', values.tenants, 0, 1), wholeNumber('tenant-users', values['tenant-users'], 100, 1), randomBytes(12).toString('hex')),
     databaseUrl: values.db,
     settings: {
       durationSeconds: wholeNumber('duration', values.duration, 10, 1),

@@ -5,9 +5,10 @@
  * is printed and can be pasted into docs/benchmarks.md unchanged.
  */
 import type { LoadResult } from './load.js';
+import { tenantsGoal, tenantsSection } from './report-tenants.js';
 import { ERROR_RATE_LIMIT, TARGET_LABELS, type BenchRun, type ScenarioOutcome, type TargetName, type TargetRun } from './results.js';
 
-function rate(value: number): string {
+export function rate(value: number): string {
   if (!Number.isFinite(value)) return '—';
   if (value >= 100) return Math.round(value).toLocaleString('en-US');
   if (value >= 1) return value.toFixed(1);
@@ -17,7 +18,7 @@ function rate(value: number): string {
 /** Other processes' CPU use, in cores, above which a figure is marked as measured on a busy machine. */
 const NOISE_CORES = 0.1;
 
-function ms(value: number): string {
+export function ms(value: number): string {
   if (!Number.isFinite(value)) return '—';
   if (value < 1) return value.toFixed(3);
   if (value < 10) return value.toFixed(2);
@@ -34,7 +35,7 @@ function megabytes(value: number): string {
   return Number.isFinite(value) ? value.toFixed(0) : '—';
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`)].join('\n');
 }
@@ -175,6 +176,7 @@ export function checkGoals(run: BenchRun): GoalCheck[] {
   const memberRatio = opsOf(run, 'scimitar', 'member-add-small') / opsOf(run, 'scimitar', 'member-add-big');
   const peakRss = Math.max(...scimitar.outcomes.map((outcome) => outcome.result?.peakRssMB ?? 0), scimitar.idleRssMB);
   const rssCaveats = [scaleCaveat, run.database === 'sqlite' ? undefined : 'the goal is stated for SQLite'].filter((text) => text !== undefined);
+  const manyTenants = tenantsGoal(run);
   return [
     fractionGoal('GET /Users/{id} ≥ 50% of the ceiling', 'get-user', 0.5),
     fractionGoal('filtered lookup at 1,000,000 users ≥ 40%', 'filter-lookup', 0.4, scaleCaveat),
@@ -192,6 +194,7 @@ export function checkGoals(run: BenchRun): GoalCheck[] {
       met: peakRss > 0 ? peakRss <= 150 : undefined,
       ...(rssCaveats.length > 0 ? { caveat: rssCaveats.join('; ') } : {}),
     },
+    ...(manyTenants !== undefined ? [manyTenants] : []),
   ];
 }
 
@@ -201,7 +204,7 @@ export function formatReport(run: BenchRun): string {
   if (run.serverNodeArgs.length > 0) sections.push(`**The Scimitar server ran with extra node flags: ${run.serverNodeArgs.join(' ')}.**`);
   sections.push(
     `Directory: ${run.sizes.users.toLocaleString('en-US')} users, ${run.sizes.smallGroups} groups of ${run.sizes.smallGroup} and ${run.sizes.bigGroups} groups of ${run.sizes.bigGroup.toLocaleString('en-US')} members, ` +
-      `${run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; seeded through the store in ${run.seed.totalSeconds.toFixed(1)} s. ` +
+      `${run.tenants !== undefined ? `plus ${run.tenants.count.toLocaleString('en-US')} tenants of ${run.tenants.usersEach} users, ` : ''}${run.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; seeded through the store in ${run.seed.totalSeconds.toFixed(1)} s. ` +
       `Load: ${run.settings.connections} connections, ${run.settings.warmupSeconds} s warm-up, ${run.settings.durationSeconds} s measured per scenario (at most ${run.settings.maxRequests.toLocaleString('en-US')} requests). ` +
       `Machine: ${run.machine.cpuModel}, ${run.machine.cores} cores, ${run.machine.memoryGB} GB, Node ${run.machine.node}, SQLite ${run.machine.sqlite}` +
       `${run.raisedPriority ? '; benchmark processes at nice -10' : ''}.`,
@@ -223,6 +226,8 @@ export function formatReport(run: BenchRun): string {
       )}`,
     );
   }
+  const tenants = tenantsSection(run);
+  if (tenants !== undefined) sections.push(tenants);
   const goals = checkGoals(run);
   if (goals.length > 0) {
     sections.push(

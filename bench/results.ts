@@ -51,10 +51,20 @@ export interface BenchRun {
   /** Extra node flags the Scimitar server ran with (--server-node-args); empty for a standard run. */
   readonly serverNodeArgs: readonly string[];
   readonly sizes: { readonly users: number; readonly bigGroup: number; readonly bigGroups: number; readonly smallGroup: number; readonly smallGroups: number };
+  /** The small tenants seeded beside the large directory (--tenants). */
+  readonly tenants?: { readonly count: number; readonly usersEach: number };
   /** Whether the benchmark's processes ran at a raised scheduling priority (nice -10) to keep other work on a shared machine from skewing them. */
   readonly raisedPriority: boolean;
   readonly settings: LoadSettings;
-  readonly seed: { readonly users: number; readonly members: number; readonly usersSeconds: number; readonly groupsSeconds: number; readonly totalSeconds: number };
+  readonly seed: {
+    readonly users: number;
+    readonly members: number;
+    readonly usersSeconds: number;
+    readonly groupsSeconds: number;
+    /** Seconds spent on the small tenants (--tenants), included in totalSeconds. */
+    readonly tenantsSeconds?: number;
+    readonly totalSeconds: number;
+  };
   readonly ceilings: readonly CeilingRun[];
   /** The ceiling every fraction is of: the mean request rate of the ceiling runs. */
   readonly ceilingRequestsPerSecond: number;

@@ -30,6 +30,7 @@ import type { BenchRun, CeilingRun, TargetRun } from './results.js';
 import { CEILING_PATH, ceilingSource } from './scenarios/ceiling.js';
 import { startServer } from './server-process.js';
 import { runTarget } from './target-runner.js';
+import { tenantToken, type TenantsPlan } from './tenants.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = path.join(REPO_ROOT, '.bench-results');
@@ -51,9 +52,10 @@ function raisePriority(): boolean {
 }
 
 /** Runs the seeding script in its own process and returns its timings. */
-function seed(buildDir: string, plan: DirectoryPlan, env: NodeJS.ProcessEnv): Promise<BenchRun['seed']> {
+function seed(buildDir: string, plan: DirectoryPlan, env: NodeJS.ProcessEnv, tenants?: TenantsPlan): Promise<BenchRun['seed']> {
+  const tenantArgs = tenants === undefined ? [] : ['--tenants', String(tenants.count), '--tenant-users', String(tenants.usersEach), '--token-seed', tenants.tokenSeed];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(buildDir, 'bench/seed.js'), '--users', String(plan.users), '--big-group', String(plan.bigGroupSize)], {
+    const child = spawn(process.execPath, [path.join(buildDir, 'bench/seed.js'), '--users', String(plan.users), '--big-group', String(plan.bigGroupSize), ...tenantArgs], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -120,7 +122,7 @@ async function measureCeiling(buildDir: string, settings: LoadSettings, token: s
 function scimitarTarget(buildDir: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[]) {
   return {
     name: 'scimitar' as const,
-    traits: { name: 'scimitar', caseInsensitiveUserName: true, paging: 'query', cursorPaging: true } as const,
+    traits: { name: 'scimitar', caseInsensitiveUserName: true, paging: 'query', cursorPaging: true, multiTenant: true } as const,
     start: (profileDir?: string) =>
       startServer({
         name: 'scimitar',
@@ -188,7 +190,10 @@ async function main(): Promise<void> {
   const token = `bench-${randomBytes(24).toString('base64url')}`;
   const runTag = startedAt.getTime().toString(36);
   const { plan, settings } = options;
-  const scenarios = selectedScenarios(options.only);
+  const scenarios = selectedScenarios(options.only, options.tenants);
+  // With many tenants, the large directory authenticates with a stored token as the small ones do,
+  // rather than the operator's SCIMITAR_TOKEN (compared in memory): the ratio then compares like with like.
+  const scimitarToken = options.tenants === undefined ? token : tenantToken(options.tenants, 'default');
 
   const raisedPriority = options.priority && raisePriority();
   log(`compiling servers …`);
@@ -205,7 +210,8 @@ async function main(): Promise<void> {
 
   try {
     log(`seeding ${plan.users.toLocaleString('en-US')} users, ${plan.smallGroupIds.length} groups of ${plan.smallGroupSize} and ${plan.bigGroupIds.length} of ${plan.bigGroupSize.toLocaleString('en-US')} (${database}) …`);
-    const seedTimings = await seed(buildDir, plan, env);
+    if (options.tenants !== undefined) log(`  and ${options.tenants.count.toLocaleString('en-US')} tenants of ${options.tenants.usersEach} users`);
+    const seedTimings = await seed(buildDir, plan, env, options.tenants);
     log(`  seeded in ${seedTimings.totalSeconds.toFixed(1)} s`);
 
     const ceilings: CeilingRun[] = [await measureCeiling(buildDir, settings, token, 'before')];
@@ -216,7 +222,7 @@ async function main(): Promise<void> {
         scimitarTarget(buildDir, env, options.serverNodeArgs),
         scenarios,
         options,
-        token,
+        scimitarToken,
         runTag,
         profileRoot,
       ),
@@ -228,7 +234,7 @@ async function main(): Promise<void> {
           {
             name: 'scimmy',
             skip: options.scimmySkip,
-            traits: { name: 'scimmy', caseInsensitiveUserName: false, paging: 'search', cursorPaging: false },
+            traits: { name: 'scimmy', caseInsensitiveUserName: false, paging: 'search', cursorPaging: false, multiTenant: false },
             start: () =>
               startServer({
                 name: 'scimmy',
@@ -268,6 +274,7 @@ async function main(): Promise<void> {
         smallGroup: plan.smallGroupSize,
         smallGroups: plan.smallGroupIds.length,
       },
+      ...(options.tenants !== undefined ? { tenants: { count: options.tenants.count, usersEach: options.tenants.usersEach } } : {}),
       raisedPriority,
       settings,
       seed: seedTimings,

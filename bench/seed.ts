@@ -7,7 +7,7 @@
  *
  * Run by bench/run.ts as a child process (the database is closed, and its
  * memory released, before the server opens it):
- *   DATABASE_URL=sqlite:<file> node seed.js --users 100000 --big-group 10000
+ *   DATABASE_URL=sqlite:<file> node seed.js --users 100000 --big-group 10000 [--tenants 10000 --tenant-users 100 --token-seed S]
  * Prints one JSON line with the timings on stdout.
  */
 import { parseArgs } from 'node:util';
@@ -15,10 +15,13 @@ import pg from 'pg';
 import { openStore } from '../src/app/open-store.js';
 import { DEFAULT_TENANT_ID } from '../src/app/scimitar.js';
 import { loadConfig, type ScimitarConfig } from '../src/config/config.js';
+import { createKeyedHasher } from '../src/auth/keyed-hash.js';
 import { normalizeResource } from '../src/core/resource/index.js';
 import { createDefaultRegistry } from '../src/core/schema/registry.js';
 import type { MemberRef, Store } from '../src/store/store.js';
 import { groupBody, groupDisplayName, groupMemberIndexes, planDirectory, userBody, userId, type DirectoryPlan } from './directory.js';
+import { seedTenants } from './seed-tenants.js';
+import { planTenants, type TenantsPlan } from './tenants.js';
 
 /** Rows per transaction: large enough that commits are a small part of the time, small enough to bound the WAL. */
 const USERS_PER_TRANSACTION = 20_000;
@@ -29,6 +32,7 @@ interface SeedTimings {
   readonly members: number;
   readonly usersSeconds: number;
   readonly groupsSeconds: number;
+  readonly tenantsSeconds?: number;
   readonly totalSeconds: number;
 }
 
@@ -117,7 +121,7 @@ async function seedGroups(store: Store, plan: DirectoryPlan): Promise<number> {
   return members;
 }
 
-async function seedDirectory(plan: DirectoryPlan, env: NodeJS.ProcessEnv): Promise<SeedTimings> {
+async function seedDirectory(plan: DirectoryPlan, tenants: TenantsPlan | undefined, env: NodeJS.ProcessEnv): Promise<SeedTimings> {
   const config = loadConfig(env);
   const store = await openStore(config.database, createDefaultRegistry());
   try {
@@ -130,15 +134,21 @@ async function seedDirectory(plan: DirectoryPlan, env: NodeJS.ProcessEnv): Promi
     }
     await seedUsers(store, plan, config);
     const usersDone = performance.now();
-    const members = await seedGroups(store, plan);
-    await refreshPlannerStatistics(config);
+    let members = await seedGroups(store, plan);
     const groupsDone = performance.now();
+    if (tenants !== undefined) {
+      if (config.secret === undefined) throw new Error('--tenants needs SCIMITAR_SECRET: the seeded tokens are stored as keyed hashes');
+      members += await seedTenants(store, tenants, createKeyedHasher(config.secret), transactionsInParallel(store));
+    }
+    await refreshPlannerStatistics(config);
+    const allDone = performance.now();
     return {
-      users: plan.users,
+      users: plan.users + (tenants === undefined ? 0 : tenants.count * tenants.usersEach),
       members,
       usersSeconds: (usersDone - started) / 1000,
       groupsSeconds: (groupsDone - usersDone) / 1000,
-      totalSeconds: (groupsDone - started) / 1000,
+      ...(tenants !== undefined ? { tenantsSeconds: (allDone - groupsDone) / 1000 } : {}),
+      totalSeconds: (allDone - started) / 1000,
     };
   } finally {
     // Closing runs the store's own end-of-life work (SQLite: PRAGMA optimize), as a restart would.
@@ -147,9 +157,12 @@ async function seedDirectory(plan: DirectoryPlan, env: NodeJS.ProcessEnv): Promi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { users: { type: 'string' }, 'big-group': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { users: { type: 'string' }, 'big-group': { type: 'string' }, tenants: { type: 'string' }, 'tenant-users': { type: 'string' }, 'token-seed': { type: 'string' } },
+  });
   const plan = planDirectory({ users: Number(values.users ?? '100000'), bigGroup: Number(values['big-group'] ?? '10000') });
-  const timings = await seedDirectory(plan, process.env);
+  const tenants = values.tenants === undefined ? undefined : planTenants(Number(values.tenants), Number(values['tenant-users'] ?? '100'), values['token-seed'] ?? '');
+  const timings = await seedDirectory(plan, tenants, process.env);
   process.stdout.write(`${JSON.stringify(timings)}\n`);
 }
 

@@ -12,6 +12,7 @@ import type { Options } from './options.js';
 import { formatSummary, readProfile, summariseProfile } from './profile-summary.js';
 import { errorRate, ERROR_RATE_LIMIT, TARGET_LABELS, type ScenarioOutcome, type TargetName, type TargetRun } from './results.js';
 import type { Scenario, TargetTraits } from './scenarios/scenario.js';
+import { largeTenant } from './scenarios/tenant-choice.js';
 import { runSequentially, SLOW_OPERATION_SECONDS, timedOperation } from './sequential.js';
 import type { RunningServer } from './server-process.js';
 
@@ -29,7 +30,7 @@ async function runScenario(server: RunningServer, scenario: Scenario, spec: Targ
   const base = { scenarioId: scenario.id, title: scenario.title, operation: scenario.operation };
   const target: LoadTarget = { origin: server.url, basePath: SCIM_BASE_PATH, token };
   try {
-    const prepared = await scenario.prepare({ plan: options.plan, traits: spec.traits, target, runTag });
+    const prepared = await scenario.prepare({ plan: options.plan, traits: spec.traits, target, runTag, tenants: largeTenant(options.plan) });
     const note = prepared.note !== undefined ? { note: prepared.note } : {};
     // One operation outside the load, checked, so a scenario that only produces errors is reported as such.
     const first = await timedOperation(server, target, prepared.source.next());

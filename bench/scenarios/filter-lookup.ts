@@ -1,16 +1,18 @@
 /** The lookup identity providers make before every update: userName eq, in whatever case the IdP holds it. */
-import { randomCase, randomUserIndex, userName } from '../directory.js';
+import { randomCase } from '../directory.js';
 import { expectStatus, field, filterQuery, singleCallSource, type Scenario } from './scenario.js';
 
 export const filterLookupScenario: Scenario = {
   id: 'filter-lookup',
   title: 'Filtered lookup by userName',
   operation: 'GET /Users?filter=userName eq "<existing, random case>"',
-  async prepare({ plan, traits }) {
+  perTenant: true,
+  async prepare({ tenants, traits }) {
     return {
       source: singleCallSource(() => {
-        const name = userName(randomUserIndex(plan));
-        return { method: 'GET', path: `/Users?${filterQuery(`userName eq "${traits.caseInsensitiveUserName ? randomCase(name) : name}"`)}` };
+        const tenant = tenants.pick();
+        const name = tenant.userName(tenant.randomUserIndex());
+        return { method: 'GET', path: `/Users?${filterQuery(`userName eq "${traits.caseInsensitiveUserName ? randomCase(name) : name}"`)}`, token: tenant.token };
       }),
       check([lookup]) {
         const problem = expectStatus(lookup, 200);

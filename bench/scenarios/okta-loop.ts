@@ -11,7 +11,8 @@ export const oktaLoopScenario: Scenario = {
   id: 'okta-loop',
   title: 'Okta check-then-create',
   operation: 'GET /Users?filter=userName eq "<new>" (finds nothing), then POST /Users (no password)',
-  async prepare({ plan, runTag }) {
+  perTenant: true,
+  async prepare({ plan, runTag, tenants }) {
     let created = 0;
     return {
       source: {
@@ -20,9 +21,10 @@ export const oktaLoopScenario: Scenario = {
         next(): readonly HttpCall[] {
           const index = plan.users + created++;
           const userName = `okta.${runTag}.${index}@example.com`;
+          const { token } = tenants.pick();
           return [
-            { method: 'GET', path: `/Users?${filterQuery(`userName eq "${userName}"`)}` },
-            { method: 'POST', path: '/Users', body: userBody(index, userName) },
+            { method: 'GET', path: `/Users?${filterQuery(`userName eq "${userName}"`)}`, token },
+            { method: 'POST', path: '/Users', body: userBody(index, userName), token },
           ];
         },
       },

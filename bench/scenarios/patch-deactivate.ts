@@ -3,26 +3,30 @@
  * not deactivated before: PATCHing an already inactive user changes nothing
  * and would measure a no-op.
  */
-import { PATCH_OP_URN, userId } from '../directory.js';
-import { expectStatus, field, UserPool, type Scenario } from './scenario.js';
+import { PATCH_OP_URN } from '../directory.js';
+import { expectStatus, field, type Scenario } from './scenario.js';
 
 export const patchDeactivateScenario: Scenario = {
   id: 'patch-deactivate',
   title: 'PATCH deactivate',
   operation: 'PATCH /Users/<fresh id> {"op":"replace","value":{"active":false}}',
-  async prepare({ plan }) {
-    const pool = new UserPool(plan.deactivatePool);
+  perTenant: true,
+  async prepare({ tenants }) {
     return {
       source: {
         requestsPerOp: 1,
-        remaining: () => pool.remaining(),
-        next: () => [
-          {
-            method: 'PATCH',
-            path: `/Users/${userId(pool.nextIndex())}`,
-            body: { schemas: [PATCH_OP_URN], Operations: [{ op: 'replace', value: { active: false } }] },
-          },
-        ],
+        remaining: () => tenants.freshUsersLeft(),
+        next: () => {
+          const tenant = tenants.pick();
+          return [
+            {
+              method: 'PATCH',
+              path: `/Users/${tenant.userId(tenant.nextFreshUser())}`,
+              body: { schemas: [PATCH_OP_URN], Operations: [{ op: 'replace', value: { active: false } }] },
+              token: tenant.token,
+            },
+          ];
+        },
       },
       check([patched]) {
         const problem = expectStatus(patched, 200, 204);

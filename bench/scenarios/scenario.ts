@@ -3,9 +3,12 @@
  * target, plus a check of one operation's responses, run before any load so
  * that a scenario measuring errors or empty answers is caught, not timed.
  */
-import type { DirectoryPlan, UserRange } from '../directory.js';
+import type { DirectoryPlan } from '../directory.js';
 import type { CallResult } from '../http-call.js';
 import type { HttpCall, LoadTarget, OperationSource } from '../load.js';
+import type { TenantChoice } from './tenant-choice.js';
+
+export { UserPool } from './user-pool.js';
 
 /** Where the targets differ in what they accept; each difference is printed next to its figures. */
 export interface TargetTraits {
@@ -16,6 +19,8 @@ export interface TargetTraits {
   readonly paging: 'query' | 'search';
   /** RFC 9865 cursor paging. */
   readonly cursorPaging: boolean;
+  /** Serves many tenants, each behind its own token (the --tenants scenarios). */
+  readonly multiTenant: boolean;
 }
 
 export interface ScenarioContext {
@@ -24,6 +29,8 @@ export interface ScenarioContext {
   readonly target: LoadTarget;
   /** Unique to this run, so created userNames never collide with earlier runs on a reused database. */
   readonly runTag: string;
+  /** The tenant each operation runs in (tenant-choice.ts): the large default tenant unless a random-tenant twin says otherwise. */
+  readonly tenants: TenantChoice;
 }
 
 export interface PreparedScenario {
@@ -51,25 +58,11 @@ export interface Scenario {
   readonly operation: string;
   /** Set for a slot whose feature is not built yet: the report prints "not available" with this reason. */
   readonly unavailable?: string;
+  /** Also measured on a random small tenant with --tenants (it reads its users through `context.tenants`). */
+  readonly perTenant?: boolean;
   /** Why a target cannot run this scenario (a feature it lacks), or undefined when it can. */
   unsupportedBy?(traits: TargetTraits): string | undefined;
   prepare(context: ScenarioContext): Promise<PreparedScenario>;
-}
-
-/** Hands out each user of a range once; after the last, it wraps around (and the run reports the pool exhausted). */
-export class UserPool {
-  private used = 0;
-  constructor(private readonly range: UserRange) {}
-
-  nextIndex(): number {
-    const index = this.range.start + (this.used % this.range.size);
-    this.used++;
-    return index;
-  }
-
-  remaining(): number {
-    return this.range.size - this.used;
-  }
 }
 
 /** An unbounded source whose operations are one call each. */

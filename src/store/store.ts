@@ -359,6 +359,12 @@ export interface NewAdminKey {
   readonly createdAt: string;
 }
 
+/** When a token last authenticated a request. */
+export interface TokenUse {
+  readonly tokenId: string;
+  readonly usedAt: string;
+}
+
 /** Tenants, their tokens, and the operators' admin keys. */
 export interface TenantStore {
   /** Creates the tenant row if missing (idempotent). */
@@ -380,6 +386,8 @@ export interface TenantStore {
   /** Sets a token's expiry (rotation: the old token keeps working until then). False if absent. */
   expireToken(tenantId: string, tokenId: string, expiresAt: string): Promise<boolean>;
   markTokenUsed(tokenId: string, now: string): Promise<void>;
+  /** markTokenUsed of several tokens in one write: the authenticator gathers last uses and writes them together. */
+  markTokensUsed(uses: readonly TokenUse[]): Promise<void>;
 
   insertAdminKey(key: NewAdminKey): Promise<void>;
   findAdminKeyByHash(hash: string): Promise<StoredAdminKey | undefined>;

@@ -75,6 +75,19 @@ export function describeTenantContract(openStore: OpenStore): void {
       expect((await store.tenants.findTokenByHash('hash-1'))?.lastUsedAt).toBe(LATER);
     });
 
+    it('records the last uses of several tokens, of several tenants, in one write', async () => {
+      await store.tenants.insertToken(token('t1', TENANT, 'hash-1'));
+      await store.tenants.insertToken(token('t2', OTHER_TENANT, 'hash-2'));
+      await store.tenants.markTokensUsed([
+        { tokenId: 't1', usedAt: NOW },
+        { tokenId: 't2', usedAt: LATER },
+        { tokenId: 'missing', usedAt: LATER },
+      ]);
+      expect((await store.tenants.findTokenByHash('hash-1'))?.lastUsedAt).toBe(NOW);
+      expect((await store.tenants.findTokenByHash('hash-2'))?.lastUsedAt).toBe(LATER);
+      await store.tenants.markTokensUsed([]);
+    });
+
     it('sets the expiry of a token of its own tenant, earlier or later', async () => {
       await store.tenants.insertToken(token('t1', TENANT, 'hash-1'));
       expect(await store.tenants.expireToken(OTHER_TENANT, 't1', LATER)).toBe(false);

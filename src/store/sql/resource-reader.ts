@@ -141,6 +141,22 @@ function directMembershipsFromColumn(dialect: SqlDialect, value: unknown): { rea
 }
 
 /**
+ * The statements a read of one resource runs (GET /Users/{id}: the row and
+ * the user's groups, together or one after the other), as the reader sends
+ * them: exported so that the query plan tests check these very statements,
+ * on every database.
+ */
+export const READ_STATEMENTS = Object.freeze({
+  resource: (resourceType: ResourceTypeName, tenantId: string, id: string) =>
+    sql`SELECT ${RESOURCE_SELECT} FROM ${rawSql(storageOf(resourceType).map.table)} WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
+  directMemberships: (tenantId: string, memberId: string) => directMemberships(tenantId, sql`= ${parameter(memberId)}`),
+  directMembershipsOfMany: (tenantId: string, memberIds: readonly string[]) => directMemberships(tenantId, sql`IN ${inList(memberIds)}`),
+  /** The row and its direct groups in one statement (a GET that shows `groups`). */
+  resourceWithMemberships: (dialect: SqlDialect, resourceType: ResourceTypeName, tenantId: string, id: string) =>
+    sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect)} FROM ${rawSql(storageOf(resourceType).map.table)} AS r WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
+});
+
+/**
  * Every group reachable upwards from the member. UNION (not UNION ALL)
  * keeps each group once, which is also what ends the recursion on a cycle
  * of nested groups (MySQL 8 and MariaDB 10.2+ run WITH RECURSIVE too). The
@@ -211,21 +227,18 @@ export class SqlResourceReader implements StoreReader {
   }
 
   async getResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<StoredResource | undefined> {
-    const storage = storageOf(resourceType);
+    storageOf(resourceType);
     const session = this.session();
     if (unstorableKey(session.dialect, tenantId, id)) return undefined;
-    const row = await session.first<ResourceRow>(sql`SELECT ${RESOURCE_SELECT} FROM ${rawSql(storage.map.table)} WHERE ${rowKey(storage, tenantId, id)}${this.lock('update')}`);
+    const row = await session.first<ResourceRow>(sql`${READ_STATEMENTS.resource(resourceType, tenantId, id)}${this.lock('update')}`);
     return row === undefined ? undefined : resourceFromRow(session.dialect, tenantId, resourceType, row);
   }
 
   async getResourceWithMemberships(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<ResourceWithMemberships | undefined> {
-    const storage = storageOf(resourceType);
     const session = this.session();
     const { dialect } = session;
     if (unstorableKey(dialect, tenantId, id)) return undefined;
-    const row = await session.first<ResourceRow & { memberships: unknown }>(
-      sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect)} FROM ${rawSql(storage.map.table)} AS r WHERE ${rowKey(storage, tenantId, id)}${this.lock('update')}`,
-    );
+    const row = await session.first<ResourceRow & { memberships: unknown }>(sql`${READ_STATEMENTS.resourceWithMemberships(dialect, resourceType, tenantId, id)}${this.lock('update')}`);
     if (row === undefined) return undefined;
     const resource = resourceFromRow(dialect, tenantId, resourceType, row);
     const { direct, nested } = directMembershipsFromColumn(dialect, row.memberships);
@@ -285,7 +298,7 @@ export class SqlResourceReader implements StoreReader {
     const session = this.session();
     const { dialect } = session;
     if (unstorableKey(dialect, tenantId, memberId)) return [];
-    const direct = await session.all<DirectMembershipRow>(directMemberships(tenantId, sql`= ${parameter(memberId)}`));
+    const direct = await session.all<DirectMembershipRow>(READ_STATEMENTS.directMemberships(tenantId, memberId));
     if (!direct.some((row) => dialect.decodeBoolean(row.nested) === true)) {
       return direct.map((row) => ({ value: row.value, display: row.display ?? undefined, type: 'direct' }));
     }
@@ -307,7 +320,7 @@ export class SqlResourceReader implements StoreReader {
     if (storable.length === 0 || unstorableKey(dialect, tenantId)) return byMember;
     const nested = new Set<string>();
     for (const slice of chunks(storable)) {
-      for (const row of await session.all<DirectMembershipRow & { member: string }>(directMemberships(tenantId, sql`IN ${inList(slice)}`))) {
+      for (const row of await session.all<DirectMembershipRow & { member: string }>(READ_STATEMENTS.directMembershipsOfMany(tenantId, slice))) {
         if (dialect.decodeBoolean(row.nested) === true) nested.add(row.member);
         byMember.get(row.member)?.push({ value: row.value, display: row.display ?? undefined, type: 'direct' });
       }

@@ -7,7 +7,7 @@
  */
 import { scimErrors } from '../../core/errors/scim-error.js';
 import { canonicalTimestamp } from '../rows.js';
-import type { NewAdminKey, NewToken, StoredAdminKey, StoredTenant, StoredToken, TenantStore } from '../store.js';
+import type { NewAdminKey, NewToken, StoredAdminKey, StoredTenant, StoredToken, TenantStore, TokenUse } from '../store.js';
 import {
   ADMIN_KEY_COLUMNS,
   adminKeyFromRow,
@@ -21,6 +21,22 @@ import {
 } from '../tenant-rows.js';
 import { joinSql, parameter, sql, type SqlFragment } from './fragment.js';
 import type { SqlSession, SqlSessions } from './session.js';
+
+/**
+ * The bearer lookup every request without a cached token runs, exported so
+ * that the query plan tests check this very statement. An access token of an
+ * OAuth client (src/oauth) is no better than the client and secret that
+ * issued it: their revocation and expiry are read with the row, so a token
+ * issued while its client was being revoked cannot outlive it. Bearer tokens
+ * have no secret: both joins find nothing.
+ */
+export const TOKEN_STATEMENTS = Object.freeze({
+  byHash: (hash: string) => sql`SELECT t.id, t.tenant_id, t.name, t.prefix, t.hash, t.created_at,
+  CASE WHEN s.expires_at IS NOT NULL AND (t.expires_at IS NULL OR s.expires_at < t.expires_at) THEN s.expires_at ELSE t.expires_at END AS expires_at,
+  COALESCE(t.revoked_at, c.revoked_at) AS revoked_at, t.last_used_at, t.setup_link_id
+FROM tokens t LEFT JOIN oauth_client_secrets s ON s.id = t.oauth_secret_id LEFT JOIN oauth_clients c ON c.client_id = s.client_id
+WHERE t.hash = ${parameter(hash)}`,
+});
 
 export class SqlTenantStore implements TenantStore {
   constructor(private readonly sessions: SqlSessions) {}
@@ -91,14 +107,7 @@ export class SqlTenantStore implements TenantStore {
 
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
     if (!this.storable(hash)) return undefined;
-    // An access token of an OAuth client (src/oauth) is no better than the client and secret that
-    // issued it: their revocation and expiry are read with the row, so a token issued while its
-    // client was being revoked cannot outlive it. Bearer tokens have no secret: both joins find nothing.
-    const row = await this.sessions.current().first<TokenRow>(sql`SELECT t.id, t.tenant_id, t.name, t.prefix, t.hash, t.created_at,
-  CASE WHEN s.expires_at IS NOT NULL AND (t.expires_at IS NULL OR s.expires_at < t.expires_at) THEN s.expires_at ELSE t.expires_at END AS expires_at,
-  COALESCE(t.revoked_at, c.revoked_at) AS revoked_at, t.last_used_at, t.setup_link_id
-FROM tokens t LEFT JOIN oauth_client_secrets s ON s.id = t.oauth_secret_id LEFT JOIN oauth_clients c ON c.client_id = s.client_id
-WHERE t.hash = ${parameter(hash)}`);
+    const row = await this.sessions.current().first<TokenRow>(TOKEN_STATEMENTS.byHash(hash));
     return row === undefined ? undefined : tokenFromRow(row);
   }
 
@@ -124,9 +133,16 @@ WHERE t.hash = ${parameter(hash)}`);
   }
 
   async markTokenUsed(tokenId: string, now: string): Promise<void> {
-    const usedAt = canonicalTimestamp(now);
-    if (!this.storable(tokenId)) return;
-    await this.sessions.write((session) => session.run(sql`UPDATE tokens SET last_used_at = ${parameter(usedAt)} WHERE id = ${parameter(tokenId)}`));
+    await this.markTokensUsed([{ tokenId, usedAt: now }]);
+  }
+
+  /** One transaction for all: a commit per token would cost a write per request once thousands of tenants' tokens are in use. */
+  async markTokensUsed(uses: readonly TokenUse[]): Promise<void> {
+    const storable = uses.filter((use) => this.storable(use.tokenId)).map((use) => ({ tokenId: use.tokenId, usedAt: canonicalTimestamp(use.usedAt) }));
+    if (storable.length === 0) return;
+    await this.sessions.write(async (session) => {
+      for (const { tokenId, usedAt } of storable) await session.run(sql`UPDATE tokens SET last_used_at = ${parameter(usedAt)} WHERE id = ${parameter(tokenId)}`);
+    });
   }
 
   async insertAdminKey(key: NewAdminKey): Promise<void> {
