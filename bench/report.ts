@@ -74,12 +74,19 @@ function ceilingTable(run: BenchRun): string {
   return table(['ceiling', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'failed', 'peak RSS MB', 'other processes (cores)'], rows);
 }
 
+/** The database's CPU per operation: on PostgreSQL a column of its own; SQLite works inside the server, so its figure is in the server's. */
+function databaseCpuCell(result: LoadResult): string {
+  return result.databaseCpuMsPerOp === undefined ? 'not measured' : ms(result.databaseCpuMsPerOp);
+}
+
 function targetTable(run: BenchRun, target: TargetRun): string {
+  // Scimitar's database on PostgreSQL; scimmy keeps its directory in memory.
+  const databaseColumn = run.database === 'postgres' && target.target === 'scimitar';
   const rows = target.outcomes.map((outcome) => {
     const result = outcome.result;
     if (outcome.status !== 'measured' || result === undefined) {
       const label = { 'not-available': 'not available', 'not-supported': 'not supported', skipped: 'skipped', 'check-failed': 'check failed', failed: 'failed', measured: 'no figures' }[outcome.status];
-      return [outcome.title, label, '', '', '', '', '', '', '', outcome.reason ?? ''];
+      return [outcome.title, label, '', '', '', '', '', ...(databaseColumn ? [''] : []), '', '', outcome.reason ?? ''];
     }
     return [
       outcome.title,
@@ -89,12 +96,16 @@ function targetTable(run: BenchRun, target: TargetRun): string {
       ms(result.p50Ms),
       ms(result.p99Ms),
       ms(result.serverCpuMsPerOp),
+      ...(databaseColumn ? [databaseCpuCell(result)] : []),
       failures(result),
       megabytes(result.peakRssMB),
       outcomeNotes(outcome),
     ];
   });
-  return table(['scenario', 'ops/s', 'req/s', '% of ceiling (req/s)', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'failed', 'peak RSS MB', 'notes'], rows);
+  return table(
+    ['scenario', 'ops/s', 'req/s', '% of ceiling (req/s)', 'p50 ms', 'p99 ms', 'server CPU ms/op', ...(databaseColumn ? ['database CPU ms/op'] : []), 'failed', 'peak RSS MB', 'notes'],
+    rows,
+  );
 }
 
 function outcomeOf(run: BenchRun, target: TargetName, scenarioId: string): ScenarioOutcome | undefined {

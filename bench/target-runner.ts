@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { databaseCpuMeter } from './database-cpu.js';
 import { sendCall } from './http-call.js';
 import { runLoad, type LoadTarget } from './load.js';
 import { log } from './log.js';
@@ -42,7 +43,7 @@ async function runScenario(server: RunningServer, scenario: Scenario, spec: Targ
       result =
         first.seconds > SLOW_OPERATION_SECONDS
           ? await runSequentially(server, target, prepared.source, first)
-          : await runLoad(server, target, prepared.source, options.settings);
+          : await runLoad(server, target, prepared.source, options.settings, spec.name === 'scimitar' ? databaseCpuMeter(options.databaseUrl) : undefined);
     } finally {
       backgroundSummary = await prepared.background?.stop();
     }
