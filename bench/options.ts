@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { planDirectory, type DirectoryPlan } from './directory.js';
 import type { LoadSettings } from './load.js';
 import { SCENARIOS } from './scenarios/index.js';
-import type { Scenario } from './scenarios/scenario.js';
+import type { BenchScenario } from './scenarios/scenario.js';
 
 export const USAGE = `npm run bench -- [options]
 
@@ -32,7 +32,9 @@ export const USAGE = `npm run bench -- [options]
   --rounds N           rounds of a comparison (default 3; the order alternates per round)
   --delivery-to T      what the delivery scenarios deliver through: webhook (default) or consumer
                        (a durable in-process consumer forwarding each event to the receiver)
-  --only a,b           run only these scenarios (the delivery-* ones run only when named here) (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
+  --only a,b           run only these scenarios (the delivery-* ones and initial-sync run only when named here) (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
+  --sync-users N       users the initial-sync scenario creates, an Entra-style initial cycle on 8 connections
+                       (default 100000, the issue's size; e.g. 2000 while developing)
   --no-scimmy          skip the scimmy comparison
   --scimmy-skip a,b    skip these scenarios on scimmy only (e.g. list-start,list-end at
                        1,000,000 users: one listing there takes minutes and gigabytes)
@@ -45,10 +47,11 @@ export const USAGE = `npm run bench -- [options]
 /**
  * The scenarios of the run: those --only names, or without it every scenario
  * but the delivery ones, whose webhook or consumer would receive every other
- * scenario's events too and so change their figures: they run only when named.
+ * scenario's events too and so change their figures, and those marked
+ * onlyWhenNamed (the initial sync): they run only when named.
  */
-export function selectedScenarios(only: ReadonlySet<string> | undefined): readonly Scenario[] {
-  return SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') : only.has(scenario.id)));
+export function selectedScenarios(only: ReadonlySet<string> | undefined): readonly BenchScenario[] {
+  return SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') && scenario.onlyWhenNamed === undefined : only.has(scenario.id)));
 }
 
 /** The node flags of `npm start` (package.json) besides source maps: the bench measures the server as it is started. */
@@ -58,6 +61,8 @@ export interface Options {
   readonly plan: DirectoryPlan;
   readonly databaseUrl: string | undefined;
   readonly settings: LoadSettings;
+  /** Users the initial-sync scenario creates (--sync-users). */
+  readonly syncUsers: number;
   readonly only: ReadonlySet<string> | undefined;
   readonly scimmy: boolean;
   readonly scimmySkip: ReadonlySet<string>;
@@ -104,6 +109,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       connections: { type: 'string' },
       'max-requests': { type: 'string' },
       'quiet-wait': { type: 'string' },
+      'sync-users': { type: 'string' },
       'src-from': { type: 'string' },
       'server-node-args': { type: 'string' },
       'server-env': { type: 'string' },
@@ -143,6 +149,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       maxRequests: wholeNumber('max-requests', values['max-requests'], 1_000_000, 100),
       maxQuietWaitSeconds: wholeNumber('quiet-wait', values['quiet-wait'], 3, 0),
     },
+    syncUsers: wholeNumber('sync-users', values['sync-users'], 100_000, 1),
     only: only === undefined ? undefined : new Set(only),
     scimmy: values['no-scimmy'] !== true,
     scimmySkip: new Set(scenarioIds('scimmy-skip', values['scimmy-skip']) ?? []),
