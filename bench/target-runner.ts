@@ -67,7 +67,7 @@ async function runCycleScenario(server: RunningServer, scenario: CycleScenario, 
   const base = { scenarioId: scenario.id, title: scenario.title, operation: scenario.operation };
   const target: LoadTarget = { origin: server.url, basePath: SCIM_BASE_PATH, token };
   try {
-    const { result, cycle, problem } = await scenario.runCycle({
+    const { result, cycle, note, problem } = await scenario.runCycle({
       plan: options.plan,
       traits: spec.traits,
       target,
@@ -79,7 +79,7 @@ async function runCycleScenario(server: RunningServer, scenario: CycleScenario, 
     const rateOfErrors = errorRate(result);
     return {
       ...base,
-      ...(problem !== undefined ? { note: problem } : {}),
+      note: problem !== undefined ? `${problem}; ${note}` : note,
       status: 'measured',
       result,
       cycle,

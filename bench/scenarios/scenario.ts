@@ -75,7 +75,7 @@ export interface CycleContext extends ScenarioContext {
  * returned (a group's members).
  */
 export interface CycleScenario extends Omit<Scenario, 'prepare'> {
-  runCycle(context: CycleContext): Promise<{ readonly result: LoadResult; readonly cycle: SyncCycleFigures; readonly problem?: string }>;
+  runCycle(context: CycleContext): Promise<{ readonly result: LoadResult; readonly cycle: SyncCycleFigures; readonly note: string; readonly problem?: string }>;
 }
 
 export type BenchScenario = Scenario | CycleScenario;
