@@ -32,7 +32,8 @@ export interface IssueTarget {
  * https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-when-will-provisioning-finish-specific-user).
  * 0.01 minute per object is 100 objects a minute, 1.67 a second (6,000 an
  * hour); the same page's table gives 1,170–2,340 minutes for 10,000–100,000
- * objects, slower still. Each user counts here as one object, although each
+ * objects, slower still. (Read in the page's Azure AD-era source in the
+ * MicrosoftDocs/azure-docs repository; the current page may word it differently.) Each user counts here as one object, although each
  * synced user also brings a group membership (a second object): stricter
  * than the documented pace.
  */
