@@ -7,6 +7,7 @@
  * the same everywhere.
  */
 import { createRequire } from 'node:module';
+import type { DatabaseCpuMeter } from './database-cpu.js';
 import { machineBusyTicks, sampleRss, TICKS_PER_SECOND, waitUntilIdle, type RunningServer } from './server-process.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -87,6 +88,12 @@ export interface LoadResult {
    * load generator is or on who else has the CPU: it is what an operation costs.
    */
   readonly serverCpuMsPerOp: number;
+  /**
+   * CPU time PostgreSQL's processes used per operation, in milliseconds,
+   * measured the same way (see database-cpu.ts); absent when not measured
+   * (SQLite, whose work is in the server's figure, or a PostgreSQL on another machine).
+   */
+  readonly databaseCpuMsPerOp?: number;
 }
 
 // autocannon ships no type declarations; this is the part of its API used here.
@@ -201,7 +208,12 @@ async function waitForQuietMachine(server: RunningServer, maxWaitSeconds: number
   }
 }
 
-export async function runLoad(server: RunningServer, target: LoadTarget, source: OperationSource, settings: LoadSettings): Promise<LoadResult> {
+/** Clock ticks spent over a window, as milliseconds per operation of that window. */
+export function cpuMsPerOperation(ticks: number, operations: number): number {
+  return operations > 0 ? ((ticks / TICKS_PER_SECOND) * 1000) / operations : Number.NaN;
+}
+
+export async function runLoad(server: RunningServer, target: LoadTarget, source: OperationSource, settings: LoadSettings, databaseCpu?: DatabaseCpuMeter): Promise<LoadResult> {
   if (settings.warmupSeconds > 0) {
     // Warm-up spends at most a tenth of a bounded pool, so the measured run keeps most of it.
     const warmupCap = Number.isFinite(source.remaining()) ? Math.floor(source.remaining() / 10) * source.requestsPerOp : settings.maxRequests;
@@ -213,10 +225,13 @@ export async function runLoad(server: RunningServer, target: LoadTarget, source:
   const busyBefore = machineBusyTicks();
   const serverBefore = server.cpuTicks();
   const selfBefore = process.cpuUsage();
+  const databaseWindow = databaseCpu?.start();
   const run = await runOnce(target, source, settings.connections, settings.durationSeconds, settings.maxRequests);
+  const databaseTicks = databaseWindow?.stop();
   const selfUsage = process.cpuUsage(selfBefore);
   const serverTicks = server.cpuTicks() - serverBefore;
-  const otherTicks = machineBusyTicks() - busyBefore - serverTicks - ((selfUsage.user + selfUsage.system) / 1e6) * TICKS_PER_SECOND;
+  // The database's work is part of the run, not other processes' noise.
+  const otherTicks = machineBusyTicks() - busyBefore - serverTicks - (databaseTicks ?? 0) - ((selfUsage.user + selfUsage.system) / 1e6) * TICKS_PER_SECOND;
   const rss = memory.stop();
   const drainSeconds = await waitUntilIdle(server);
 
@@ -242,6 +257,7 @@ export async function runLoad(server: RunningServer, target: LoadTarget, source:
     drainSeconds,
     otherCpuCores: Math.max(0, otherTicks / TICKS_PER_SECOND / duration),
     quietWaitSeconds,
-    serverCpuMsPerOp: operations > 0 ? ((serverTicks / TICKS_PER_SECOND) * 1000) / operations : Number.NaN,
+    serverCpuMsPerOp: cpuMsPerOperation(serverTicks, operations),
+    ...(databaseTicks !== undefined ? { databaseCpuMsPerOp: cpuMsPerOperation(databaseTicks, operations) } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { planDirectory, type DirectoryPlan } from './directory.js';
 import type { LoadSettings } from './load.js';
 import { SCENARIOS } from './scenarios/index.js';
-import type { Scenario } from './scenarios/scenario.js';
+import type { BenchScenario } from './scenarios/scenario.js';
 import { onRandomTenant } from './scenarios/tenant-choice.js';
 import { planTenants, type TenantsPlan } from './tenants.js';
 
@@ -19,7 +19,8 @@ export const USAGE = `npm run bench -- [options]
                        authenticates with a stored token too (see docs/benchmarks.md, "Many tenants")
   --tenant-users M     users in each small tenant (default 100)
   --db URL             postgres://… to run Scimitar on PostgreSQL (an empty database);
-                       default: SQLite in a temporary file
+                       default: SQLite in a temporary file. On a PostgreSQL of this machine
+                       the report adds its processes' CPU per operation (database CPU ms/op)
   --duration S         measured seconds per scenario (default 10)
   --warmup S           warm-up seconds per scenario (default 3)
   --connections N      concurrent connections, for every target (default 10)
@@ -40,7 +41,9 @@ export const USAGE = `npm run bench -- [options]
   --rounds N           rounds of a comparison (default 3; the order alternates per round)
   --delivery-to T      what the delivery scenarios deliver through: webhook (default) or consumer
                        (a durable in-process consumer forwarding each event to the receiver)
-  --only a,b           run only these scenarios (the delivery-* ones run only when named here) (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
+  --only a,b           run only these scenarios (the delivery-* ones and initial-sync run only when named here) (ids: ${SCENARIOS.map((scenario) => scenario.id).join(', ')})
+  --sync-users N       users the initial-sync scenario creates, an Entra-style initial cycle on 8 connections
+                       (default 100000, the issue's size; e.g. 2000 while developing)
   --no-scimmy          skip the scimmy comparison
   --scimmy-skip a,b    skip these scenarios on scimmy only (e.g. list-start,list-end at
                        1,000,000 users: one listing there takes minutes and gigabytes)
@@ -53,12 +56,15 @@ export const USAGE = `npm run bench -- [options]
 /**
  * The scenarios of the run: those --only names, or without it every scenario
  * but the delivery ones, whose webhook or consumer would receive every other
- * scenario's events too and so change their figures: they run only when named.
+ * scenario's events too and so change their figures, and those marked
+ * onlyWhenNamed (the initial sync): they run only when named.
  */
-export function selectedScenarios(only: ReadonlySet<string> | undefined, tenants?: TenantsPlan): readonly Scenario[] {
-  const selected = SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') : only.has(scenario.id)));
+export function selectedScenarios(only: ReadonlySet<string> | undefined, tenants?: TenantsPlan): readonly BenchScenario[] {
+  const selected = SCENARIOS.filter((scenario) => (only === undefined ? !scenario.id.startsWith('delivery-') && scenario.onlyWhenNamed === undefined : only.has(scenario.id)));
   // Each twin right after its scenario: reads still come before the writes that reshape a directory.
-  return selected.flatMap((scenario) => (tenants !== undefined && scenario.perTenant === true ? [scenario, onRandomTenant(scenario, tenants)] : [scenario]));
+  return selected.flatMap((scenario) =>
+    tenants !== undefined && scenario.perTenant === true && 'prepare' in scenario ? [scenario, onRandomTenant(scenario, tenants)] : [scenario],
+  );
 }
 
 /** The node flags of `npm start` (package.json) besides source maps: the bench measures the server as it is started. */
@@ -70,6 +76,8 @@ export interface Options {
   readonly tenants: TenantsPlan | undefined;
   readonly databaseUrl: string | undefined;
   readonly settings: LoadSettings;
+  /** Users the initial-sync scenario creates (--sync-users). */
+  readonly syncUsers: number;
   readonly only: ReadonlySet<string> | undefined;
   readonly scimmy: boolean;
   readonly scimmySkip: ReadonlySet<string>;
@@ -118,6 +126,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       connections: { type: 'string' },
       'max-requests': { type: 'string' },
       'quiet-wait': { type: 'string' },
+      'sync-users': { type: 'string' },
       'src-from': { type: 'string' },
       'server-node-args': { type: 'string' },
       'server-env': { type: 'string' },
@@ -162,6 +171,7 @@ export function parseOptions(argv: readonly string[]): Options | undefined {
       maxRequests: wholeNumber('max-requests', values['max-requests'], 1_000_000, 100),
       maxQuietWaitSeconds: wholeNumber('quiet-wait', values['quiet-wait'], 3, 0),
     },
+    syncUsers: wholeNumber('sync-users', values['sync-users'], 100_000, 1),
     only: only === undefined ? undefined : new Set(only),
     scimmy: values['no-scimmy'] !== true,
     scimmySkip: new Set(scenarioIds('scimmy-skip', values['scimmy-skip']) ?? []),

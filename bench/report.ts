@@ -4,6 +4,7 @@
  * comparison, the size-independence ratios, and the goals. The same text
  * is printed and can be pasted into docs/benchmarks.md unchanged.
  */
+import { checkIssueTargets, ENTRA_FASTEST_OBJECTS_PER_SECOND, POSTGRES_TARGET_USERS, type ScenarioFigures, type TargetCheck } from './issue-targets.js';
 import type { LoadResult } from './load.js';
 import { tenantsGoal, tenantsSection } from './report-tenants.js';
 import { ERROR_RATE_LIMIT, TARGET_LABELS, type BenchRun, type ScenarioOutcome, type TargetName, type TargetRun } from './results.js';
@@ -75,12 +76,19 @@ function ceilingTable(run: BenchRun): string {
   return table(['ceiling', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'failed', 'peak RSS MB', 'other processes (cores)'], rows);
 }
 
+/** The database's CPU per operation: on PostgreSQL a column of its own; SQLite works inside the server, so its figure is in the server's. */
+function databaseCpuCell(result: LoadResult): string {
+  return result.databaseCpuMsPerOp === undefined ? 'not measured' : ms(result.databaseCpuMsPerOp);
+}
+
 function targetTable(run: BenchRun, target: TargetRun): string {
+  // Scimitar's database on PostgreSQL; scimmy keeps its directory in memory.
+  const databaseColumn = run.database === 'postgres' && target.target === 'scimitar';
   const rows = target.outcomes.map((outcome) => {
     const result = outcome.result;
     if (outcome.status !== 'measured' || result === undefined) {
       const label = { 'not-available': 'not available', 'not-supported': 'not supported', skipped: 'skipped', 'check-failed': 'check failed', failed: 'failed', measured: 'no figures' }[outcome.status];
-      return [outcome.title, label, '', '', '', '', '', '', '', outcome.reason ?? ''];
+      return [outcome.title, label, '', '', '', '', '', ...(databaseColumn ? [''] : []), '', '', outcome.reason ?? ''];
     }
     return [
       outcome.title,
@@ -90,12 +98,16 @@ function targetTable(run: BenchRun, target: TargetRun): string {
       ms(result.p50Ms),
       ms(result.p99Ms),
       ms(result.serverCpuMsPerOp),
+      ...(databaseColumn ? [databaseCpuCell(result)] : []),
       failures(result),
       megabytes(result.peakRssMB),
       outcomeNotes(outcome),
     ];
   });
-  return table(['scenario', 'ops/s', 'req/s', '% of ceiling (req/s)', 'p50 ms', 'p99 ms', 'server CPU ms/op', 'failed', 'peak RSS MB', 'notes'], rows);
+  return table(
+    ['scenario', 'ops/s', 'req/s', '% of ceiling (req/s)', 'p50 ms', 'p99 ms', 'server CPU ms/op', ...(databaseColumn ? ['database CPU ms/op'] : []), 'failed', 'peak RSS MB', 'notes'],
+    rows,
+  );
 }
 
 function outcomeOf(run: BenchRun, target: TargetName, scenarioId: string): ScenarioOutcome | undefined {
@@ -123,6 +135,23 @@ function comparisonTable(run: BenchRun): string | undefined {
       return [outcome.title, rate(ours), rate(theirs), Number.isFinite(ratio) ? `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}×` : '—', p99('scimitar'), p99('scimmy')];
     });
   return table(['scenario', 'Scimitar ops/s', 'scimmy ops/s', 'Scimitar ÷ scimmy', 'Scimitar p99 ms', 'scimmy p99 ms'], rows);
+}
+
+/** The initial sync's own section: users/s over the cycle, and each kind of request's latency. */
+function initialSyncSection(run: BenchRun): string | undefined {
+  const outcome = outcomeOf(run, 'scimitar', 'initial-sync');
+  const cycle = outcome?.cycle;
+  if (outcome === undefined || cycle === undefined || outcome.result === undefined) return undefined;
+  const result = outcome.result;
+  const database = run.database === 'postgres' ? `, database CPU ${result.databaseCpuMsPerOp === undefined ? 'not measured' : `${ms(result.databaseCpuMsPerOp)} ms`} per user` : '';
+  const summary =
+    `${cycle.users.toLocaleString('en-US')} users in ${cycle.groups.toLocaleString('en-US')} groups on ${cycle.connections} connections: ` +
+    `${cycle.seconds.toFixed(1)} s (users ${cycle.usersSeconds.toFixed(1)} s, group pushes ${cycle.groupsSeconds.toFixed(1)} s), ` +
+    `**${rate(cycle.usersPerSecond)} users/s** (${rate(cycle.usersPerSecond * 3600)} an hour; Entra's fastest documented pace is ${rate(ENTRA_FASTEST_OBJECTS_PER_SECOND * 3600)} objects an hour), ` +
+    `p99 per request ${ms(result.p99Ms)} ms; server CPU ${ms(result.serverCpuMsPerOp)} ms per user${database}; ${failures(result)}.`;
+  const rows = Object.entries(cycle.byKind).map(([kind, figures]) => [kind, figures.requests.toLocaleString('en-US'), ms(figures.p50Ms), ms(figures.p99Ms)]);
+  const notes = outcomeNotes(outcome);
+  return `### Initial sync (Entra-style)\n\n${summary}${notes !== '' ? `\n\nNotes: ${notes}.` : ''}\n\n${table(['request', 'count', 'p50 ms', 'p99 ms'], rows)}`;
 }
 
 export interface SizeRatio {
@@ -160,6 +189,43 @@ export interface GoalCheck {
 
 const GOAL_USERS = 1_000_000;
 
+/** What the run measured of a scenario on Scimitar, as the targets of issue 18 read it. */
+function scimitarFigures(run: BenchRun, scenarioId: string): ScenarioFigures | undefined {
+  const outcome = outcomeOf(run, 'scimitar', scenarioId);
+  if (outcome?.status !== 'measured' || outcome.result === undefined) return undefined;
+  return {
+    ceilingFraction: outcome.result.requestsPerSecond / run.ceilingRequestsPerSecond,
+    serverCpuMs: outcome.result.serverCpuMsPerOp,
+    usersPerSecond: outcome.cycle?.usersPerSecond ?? Number.NaN,
+  };
+}
+
+function formatTargetFigure(check: TargetCheck): string {
+  if (check.measured === undefined) return '—';
+  switch (check.measure) {
+    case 'ceiling-fraction':
+      return percent(check.measured);
+    case 'server-cpu-ms':
+      return `${ms(check.measured)} ms`;
+    case 'users-per-second':
+      return `${rate(check.measured)} users/s (${rate(check.measured / ENTRA_FASTEST_OBJECTS_PER_SECOND)}× Entra's pace)`;
+  }
+}
+
+/** Issue 18's targets for the run's database (issue-targets.ts), with what the run measured. */
+function issueTargetGoals(run: BenchRun): GoalCheck[] {
+  return checkIssueTargets(run.database, (scenarioId) => scimitarFigures(run, scenarioId)).map((check) => {
+    const caveats: string[] = [];
+    if (check.measure === 'users-per-second') {
+      const synced = outcomeOf(run, 'scimitar', 'initial-sync')?.cycle?.users;
+      if (synced !== undefined && synced < 100_000) caveats.push(`${synced.toLocaleString('en-US')} users synced; the issue states 100,000 (--sync-users 100000)`);
+    } else if (run.database === 'postgres' && run.sizes.users < POSTGRES_TARGET_USERS) {
+      caveats.push(`measured at ${run.sizes.users.toLocaleString('en-US')} users; the PostgreSQL targets are stated for ${POSTGRES_TARGET_USERS.toLocaleString('en-US')}+`);
+    }
+    return { goal: check.goal, measured: formatTargetFigure(check), met: check.met, ...(caveats.length > 0 ? { caveat: caveats.join('; ') } : {}) };
+  });
+}
+
 export function checkGoals(run: BenchRun): GoalCheck[] {
   const scimitar = run.targets.find((target) => target.target === 'scimitar');
   if (scimitar === undefined) return [];
@@ -188,6 +254,7 @@ export function checkGoals(run: BenchRun): GoalCheck[] {
       met: Number.isFinite(memberRatio) ? memberRatio <= 1.5 : undefined,
       ...(run.sizes.bigGroup >= 100_000 ? {} : { caveat: `big group of ${run.sizes.bigGroup.toLocaleString('en-US')}; the goal is stated for 100,000 (--big-group 100000)` }),
     },
+    ...issueTargetGoals(run),
     {
       goal: 'server RSS ≤ 150 MB serving 1,000,000 users on SQLite',
       measured: `${megabytes(peakRss)} MB peak`,
@@ -215,6 +282,8 @@ export function formatReport(run: BenchRun): string {
       `### ${TARGET_LABELS[target.target]}\n\nIdle RSS after start: ${megabytes(target.idleRssMB)} MB (start-up ${target.startSeconds.toFixed(1)} s).\n\n${targetTable(run, target)}`,
     );
   }
+  const sync = initialSyncSection(run);
+  if (sync !== undefined) sections.push(sync);
   const comparison = comparisonTable(run);
   if (comparison !== undefined) sections.push(`### Side by side\n\n${comparison}`);
   const ratios = sizeRatios(run);

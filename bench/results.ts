@@ -2,6 +2,7 @@
 import type { LoadResult, LoadSettings } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { ProfileSummary } from './profile-summary.js';
+import type { SyncCycleFigures } from './sync-cycle.js';
 
 export type TargetName = 'scimitar' | 'scimmy';
 
@@ -27,6 +28,8 @@ export interface ScenarioOutcome {
   readonly errorRate?: number;
   readonly flagged?: boolean;
   readonly profile?: ProfileSummary;
+  /** The initial sync's own figures (users/s, each kind of request). */
+  readonly cycle?: SyncCycleFigures;
 }
 
 export interface TargetRun {

@@ -5,13 +5,14 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { databaseCpuMeter } from './database-cpu.js';
 import { sendCall } from './http-call.js';
 import { runLoad, type LoadTarget } from './load.js';
 import { log } from './log.js';
 import type { Options } from './options.js';
 import { formatSummary, readProfile, summariseProfile } from './profile-summary.js';
 import { errorRate, ERROR_RATE_LIMIT, TARGET_LABELS, type ScenarioOutcome, type TargetName, type TargetRun } from './results.js';
-import type { Scenario, TargetTraits } from './scenarios/scenario.js';
+import type { BenchScenario, CycleScenario, Scenario, TargetTraits } from './scenarios/scenario.js';
 import { largeTenant } from './scenarios/tenant-choice.js';
 import { runSequentially, SLOW_OPERATION_SECONDS, timedOperation } from './sequential.js';
 import type { RunningServer } from './server-process.js';
@@ -43,7 +44,7 @@ async function runScenario(server: RunningServer, scenario: Scenario, spec: Targ
       result =
         first.seconds > SLOW_OPERATION_SECONDS
           ? await runSequentially(server, target, prepared.source, first)
-          : await runLoad(server, target, prepared.source, options.settings);
+          : await runLoad(server, target, prepared.source, options.settings, spec.name === 'scimitar' ? databaseCpuMeter(options.databaseUrl) : undefined);
     } finally {
       backgroundSummary = await prepared.background?.stop();
     }
@@ -56,6 +57,36 @@ async function runScenario(server: RunningServer, scenario: Scenario, spec: Targ
       result,
       errorRate: rateOfErrors,
       flagged: rateOfErrors > ERROR_RATE_LIMIT,
+    };
+  } catch (error) {
+    return { ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A scenario that drives its own fixed work (the initial sync): one timed cycle, no pre-load check (the cycle checks every response). */
+async function runCycleScenario(server: RunningServer, scenario: CycleScenario, spec: TargetSpec, options: Options, token: string, runTag: string): Promise<ScenarioOutcome> {
+  const base = { scenarioId: scenario.id, title: scenario.title, operation: scenario.operation };
+  const target: LoadTarget = { origin: server.url, basePath: SCIM_BASE_PATH, token };
+  try {
+    const { result, cycle, note, problem } = await scenario.runCycle({
+      plan: options.plan,
+      traits: spec.traits,
+      target,
+      runTag,
+      tenants: largeTenant(options.plan),
+      server,
+      syncUsers: options.syncUsers,
+      databaseCpu: databaseCpuMeter(options.databaseUrl),
+    });
+    const rateOfErrors = errorRate(result);
+    return {
+      ...base,
+      note: problem !== undefined ? `${problem}; ${note}` : note,
+      status: 'measured',
+      result,
+      cycle,
+      errorRate: rateOfErrors,
+      flagged: rateOfErrors > ERROR_RATE_LIMIT || problem !== undefined,
     };
   } catch (error) {
     return { ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
@@ -78,7 +109,7 @@ function profileIn(directory: string): string | undefined {
   return files.length > 0 ? path.join(directory, files.at(-1)!) : undefined;
 }
 
-export async function runTarget(spec: TargetSpec, scenarios: readonly Scenario[], options: Options, token: string, runTag: string, profileRoot: string | undefined): Promise<TargetRun> {
+export async function runTarget(spec: TargetSpec, scenarios: readonly BenchScenario[], options: Options, token: string, runTag: string, profileRoot: string | undefined): Promise<TargetRun> {
   log(`\n${TARGET_LABELS[spec.name]}`);
   const outcomes: ScenarioOutcome[] = [];
   const profiling = profileRoot !== undefined;
@@ -116,7 +147,7 @@ export async function runTarget(spec: TargetSpec, scenarios: readonly Scenario[]
       // Profiling gives each scenario its own server, so each profile holds one scenario.
       if (server === undefined || profiling) server = await start(profileDir);
       log(`  ${scenario.title} …`);
-      let outcome = await runScenario(server, scenario, spec, options, token, runTag);
+      let outcome = 'runCycle' in scenario ? await runCycleScenario(server, scenario, spec, options, token, runTag) : await runScenario(server, scenario, spec, options, token, runTag);
       if (profiling) {
         await server.stop();
         server = undefined;

@@ -15,10 +15,11 @@ import { listEndScenario, listStartScenario } from './list-page.js';
 import { memberAddBigScenario, memberAddSmallScenario } from './member-add.js';
 import { oktaLoopScenario } from './okta-loop.js';
 import { patchDeactivateScenario } from './patch-deactivate.js';
+import { initialSyncScenario } from './initial-sync.js';
 import { putReplaceScenario } from './put-replace.js';
-import type { Scenario } from './scenario.js';
+import type { BenchScenario } from './scenario.js';
 
-export const SCENARIOS: readonly Scenario[] = [
+export const SCENARIOS: readonly BenchScenario[] = [
   getUserScenario,
   filterLookupScenario,
   groupGetScenario,
@@ -41,4 +42,6 @@ export const SCENARIOS: readonly Scenario[] = [
   deliveryOktaBacklogScenario,
   deliveryBulkScenario,
   deliveryBulkBacklogScenario,
+  // Last of all: it runs only when named, and adds --sync-users users.
+  initialSyncScenario,
 ];

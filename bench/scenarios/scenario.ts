@@ -5,7 +5,10 @@
  */
 import type { DirectoryPlan } from '../directory.js';
 import type { CallResult } from '../http-call.js';
-import type { HttpCall, LoadTarget, OperationSource } from '../load.js';
+import type { DatabaseCpuMeter } from '../database-cpu.js';
+import type { HttpCall, LoadResult, LoadTarget, OperationSource } from '../load.js';
+import type { RunningServer } from '../server-process.js';
+import type { SyncCycleFigures } from '../sync-cycle.js';
 import type { TenantChoice } from './tenant-choice.js';
 
 export { UserPool } from './user-pool.js';
@@ -62,8 +65,29 @@ export interface Scenario {
   readonly perTenant?: boolean;
   /** Why a target cannot run this scenario (a feature it lacks), or undefined when it can. */
   unsupportedBy?(traits: TargetTraits): string | undefined;
+  /** Set for a scenario that runs only when --only names it, with the reason (it reshapes the directory or takes long). */
+  readonly onlyWhenNamed?: string;
   prepare(context: ScenarioContext): Promise<PreparedScenario>;
 }
+
+export interface CycleContext extends ScenarioContext {
+  readonly server: RunningServer;
+  /** Users the cycle creates (--sync-users). */
+  readonly syncUsers: number;
+  readonly databaseCpu: DatabaseCpuMeter | undefined;
+}
+
+/**
+ * A scenario that drives a fixed amount of work itself and times all of it,
+ * instead of handing operations to the timed load generator: a
+ * provisioning cycle whose later requests need the ids earlier ones
+ * returned (a group's members).
+ */
+export interface CycleScenario extends Omit<Scenario, 'prepare'> {
+  runCycle(context: CycleContext): Promise<{ readonly result: LoadResult; readonly cycle: SyncCycleFigures; readonly note: string; readonly problem?: string }>;
+}
+
+export type BenchScenario = Scenario | CycleScenario;
 
 /** An unbounded source whose operations are one call each. */
 export function singleCallSource(next: () => HttpCall): OperationSource {

@@ -55,7 +55,7 @@ const stores: { readonly name: string; readonly skip: boolean; readonly open: ()
     skip: !mariadbAvailable,
     open: async () => {
       const database = await freshDatabase('mariadb');
-      const store = await openMysqlStore({ ...database.storeOptions, registry: contractRegistry, poolSize: 2 });
+      const store = await openMysqlStore({ ...database.storeOptions, poolSize: 2 });
       return {
         store,
         close: async () => {
