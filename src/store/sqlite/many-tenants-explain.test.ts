@@ -109,6 +109,12 @@ describe('query plans of a request on one of many tenants (SQLite)', () => {
     ['the bearer token, by its keyed hash', () => plan(TOKEN_STATEMENTS.byHash(TOKEN_HASH)), [/^SEARCH t USING (COVERING )?INDEX sqlite_autoindex_tokens_\d+ \(hash=\?\)$/]],
     ['a user, by id', () => plan(READ_STATEMENTS.resource('User', TENANT, USER)), [/^SEARCH users USING (COVERING )?INDEX sqlite_autoindex_users_1 \(tenant_id=\? AND id=\?\)$/]],
     ["the user's groups", () => plan(READ_STATEMENTS.directMemberships(TENANT, USER)), MEMBERSHIP_SEARCHES],
+    // A GET that shows groups reads both in one statement: the same searches, the groups as a subquery of the row.
+    [
+      'a user with its groups, in one statement',
+      () => plan(READ_STATEMENTS.resourceWithMemberships(sqliteDialect, 'User', TENANT, USER)),
+      [/^SEARCH r USING (COVERING )?INDEX sqlite_autoindex_users_1 \(tenant_id=\? AND id=\?\)$/, ...MEMBERSHIP_SEARCHES],
+    ],
     ['a user, by userName eq', () => listPlan(usersPage(`userName eq "USER3@${TENANT}.example"`, 100)), [/^SEARCH r USING (COVERING )?INDEX users_user_name \(tenant_id=\? AND user_name_ci=\?\)$/]],
     // The total from the tenant's kept count, the page from the tenant's end of the primary key, in its order.
     [

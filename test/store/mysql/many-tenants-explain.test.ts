@@ -115,6 +115,12 @@ describe.skipIf(!available)('MariaDB query plans of a request on one of many ten
     ['an OAuth access token, by its keyed hash', () => plan(TOKEN_STATEMENTS.byHash(`access-hash-of-${TENANT}`)), [/^t const tokens_hash_key$/, /^s const PRIMARY$/, /^c const PRIMARY$/]],
     ['a user, by id', () => plan(READ_STATEMENTS.resource('User', TENANT, USER)), [/^users const PRIMARY$/]],
     ["the user's groups", () => plan(READ_STATEMENTS.directMemberships(TENANT, USER)), [/^m (ref|range) group_members_member$/, /^g eq_ref PRIMARY$/, /^p ref group_members_member$/]],
+    // A GET that shows groups reads both in one statement: the same lookups, the groups as a subquery of the row.
+    [
+      'a user with its groups, in one statement',
+      () => plan(READ_STATEMENTS.resourceWithMemberships(sessions.dialect, 'User', TENANT, USER)),
+      [/^r const PRIMARY$/, /^m (ref|range) group_members_member$/, /^g eq_ref PRIMARY$/, /^p ref group_members_member$/],
+    ],
     ['a user, by userName eq', () => listPlan(usersPage(`userName eq "USER3@${TENANT}.example"`, 100)), [/^r ref users_user_name_ci$/]],
     // The total from the tenant's kept count, the page from the tenant's end of the primary key, in its order.
     ['the first page of users', () => listPlan(usersPage(undefined, 100)), [/^c const PRIMARY$/, /^r ref PRIMARY$/]],

@@ -138,6 +138,12 @@ describe.skipIf(!available)('PostgreSQL query plans of a request on one of many 
     ['an OAuth access token, by its keyed hash', () => plan(TOKEN_STATEMENTS.byHash(`access-hash-of-${TENANT}`)), TOKEN_SEARCHES],
     ['a user, by id', () => plan(READ_STATEMENTS.resource('User', TENANT, USER)), [/Index Scan using users_pkey on users\b/]],
     ["the user's groups", () => plan(READ_STATEMENTS.directMemberships(TENANT, USER)), MEMBERSHIP_SEARCHES],
+    // A GET that shows groups reads both in one statement: the same scans, the groups as a subquery of the row.
+    [
+      'a user with its groups, in one statement',
+      () => plan(READ_STATEMENTS.resourceWithMemberships(postgresDialect, 'User', TENANT, USER)),
+      [/Index Scan using users_pkey on users r\b/, ...MEMBERSHIP_SEARCHES],
+    ],
     ['a user, by userName eq', () => listPlan(usersPage(`userName eq "USER3@${TENANT}.example"`, 100)), [/Index (Only )?Scan using users_user_name on users r\b|Bitmap Index Scan on users_user_name\b/]],
     // The total from the tenant's kept count, the page from the tenant's end of the primary key, in its order.
     ['the first page of users', () => listPlan(usersPage(undefined, 100)), [/Index (Only )?Scan using resource_counts_pkey on resource_counts c\b/, /Index (Only )?Scan using users_pkey on users r\b/]],
