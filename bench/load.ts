@@ -213,6 +213,35 @@ export function cpuMsPerOperation(ticks: number, operations: number): number {
   return operations > 0 ? ((ticks / TICKS_PER_SECOND) * 1000) / operations : Number.NaN;
 }
 
+/** What a measured window cost: the server's, the database's (when measured) and other processes' CPU, and the server's memory. */
+export interface MeasuredWindow {
+  readonly serverTicks: number;
+  readonly databaseTicks: number | undefined;
+  /** The machine's busy time less the server's, the database's and this process's own: other work disturbing the run. */
+  readonly otherTicks: number;
+  readonly rss: { readonly peakMB: number; readonly lastMB: number };
+}
+
+/** Starts measuring a window (a load run or a whole cycle); stop() ends it. */
+export function startWindow(server: RunningServer, databaseCpu: DatabaseCpuMeter | undefined): { stop(): MeasuredWindow; abandon(): void } {
+  const memory = sampleRss(server);
+  const busyBefore = machineBusyTicks();
+  const serverBefore = server.cpuTicks();
+  const selfBefore = process.cpuUsage();
+  const databaseWindow = databaseCpu?.start();
+  return {
+    stop() {
+      const databaseTicks = databaseWindow?.stop();
+      const selfUsage = process.cpuUsage(selfBefore);
+      const serverTicks = server.cpuTicks() - serverBefore;
+      // The database's work is part of the run, not other processes' noise.
+      const otherTicks = machineBusyTicks() - busyBefore - serverTicks - (databaseTicks ?? 0) - ((selfUsage.user + selfUsage.system) / 1e6) * TICKS_PER_SECOND;
+      return { serverTicks, databaseTicks, otherTicks, rss: memory.stop() };
+    },
+    abandon: () => void memory.stop(),
+  };
+}
+
 export async function runLoad(server: RunningServer, target: LoadTarget, source: OperationSource, settings: LoadSettings, databaseCpu?: DatabaseCpuMeter): Promise<LoadResult> {
   if (settings.warmupSeconds > 0) {
     // Warm-up spends at most a tenth of a bounded pool, so the measured run keeps most of it.
@@ -221,18 +250,9 @@ export async function runLoad(server: RunningServer, target: LoadTarget, source:
     await waitUntilIdle(server);
   }
   const quietWaitSeconds = await waitForQuietMachine(server, settings.maxQuietWaitSeconds);
-  const memory = sampleRss(server);
-  const busyBefore = machineBusyTicks();
-  const serverBefore = server.cpuTicks();
-  const selfBefore = process.cpuUsage();
-  const databaseWindow = databaseCpu?.start();
+  const window = startWindow(server, databaseCpu);
   const run = await runOnce(target, source, settings.connections, settings.durationSeconds, settings.maxRequests);
-  const databaseTicks = databaseWindow?.stop();
-  const selfUsage = process.cpuUsage(selfBefore);
-  const serverTicks = server.cpuTicks() - serverBefore;
-  // The database's work is part of the run, not other processes' noise.
-  const otherTicks = machineBusyTicks() - busyBefore - serverTicks - (databaseTicks ?? 0) - ((selfUsage.user + selfUsage.system) / 1e6) * TICKS_PER_SECOND;
-  const rss = memory.stop();
+  const { serverTicks, databaseTicks, otherTicks, rss } = window.stop();
   const drainSeconds = await waitUntilIdle(server);
 
   const sorted = Float64Array.from(run.latencies).sort();

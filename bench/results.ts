@@ -2,6 +2,7 @@
 import type { LoadResult, LoadSettings } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { ProfileSummary } from './profile-summary.js';
+import type { SeedTimings } from './seed.js';
 import type { SyncCycleFigures } from './sync-cycle.js';
 
 export type TargetName = 'scimitar' | 'scimmy';
@@ -59,15 +60,7 @@ export interface BenchRun {
   /** Whether the benchmark's processes ran at a raised scheduling priority (nice -10) to keep other work on a shared machine from skewing them. */
   readonly raisedPriority: boolean;
   readonly settings: LoadSettings;
-  readonly seed: {
-    readonly users: number;
-    readonly members: number;
-    readonly usersSeconds: number;
-    readonly groupsSeconds: number;
-    /** Seconds spent on the small tenants (--tenants), included in totalSeconds. */
-    readonly tenantsSeconds?: number;
-    readonly totalSeconds: number;
-  };
+  readonly seed: SeedTimings;
   readonly ceilings: readonly CeilingRun[];
   /** The ceiling every fraction is of: the mean request rate of the ceiling runs. */
   readonly ceilingRequestsPerSecond: number;

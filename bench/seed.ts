@@ -27,11 +27,12 @@ import { planTenants, type TenantsPlan } from './tenants.js';
 const USERS_PER_TRANSACTION = 20_000;
 const MEMBERS_PER_TRANSACTION = 50_000;
 
-interface SeedTimings {
+export interface SeedTimings {
   readonly users: number;
   readonly members: number;
   readonly usersSeconds: number;
   readonly groupsSeconds: number;
+  /** Seconds spent on the small tenants (--tenants), included in totalSeconds. */
   readonly tenantsSeconds?: number;
   readonly totalSeconds: number;
 }

@@ -18,9 +18,9 @@
  */
 import http from 'node:http';
 import type { DatabaseCpuMeter } from './database-cpu.js';
-import { cpuMsPerOperation, percentile, type HttpCall, type LoadResult, type LoadTarget } from './load.js';
+import { cpuMsPerOperation, percentile, startWindow, type HttpCall, type LoadResult, type LoadTarget } from './load.js';
 import { groupCreateCall, groupLookupCall, groupMembers, memberAddCall, memberBatches, syncGroupName, syncUserName, userCreateCall, userLookupCall, type SyncCyclePlan } from './scenarios/entra-cycle.js';
-import { machineBusyTicks, sampleRss, TICKS_PER_SECOND, waitUntilIdle, type RunningServer } from './server-process.js';
+import { TICKS_PER_SECOND, waitUntilIdle, type RunningServer } from './server-process.js';
 
 export type CycleRequestKind = 'user lookup' | 'user create' | 'group lookup' | 'group create' | 'member add';
 const KINDS: readonly CycleRequestKind[] = ['user lookup', 'user create', 'group lookup', 'group create', 'member add'];
@@ -131,11 +131,7 @@ export async function runSyncCycle(
   };
 
   const userIds: (string | undefined)[] = new Array(plan.users);
-  const memory = sampleRss(server);
-  const busyBefore = machineBusyTicks();
-  const serverBefore = server.cpuTicks();
-  const selfBefore = process.cpuUsage();
-  const databaseWindow = databaseCpu?.start();
+  const window = startWindow(server, databaseCpu);
   const started = performance.now();
   try {
     await inParallel(plan.users, connections, async (index) => {
@@ -159,11 +155,7 @@ export async function runSyncCycle(
       }
     });
     const ended = performance.now();
-    const databaseTicks = databaseWindow?.stop();
-    const selfUsage = process.cpuUsage(selfBefore);
-    const serverTicks = server.cpuTicks() - serverBefore;
-    const otherTicks = machineBusyTicks() - busyBefore - serverTicks - (databaseTicks ?? 0) - ((selfUsage.user + selfUsage.system) / 1e6) * TICKS_PER_SECOND;
-    const rss = memory.stop();
+    const { serverTicks, databaseTicks, otherTicks, rss } = window.stop();
     const drainSeconds = await waitUntilIdle(server);
 
     const seconds = (ended - started) / 1000;
@@ -215,7 +207,8 @@ export async function runSyncCycle(
       },
     };
   } finally {
-    memory.stop();
+    // Stops the memory sampling when the cycle failed (stopping twice is harmless).
+    window.abandon();
     agent.destroy();
   }
 }
