@@ -89,6 +89,12 @@ export interface ListQuery {
    * are `400 invalidValue`.
    */
   readonly keyset?: { readonly position: KeysetPosition | undefined };
+  /**
+   * Also read each listed resource's groups (listMemberships), in the page's
+   * own statement where the store can: for a page in the default order
+   * without keyset paging. The result then holds `memberships`.
+   */
+  readonly withMemberships?: boolean;
 }
 
 /** A sort key value as the database returned it; null when the resource has no value for the sort attribute. */
@@ -121,6 +127,8 @@ export interface ListResult {
   readonly resources: readonly StoredResource[];
   /** Present exactly when the query asked for keyset paging. */
   readonly keyset?: KeysetPage;
+  /** listMemberships of every resource of the page, when the query asked withMemberships and the store read them with the page. */
+  readonly memberships?: ReadonlyMap<string, readonly GroupMembership[]>;
 }
 
 export interface NewResource {

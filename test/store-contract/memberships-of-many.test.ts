@@ -145,6 +145,29 @@ for (const { name, skip, open } of stores) {
       expect(await store.reader.getResourceWithMemberships(TENANT, 'Group', 'u-flat')).toBeUndefined();
     });
 
+    it('lists a page with each resource’s groups exactly as listMemberships gives them, from any offset, or leaves them out when sorted', async () => {
+      const schemas = contractRegistry.forResourceType('User');
+      const page = (startIndex: number, count: number, sorted = false) =>
+        store.reader.listResources(TENANT, 'User', {
+          schemas,
+          filter: undefined,
+          sort: sorted ? { attribute: schemas.resolve({ name: 'userName' })!, order: 'ascending' } : undefined,
+          startIndex,
+          count,
+          withMemberships: true,
+        });
+      const whole = await page(1, 10);
+      expect(whole.resources.map((resource) => resource.id)).toEqual(['u-cycle', 'u-flat', 'u-nested', 'u-none']);
+      expect([...(whole.memberships?.keys() ?? [])]).toEqual(['u-cycle', 'u-flat', 'u-nested', 'u-none']);
+      for (const resource of whole.resources) expect(whole.memberships?.get(resource.id), resource.id).toEqual(await store.reader.listMemberships(TENANT, resource.id));
+      const second = await page(2, 2);
+      expect(second.resources.map((resource) => resource.id)).toEqual(['u-flat', 'u-nested']);
+      expect(second.totalResults).toBe(4);
+      expect(second.memberships?.get('u-nested')).toEqual(await store.reader.listMemberships(TENANT, 'u-nested'));
+      // A sorted page reads them afterwards (listMembershipsOfMany): the page statement stays as compiled.
+      expect((await page(1, 10, true)).memberships).toBeUndefined();
+    });
+
     it('stays in its tenant, and answers an empty list of ids without a statement', async () => {
       expect(await store.reader.listMembershipsOfMany(OTHER_TENANT, ['u-flat'])).toEqual(new Map([['u-flat', [{ value: 'g-other', display: 'Other', type: 'direct' }]]]));
       expect(await store.reader.listMembershipsOfMany(TENANT, [])).toEqual(new Map());

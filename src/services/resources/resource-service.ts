@@ -301,6 +301,8 @@ export class ResourceService {
   async list(context: RequestContext, type: ResourceTypeName, request: ListRequest): Promise<ListResponseBody> {
     const schemas = this.knownSchemasFor(context.tenantId, type) ?? (await this.schemasFor(context.tenantId, type));
     const { cursor } = request;
+    const groupsAttribute = schemas.resourceType.asMember?.groupsAttribute;
+    const withGroups = groupsAttribute !== undefined && projectionIncludes(request.projection, schemas, groupsAttribute);
     const result = await this.store.reader.listResources(context.tenantId, type, {
       schemas,
       filter: request.filter,
@@ -308,15 +310,17 @@ export class ResourceService {
       startIndex: request.startIndex,
       count: request.count,
       ...(cursor !== undefined ? { keyset: { position: cursor.position } } : {}),
+      // The page's groups with the page where the store can (one statement for an IdP's userName lookup).
+      ...(withGroups ? { withMemberships: true } : {}),
     });
     // An empty directory may be a tenant deleted while this request was under way: that is a 401, not an empty list.
     if (result.totalResults === 0) await this.assertTenantExists(context);
-    // A page's groups in one statement, not one per User.
-    const groupsAttribute = schemas.resourceType.asMember?.groupsAttribute;
+    // Otherwise a page's groups in one statement, not one per User.
     const groupsOf =
-      groupsAttribute !== undefined && result.resources.length > 1 && projectionIncludes(request.projection, schemas, groupsAttribute)
+      result.memberships ??
+      (withGroups && result.resources.length > 1
         ? await this.store.reader.listMembershipsOfMany(context.tenantId, result.resources.map((stored) => stored.id))
-        : undefined;
+        : undefined);
     const resources: Record<string, unknown>[] = [];
     for (const stored of result.resources) {
       resources.push(await this.render(this.store.reader, context, schemas, stored, request.projection, undefined, groupsOf?.get(stored.id)));

@@ -9,7 +9,7 @@ import type { SqlDialect } from './dialect.js';
 import { joinSql, parameter, parameterList, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from './fragment.js';
 import { keysetPage, SORT_KEY_COLUMN } from './keyset.js';
 import { compileListQuery, totalFromPage, type CompiledListQuery } from './list-query.js';
-import { RESOURCE_SELECT, resourceFromRow, unstorableKey, type ResourceRow } from './resource-rows.js';
+import { RESOURCE_COLUMNS, RESOURCE_SELECT, resourceFromRow, unstorableKey, type ResourceRow } from './resource-rows.js';
 import { EXISTENCE_SOURCES, MEMBER_STORAGES, MEMBERSHIPS, rowKey, storageOf } from './resource-storage.js';
 import type { SqlRow, SqlSession } from './session.js';
 
@@ -38,6 +38,8 @@ const EXPLAIN: Readonly<Record<SqlDialect['name'], { readonly prefix: string; re
   // MySQL and MariaDB answer with one row per table read: the table, the access type and the index used.
   mysql: { prefix: 'EXPLAIN ', line: (row) => `${String(row['table'])} ${String(row['type'])} ${String(row['key'])}` },
 };
+
+const RESOURCE_SELECT_OF_R = rawSql(RESOURCE_COLUMNS.map((column) => `r.${column}`).join(', '));
 
 const EMPTY_KEYSET_PAGE: KeysetPage = Object.freeze({ first: undefined, last: undefined, hasNext: false, hasPrevious: false });
 
@@ -115,11 +117,21 @@ function directMemberships(tenantId: string, members: SqlFragment): SqlFragment 
  * the database (two on PostgreSQL and MySQL were a third of its time on
  * the wire). Each element is [group id, display name, nested flag].
  */
-function directMembershipsColumn(dialect: SqlDialect): SqlFragment {
+function directMembershipsColumn(dialect: SqlDialect, tenantId: string): SqlFragment {
   const nested = rawSql(`(SELECT TRUE FROM ${MEMBERSHIPS.table} AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1)`);
   return sql`(SELECT ${dialect.jsonArrayOfRows([rawSql('m.group_id'), rawSql('g.display_name'), nested])}${rawSql(`
 FROM ${MEMBERSHIPS.table} AS m CROSS JOIN ${GROUPS_TABLE} AS g
-WHERE m.tenant_id = r.tenant_id AND m.member_id = r.id AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id) AS memberships`)}`;
+WHERE m.tenant_id = `)}${parameter(tenantId)}${rawSql(` AND m.member_id = r.id AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id) AS memberships`)}`;
+}
+
+/**
+ * A list page in the default order (by id) with each row's direct groups,
+ * one statement: the page as it is compiled, then the groups of its rows
+ * only. Wrapped, so the groups are read for the page's rows alone, never
+ * for rows an OFFSET skips or a sort reads before its LIMIT.
+ */
+function pageWithMemberships(dialect: SqlDialect, tenantId: string, page: SqlFragment): SqlFragment {
+  return sql`SELECT ${RESOURCE_SELECT_OF_R}, ${directMembershipsColumn(dialect, tenantId)} FROM (${page}) AS r ORDER BY r.id`;
 }
 
 /** A JSON value of a built array as the drivers give it: true (PostgreSQL, MySQL) or 1 (SQLite, MariaDB) for TRUE. */
@@ -153,7 +165,7 @@ export const READ_STATEMENTS = Object.freeze({
   directMembershipsOfMany: (tenantId: string, memberIds: readonly string[]) => directMemberships(tenantId, sql`IN ${inList(memberIds)}`),
   /** The row and its direct groups in one statement (a GET that shows `groups`). */
   resourceWithMemberships: (dialect: SqlDialect, resourceType: ResourceTypeName, tenantId: string, id: string) =>
-    sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect)} FROM ${rawSql(storageOf(resourceType).map.table)} AS r WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
+    sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect, tenantId)} FROM ${rawSql(storageOf(resourceType).map.table)} AS r WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
 });
 
 /**
@@ -265,6 +277,16 @@ export class SqlResourceReader implements StoreReader {
       return { totalResults: await total(fetched.length), resources: rows.map(resource), keyset: page };
     }
     if (compiled.page === undefined) return { totalResults: await total(0), resources: [] };
+    if (query.withMemberships === true && query.sort === undefined) {
+      const rows = await session.all<ResourceRow & { memberships: unknown }>(pageWithMemberships(dialect, tenantId, compiled.page));
+      const memberships = new Map<string, readonly GroupMembership[]>();
+      for (const row of rows) {
+        const { direct, nested } = directMembershipsFromColumn(dialect, row.memberships);
+        // Nested groups are rare: only then the recursive statement, for that member.
+        memberships.set(String(row.id), nested ? await this.listMemberships(tenantId, String(row.id)) : direct);
+      }
+      return { totalResults: await total(rows.length), resources: rows.map(resource), memberships };
+    }
     const rows = await session.all<ResourceRow>(compiled.page);
     return { totalResults: await total(rows.length), resources: rows.map(resource) };
   }
