@@ -12,20 +12,11 @@ import { normalizeResource } from '../src/core/resource/index.js';
 import { createDefaultRegistry, type ResourceSchemas } from '../src/core/schema/registry.js';
 import type { Store, StoreWriter } from '../src/store/store.js';
 import { groupBody, userBody } from './directory.js';
+import { inParallel } from './in-parallel.js';
 import { GROUPS_PER_TENANT, MEMBERS_PER_GROUP, smallTenantId, tenantGroupId, tenantToken, tenantUserId, tenantUserName, type TenantsPlan } from './tenants.js';
 
 /** Users per transaction, as in the large directory's seed. */
 const USERS_PER_TRANSACTION = 20_000;
-
-/** Runs `work` over 0 … count-1 on `parallel` workers. */
-async function forEachIndex(count: number, parallel: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      for (let index = next++; index < count; index = next++) await work(index);
-    }),
-  );
-}
 
 /** A token row whose secret the load generator derives the same way (tenants.ts). */
 async function insertBenchToken(store: Store, hasher: KeyedHasher, tenantId: string, token: string, now: string): Promise<void> {
@@ -61,7 +52,7 @@ export async function seedTenants(store: Store, plan: TenantsPlan, hasher: Keyed
   const schemas: SeedSchemas = { user: registry.forResourceType('User'), group: registry.forResourceType('Group') };
   await insertBenchToken(store, hasher, DEFAULT_TENANT_ID, tenantToken(plan, 'default'), now);
   // Tenant rows and tokens go through the tenant store, which has no batch; they are two rows a tenant.
-  await forEachIndex(plan.count, parallel, async (tenant) => {
+  await inParallel(plan.count, parallel, async (tenant) => {
     await store.tenants.ensureTenant(smallTenantId(tenant), `Bench tenant ${tenant}`, now);
     await insertBenchToken(store, hasher, smallTenantId(tenant), tenantToken(plan, tenant), now);
   });
@@ -70,7 +61,7 @@ export async function seedTenants(store: Store, plan: TenantsPlan, hasher: Keyed
   const chunks = Math.ceil(plan.count / tenantsPerTransaction);
   let members = 0;
   let done = 0;
-  await forEachIndex(chunks, parallel, async (chunk) => {
+  await inParallel(chunks, parallel, async (chunk) => {
     const first = chunk * tenantsPerTransaction;
     const end = Math.min(plan.count, first + tenantsPerTransaction);
     await store.transaction(async (writer) => {

@@ -2,8 +2,8 @@
  * Drives an Entra-style initial cycle (scenarios/entra-cycle.ts) against a
  * server: a fixed amount of work, not a fixed duration, because what the
  * issue asks is how long a cycle of N users takes. `connections` workers,
- * each on its own kept-alive connection, as Entra's service runs its
- * requests in parallel:
+ * as Entra's service runs its requests in parallel (fetch keeps each
+ * worker's connection alive):
  *
  *   1. users: each worker takes the next user, looks it up (nothing found)
  *      and creates it; the server's id is kept for the groups.
@@ -16,8 +16,9 @@
  * the run have warmed it anyway. Server and database CPU are sampled over
  * the window the same way load.ts does.
  */
-import http from 'node:http';
 import type { DatabaseCpuMeter } from './database-cpu.js';
+import { sendCall, type CallResult } from './http-call.js';
+import { inParallel } from './in-parallel.js';
 import { cpuMsPerOperation, percentile, startWindow, type HttpCall, type LoadResult, type LoadTarget } from './load.js';
 import { groupCreateCall, groupLookupCall, groupMembers, memberAddCall, memberBatches, syncGroupName, syncUserName, userCreateCall, userLookupCall, type SyncCyclePlan } from './scenarios/entra-cycle.js';
 import { TICKS_PER_SECOND, waitUntilIdle, type RunningServer } from './server-process.js';
@@ -46,53 +47,8 @@ export interface SyncCycleFigures {
   readonly unexpectedFinds: number;
 }
 
-interface Response {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-function send(agent: http.Agent, target: LoadTarget, call: HttpCall): Promise<Response> {
-  const url = new URL(target.basePath + call.path, target.origin);
-  const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
-  const headers: Record<string, string> = { authorization: `Bearer ${target.token}`, accept: 'application/scim+json' };
-  if (payload !== undefined) {
-    headers['content-type'] = 'application/scim+json';
-    headers['content-length'] = String(Buffer.byteLength(payload));
-  }
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: call.method, agent, headers, timeout: 60_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown;
-        try {
-          body = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          body = text;
-        }
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`${call.method} ${call.path} timed out`)));
-    request.on('error', reject);
-    request.end(payload);
-  });
-}
-
 function fieldOf(body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-}
-
-/** Runs `count` work items on `workers` concurrent loops, each taking the next item when done with one. */
-async function inParallel(count: number, workers: number, work: (item: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(workers, count) }, async () => {
-      for (let item = next++; item < count; item = next++) await work(item);
-    }),
-  );
 }
 
 export async function runSyncCycle(
@@ -103,17 +59,16 @@ export async function runSyncCycle(
   connections: number,
   databaseCpu: DatabaseCpuMeter | undefined,
 ): Promise<{ result: LoadResult; cycle: SyncCycleFigures }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = new Map<CycleRequestKind, number[]>(KINDS.map((kind) => [kind, []]));
   const all: number[] = [];
   const statusCounts: Record<string, number> = {};
   let non2xx = 0;
   let errors = 0;
   let unexpectedFinds = 0;
-  const timed = async (kind: CycleRequestKind, call: HttpCall): Promise<Response | undefined> => {
+  const timed = async (kind: CycleRequestKind, call: HttpCall): Promise<CallResult | undefined> => {
     const started = performance.now();
     try {
-      const response = await send(agent, target, call);
+      const response = await sendCall(target, call);
       const elapsed = performance.now() - started;
       latencies.get(kind)!.push(elapsed);
       all.push(elapsed);
@@ -209,6 +164,5 @@ export async function runSyncCycle(
   } finally {
     // Stops the memory sampling when the cycle failed (stopping twice is harmless).
     window.abandon();
-    agent.destroy();
   }
 }

@@ -7,6 +7,7 @@
  */
 import { randomUserIndex, userId, userName, type DirectoryPlan } from '../directory.js';
 import { sendCall } from '../http-call.js';
+import { inParallel } from '../in-parallel.js';
 import type { LoadTarget } from '../load.js';
 import { log } from '../log.js';
 import { freshUserRange, tenantToken, tenantUserId, tenantUserName, type TenantsPlan } from '../tenants.js';
@@ -95,15 +96,10 @@ const TOUCH_CONNECTIONS = 8;
 async function touchEveryTenant(target: LoadTarget, plan: TenantsPlan): Promise<void> {
   if (touchedServers.has(target.origin)) return;
   const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: TOUCH_CONNECTIONS }, async () => {
-      for (let tenant = next++; tenant < plan.count; tenant = next++) {
-        const answer = await sendCall(target, { method: 'GET', path: '/Users?count=0', token: tenantToken(plan, tenant) });
-        if (answer.status !== 200) throw new Error(`tenant ${tenant} answered ${answer.status} to GET /Users?count=0`);
-      }
-    }),
-  );
+  await inParallel(plan.count, TOUCH_CONNECTIONS, async (tenant) => {
+    const answer = await sendCall(target, { method: 'GET', path: '/Users?count=0', token: tenantToken(plan, tenant) });
+    if (answer.status !== 200) throw new Error(`tenant ${tenant} answered ${answer.status} to GET /Users?count=0`);
+  });
   touchedServers.add(target.origin);
   log(`    (one request from each of the ${plan.count.toLocaleString('en-US')} tenants first, as a running server has seen them: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

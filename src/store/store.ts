@@ -156,13 +156,13 @@ export interface ResourceUpdate {
   readonly now: string;
 }
 
-/** Reads, outside or inside a transaction. */
 /** A resource and the groups it belongs to, read together. */
 export interface ResourceWithMemberships {
   readonly resource: StoredResource;
   readonly memberships: readonly GroupMembership[];
 }
 
+/** Reads, outside or inside a transaction. */
 export interface StoreReader {
   getResource(tenantId: string, resourceType: ResourceTypeName, id: string): Promise<StoredResource | undefined>;
   /** getResource with listMemberships of the resource, read together (one statement unless its groups are nested). */

@@ -480,7 +480,6 @@ export class ResourceService {
     return { tenantId: context.tenantId, baseUrl: context.baseUrl, newId: randomUUID, timestamp, requestId: context.requestId ?? null };
   }
 
-  /** Reads the resource inside the write transaction and checks If-Match against it. */
   /**
    * The resource a write changes, locked, checked against If-Match. With a
    * projection, also its groups for the response when the write cannot

@@ -13,11 +13,9 @@ import type { SqlDialect } from './dialect.js';
 import { compileFilterCondition } from './filter-compiler.js';
 import { parameter, rawSql, renderSql, sql, type RenderedSql, type SqlFragment } from './fragment.js';
 import { compileKeyset, SORT_KEY_COLUMN, type CompiledKeyset } from './keyset.js';
+import { ROW_RESOURCE_SELECT } from './resource-rows.js';
 import { compileOrderBy } from './sort-compiler.js';
 import { tableFor } from './tables.js';
-
-/** The columns a page statement selects, in this order. */
-export const RESOURCE_COLUMNS = ['id', 'attributes', 'created', 'last_modified', 'version'] as const;
 
 export interface CompiledListQuery {
   /** `SELECT COUNT(*) AS total …` */
@@ -98,8 +96,7 @@ export function compileListQuery(input: ListQueryInput): CompiledListQuery {
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
   const count = countStatement(input, from, where);
   if (query.count <= 0) return { count, page: undefined, keyset: undefined };
-  const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
-  const page = sql`SELECT ${columns} ${from}${where} ORDER BY ${orderBy} LIMIT ${dialect.rowLimit(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`;
+  const page = sql`SELECT ${ROW_RESOURCE_SELECT} ${from}${where} ORDER BY ${orderBy} LIMIT ${dialect.rowLimit(query.count)} OFFSET ${parameter(Math.max(query.startIndex, 1) - 1)}`;
   return { count, page, keyset: undefined };
 }
 
@@ -115,10 +112,9 @@ function compileKeysetListQuery(input: ListQueryInput, where: SqlFragment, conte
   const from = rawSql(`FROM ${tableFor(input.resourceType).table} AS ${ROW_ALIAS} WHERE `);
   const count = countStatement(input, from, where);
   if (query.count <= 0) return { count, page: undefined, keyset };
-  const columns = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
   const sortKey = keyset.sortKey === undefined ? rawSql('') : sql`, ${keyset.sortKey} AS ${rawSql(SORT_KEY_COLUMN)}`;
   const condition = keyset.condition === undefined ? rawSql('') : sql` AND ${keyset.condition}`;
-  const page = sql`SELECT ${columns}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${dialect.rowLimit(query.count + 1)}`;
+  const page = sql`SELECT ${ROW_RESOURCE_SELECT}${sortKey} ${from}${where}${condition} ORDER BY ${keyset.orderBy} LIMIT ${dialect.rowLimit(query.count + 1)}`;
   return { count, page, keyset };
 }
 

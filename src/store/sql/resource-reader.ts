@@ -5,11 +5,12 @@
  */
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { GroupMembership, KeysetPage, ListQuery, ListResult, MemberType, ResourceWithMemberships, StoredMember, StoredResource, StoreReader } from '../store.js';
+import { ROW_ALIAS } from './context.js';
 import type { SqlDialect } from './dialect.js';
 import { joinSql, parameter, parameterList, quoteSqlString, rawSql, sql, type SqlFragment, type SqlParameterValue } from './fragment.js';
 import { keysetPage, SORT_KEY_COLUMN } from './keyset.js';
 import { compileListQuery, totalFromPage, type CompiledListQuery } from './list-query.js';
-import { RESOURCE_COLUMNS, RESOURCE_SELECT, resourceFromRow, unstorableKey, type ResourceRow } from './resource-rows.js';
+import { RESOURCE_SELECT, resourceFromRow, ROW_RESOURCE_SELECT, unstorableKey, type ResourceRow } from './resource-rows.js';
 import { EXISTENCE_SOURCES, MEMBER_STORAGES, MEMBERSHIPS, rowKey, storageOf } from './resource-storage.js';
 import type { SqlRow, SqlSession } from './session.js';
 
@@ -38,8 +39,6 @@ const EXPLAIN: Readonly<Record<SqlDialect['name'], { readonly prefix: string; re
   // MySQL and MariaDB answer with one row per table read: the table, the access type and the index used.
   mysql: { prefix: 'EXPLAIN ', line: (row) => `${String(row['table'])} ${String(row['type'])} ${String(row['key'])}` },
 };
-
-const RESOURCE_SELECT_OF_R = rawSql(RESOURCE_COLUMNS.map((column) => `r.${column}`).join(', '));
 
 const EMPTY_KEYSET_PAGE: KeysetPage = Object.freeze({ first: undefined, last: undefined, hasNext: false, hasPrevious: false });
 
@@ -112,7 +111,7 @@ function directMemberships(tenantId: string, members: SqlFragment): SqlFragment 
 }
 
 /**
- * DIRECT_MEMBERSHIPS of the row `r` as one JSON column of that row: the
+ * DIRECT_MEMBERSHIPS of the row ROW_ALIAS (`r`) as one JSON column of that row: the
  * resource and its groups in one statement, so a GET is one round trip to
  * the database (two on PostgreSQL and MySQL were a third of its time on
  * the wire). Each element is [group id, display name, nested flag].
@@ -121,7 +120,7 @@ function directMembershipsColumn(dialect: SqlDialect, tenantId: string): SqlFrag
   const nested = rawSql(`(SELECT TRUE FROM ${MEMBERSHIPS.table} AS p WHERE p.tenant_id = m.tenant_id AND p.member_id = m.group_id LIMIT 1)`);
   return sql`(SELECT ${dialect.jsonArrayOfRows([rawSql('m.group_id'), rawSql('g.display_name'), nested])}${rawSql(`
 FROM ${MEMBERSHIPS.table} AS m CROSS JOIN ${GROUPS_TABLE} AS g
-WHERE m.tenant_id = `)}${parameter(tenantId)}${rawSql(` AND m.member_id = r.id AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id) AS memberships`)}`;
+WHERE m.tenant_id = `)}${parameter(tenantId)}${rawSql(` AND m.member_id = ${ROW_ALIAS}.id AND g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.id <> m.member_id) AS memberships`)}`;
 }
 
 /**
@@ -131,7 +130,7 @@ WHERE m.tenant_id = `)}${parameter(tenantId)}${rawSql(` AND m.member_id = r.id A
  * for rows an OFFSET skips or a sort reads before its LIMIT.
  */
 function pageWithMemberships(dialect: SqlDialect, tenantId: string, page: SqlFragment): SqlFragment {
-  return sql`SELECT ${RESOURCE_SELECT_OF_R}, ${directMembershipsColumn(dialect, tenantId)} FROM (${page}) AS r ORDER BY r.id`;
+  return sql`SELECT ${ROW_RESOURCE_SELECT}, ${directMembershipsColumn(dialect, tenantId)} FROM (${page}) AS ${rawSql(ROW_ALIAS)} ORDER BY ${rawSql(`${ROW_ALIAS}.id`)}`;
 }
 
 /** A JSON value of a built array as the drivers give it: true (PostgreSQL, MySQL) or 1 (SQLite, MariaDB) for TRUE. */
@@ -165,7 +164,7 @@ export const READ_STATEMENTS = Object.freeze({
   directMembershipsOfMany: (tenantId: string, memberIds: readonly string[]) => directMemberships(tenantId, sql`IN ${inList(memberIds)}`),
   /** The row and its direct groups in one statement (a GET that shows `groups`). */
   resourceWithMemberships: (dialect: SqlDialect, resourceType: ResourceTypeName, tenantId: string, id: string) =>
-    sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect, tenantId)} FROM ${rawSql(storageOf(resourceType).map.table)} AS r WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
+    sql`SELECT ${RESOURCE_SELECT}, ${directMembershipsColumn(dialect, tenantId)} FROM ${rawSql(`${storageOf(resourceType).map.table} AS ${ROW_ALIAS}`)} WHERE ${rowKey(storageOf(resourceType), tenantId, id)}`,
 });
 
 /**

@@ -7,6 +7,7 @@
 import { scimErrors } from '../../core/errors/scim-error.js';
 import type { ResourceTypeName } from '../../core/schema/attribute.js';
 import type { ResourceAttributes, StoredResource } from '../store.js';
+import { ROW_ALIAS } from './context.js';
 import type { SqlDialect } from './dialect.js';
 import { rawSql, type SqlFragment } from './fragment.js';
 import type { ResourceStorage } from './resource-storage.js';
@@ -16,6 +17,9 @@ export const RESOURCE_COLUMNS = ['id', 'attributes', 'created', 'last_modified',
 
 /** RESOURCE_COLUMNS as a select list, unaliased. */
 export const RESOURCE_SELECT: SqlFragment = rawSql(RESOURCE_COLUMNS.join(', '));
+
+/** RESOURCE_COLUMNS as a select list of the row alias (`r.id, r.attributes, …`): list pages and what wraps them. */
+export const ROW_RESOURCE_SELECT: SqlFragment = rawSql(RESOURCE_COLUMNS.map((column) => `${ROW_ALIAS}.${column}`).join(', '));
 
 /** A resource row as the driver returns it. */
 export type ResourceRow = Readonly<Record<(typeof RESOURCE_COLUMNS)[number], unknown>>;
