@@ -20,6 +20,7 @@ export async function openStore(database: DatabaseConfig, registry: SchemaRegist
         registry,
         poolSize: database.poolSize,
         statementTimeoutMs: database.statementTimeoutMs,
+        ...(database.preparedStatements !== undefined ? { preparedStatements: database.preparedStatements } : {}),
         ...(database.schema !== undefined ? { schema: database.schema } : {}),
         ...tablePrefix(database),
       });

@@ -30,6 +30,8 @@ export type DatabaseConfig =
       readonly statementTimeoutMs: number;
       /** The schema holding Scimitar's tables (default `public`): another one keeps them apart from an app's own tables in the same database. */
       readonly schema?: string;
+      /** PostgreSQL only: statements run as named prepared statements (default true; false behind a pooler that cannot keep them, see docs/operations.md). */
+      readonly preparedStatements?: boolean;
       /** Put before the name of every table, index and constraint Scimitar owns (e.g. `scim_`), so it shares a schema or database with an app's own tables; none by default. */
       readonly tablePrefix?: string;
     };
@@ -143,6 +145,7 @@ const SETTINGS = [
   'SCIMITAR_DB_POOL_SIZE',
   'SCIMITAR_DB_STATEMENT_TIMEOUT_MS',
   'SCIMITAR_DB_SCHEMA',
+  'SCIMITAR_DB_PREPARED_STATEMENTS',
   'SCIMITAR_DB_TABLE_PREFIX',
   'SCIMITAR_SQLITE_SYNCHRONOUS',
   'SCIMITAR_SECRET',
@@ -304,6 +307,7 @@ function databaseSetting(settings: RawSettings, cwd: string): DatabaseConfig {
       poolSize: integerSetting(settings, 'SCIMITAR_DB_POOL_SIZE', 10, 1, 1000),
       statementTimeoutMs: integerSetting(settings, 'SCIMITAR_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
       ...(settings.SCIMITAR_DB_SCHEMA !== undefined && settings.SCIMITAR_DB_SCHEMA !== '' ? { schema: settings.SCIMITAR_DB_SCHEMA } : {}),
+      ...(server === 'postgres' ? { preparedStatements: booleanSetting(settings, 'SCIMITAR_DB_PREPARED_STATEMENTS', true) } : {}),
       ...tablePrefixSetting(settings),
     };
   }

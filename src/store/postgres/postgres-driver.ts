@@ -15,7 +15,8 @@ import { unprefixedName } from '../sql/table-names.js';
 import { TransactionRunner, type OpenTransaction } from '../sql/transactions.js';
 import { WorkInFlight } from '../sql/work-in-flight.js';
 import { CREDENTIALS_NOTICE } from './credential-watch.js';
-import { isRetryableTransactionError, postgresErrorKind, SQLSTATE, translateConnectionError } from './postgres-errors.js';
+import { isRetryableTransactionError, isStalePreparedStatement, postgresErrorKind, SQLSTATE, translateConnectionError } from './postgres-errors.js';
+import { PreparedStatementNames } from './prepared-statements.js';
 import type { Queryable } from './pool.js';
 import { openPostgresSnapshot } from './postgres-read-access.js';
 
@@ -23,11 +24,16 @@ function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
+/** A statement as node-postgres sends it: named when it is one of the prepared ones. */
+type StatementConfig = { readonly text: string; readonly values: unknown[]; readonly name?: string };
+
 /** Statements through `query`: the pool (any free connection) or the one connection of a transaction. */
 class PostgresSession implements SqlSession {
   constructor(
     readonly dialect: SqlDialect,
-    private readonly query: (text: string, parameters: unknown[]) => Promise<QueryResult>,
+    /** Undefined when prepared statements are off (SCIMITAR_DB_PREPARED_STATEMENTS=false). */
+    private readonly names: PreparedStatementNames | undefined,
+    private readonly query: (statement: StatementConfig) => Promise<QueryResult>,
   ) {}
 
   async all<Row = SqlRow>(statement: SqlFragment): Promise<Row[]> {
@@ -44,7 +50,8 @@ class PostgresSession implements SqlSession {
 
   private execute(statement: SqlFragment): Promise<QueryResult> {
     const { text, parameters } = renderSql(statement, this.dialect);
-    return this.query(text, parameters as unknown[]);
+    const name = this.names?.nameOf(statement, text);
+    return this.query(name === undefined ? { text, values: parameters as unknown[] } : { text, values: parameters as unknown[], name });
   }
 }
 
@@ -58,6 +65,12 @@ export interface PostgresSessionsSettings {
   readonly dialect: SqlDialect;
   /** Where failed statements are counted; a fresh tally when not given. */
   readonly errors?: StatementErrorTally;
+  /**
+   * Whether store statements run as named prepared statements (default
+   * true). Off for a pooler that cannot keep them across transactions
+   * (PgBouncer in transaction mode before 1.21, or with max_prepared_statements = 0).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -72,6 +85,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
   private readonly pool: Pool;
   private readonly errors: StatementErrorTally;
   private readonly pooled: PostgresSession;
+  private readonly names: PreparedStatementNames | undefined;
   private readonly transactions: TransactionRunner<PostgresTransaction>;
   /** Transactions, statements and snapshots under way, which `close` waits for (pg-pool never serves requests queued after `end`). */
   private readonly work = new WorkInFlight();
@@ -80,7 +94,8 @@ export class PostgresSessions implements SqlDriver, Queryable {
     this.pool = settings.pool;
     this.dialect = settings.dialect;
     this.errors = settings.errors ?? new StatementErrorTally();
-    this.pooled = new PostgresSession(this.dialect, (text, parameters) => this.query(text, parameters));
+    this.names = settings.preparedStatements === false ? undefined : new PreparedStatementNames();
+    this.pooled = new PostgresSession(this.dialect, this.names, (statement) => this.pooledStatement(statement));
     this.transactions = new TransactionRunner({
       dialect: this.dialect,
       begin: () => this.begin(),
@@ -113,6 +128,23 @@ export class PostgresSessions implements SqlDriver, Queryable {
     // Statements are accepted until the pool has ended; during close() only those of work under way arrive.
     if (this.work.state === 'closed') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
     return this.track(this.pool.query<Row>(text, values as unknown[] | undefined).catch((error: unknown) => this.failed(error)));
+  }
+
+  /**
+   * A store statement through the pool. A prepared statement gone stale
+   * under a schema change is forgotten and run once more, unprepared (see
+   * prepared-statements.ts).
+   */
+  private pooledStatement(statement: StatementConfig): Promise<QueryResult> {
+    if (this.work.state === 'closed') return Promise.reject(new TypeError('The PostgreSQL store is closed'));
+    return this.track(
+      this.pool.query(statement).catch((error: unknown) => {
+        if (statement.name === undefined || !isStalePreparedStatement(error)) return this.failed(error);
+        this.names?.forget();
+        // Unnamed this once; the statement's next run prepares it under its new name.
+        return this.pool.query({ text: statement.text, values: statement.values }).catch((again: unknown) => this.failed(again));
+      }),
+    );
   }
 
 
@@ -162,6 +194,8 @@ export class PostgresSessions implements SqlDriver, Queryable {
 
   /** Counted as the database said it (metrics); answered as the store says it (a lost connection is StoreUnavailableError, a 503). */
   private failed(error: unknown): never {
+    // The transaction runner retries it (isRetryableTransactionError) under the new names.
+    if (isStalePreparedStatement(error)) this.names?.forget();
     this.errors.record(postgresErrorKind(error));
     throw translateConnectionError(error);
   }
@@ -176,7 +210,7 @@ export class PostgresSessions implements SqlDriver, Queryable {
       client.release(asError(error));
       this.failed(error);
     }
-    const statements = new PostgresSession(this.dialect, (text, parameters) => client.query(text, parameters).catch((error: unknown) => this.failed(error)));
+    const statements = new PostgresSession(this.dialect, this.names, (statement) => client.query(statement).catch((error: unknown) => this.failed(error)));
     return {
       client: this.countingFailures(client),
       statements,

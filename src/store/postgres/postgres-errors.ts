@@ -13,6 +13,7 @@ export const SQLSTATE = Object.freeze({
   notNullViolation: '23502',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
+  featureNotSupported: '0A000',
 });
 
 /** The unique index of userName within a tenant (migration 1). */
@@ -52,7 +53,18 @@ export function translateConstraintError(error: unknown, userName: string | unde
  */
 export function isRetryableTransactionError(error: unknown): boolean {
   const code = sqlState(error);
-  return code === SQLSTATE.deadlockDetected || code === SQLSTATE.serializationFailure;
+  return code === SQLSTATE.deadlockDetected || code === SQLSTATE.serializationFailure || isStalePreparedStatement(error);
+}
+
+/**
+ * A prepared statement whose result columns changed since it was prepared
+ * (a column added or dropped by another instance's migration): PostgreSQL
+ * refuses to run it. Prepared again under a new name it runs (see
+ * src/store/postgres/prepared-statements.ts), so the transaction is worth
+ * another attempt.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  return sqlState(error) === SQLSTATE.featureNotSupported && error instanceof Error && error.message.includes('cached plan must not change result type');
 }
 
 /**

@@ -25,6 +25,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Put before the name of every table (index, constraint) Scimitar owns, so it shares a schema with an app's own tables (default none; see src/store/sql/table-names.ts). */
   readonly tablePrefix?: string;
+  /** Statements as named prepared statements, parsed once per connection (default true; see prepared-statements.ts). False behind a pooler that cannot keep them. */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const credentialWatch = new PostgresCredentialWatch(() => createListenerClient(poolSettings));
     await credentialWatch.start();
     const dialect = withTablePrefix(createPostgresDialect(caseFolding), tablePrefix);
-    const sessions = new PostgresSessions({ pool, dialect });
+    const sessions = new PostgresSessions({ pool, dialect, preparedStatements: options.preparedStatements ?? true });
     return new PostgresStore({
       driver: sessions,
       parts: sqlStoreParts(sessions),

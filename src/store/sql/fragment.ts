@@ -248,6 +248,15 @@ export function sqlText(fragment: SqlFragment, dialect: SqlDialect): string {
   return text;
 }
 
+/**
+ * Whether the fragment's shape is kept: its text is then one of a bounded
+ * set the server composes again and again (a driver may prepare it once per
+ * connection), not one rendered afresh for an unusual statement.
+ */
+export function hasKeptShape(fragment: SqlFragment): boolean {
+  return kept(fragment.texts);
+}
+
 /** The parameters of a fragment as the dialect binds them. */
 export function sqlParameters(fragment: SqlFragment, dialect: SqlDialect): unknown[] {
   const { values } = fragment;
