@@ -17,6 +17,8 @@ import {
   postgresTestUrl,
   uniqueDatabaseName,
 } from '../helpers/fresh-database.js';
+import { migratePostgres } from '../../src/store/postgres/migrate.js';
+import { createPool, type PoolSettings } from '../../src/store/postgres/pool.js';
 
 export { DEFAULT_TEST_DATABASE_URL, postgresTestUrl };
 
@@ -66,4 +68,18 @@ export async function dropTestSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A pool on a fresh schema with every migration applied: where the driver's own tests start. */
+export async function migratedTestPool(prefix: string, poolSize: number): Promise<{ schema: string; pool: pg.Pool; settings: PoolSettings }> {
+  const schema = await createTestSchema(prefix);
+  const settings: PoolSettings = { url: postgresTestUrl(), schema, poolSize, statementTimeoutMs: 10_000 };
+  const pool = createPool(settings);
+  const client = await pool.connect();
+  try {
+    await migratePostgres(client, schema);
+  } finally {
+    client.release();
+  }
+  return { schema, pool, settings };
 }

@@ -1,11 +1,10 @@
 import type { Pool } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { dropTestSchema, migratedTestPool, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
 import { createPostgresDialect } from '../../../src/store/sql/dialects/postgres.js';
 import { SqlTenantStore } from '../../../src/store/sql/tenant-store.js';
 import { CREDENTIALS_CHANNEL, PostgresCredentialWatch } from '../../../src/store/postgres/credential-watch.js';
-import { migratePostgres } from '../../../src/store/postgres/migrate.js';
-import { createListenerClient, createPool } from '../../../src/store/postgres/pool.js';
+import { createListenerClient, type PoolSettings } from '../../../src/store/postgres/pool.js';
 import { PostgresSessions } from '../../../src/store/postgres/postgres-driver.js';
 
 const NOW = '2024-01-01T00:00:00.000Z';
@@ -20,15 +19,8 @@ describe.skipIf(!available)('the tenant store on the PostgreSQL driver: the cred
   let notices: number;
 
   beforeEach(async () => {
-    schema = await createTestSchema('scimitar_notice');
-    const settings = { url: postgresTestUrl(), schema, poolSize: 2, statementTimeoutMs: 10_000 };
-    pool = createPool(settings);
-    const client = await pool.connect();
-    try {
-      await migratePostgres(client, schema);
-    } finally {
-      client.release();
-    }
+    let settings: PoolSettings;
+    ({ schema, pool, settings } = await migratedTestPool('scimitar_notice', 2));
     sessions = new PostgresSessions({ pool, dialect: createPostgresDialect('database') });
     tenants = new SqlTenantStore(sessions);
     watch = new PostgresCredentialWatch(() => createListenerClient(settings));

@@ -1,11 +1,10 @@
 import type { Pool } from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { dropTestSchema, migratedTestPool, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
 import { createPostgresDialect } from '../../../src/store/sql/dialects/postgres.js';
 import { parameter, sql } from '../../../src/store/sql/fragment.js';
 import type { SqlSession } from '../../../src/store/sql/session.js';
 import { StoreUnavailableError } from '../../../src/store/store-unavailable.js';
-import { migratePostgres } from '../../../src/store/postgres/migrate.js';
 import { createPool } from '../../../src/store/postgres/pool.js';
 import { PostgresSessions } from '../../../src/store/postgres/postgres-driver.js';
 
@@ -31,14 +30,7 @@ describe.skipIf(!available)('PostgreSQL driver (PostgresSessions)', () => {
   let sessions: PostgresSessions;
 
   beforeEach(async () => {
-    schema = await createTestSchema('scimitar_driver');
-    pool = createPool({ url: postgresTestUrl(), schema, poolSize: 4, statementTimeoutMs: 10_000 });
-    const client = await pool.connect();
-    try {
-      await migratePostgres(client, schema);
-    } finally {
-      client.release();
-    }
+    ({ schema, pool } = await migratedTestPool('scimitar_driver', 4));
     sessions = new PostgresSessions({ pool, dialect });
   });
 

@@ -5,12 +5,10 @@
  */
 import type { Pool } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestSchema, dropTestSchema, postgresAvailableFor, postgresTestUrl } from '../../store-contract/postgres-support.js';
+import { dropTestSchema, migratedTestPool, postgresAvailableFor } from '../../store-contract/postgres-support.js';
 import { createPostgresDialect } from '../../../src/store/sql/dialects/postgres.js';
 import { parameter, sql } from '../../../src/store/sql/fragment.js';
 import type { SqlSession } from '../../../src/store/sql/session.js';
-import { migratePostgres } from '../../../src/store/postgres/migrate.js';
-import { createPool } from '../../../src/store/postgres/pool.js';
 import { PostgresSessions } from '../../../src/store/postgres/postgres-driver.js';
 
 const NOW = '2024-01-01T00:00:00.000Z';
@@ -31,14 +29,7 @@ describe.skipIf(!available)('named prepared statements on PostgreSQL', () => {
 
   /** One connection, so what the test reads of pg_prepared_statements is what the store's statements left there. */
   async function open(preparedStatements?: boolean): Promise<{ sessions: PostgresSessions; pool: Pool }> {
-    schema = await createTestSchema('scimitar_prepared');
-    pool = createPool({ url: postgresTestUrl(), schema, poolSize: 1, statementTimeoutMs: 10_000 });
-    const client = await pool.connect();
-    try {
-      await migratePostgres(client, schema);
-    } finally {
-      client.release();
-    }
+    ({ schema, pool } = await migratedTestPool('scimitar_prepared', 1));
     sessions = new PostgresSessions({ pool, dialect, ...(preparedStatements !== undefined ? { preparedStatements } : {}) });
     return { sessions, pool };
   }
