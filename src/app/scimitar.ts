@@ -306,9 +306,10 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
     };
     const scimAuthFailures = new AuthFailureThrottle(throttleSettings, now);
     const tenantRateLimiter = new TenantRateLimiter(config.rateLimit, now);
+    const authenticator = new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache });
     const scimOptions: ScimPluginOptions = {
       resources: services.resources,
-      authenticator: new TokenAuthenticator(store.tenants, services.hasher, DEFAULT_TENANT_ID, config.token, now, { cache: tokenCache }),
+      authenticator,
       authFailures: scimAuthFailures,
       rateLimiter: tenantRateLimiter,
       serviceProvider,
@@ -411,6 +412,7 @@ export async function createScimitar(config: ScimitarConfig, overrides: Scimitar
         await mounts.close();
         // After the server stopped answering: the last requests are queued, and written now.
         await requestLogRecorder.stop();
+        await authenticator.flushLastUses();
         eventConsumers.close();
         await webhookDispatcher.stop();
         await retention.stop();

@@ -172,18 +172,25 @@ export class TokenAuthenticator {
     this.lastUseWrites.set(tokenId, now.getTime());
     this.pendingUses.set(tokenId, now.toISOString());
     if (this.flushTimer === undefined) {
-      this.flushTimer = setTimeout(() => this.writeLastUses(), LAST_USE_FLUSH_MS);
-      // Last use is informational: it never keeps the process alive (a use not yet written at exit waits for the next one).
+      this.flushTimer = setTimeout(() => void this.writeLastUses(), LAST_USE_FLUSH_MS);
+      // Last use is informational: it never keeps the process alive (close() writes what still waits: flushLastUses).
       this.flushTimer.unref();
     }
   }
 
-  private writeLastUses(): void {
+  /** Writes the last uses still waiting for their batch (at shutdown, so the last minute's uses are not lost). */
+  flushLastUses(): Promise<void> {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    return this.writeLastUses();
+  }
+
+  private writeLastUses(): Promise<void> {
     this.flushTimer = undefined;
+    if (this.pendingUses.size === 0) return Promise.resolve();
     const uses = [...this.pendingUses].map(([tokenId, usedAt]) => ({ tokenId, usedAt }));
     this.pendingUses = new Map();
     // A failed write must not fail anything: the next use a minute later writes again.
-    this.tenants.markTokensUsed(uses).catch(() => undefined);
+    return this.tenants.markTokensUsed(uses).catch(() => undefined);
   }
 }
 

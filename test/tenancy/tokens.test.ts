@@ -212,3 +212,29 @@ describe('the server secret', () => {
     }
   });
 });
+
+describe("a token's last use at shutdown", () => {
+  it('is written by close(), not lost with the batch still waiting for its turn', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'scimitar-last-use-'));
+    try {
+      const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(directory, 'scimitar.db')}`, ...SILENT });
+      const first = await createScimitar(config);
+      const created = await first.tenants.create('acme');
+      const before = Date.now();
+      const response = await first.app.inject({ method: 'GET', url: '/t/acme/scim/v2/Users?count=0', headers: { authorization: `Bearer ${created.firstToken.token}` } });
+      expect(response.statusCode).toBe(200);
+      // At once: the uses of the last 250 ms are still waiting to be written together.
+      await first.close();
+      const second = await createScimitar(config);
+      try {
+        const lastUsedAt = (await second.tokens.list('acme'))[0]?.lastUsedAt;
+        expect(typeof lastUsedAt).toBe('string');
+        expect(Date.parse(lastUsedAt as string)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
