@@ -87,7 +87,8 @@ export interface RequestLogStore {
   /**
    * Removes entries that occurred before `before`, each tenant's oldest
    * entries beyond `maxRowsPerTenant`, and those of tenants that no longer
-   * exist. Returns how many.
+   * exist. Returns how many. Tenant by tenant, not as one transaction: a
+   * failure part-way leaves the tenants pruned so far pruned.
    */
   prune(before: string, maxRowsPerTenant: number): Promise<number>;
 }

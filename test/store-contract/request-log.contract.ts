@@ -113,6 +113,61 @@ export function describeRequestLogContract(openStore: OpenStore): void {
       expect(await store.requestLog.list('no-such-tenant', ALL)).toEqual([]);
     });
 
+    it('prunes by age in every tenant, keeping the entries at or after the cut', async () => {
+      const cut = '2026-02-01T00:00:00.000Z';
+      await store.requestLog.append([
+        entry({ requestId: 'old', occurredAt: '2026-01-31T23:59:59.999Z' }),
+        entry({ requestId: 'at-cut', occurredAt: cut }),
+        entry({ tenantId: OTHER_TENANT, requestId: 'other-old', occurredAt: '2026-01-01T00:00:00.000Z' }),
+        entry({ tenantId: OTHER_TENANT, requestId: 'other-new' }),
+      ]);
+      expect(await store.requestLog.prune(cut, 100)).toBe(2);
+      expect((await store.requestLog.list(TENANT, ALL)).map((row) => row.requestId)).toEqual(['at-cut']);
+      expect((await store.requestLog.list(OTHER_TENANT, ALL)).map((row) => row.requestId)).toEqual(['other-new']);
+    });
+
+    it("caps each tenant on its own, its newest entries kept, whatever the other tenants' entries in between", async () => {
+      // One batch alternating the tenants: their positions interleave, so a cut must be the tenant's own.
+      await store.requestLog.append([1, 2, 3, 4, 5].flatMap((n) => [entry({ requestId: `a${n}` }), ...(n <= 2 ? [entry({ tenantId: OTHER_TENANT, requestId: `g${n}` })] : [])]));
+      expect(await store.requestLog.prune('2026-02-01T00:00:00.000Z', 3)).toBe(2);
+      expect((await store.requestLog.list(TENANT, ALL)).map((row) => row.requestId)).toEqual(['a5', 'a4', 'a3']);
+      // Under the cap: untouched.
+      expect((await store.requestLog.list(OTHER_TENANT, ALL)).map((row) => row.requestId)).toEqual(['g2', 'g1']);
+    });
+
+    it('removes every entry of a deleted tenant and of tenant ids that never existed (any letter case), however new, and counts them', async () => {
+      await store.tenants.ensureTenant('initech', 'Initech', '2026-03-01T00:00:00.000Z');
+      await store.requestLog.append([
+        entry({ tenantId: 'initech', requestId: 'gone-1' }),
+        entry({ tenantId: 'initech', requestId: 'gone-2' }),
+        // Refused requests name whatever tenant they asked for: ids before, between and after the real ones.
+        entry({ tenantId: '0-probe', requestId: 'ghost-1' }),
+        entry({ tenantId: TENANT.toUpperCase(), requestId: 'ghost-2' }),
+        entry({ tenantId: `${TENANT}-x`, requestId: 'ghost-3' }),
+        entry({ tenantId: 'zz', requestId: 'ghost-4' }),
+        entry({ requestId: 'kept' }),
+        entry({ tenantId: OTHER_TENANT, requestId: 'other-kept' }),
+      ]);
+      expect(await store.tenants.deleteTenant('initech')).toBe(true);
+      expect(await store.requestLog.prune('2026-01-01T00:00:00.000Z', 100)).toBe(6);
+      for (const gone of ['initech', '0-probe', TENANT.toUpperCase(), `${TENANT}-x`, 'zz']) expect(await store.requestLog.list(gone, ALL), gone).toEqual([]);
+      expect((await store.requestLog.list(TENANT, ALL)).map((row) => row.requestId)).toEqual(['kept']);
+      expect((await store.requestLog.list(OTHER_TENANT, ALL)).map((row) => row.requestId)).toEqual(['other-kept']);
+    });
+
+    it('reaches each of many tenants with entries, whatever their order of creation, and then finds nothing left to prune', async () => {
+      const tenants = Array.from({ length: 30 }, (_, index) => `t${(index * 7) % 30}`);
+      for (const tenantId of tenants) await store.tenants.ensureTenant(tenantId, tenantId, '2026-03-01T00:00:00.000Z');
+      await store.requestLog.append(['1', '2', '3'].flatMap((n) => tenants.map((tenantId) => entry({ tenantId, requestId: `${tenantId}-${n}` }))));
+      expect(await store.requestLog.prune('2026-02-01T00:00:00.000Z', 1)).toBe(60);
+      for (const tenantId of tenants) expect((await store.requestLog.list(tenantId, ALL)).map((row) => row.requestId)).toEqual([`${tenantId}-3`]);
+      expect(await store.requestLog.prune('2026-02-01T00:00:00.000Z', 1)).toBe(0);
+    });
+
+    it('prunes an empty log to nothing', async () => {
+      expect(await store.requestLog.prune('2026-02-01T00:00:00.000Z', 1)).toBe(0);
+    });
+
     it('links a request to the events written under its id, and a resource to its history', async () => {
       const event = (id: string, resourceId: string, requestId: string | null) => ({
         id,

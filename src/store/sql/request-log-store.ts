@@ -128,6 +128,35 @@ function entryFromRow(row: RequestLogRow): StoredRequestLogEntry {
  */
 const LOG_WRITE = { sync: false } as const;
 
+/**
+ * The statements of `prune`, exported so that the query plan tests check
+ * these very statements. Each reads through an index that leads with the
+ * tenant, so its cost follows one tenant's entries, never the whole log.
+ */
+export const PRUNE_STATEMENTS = Object.freeze({
+  /**
+   * The first tenant with entries after `after` (from the start when
+   * undefined), NULL past the last: one seek in an index that leads with
+   * tenant_id. Stepping with it is a loose index scan, every tenant found
+   * without reading its entries. Not a DISTINCT, which reads every entry on
+   * PostgreSQL; not a recursive CTE of the steps, which MySQL 8 and MariaDB
+   * 10.6+ stop after 1,000 iterations by default (cte_max_recursion_depth,
+   * max_recursive_iterations): a tenant past the thousandth would never be
+   * pruned. A step per statement costs a round trip per tenant, beside the
+   * tenant's own transaction.
+   */
+  nextTenant: (after: string | undefined) =>
+    after === undefined ? sql`SELECT MIN(tenant_id) AS tenant_id FROM request_log` : sql`SELECT MIN(tenant_id) AS tenant_id FROM request_log WHERE tenant_id > ${parameter(after)}`,
+  tenantExists: (tenantId: string) => sql`SELECT 1 AS present FROM tenants WHERE id = ${parameter(tenantId)}`,
+  /** A tenant that no longer exists (or never did: a refused request names the tenant it asked for). */
+  removeTenant: (tenantId: string) => sql`DELETE FROM request_log WHERE tenant_id = ${parameter(tenantId)}`,
+  removeOlder: (tenantId: string, before: string) => sql`DELETE FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND occurred_at < ${parameter(before)}`,
+  /** The newest `keep` entries stay; this is the id of the newest one to go, walking (tenant_id, id) only (no row when there are no more than `keep`). */
+  cut: (dialect: SqlDialect, tenantId: string, keep: number) =>
+    sql`SELECT id FROM request_log WHERE tenant_id = ${parameter(tenantId)} ORDER BY id DESC LIMIT ${dialect.rowLimit(1)} OFFSET ${parameter(keep)}`,
+  removeThrough: (tenantId: string, id: number) => sql`DELETE FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND id <= ${parameter(id)}`,
+});
+
 export class SqlRequestLogStore implements RequestLogStore {
   constructor(private readonly sessions: SqlSessions) {}
 
@@ -191,26 +220,36 @@ export class SqlRequestLogStore implements RequestLogStore {
 
   /**
    * Removes entries older than `before`, those of tenants that no longer
-   * exist, and in each tenant all but the newest `maxRowsPerTenant`. Each
-   * tenant's cut is read before its delete (MySQL refuses a DELETE whose
-   * subquery reads the table it deletes from).
+   * exist, and in each tenant all but the newest `maxRowsPerTenant`: tenant
+   * by tenant, each in a short write transaction of its own (on SQLite a
+   * write transaction holds up every other write, the directory's too), and
+   * each statement through an index that leads with the tenant, so that no
+   * statement reads the whole log (see PRUNE_STATEMENTS).
    */
   async prune(before: string, maxRowsPerTenant: number): Promise<number> {
+    let removed = 0;
+    // Each step reads committed entries, outside any transaction: a tenant whose first entries come in behind it is pruned next time.
+    for (let tenantId = await this.nextLoggedTenant(undefined); tenantId !== undefined; tenantId = await this.nextLoggedTenant(tenantId)) {
+      removed += await this.pruneTenant(tenantId, before, maxRowsPerTenant);
+    }
+    return removed;
+  }
+
+  private async nextLoggedTenant(after: string | undefined): Promise<string | undefined> {
+    const row = await this.sessions.committed().first<{ tenant_id: string | null }>(PRUNE_STATEMENTS.nextTenant(after));
+    return row?.tenant_id ?? undefined;
+  }
+
+  /** One tenant's part of `prune`, in a write transaction of its own. */
+  private pruneTenant(tenantId: string, before: string, maxRowsPerTenant: number): Promise<number> {
     const { dialect } = this.sessions;
     return this.sessions.write(async (session) => {
-      let removed = await session.run(sql`DELETE FROM request_log WHERE occurred_at < ${parameter(before)} OR tenant_id NOT IN (SELECT id FROM tenants)`);
-      const crowded = await session.all<{ tenant_id: string }>(
-        sql`SELECT tenant_id FROM request_log GROUP BY tenant_id HAVING COUNT(*) > ${parameter(maxRowsPerTenant)}`,
-      );
-      for (const { tenant_id: tenantId } of crowded) {
-        // The newest maxRowsPerTenant entries stay; the row at that offset is the first to go.
-        const cut = await session.first<{ id: unknown }>(
-          sql`SELECT id FROM request_log WHERE tenant_id = ${parameter(tenantId)} ORDER BY id DESC LIMIT ${dialect.rowLimit(1)} OFFSET ${parameter(maxRowsPerTenant)}`,
-        );
-        if (cut === undefined) continue;
-        removed += await session.run(sql`DELETE FROM request_log WHERE tenant_id = ${parameter(tenantId)} AND id <= ${parameter(Number(cut.id))}`);
-      }
-      return removed;
+      // Checked in the transaction, so a tenant created since its entries were found keeps them.
+      if ((await session.first(PRUNE_STATEMENTS.tenantExists(tenantId))) === undefined) return session.run(PRUNE_STATEMENTS.removeTenant(tenantId));
+      const aged = await session.run(PRUNE_STATEMENTS.removeOlder(tenantId, before));
+      // Read after the age cut (the cap counts what is left), and apart from its delete: MySQL refuses a DELETE whose subquery reads the table it deletes from.
+      const cut = await session.first<{ id: unknown }>(PRUNE_STATEMENTS.cut(dialect, tenantId, maxRowsPerTenant));
+      return cut === undefined ? aged : aged + (await session.run(PRUNE_STATEMENTS.removeThrough(tenantId, Number(cut.id))));
     }, LOG_WRITE);
   }
 }

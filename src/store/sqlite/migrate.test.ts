@@ -39,6 +39,16 @@ describe('SQLite migrations', () => {
     expect(Number.isNaN(Date.parse(recorded[0]?.applied_at ?? ''))).toBe(false);
   });
 
+  it("version 16 drops the request log's occurred_at index, keeping its entries and the indexes that lead with the tenant", () => {
+    migrateSqlite(db, sqliteMigrations.filter((migration) => migration.version < 16));
+    db.prepare("INSERT INTO request_log (tenant_id, occurred_at, request_id, method, path, status, latency_ms) VALUES ('acme', '2024-01-01T00:00:00.000Z', 'r1', 'GET', '/scim/v2/Users', 200, 1.5)").run();
+    const indexes = () => (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+    expect(indexes()).toContain('request_log_occurred_at');
+    expect(migrateSqlite(db, sqliteMigrations.filter((migration) => migration.version <= 16))).toEqual([16]);
+    expect(indexes()).toEqual(['request_log_failures', 'request_log_request_id', 'request_log_tenant', 'request_log_tenant_time']);
+    expect(db.prepare('SELECT tenant_id, request_id FROM request_log').all()).toEqual([{ tenant_id: 'acme', request_id: 'r1' }]);
+  });
+
   it('version 13 keeps the bearer tokens as they were, and an access token goes with the secret that issued it', () => {
     migrateSqlite(db, sqliteMigrations.filter((migration) => migration.version < 13));
     db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'Acme', '2024-01-01T00:00:00.000Z')").run();

@@ -13,9 +13,10 @@ import { setupLinksMigration } from './0012-setup-links.js';
 import { oauthClientsMigration } from './0013-oauth-clients.js';
 import { eventConsumersMigration } from './0014-event-consumers.js';
 import { webhookBatchesMigration } from './0015-webhook-batches.js';
+import { requestLogPruningMigration } from './0016-request-log-pruning.js';
 import type { MysqlMigration } from './migration.js';
 
 export { tableOptions, type MysqlMigration, type MysqlTableOptions } from './migration.js';
 
 /** The whole history, in version order: the same versions and names as SQLite's. Append new steps; never edit an applied one. */
-export const mysqlMigrations: readonly MysqlMigration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration, setupLinksMigration, oauthClientsMigration, eventConsumersMigration, webhookBatchesMigration]);
+export const mysqlMigrations: readonly MysqlMigration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration, setupLinksMigration, oauthClientsMigration, eventConsumersMigration, webhookBatchesMigration, requestLogPruningMigration]);

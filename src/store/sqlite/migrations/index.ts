@@ -13,9 +13,10 @@ import { setupLinksMigration } from './0012-setup-links.js';
 import { oauthClientsMigration } from './0013-oauth-clients.js';
 import { eventConsumersMigration } from './0014-event-consumers.js';
 import { webhookBatchesMigration } from './0015-webhook-batches.js';
+import { requestLogPruningMigration } from './0016-request-log-pruning.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** The whole history, in version order. Append new steps; never edit an applied one. */
-export const sqliteMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration, setupLinksMigration, oauthClientsMigration, eventConsumersMigration, webhookBatchesMigration]);
+export const sqliteMigrations: readonly Migration[] = Object.freeze([initialMigration, adminKeysMigration, eventsMigration, webhooksMigration, resourceCountsMigration, requestLogMigration, resourcesMigration, tenantSchemasMigration, rolesMigration, deletionsMigration, appUserLinksMigration, setupLinksMigration, oauthClientsMigration, eventConsumersMigration, webhookBatchesMigration, requestLogPruningMigration]);
